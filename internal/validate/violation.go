@@ -1,0 +1,113 @@
+package validate
+
+import (
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// DefaultMaxDetails caps a report so that a hostile payload with thousands
+// of violations cannot amplify into a huge reply.
+const DefaultMaxDetails = 20
+
+// Report is the outcome of validating one instance.
+type Report struct {
+	// Details holds at most the registry's cap of violations, in the order
+	// the validator found them.
+	Details []status.Detail
+	// Omitted counts the violations beyond the cap.
+	Omitted int
+}
+
+// Valid reports whether the instance matched.
+func (r Report) Valid() bool { return len(r.Details) == 0 && r.Omitted == 0 }
+
+// Validate checks v, a value as encoding/json decodes it with UseNumber
+// (map[string]any, []any, json.Number, string, bool, nil), against s.
+func (s *Schema) Validate(v any) Report {
+	err := s.compiled.Validate(v)
+	if err == nil {
+		return Report{}
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		// The validator only fails otherwise on a broken instance type,
+		// which the decoders here never produce; still, say so.
+		return Report{Details: []status.Detail{{KeywordLocation: "", InstanceLocation: "", Message: err.Error()}}}
+	}
+	return collect(ve, s.maxDetails)
+}
+
+// collect flattens the validator's error tree into its leaves (the wrapping
+// nodes, "doesn't validate with ...", say nothing a person can act on),
+// orders them by location, because the validator walks properties in map
+// order and a report must read the same every time, and then caps them.
+func collect(ve *jsonschema.ValidationError, max int) Report {
+	var all []status.Detail
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			all = append(all, status.Detail{
+				InstanceLocation: e.InstanceLocation,
+				KeywordLocation:  e.KeywordLocation,
+				Message:          e.Message,
+			})
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	sort.SliceStable(all, func(i, j int) bool {
+		if c := comparePointers(all[i].InstanceLocation, all[j].InstanceLocation); c != 0 {
+			return c < 0
+		}
+		return comparePointers(all[i].KeywordLocation, all[j].KeywordLocation) < 0
+	})
+	if len(all) > max {
+		return Report{Details: all[:max:max], Omitted: len(all) - max}
+	}
+	return Report{Details: all}
+}
+
+// comparePointers orders JSON Pointers token by token, array indexes by
+// number, so that /items/2 comes before /items/10.
+func comparePointers(a, b string) int {
+	for a != "" && b != "" {
+		var ta, tb string
+		ta, a = nextToken(a)
+		tb, b = nextToken(b)
+		if c := compareTokens(ta, tb); c != 0 {
+			return c
+		}
+	}
+	return len(a) - len(b)
+}
+
+func nextToken(p string) (tok, rest string) {
+	p = strings.TrimPrefix(p, "/")
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		return p[:i], p[i:]
+	}
+	return p, ""
+}
+
+func compareTokens(a, b string) int {
+	na, ea := strconv.Atoi(a)
+	nb, eb := strconv.Atoi(b)
+	switch {
+	case ea == nil && eb == nil:
+		return na - nb
+	case ea == nil:
+		return -1
+	case eb == nil:
+		return 1
+	}
+	return strings.Compare(a, b)
+}
