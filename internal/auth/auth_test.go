@@ -1,0 +1,47 @@
+package auth
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+func TestCheck(t *testing.T) {
+	const good = "0123456789abcdef-good"
+	c := New([]string{"another-token-0123456789", good})
+	cases := []struct {
+		name   string
+		header map[string]string
+		query  string
+		ok     bool
+	}{
+		{"no token", nil, "", false},
+		{"authorization header", map[string]string{"Authorization": "Bearer " + good}, "", true},
+		{"scheme is case-insensitive", map[string]string{"Authorization": "bearer " + good}, "", true},
+		{"wrong token", map[string]string{"Authorization": "Bearer nope"}, "", false},
+		{"basic auth is not bearer", map[string]string{"Authorization": "Basic " + good}, "", false},
+		{"subprotocol pair", map[string]string{"Sec-WebSocket-Protocol": "bearer, " + good}, "", true},
+		{"subprotocol without token", map[string]string{"Sec-WebSocket-Protocol": "bearer"}, "", false},
+		{"query parameter", nil, "?access_token=" + good, true},
+		{"a bad header is not rescued by the query", map[string]string{"Authorization": "Bearer bad"}, "?access_token=" + good, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/ws"+tc.query, nil)
+			for k, v := range tc.header {
+				r.Header.Set(k, v)
+			}
+			err := c.Check(r)
+			if (err == nil) != tc.ok {
+				t.Fatalf("Check = %v, want ok=%v", err, tc.ok)
+			}
+			if err != nil && status.From(err).HTTPStatus() != 401 {
+				t.Fatalf("status = %d, want 401", status.From(err).HTTPStatus())
+			}
+		})
+	}
+	if err := New(nil).Check(httptest.NewRequest("GET", "/", nil)); err != nil {
+		t.Fatalf("auth off must allow: %v", err)
+	}
+}

@@ -1,0 +1,185 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// handlerName is how Handlers names a schema: "person/v1".
+var handlerName = regexp.MustCompile(`^([a-z][a-z0-9_.-]{0,127})/v([1-9][0-9]{0,8})$`)
+
+// ParseHandler splits "person/v1" into type and version.
+func ParseHandler(s string) (string, int, bool) {
+	m := handlerName.FindStringSubmatch(s)
+	if m == nil {
+		return "", 0, false
+	}
+	v, _ := strconv.Atoi(m[2])
+	return m[1], v, true
+}
+
+// Validate checks the whole configuration and reports every problem at
+// once, each naming its key.
+func (c *Config) Validate() error {
+	var p problems
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		p.add("listen", "%q is not host:port", c.Listen)
+	}
+	if c.Schemas.Dir == "" {
+		p.add("schemas.dir", "must be set")
+	}
+	positive(&p, "schemas.max_details", c.Schemas.MaxDetails)
+	positive(&p, "schemas.max_depth", c.Schemas.MaxDepth)
+	for i, h := range c.Handlers {
+		if _, _, ok := ParseHandler(h); !ok {
+			p.add(fmt.Sprintf("handlers[%d]", i), "%q is not <type>/v<N>", h)
+		}
+	}
+	c.checkActions(&p)
+	c.checkRoutes(&p)
+	if c.DeadLetter.Path != "" {
+		checkFile(&p, "dead_letter", c.DeadLetter)
+	}
+	c.WebSocket.check(&p)
+	c.HTTP.check(&p)
+	for i, t := range c.Auth.Tokens {
+		if len(t) < 16 {
+			p.add(fmt.Sprintf("auth.tokens[%d]", i), "must be at least 16 characters")
+		}
+	}
+	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
+	oneOf(&p, "log.format", c.Log.Format, "json", "text")
+	if c.Shutdown.DrainTimeout <= 0 {
+		p.add("shutdown.drain_timeout", "must be > 0")
+	}
+	return p.err()
+}
+
+func (c *Config) checkActions(p *problems) {
+	for name, a := range c.Actions {
+		key := "actions." + name
+		switch a.Kind {
+		case "log":
+		case "file":
+			if a.Path == "" {
+				p.add(key+".path", "must be set for a file action")
+			}
+			checkFile(p, key, a.File)
+		case "webhook":
+			if u, err := url.Parse(a.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				p.add(key+".url", "%q is not an http(s) URL", a.URL)
+			}
+			if a.Timeout <= 0 {
+				p.add(key+".timeout", "must be > 0")
+			}
+			if a.Retries < 0 {
+				p.add(key+".retries", "must be >= 0")
+			}
+		default:
+			p.add(key+".kind", "%q is not one of log, file, webhook", a.Kind)
+		}
+	}
+	c.checkActionNames(p, "default_actions", c.DefaultActions)
+}
+
+func (c *Config) checkRoutes(p *problems) {
+	for i, r := range c.Routes {
+		key := fmt.Sprintf("routes[%d]", i)
+		if !handlerName.MatchString(fmt.Sprintf("%s/v%d", r.Type, r.Version)) {
+			p.add(key, "type %q version %d is not a valid schema key", r.Type, r.Version)
+		}
+		c.checkActionNames(p, key+".actions", r.Actions)
+	}
+}
+
+func (c *Config) checkActionNames(p *problems, key string, names []string) {
+	for _, n := range names {
+		if _, ok := c.Actions[n]; !ok {
+			p.add(key, "action %q is not defined under actions", n)
+		}
+	}
+}
+
+func checkFile(p *problems, key string, f File) {
+	oneOf(p, key+".sync", f.Sync, "always", "interval", "never")
+	if f.Sync == "interval" && f.Interval <= 0 {
+		p.add(key+".interval", "must be > 0 when sync is interval")
+	}
+}
+
+func (w *WebSocket) check(p *problems) {
+	if !strings.HasPrefix(w.Path, "/") {
+		p.add("websocket.path", "must start with /")
+	}
+	positive(p, "websocket.read_limit", int(w.ReadLimit))
+	positive(p, "websocket.send_queue", w.SendQueue)
+	positive(p, "websocket.max_connections", w.MaxConnections)
+	for _, d := range []struct {
+		key string
+		v   int64
+	}{{"write_timeout", int64(w.WriteTimeout)}, {"pong_timeout", int64(w.PongTimeout)},
+		{"ping_interval", int64(w.PingInterval)}, {"handshake_timeout", int64(w.HandshakeTimeout)}} {
+		positive(p, "websocket."+d.key, int(d.v))
+	}
+	if w.PingInterval >= w.PongTimeout {
+		p.add("websocket.ping_interval", "must be shorter than pong_timeout, or a healthy peer is dropped")
+	}
+	if w.IdleTimeout < 0 || w.MaxLifetime < 0 {
+		p.add("websocket", "idle_timeout and max_lifetime must be >= 0 (0 is off)")
+	}
+	if w.RateLimit.PerSecond < 0 || (w.RateLimit.PerSecond > 0 && w.RateLimit.Burst < 1) {
+		p.add("websocket.rate_limit", "per_second must be >= 0, and burst >= 1 when it is on")
+	}
+	paths := map[string]bool{w.Path: true}
+	for i, b := range w.Bare {
+		key := fmt.Sprintf("websocket.bare[%d]", i)
+		if !strings.HasPrefix(b.Path, "/") || paths[b.Path] {
+			p.add(key+".path", "%q must start with / and be unique (also against websocket.path)", b.Path)
+		}
+		paths[b.Path] = true
+		if !handlerName.MatchString(fmt.Sprintf("%s/v%d", b.Type, b.Version)) {
+			p.add(key, "type %q version %d is not a valid schema key", b.Type, b.Version)
+		}
+	}
+}
+
+func (h *HTTP) check(p *problems) {
+	positive(p, "http.max_body", int(h.MaxBody))
+	positive(p, "http.max_batch", h.MaxBatch)
+	positive(p, "http.request_timeout", int(h.RequestTimeout))
+}
+
+type problems []string
+
+func (p *problems) add(key, format string, args ...any) {
+	*p = append(*p, key+": "+fmt.Sprintf(format, args...))
+}
+
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	sort.Strings(p)
+	return errors.New("invalid configuration:\n  " + strings.Join(p, "\n  "))
+}
+
+func positive(p *problems, key string, v int) {
+	if v <= 0 {
+		p.add(key, "must be > 0")
+	}
+}
+
+func oneOf(p *problems, key, v string, allowed ...string) {
+	for _, a := range allowed {
+		if v == a {
+			return
+		}
+	}
+	p.add(key, "%q is not one of %s", v, strings.Join(allowed, ", "))
+}

@@ -1,0 +1,155 @@
+// Package config is schemagate's typed configuration: the struct every
+// part is built from, its defaults and its checks. It is plain Go; the CLI
+// fills it from YAML, environment and flags and then calls Validate once.
+package config
+
+import "time"
+
+// Config is the whole configuration. Field tags name the YAML keys.
+type Config struct {
+	// Listen is the host:port the server binds.
+	Listen string `mapstructure:"listen"`
+	// Schemas is where the schema tree is and how it is compiled.
+	Schemas Schemas `mapstructure:"schemas"`
+	// Handlers lists the built-in typed handlers to enable, as "type/vN".
+	Handlers []string `mapstructure:"handlers"`
+	// Actions are the named sinks that routes use.
+	Actions map[string]Action `mapstructure:"actions"`
+	// Routes bind a schema to actions; schemas without one use DefaultActions.
+	Routes []Route `mapstructure:"routes"`
+	// DefaultActions apply to every schema without a route; empty means
+	// acknowledge once valid.
+	DefaultActions []string `mapstructure:"default_actions"`
+	// DeadLetter records rejected frames, when Path is set.
+	DeadLetter File `mapstructure:"dead_letter"`
+	// WebSocket tunes the WebSocket front door.
+	WebSocket WebSocket `mapstructure:"websocket"`
+	// HTTP tunes the HTTP API.
+	HTTP HTTP `mapstructure:"http"`
+	// Auth guards upgrades and the HTTP API with bearer tokens.
+	Auth Auth `mapstructure:"auth"`
+	// Log configures structured logging.
+	Log Log `mapstructure:"log"`
+	// Shutdown bounds the graceful drain.
+	Shutdown Shutdown `mapstructure:"shutdown"`
+}
+
+// Schemas locates and compiles the schema tree.
+type Schemas struct {
+	Dir          string `mapstructure:"dir"`
+	DefaultDraft string `mapstructure:"default_draft"`
+	AssertFormat bool   `mapstructure:"assert_format"`
+	MaxDetails   int    `mapstructure:"max_details"`
+	MaxDepth     int    `mapstructure:"max_depth"`
+}
+
+// Action is one named sink. Kind selects which fields apply.
+type Action struct {
+	Kind    string `mapstructure:"kind"` // log, file, webhook
+	File    `mapstructure:",squash"`
+	Webhook `mapstructure:",squash"`
+}
+
+// File is a file sink's settings (also the dead letter's).
+type File struct {
+	Path     string        `mapstructure:"path"`
+	Sync     string        `mapstructure:"sync"` // always, interval, never
+	Interval time.Duration `mapstructure:"interval"`
+}
+
+// Webhook is a webhook sink's settings.
+type Webhook struct {
+	URL     string            `mapstructure:"url"`
+	Timeout time.Duration     `mapstructure:"timeout"`
+	Retries int               `mapstructure:"retries"`
+	Backoff time.Duration     `mapstructure:"backoff"`
+	Headers map[string]string `mapstructure:"headers"`
+}
+
+// Route sends one schema's accepted events to named actions.
+type Route struct {
+	Type    string   `mapstructure:"type"`
+	Version int      `mapstructure:"version"`
+	Actions []string `mapstructure:"actions"`
+}
+
+// WebSocket tunes connections.
+type WebSocket struct {
+	Path             string        `mapstructure:"path"`
+	ReadLimit        int64         `mapstructure:"read_limit"`
+	SendQueue        int           `mapstructure:"send_queue"`
+	WriteTimeout     time.Duration `mapstructure:"write_timeout"`
+	PongTimeout      time.Duration `mapstructure:"pong_timeout"`
+	PingInterval     time.Duration `mapstructure:"ping_interval"`
+	HandshakeTimeout time.Duration `mapstructure:"handshake_timeout"`
+	IdleTimeout      time.Duration `mapstructure:"idle_timeout"`
+	MaxLifetime      time.Duration `mapstructure:"max_lifetime"`
+	MaxConnections   int           `mapstructure:"max_connections"`
+	AllowedOrigins   []string      `mapstructure:"allowed_origins"`
+	RateLimit        RateLimit     `mapstructure:"rate_limit"`
+	Bare             []Bare        `mapstructure:"bare"`
+}
+
+// RateLimit bounds frames per connection: a token bucket of Burst tokens
+// refilled at PerSecond; a connection over it MaxViolations times in a row
+// is closed with 1008. PerSecond 0 turns it off.
+type RateLimit struct {
+	PerSecond     float64 `mapstructure:"per_second"`
+	Burst         int     `mapstructure:"burst"`
+	MaxViolations int     `mapstructure:"max_violations"`
+}
+
+// Bare binds a WebSocket path to one schema: each text frame is the data.
+type Bare struct {
+	Path    string `mapstructure:"path"`
+	Type    string `mapstructure:"type"`
+	Version int    `mapstructure:"version"`
+	// Raw echoes frames that are not JSON as they came (echo routes only).
+	Raw bool `mapstructure:"raw"`
+}
+
+// HTTP tunes the HTTP API.
+type HTTP struct {
+	MaxBody           int64         `mapstructure:"max_body"`
+	MaxBatch          int           `mapstructure:"max_batch"`
+	ReadHeaderTimeout time.Duration `mapstructure:"read_header_timeout"`
+	ReadTimeout       time.Duration `mapstructure:"read_timeout"`
+	WriteTimeout      time.Duration `mapstructure:"write_timeout"`
+	RequestTimeout    time.Duration `mapstructure:"request_timeout"`
+}
+
+// Auth holds the accepted bearer tokens; none means auth is off.
+type Auth struct {
+	Tokens []string `mapstructure:"tokens"`
+}
+
+// Log configures slog.
+type Log struct {
+	Level  string `mapstructure:"level"`  // debug, info, warn, error
+	Format string `mapstructure:"format"` // json, text
+}
+
+// Shutdown bounds the drain on SIGINT/SIGTERM.
+type Shutdown struct {
+	DrainTimeout time.Duration `mapstructure:"drain_timeout"`
+}
+
+// Default is the configuration when nothing is set: the values the shipped
+// configs/schemagate.yaml documents.
+func Default() Config {
+	return Config{
+		Listen:  "127.0.0.1:8080",
+		Schemas: Schemas{Dir: "schemas", DefaultDraft: "2020-12", AssertFormat: true, MaxDetails: 20, MaxDepth: 1000},
+		WebSocket: WebSocket{
+			Path: "/ws", ReadLimit: 1 << 20, SendQueue: 256,
+			WriteTimeout: 10 * time.Second, PongTimeout: 60 * time.Second, PingInterval: 50 * time.Second,
+			HandshakeTimeout: 10 * time.Second, MaxConnections: 10000,
+			RateLimit: RateLimit{MaxViolations: 100},
+		},
+		HTTP: HTTP{MaxBody: 10 << 20, MaxBatch: 1000, ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, RequestTimeout: 30 * time.Second},
+		DeadLetter: File{Sync: "interval", Interval: time.Second},
+		Log:        Log{Level: "info", Format: "json"},
+		Shutdown:   Shutdown{DrainTimeout: 15 * time.Second},
+	}
+}
