@@ -1,0 +1,204 @@
+// Package pipeline is the one path every frame takes, whichever door it
+// came in by: strict envelope decoding, schema lookup, validation, the typed
+// handler, the route's actions, and the reply. Front doors hand it bytes and
+// write back the bytes it returns; they know nothing about schemas.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/jsonparse"
+	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+// Options tunes a pipeline; the zero value is usable.
+type Options struct {
+	// MaxDepth bounds nesting in a frame (jsonparse.DefaultMaxDepth when 0).
+	MaxDepth int
+	// DeadLetter, when set, records every rejected frame with its report.
+	DeadLetter DeadLetter
+	// Observer, when set, is told the outcome of every frame.
+	Observer Observer
+	// Logger receives failures of handlers and actions.
+	Logger *slog.Logger
+}
+
+// DeadLetter records a rejected frame and why it was rejected.
+type DeadLetter interface {
+	Record(frame []byte, err *status.Error) error
+}
+
+// Observer learns the outcome of each frame. Known is false when the key
+// came from a client and names no schema, so that metrics never take a
+// label from client input.
+type Observer interface {
+	Observe(key validate.Key, known bool, code codes.Code, elapsed time.Duration)
+}
+
+// Pipeline is built once and then used by every connection concurrently.
+type Pipeline struct {
+	routes   map[validate.Key]*route
+	maxDepth int
+	opts     Options
+}
+
+// Outcome is what a front door needs to answer a frame: the code (for an
+// HTTP status and metrics) and the reply, appended to the caller's buffer.
+type Outcome struct {
+	Code  codes.Code
+	Reply []byte
+}
+
+// Build checks the builder's routes and handlers against the registry and
+// returns the pipeline, or an error listing every route or handler that
+// names a schema the tree does not have.
+func (b *Builder) Build(o Options) (*Pipeline, error) {
+	routes, err := b.resolve()
+	if err != nil {
+		return nil, err
+	}
+	if o.MaxDepth <= 0 {
+		o.MaxDepth = jsonparse.DefaultMaxDepth
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Pipeline{routes: routes, maxDepth: o.MaxDepth, opts: o}, nil
+}
+
+// Envelope handles one frame of the contract: an envelope object. The reply
+// is appended to dst.
+func (p *Pipeline) Envelope(ctx context.Context, frame, dst []byte) Outcome {
+	start := time.Now()
+	env, err := decodeEnvelope(frame, p.maxDepth)
+	var result []byte
+	known := false
+	if err == nil {
+		result, known, err = p.process(ctx, &env)
+	}
+	p.finish(frame, env.key, known, err, start)
+	return Outcome{Code: codeOf(err), Reply: appendReply(dst, env.rawID, result, err)}
+}
+
+// Bare handles a frame of a bare route, which is the data itself for a
+// fixed key. When raw is set and the frame is not JSON, the frame is the
+// reply (the tutorial's echo server, which echoed any text).
+func (p *Pipeline) Bare(ctx context.Context, key validate.Key, frame, dst []byte, raw bool) Outcome {
+	start := time.Now()
+	data, perr := jsonparse.Parse(frame, p.maxDepth)
+	if perr != nil && raw {
+		return Outcome{Code: codes.OK, Reply: append(dst, frame...)}
+	}
+	var err *status.Error
+	var result []byte
+	known := false
+	if perr != nil {
+		err = status.New(codes.InvalidArgument, "data is not valid JSON: "+perr.Error())
+	} else {
+		env := envelope{key: key, data: data, raw: frame}
+		result, known, err = p.process(ctx, &env)
+	}
+	p.finish(frame, key, known, err, start)
+	if err == nil && result != nil {
+		return Outcome{Code: codes.OK, Reply: append(dst, result...)}
+	}
+	return Outcome{Code: codeOf(err), Reply: appendBareReply(dst, result, err)}
+}
+
+// Has reports whether the pipeline routes key.
+func (p *Pipeline) Has(key validate.Key) bool {
+	_, ok := p.routes[key]
+	return ok
+}
+
+func (p *Pipeline) process(ctx context.Context, env *envelope) ([]byte, bool, *status.Error) {
+	rt, ok := p.routes[env.key]
+	if !ok {
+		return nil, false, status.Newf(codes.NotFound, "no schema for %s", env.key)
+	}
+	if rep := rt.schema.Validate(env.data); !rep.Valid() {
+		return nil, true, &status.Error{Code: codes.InvalidArgument,
+			Message: "data does not match " + env.key.String(), Details: rep.Details, Omitted: rep.Omitted}
+	}
+	result, err := p.deliver(ctx, rt, env)
+	return result, true, err
+}
+
+// deliver runs the handler and then every action; the event is accepted
+// only if all of them succeed, because an ack promises the event is kept.
+func (p *Pipeline) deliver(ctx context.Context, rt *route, env *envelope) ([]byte, *status.Error) {
+	var result []byte
+	if rt.handler != nil {
+		r, err := rt.handler(ctx, env.id, env.key, env.raw)
+		if err != nil {
+			return nil, p.failure(env, "handler", err)
+		}
+		result = r
+	}
+	if len(rt.actions) == 0 {
+		return result, nil
+	}
+	ev := action.Event{ID: env.id, Type: env.key.Type, Version: env.key.Version, Data: env.raw, Received: time.Now()}
+	for _, a := range rt.actions {
+		if err := a.Action.Do(ctx, ev); err != nil {
+			return nil, p.failure(env, "action "+a.Name, err)
+		}
+	}
+	return result, nil
+}
+
+// failure turns a handler's or action's error into the client's error:
+// status errors keep their code; anything else may pass on retry, so it is
+// UNAVAILABLE, and its text stays in the log.
+func (p *Pipeline) failure(env *envelope, where string, err error) *status.Error {
+	var se *status.Error
+	if !errors.As(err, &se) {
+		se = status.Wrap(codes.Unavailable, err, where+" failed; retry may succeed")
+	}
+	p.opts.Logger.Warn("event not accepted", "where", where, "id", env.id, "type", env.key.Type,
+		"version", env.key.Version, "code", se.Status(), "err", err)
+	return se
+}
+
+func (p *Pipeline) finish(frame []byte, key validate.Key, known bool, err *status.Error, start time.Time) {
+	if p.opts.Observer != nil {
+		p.opts.Observer.Observe(key, known, codeOf(err), time.Since(start))
+	}
+	if err != nil && p.opts.DeadLetter != nil && rejected(err.Code) {
+		if dlErr := p.opts.DeadLetter.Record(frame, err); dlErr != nil {
+			p.opts.Logger.Error("dead letter not recorded", "err", dlErr)
+		}
+	}
+}
+
+// rejected says the frame itself was refused, as opposed to a failure of
+// ours that a retry may fix; only refusals go to the dead letter.
+func rejected(c codes.Code) bool { return c == codes.InvalidArgument || c == codes.NotFound }
+
+func codeOf(err *status.Error) codes.Code {
+	if err == nil {
+		return codes.OK
+	}
+	return err.Code
+}
+
+// Refuse answers a frame that will not be processed (a rate limit, say)
+// with err, carrying the frame's id when it can be read.
+func (p *Pipeline) Refuse(frame, dst []byte, err *status.Error) []byte {
+	env, _ := decodeEnvelope(frame, p.maxDepth)
+	p.finish(frame, validate.Key{}, false, err, time.Now())
+	return appendReply(dst, env.rawID, nil, err)
+}
+
+// RefuseBare is Refuse for bare routes, whose replies carry no id.
+func (p *Pipeline) RefuseBare(frame, dst []byte, err *status.Error) []byte {
+	p.finish(frame, validate.Key{}, false, err, time.Now())
+	return appendBareReply(dst, nil, err)
+}

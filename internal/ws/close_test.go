@@ -1,0 +1,202 @@
+package ws
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+func TestCloseCodes(t *testing.T) {
+	cases := []struct {
+		name  string
+		opts  func(*Options)
+		send  func(c *websocket.Conn) error
+		code  int
+		about string
+	}{
+		{"frame over the read limit", nil, func(c *websocket.Conn) error {
+			return c.WriteMessage(websocket.TextMessage, []byte(`{"id":"x","data":"`+strings.Repeat("a", 70<<10)+`"}`))
+		}, websocket.CloseMessageTooBig, ""}, // gorilla sends this close itself, without a reason
+		{"binary frame", nil, func(c *websocket.Conn) error {
+			return c.WriteMessage(websocket.BinaryMessage, []byte(`{}`))
+		}, websocket.CloseUnsupportedData, "binary"},
+		{"invalid UTF-8", nil, func(c *websocket.Conn) error {
+			return c.WriteMessage(websocket.TextMessage, []byte("{\"id\":\"\xff\xfe\"}"))
+		}, websocket.CloseInvalidFramePayloadData, "UTF-8"},
+		{"idle timeout", func(o *Options) { o.IdleTimeout = 200 * time.Millisecond }, func(*websocket.Conn) error { return nil },
+			websocket.CloseNormalClosure, "idle"},
+		{"maximum lifetime", func(o *Options) { o.MaxLifetime = 300 * time.Millisecond }, func(c *websocket.Conn) error {
+			for i := 0; i < 3; i++ { // activity does not extend a lifetime
+				if err := c.WriteMessage(websocket.TextMessage, []byte(`{"id":"a","type":"echo","version":1,"data":1}`)); err != nil {
+					return err
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			return nil
+		}, websocket.CloseNormalClosure, "lifetime"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := testOptions()
+			if tc.opts != nil {
+				tc.opts(&o)
+			}
+			ts := newTestServer(t, o)
+			c := ts.dial(t, "/ws", nil)
+			if err := tc.send(c); err != nil {
+				t.Fatal(err)
+			}
+			code, text := expectClose(t, c)
+			if code != tc.code || !strings.Contains(text, tc.about) {
+				t.Fatalf("close = %d %q, want %d mentioning %q", code, text, tc.code, tc.about)
+			}
+			// Everyone else is still served.
+			other := ts.dial(t, "/ws", nil)
+			if r, raw := roundTrip(t, other, `{"id":"o","type":"echo","version":1,"data":true}`); !r.OK {
+				t.Fatalf("another client was not served: %s", raw)
+			}
+		})
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	o := testOptions()
+	o.RateLimit = RateLimit{PerSecond: 1, Burst: 5, MaxViolations: 10}
+	ts := newTestServer(t, o)
+	c := ts.dial(t, "/ws", nil)
+	limited := 0
+	for i := 0; i < 14; i++ {
+		r, raw := roundTrip(t, c, `{"id":"r","type":"echo","version":1,"data":1}`)
+		switch {
+		case r.OK:
+		case codeOf(r) == codes.ResourceExhausted && r.ID != nil && *r.ID == "r":
+			limited++
+		default:
+			t.Fatalf("unexpected reply %s", raw)
+		}
+	}
+	if limited < 8 {
+		t.Fatalf("%d frames limited, want at least 8 of 14 with a burst of 5", limited)
+	}
+	for i := 0; i < 5; i++ {
+		_ = c.WriteMessage(websocket.TextMessage, []byte(`{"id":"r","type":"echo","version":1,"data":1}`))
+	}
+	if code, text := expectClose(t, c); code != websocket.ClosePolicyViolation || !strings.Contains(text, "rate") {
+		t.Fatalf("close = %d %q, want 1008 for sustained abuse", code, text)
+	}
+}
+
+func TestSlowReaderIsDisconnected(t *testing.T) {
+	o := testOptions()
+	o.SendQueue = 4
+	o.WriteTimeout = 300 * time.Millisecond
+	ts := newTestServer(t, o)
+	c := ts.dial(t, "/ws", nil)
+	big := `{"id":"s","type":"echo","version":1,"data":"` + strings.Repeat("x", 60<<10) + `"}`
+	deadline := time.Now().Add(10 * time.Second)
+	for ts.ws.Connections() > 0 && time.Now().Before(deadline) {
+		_ = c.SetWriteDeadline(time.Now().Add(time.Second))
+		if c.WriteMessage(websocket.TextMessage, []byte(big)) != nil {
+			break
+		}
+	}
+	for ts.ws.Connections() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := ts.ws.Connections(); n != 0 {
+		t.Fatalf("a client that never reads is still connected (%d)", n)
+	}
+}
+
+func TestUpgradeRefusals(t *testing.T) {
+	cases := []struct {
+		name   string
+		opts   func(*Options)
+		header http.Header
+		status int
+	}{
+		{"foreign origin", nil, http.Header{"Origin": {"https://evil.example"}}, http.StatusForbidden},
+		{"allowed origin", func(o *Options) { o.AllowedOrigins = []string{"https://app.example"} },
+			http.Header{"Origin": {"https://app.example"}}, http.StatusSwitchingProtocols},
+		{"missing token", func(o *Options) {
+			o.Authorize = func(*http.Request) error { return status.New(codes.Unauthenticated, "token required") }
+		}, nil, http.StatusUnauthorized},
+		{"too many connections", func(o *Options) { o.MaxConnections = 0 }, nil, http.StatusServiceUnavailable},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := testOptions()
+			if tc.opts != nil {
+				tc.opts(&o)
+			}
+			ts := newTestServer(t, o)
+			c, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/ws", tc.header)
+			if c != nil {
+				c.Close()
+			}
+			if resp == nil {
+				t.Fatalf("no response: %v", err)
+			}
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status = %d, want %d", resp.StatusCode, tc.status)
+			}
+		})
+	}
+}
+
+func TestShutdownAnswersInFlightFrames(t *testing.T) {
+	ts := newTestServer(t, testOptions())
+	const clients, frames = 8, 200
+	type tally struct{ acked, closed int }
+	results := make(chan tally, clients)
+	for i := 0; i < clients; i++ {
+		c := ts.dial(t, "/ws", nil)
+		go func() {
+			var tl tally
+			go func() {
+				for j := 0; j < frames; j++ {
+					if c.WriteMessage(websocket.TextMessage, []byte(`{"id":"p","type":"person","version":1,"data":{"name":"J","age":1,"city":"X"}}`)) != nil {
+						return
+					}
+				}
+			}()
+			for {
+				_, msg, err := c.ReadMessage()
+				if err != nil {
+					if websocket.IsCloseError(err, websocket.CloseGoingAway) {
+						tl.closed = 1
+					}
+					results <- tl
+					return
+				}
+				if strings.Contains(string(msg), `"ok":true`) {
+					tl.acked++
+				}
+			}
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := ts.ws.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	acked := 0
+	for i := 0; i < clients; i++ {
+		tl := <-results
+		acked += tl.acked
+		if tl.closed != 1 {
+			t.Errorf("a client was not closed with 1001")
+		}
+	}
+	if got := ts.sink.count(); got != acked {
+		t.Fatalf("acks received %d, events in the sink %d: every ack must be in the sink and vice versa", acked, got)
+	}
+}

@@ -1,0 +1,170 @@
+package ws
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// conn is one WebSocket connection: readPump owns reading, writePump owns
+// writing, and send is the bounded queue between them (the shape of
+// gorilla's chat example).
+type conn struct {
+	s      *Server
+	ws     *websocket.Conn
+	handle handleFunc
+	refuse refuseFunc
+	send   chan []byte
+	// closing carries the close frame the writer must send last; the
+	// first reason to close wins.
+	closing   chan closeMsg
+	closeOnce sync.Once
+	stopping  atomic.Bool // a close was asked for from outside the reader
+	lastFrame atomic.Int64 // unix nanos of the last data frame, for idle
+	started   time.Time
+	limiter   *rate.Limiter
+	strikes   int
+}
+
+func newConn(s *Server, w *websocket.Conn, h handleFunc, r refuseFunc) *conn {
+	c := &conn{s: s, ws: w, handle: h, refuse: r,
+		send: make(chan []byte, s.o.SendQueue), closing: make(chan closeMsg, 1), started: time.Now()}
+	c.lastFrame.Store(c.started.UnixNano())
+	if rl := s.o.RateLimit; rl.PerSecond > 0 {
+		c.limiter = rate.NewLimiter(rate.Limit(rl.PerSecond), rl.Burst)
+	}
+	return c
+}
+
+// run serves the connection until it closes; the reader runs on the
+// caller's goroutine, which the HTTP server gave this request.
+func (c *conn) run() {
+	done := make(chan struct{})
+	go func() {
+		c.writePump()
+		close(done)
+	}()
+	reason := c.readPump()
+	// The reader is done: no more replies will be queued. Closing send lets
+	// the writer flush what is owed and then send the close frame.
+	close(c.send)
+	<-done
+	c.ws.Close()
+	c.s.untrack(c)
+	c.s.o.Metrics.ConnClosed(reason)
+}
+
+// readPump reads frames and queues their replies until the connection
+// fails or must close; it returns the reason for metrics.
+func (c *conn) readPump() string {
+	c.ws.SetReadLimit(c.s.o.ReadLimit)
+	c.extendDeadline()
+	c.ws.SetPongHandler(func(string) error {
+		c.extendDeadline()
+		return nil
+	})
+	ctx := context.Background()
+	for {
+		mt, frame, err := c.ws.ReadMessage()
+		if err != nil {
+			return c.readFailed(err)
+		}
+		c.extendDeadline()
+		c.lastFrame.Store(time.Now().UnixNano())
+		if reason := c.checkFrame(mt, frame); reason != "" {
+			return reason
+		}
+		reply, reason := c.answer(ctx, frame)
+		if reason != "" {
+			return reason
+		}
+		if !c.enqueue(reply) {
+			return c.close(websocket.ClosePolicyViolation, "too slow: send queue full", reasonSlow)
+		}
+	}
+}
+
+// checkFrame enforces what the protocol layer leaves to us: text only, and
+// valid UTF-8, which gorilla does not verify.
+func (c *conn) checkFrame(mt int, frame []byte) string {
+	if mt != websocket.TextMessage {
+		return c.close(websocket.CloseUnsupportedData, "binary frames are not supported", reasonPolicy)
+	}
+	if !utf8.Valid(frame) {
+		return c.close(websocket.CloseInvalidFramePayloadData, "text frame is not valid UTF-8", reasonBadUTF8)
+	}
+	return ""
+}
+
+// answer runs the frame through the rate limit and the pipeline.
+func (c *conn) answer(ctx context.Context, frame []byte) ([]byte, string) {
+	if c.limiter != nil && !c.limiter.Allow() {
+		c.strikes++
+		if max := c.s.o.RateLimit.MaxViolations; max > 0 && c.strikes >= max {
+			return nil, c.close(websocket.ClosePolicyViolation, "rate limit exceeded", reasonRate)
+		}
+		return c.refuse(frame, nil, status.New(codes.ResourceExhausted, "rate limit exceeded; slow down")), ""
+	}
+	c.strikes = 0
+	return c.handle(ctx, frame, nil), ""
+}
+
+// enqueue waits up to WriteTimeout for room: a briefly slow reader is
+// tolerated, one that never reads is cut off so its queue stays bounded.
+func (c *conn) enqueue(reply []byte) bool {
+	select {
+	case c.send <- reply:
+		return true
+	default:
+	}
+	t := time.NewTimer(c.s.o.WriteTimeout)
+	defer t.Stop()
+	select {
+	case c.send <- reply:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+func (c *conn) readFailed(err error) string {
+	var ce *websocket.CloseError
+	switch {
+	case errors.Is(err, websocket.ErrReadLimit):
+		return c.close(websocket.CloseMessageTooBig, "frame exceeds the read limit", reasonTooBig)
+	case c.stopping.Load():
+		return c.requested()
+	case errors.As(err, &ce):
+		return reasonNormal
+	}
+	var ne interface{ Timeout() bool }
+	if errors.As(err, &ne) && ne.Timeout() {
+		return c.close(websocket.CloseGoingAway, "no pong within the timeout", reasonTimeout)
+	}
+	return reasonError
+}
+
+// extendDeadline gives the peer another PongTimeout, unless a stop was
+// asked for: stop sets its flag before it expires the deadline, so checking
+// the flag after extending never undoes a stop.
+func (c *conn) extendDeadline() {
+	_ = c.ws.SetReadDeadline(time.Now().Add(c.s.o.PongTimeout))
+	if c.stopping.Load() {
+		_ = c.ws.SetReadDeadline(time.Now())
+	}
+}
+
+// goAway asks the reader to stop at the next frame boundary: expiring the
+// read deadline ends the blocked read, and readFailed sees the flag.
+func (c *conn) goAway() {
+	c.stop(websocket.CloseGoingAway, "server is shutting down", reasonGoingAway)
+}

@@ -1,0 +1,152 @@
+package ws
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+func testOptions() Options {
+	return Options{
+		ReadLimit: 64 << 10, SendQueue: 16, WriteTimeout: 2 * time.Second,
+		PongTimeout: 5 * time.Second, PingInterval: 2 * time.Second, HandshakeTimeout: 2 * time.Second,
+		MaxConnections: 100,
+	}
+}
+
+// testServer is a real gateway over the test schemas on a real socket.
+type testServer struct {
+	*httptest.Server
+	ws   *Server
+	sink *countingAction
+}
+
+// countingAction is a real action (it keeps what it is given) that can be
+// told to fail, to prove no ack is sent without it.
+type countingAction struct {
+	mu   sync.Mutex
+	ids  []string
+	fail bool
+}
+
+func (a *countingAction) Do(_ context.Context, ev action.Event) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.fail {
+		return errors.New("sink down")
+	}
+	a.ids = append(a.ids, ev.ID)
+	return nil
+}
+
+func (a *countingAction) Close(context.Context) error { return nil }
+
+func (a *countingAction) count() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.ids)
+}
+
+func newTestServer(t *testing.T, o Options) *testServer {
+	t.Helper()
+	reg, err := validate.Load(validate.Options{Dir: "testdata/schemas", AssertFormat: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &countingAction{}
+	b := pipeline.NewBuilder(reg)
+	pipeline.Register(b, validate.Key{Type: "echo", Version: 1}, func(_ context.Context, ev pipeline.Event[json.RawMessage]) ([]byte, error) {
+		return ev.Data, nil
+	})
+	b.Route(pipeline.Route{Key: validate.Key{Type: "person", Version: 1}, Actions: []pipeline.NamedAction{{Name: "sink", Action: sink}}})
+	p, err := b.Build(pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(p, o)
+	mux := http.NewServeMux()
+	mux.Handle("/ws", s.Handler())
+	mux.Handle("/echo", s.BareHandler(validate.Key{Type: "echo", Version: 1}, true))
+	mux.Handle("/person", s.BareHandler(validate.Key{Type: "person", Version: 1}, false))
+	ts := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = s.Shutdown(ctx)
+		ts.Close()
+	})
+	return &testServer{Server: ts, ws: s, sink: sink}
+}
+
+func (ts *testServer) dial(t *testing.T, path string, h http.Header) *websocket.Conn {
+	t.Helper()
+	c, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+path, h)
+	if err != nil {
+		t.Fatalf("dial %s: %v (%v)", path, err, resp)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// reply is the contract's reply object.
+type reply struct {
+	ID     *string         `json:"id"`
+	OK     bool            `json:"ok"`
+	Result json.RawMessage `json:"result"`
+	Error  *status.Error   `json:"error"`
+}
+
+func roundTrip(t *testing.T, c *websocket.Conn, frame string) (reply, string) {
+	t.Helper()
+	if err := c.WriteMessage(websocket.TextMessage, []byte(frame)); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, msg, err := c.ReadMessage()
+	if err != nil {
+		t.Fatalf("reading reply to %.80q: %v", frame, err)
+	}
+	var r reply
+	if err := json.Unmarshal(msg, &r); err != nil {
+		return reply{}, string(msg)
+	}
+	return r, string(msg)
+}
+
+// expectClose reads until the server closes and returns the close code.
+func expectClose(t *testing.T, c *websocket.Conn) (int, string) {
+	t.Helper()
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, _, err := c.ReadMessage()
+		if err == nil {
+			continue
+		}
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			return ce.Code, ce.Text
+		}
+		t.Fatalf("connection ended without a close frame: %v", err)
+	}
+}
+
+func codeOf(r reply) codes.Code {
+	if r.Error == nil {
+		return codes.OK
+	}
+	return r.Error.Code
+}

@@ -1,0 +1,151 @@
+// Package ws is the WebSocket front door: it upgrades requests (origin,
+// auth, connection limit), runs one reader and one writer goroutine per
+// connection with a bounded send queue between them, and closes
+// connections with the RFC 6455 code that says why. Frames go to the
+// pipeline; the package knows nothing about schemas.
+package ws
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+// Options tunes connections. Durations of zero turn the feature off where
+// the field says so.
+type Options struct {
+	ReadLimit        int64         // bytes per frame; over it closes with 1009
+	SendQueue        int           // replies waiting for the writer
+	WriteTimeout     time.Duration // one write, and how long a full queue may block the reader
+	PongTimeout      time.Duration // silence (no pong, no frame) before the peer is dead
+	PingInterval     time.Duration // must be shorter than PongTimeout
+	HandshakeTimeout time.Duration
+	IdleTimeout      time.Duration // no frames for this long closes (0: off)
+	MaxLifetime      time.Duration // a connection's age limit (0: off)
+	MaxConnections   int           // upgrades beyond it get 503
+	AllowedOrigins   []string      // besides same-origin; "*" allows any
+	RateLimit        RateLimit
+	// Authorize, when set, must accept the upgrade request (401 if not).
+	Authorize func(r *http.Request) error
+	// Subprotocols the server may select, e.g. auth.Subprotocol.
+	Subprotocols []string
+	Metrics      Metrics
+	Logger       *slog.Logger
+}
+
+// RateLimit is a per-connection token bucket; see config.RateLimit.
+type RateLimit struct {
+	PerSecond     float64
+	Burst         int
+	MaxViolations int
+}
+
+// Metrics is what the server reports about connections; reasons come from
+// a small fixed set so they are safe as metric labels.
+type Metrics interface {
+	ConnOpened()
+	ConnClosed(reason string)
+	UpgradeRejected(reason string)
+}
+
+// Server accepts WebSocket connections and feeds their frames to the
+// pipeline. It is safe for concurrent use.
+type Server struct {
+	p        *pipeline.Pipeline
+	o        Options
+	count    atomic.Int64
+	draining atomic.Bool
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	wg       sync.WaitGroup
+	// pool shares write buffers between connections: a buffer is held
+	// only while a message is being written, so idle connections hold none.
+	pool *sync.Pool
+}
+
+// New returns a server over p.
+func New(p *pipeline.Pipeline, o Options) *Server {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Metrics == nil {
+		o.Metrics = nopMetrics{}
+	}
+	return &Server{p: p, o: o, conns: make(map[*conn]struct{}), pool: &sync.Pool{}}
+}
+
+// Handler serves the contract's endpoint: every text frame is an envelope.
+func (s *Server) Handler() http.Handler {
+	return s.upgradeHandler(func(ctx context.Context, frame, dst []byte) []byte {
+		return s.p.Envelope(ctx, frame, dst).Reply
+	}, s.p.Refuse)
+}
+
+// BareHandler serves a bare route: every text frame is the data of key.
+// With raw, frames that are not JSON are echoed as they came.
+func (s *Server) BareHandler(key validate.Key, raw bool) http.Handler {
+	return s.upgradeHandler(func(ctx context.Context, frame, dst []byte) []byte {
+		return s.p.Bare(ctx, key, frame, dst, raw).Reply
+	}, s.p.RefuseBare)
+}
+
+// Connections is the number of open connections.
+func (s *Server) Connections() int { return int(s.count.Load()) }
+
+// Shutdown stops accepting connections, lets every connection finish the
+// frame it is processing and send the replies it owes, then closes each
+// with 1001 (going away). It returns when all are closed or ctx ends, in
+// which case the rest are closed at once.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.draining.Store(true)
+	s.mu.Lock()
+	for c := range s.conns {
+		c.goAway()
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.mu.Lock()
+		for c := range s.conns {
+			c.ws.Close()
+		}
+		s.mu.Unlock()
+		<-done
+		return ctx.Err()
+	}
+}
+
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.draining.Load() {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Server) untrack(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	s.count.Add(-1)
+	s.wg.Done()
+}
+
+type nopMetrics struct{}
+
+func (nopMetrics) ConnOpened()            {}
+func (nopMetrics) ConnClosed(string)      {}
+func (nopMetrics) UpgradeRejected(string) {}

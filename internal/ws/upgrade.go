@@ -1,0 +1,140 @@
+package ws
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gorilla/websocket"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// handleFunc turns a frame into its reply, appended to dst.
+type handleFunc func(ctx context.Context, frame, dst []byte) []byte
+
+// refuseFunc answers a frame that is not processed (rate limit) with err.
+type refuseFunc func(frame, dst []byte, err *status.Error) []byte
+
+func (s *Server) upgradeHandler(handle handleFunc, refuse refuseFunc) http.Handler {
+	up := &websocket.Upgrader{
+		HandshakeTimeout: s.o.HandshakeTimeout,
+		// Small buffers: most frames are small, and 10,000 idle
+		// connections must stay light; larger frames are read in pieces.
+		ReadBufferSize:  1024,
+		WriteBufferSize: 1024,
+		WriteBufferPool: s.pool,
+		Subprotocols:    s.o.Subprotocols,
+		CheckOrigin:     s.checkOrigin,
+		Error: func(w http.ResponseWriter, r *http.Request, code int, reason error) {
+			s.o.Metrics.UpgradeRejected(reasonForStatus(code))
+			writeError(w, status.New(codeForStatus(code), reason.Error()))
+		},
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.admit(r); err != nil {
+			s.o.Metrics.UpgradeRejected(reasonForStatus(err.HTTPStatus()))
+			writeError(w, err)
+			return
+		}
+		// From here the slot admit reserved is ours to release.
+		wsConn, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			s.count.Add(-1)
+			return // the upgrader has answered already
+		}
+		c := newConn(s, wsConn, handle, refuse)
+		if !s.track(c) {
+			s.count.Add(-1)
+			c.closeNow(websocket.CloseGoingAway, "server is shutting down")
+			return
+		}
+		s.o.Metrics.ConnOpened()
+		c.run()
+	})
+}
+
+// admit refuses an upgrade before any WebSocket work is done: draining,
+// full, or not authorized. Origin is checked by the upgrader (403).
+func (s *Server) admit(r *http.Request) *status.Error {
+	if s.draining.Load() {
+		return status.New(codes.Unavailable, "server is shutting down")
+	}
+	if s.o.Authorize != nil {
+		if err := s.o.Authorize(r); err != nil {
+			return status.From(err)
+		}
+	}
+	// Reserve the slot now, so that concurrent upgrades cannot overshoot.
+	for {
+		n := s.count.Load()
+		if n >= int64(s.o.MaxConnections) {
+			return status.New(codes.Unavailable, "too many connections")
+		}
+		if s.count.CompareAndSwap(n, n+1) {
+			return nil
+		}
+	}
+}
+
+// checkOrigin allows requests without an Origin (non-browser clients), the
+// same origin as the request's host, and the configured allow-list.
+func (s *Server) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	for _, a := range s.o.AllowedOrigins {
+		if a == "*" || strings.EqualFold(a, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeError answers a refused upgrade with the same error body the API
+// uses, so that a client sees one error shape everywhere.
+func writeError(w http.ResponseWriter, e *status.Error) {
+	w.Header().Set("Content-Type", "application/json")
+	if e.Code == codes.Unauthenticated {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="schemagate"`)
+	}
+	w.WriteHeader(e.HTTPStatus())
+	_ = json.NewEncoder(w).Encode(struct {
+		ID    *string       `json:"id"`
+		OK    bool          `json:"ok"`
+		Error *status.Error `json:"error"`
+	}{Error: e})
+}
+
+func codeForStatus(httpStatus int) codes.Code {
+	switch httpStatus {
+	case http.StatusForbidden:
+		return codes.PermissionDenied
+	case http.StatusServiceUnavailable:
+		return codes.Unavailable
+	}
+	return codes.InvalidArgument
+}
+
+func reasonForStatus(httpStatus int) string {
+	switch httpStatus {
+	case http.StatusUnauthorized:
+		return "unauthenticated"
+	case http.StatusForbidden:
+		return "origin"
+	case http.StatusServiceUnavailable:
+		return "unavailable"
+	}
+	return "bad_request"
+}
