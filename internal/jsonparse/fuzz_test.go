@@ -1,0 +1,200 @@
+package jsonparse
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"testing"
+	"unicode/utf8"
+)
+
+// fuzzMaxDepth matches encoding/json's own nesting limit, so that the
+// oracle and Parse refuse exactly the same deep inputs.
+const fuzzMaxDepth = 10000
+
+func FuzzParse(f *testing.F) {
+	seeds := []string{
+		`{"id":"c-1","type":"person","version":1,"data":{"name":"John","age":30,"city":"New York"}}`,
+		`{"id":"c-2","type":"order","version":2,"data":{"items":[{"sku":"A-1","qty":2,"price":9.99}],"total":19.98}}`,
+		`{"name":"John","age":30,"city":"New York"}`,
+		`{"a":1,"a":2}`,
+		`{"a":{"b":1,"b":2}}`,
+		`[{"x":1},{"x":1,"x":1}]`,
+		`{"a":1,"\u0061":2}`,
+		`[1,2.5,-0,1e400,123456789012345678901234567890,-1.5E-7,0.0]`,
+		`"\ud83d\ude00 \ud83d \ude00 \u00e9 \n\t\\\"\/"`,
+		`"\ud800\ud800\udc00"`,
+		`"é世😀"`,
+		" \t\n\r[ true , false , null ] \n",
+		`[[[[[[[[[[]]]]]]]]]]`,
+		`{"":{"":{"":[]}}}`,
+		`01`, `1.`, `.5`, `-`, `+1`, `1e`, `1e+`, `-01`, `0x1`, `NaN`, `Infinity`,
+		`[1,]`, `{"a":1,}`, `{"a" 1}`, `{a:1}`, `[1 2]`, `{"a":1}{}`, `tru`, `nul`, `falsey`,
+		"\"a\x00b\"", "\"\xff\"", "[\xff]", "\xef\xbb\xbf1", `"\x"`, `"\u12"`, `"abc`, ``, ` `,
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkAgainstEncodingJSON(t, b)
+	})
+}
+
+// checkAgainstEncodingJSON is the differential check: Parse must agree with
+// encoding/json wherever encoding/json's rules and ours coincide, and Valid
+// and ParseObject must agree with Parse everywhere.
+func checkAgainstEncodingJSON(t *testing.T, b []byte) {
+	in := bytes.Clone(b)
+	got, err := Parse(b, fuzzMaxDepth)
+	if !bytes.Equal(in, b) {
+		t.Fatalf("Parse modified its input")
+	}
+	if verr := Valid(b, fuzzMaxDepth); errString(verr) != errString(err) {
+		t.Fatalf("Valid(%q) = %v, Parse error %v", b, verr, err)
+	}
+	checkParseObject(t, b, got, err)
+	if !utf8.Valid(b) {
+		if err == nil {
+			t.Fatalf("Parse(%q) accepted invalid UTF-8", b)
+		}
+		return
+	}
+	want, stdErr := stdParse(b)
+	switch {
+	case stdErr != nil:
+		if err == nil {
+			t.Fatalf("Parse(%q) = %#v; encoding/json rejects it: %v", b, got, stdErr)
+		}
+	case hasDuplicateKey(b):
+		var de *DuplicateKeyError
+		if !errors.As(err, &de) {
+			t.Fatalf("Parse(%q) = %#v, %v; want *DuplicateKeyError", b, got, err)
+		}
+	case err != nil:
+		t.Fatalf("Parse(%q) error %v; encoding/json accepts it as %#v", b, err, want)
+	case !reflect.DeepEqual(got, want):
+		t.Fatalf("Parse(%q) = %#v; encoding/json gives %#v", b, got, want)
+	}
+}
+
+// checkParseObject verifies ParseObject against Parse's result for b.
+func checkParseObject(t *testing.T, b []byte, v any, err error) {
+	ms, oerr := ParseObject(b, fuzzMaxDepth)
+	m, isObj := v.(map[string]any)
+	switch {
+	case err != nil:
+		if errString(oerr) != errString(err) {
+			t.Fatalf("ParseObject(%q) error %v, Parse error %v", b, oerr, err)
+		}
+		return
+	case !isObj:
+		if !errors.Is(oerr, ErrNotObject) {
+			t.Fatalf("ParseObject(%q) = %v, want ErrNotObject", b, oerr)
+		}
+		return
+	case oerr != nil || len(ms) != len(m):
+		t.Fatalf("ParseObject(%q) = %d members, %v; Parse found %d", b, len(ms), oerr, len(m))
+	}
+	for _, mem := range ms {
+		if !reflect.DeepEqual(mem.Value, m[mem.Key]) {
+			t.Fatalf("ParseObject(%q) member %q = %#v, Parse has %#v", b, mem.Key, mem.Value, m[mem.Key])
+		}
+		if raw, err := Parse(mem.Raw, fuzzMaxDepth); err != nil || !reflect.DeepEqual(raw, mem.Value) {
+			t.Fatalf("ParseObject(%q) member %q Raw %q parses to %#v, %v", b, mem.Key, mem.Raw, raw, err)
+		}
+	}
+}
+
+// stdParse is the oracle: encoding/json with UseNumber, refusing anything
+// after the first value as Parse does.
+func stdParse(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("data after the value")
+	}
+	return v, nil
+}
+
+// hasDuplicateKey reports whether any object in b, which encoding/json
+// accepted, repeats a key. It walks the token stream independently of
+// Parse so that the two cannot share a bug.
+func hasDuplicateKey(b []byte) bool {
+	type frame struct {
+		keys     map[string]bool // nil for arrays
+		wantsKey bool
+	}
+	var stack []frame
+	valueDone := func() {
+		if n := len(stack); n > 0 && stack[n-1].keys != nil {
+			stack[n-1].wantsKey = true
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		n := len(stack)
+		switch {
+		case tok == json.Delim('{'):
+			stack = append(stack, frame{keys: map[string]bool{}, wantsKey: true})
+		case tok == json.Delim('['):
+			stack = append(stack, frame{})
+		case tok == json.Delim('}') || tok == json.Delim(']'):
+			stack = stack[:n-1]
+			valueDone()
+		case n > 0 && stack[n-1].keys != nil && stack[n-1].wantsKey:
+			key := tok.(string)
+			if stack[n-1].keys[key] {
+				return true
+			}
+			stack[n-1].keys[key] = true
+			stack[n-1].wantsKey = false
+		default:
+			valueDone()
+		}
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
+
+// TestOracle guards the fuzz oracle itself, which would otherwise make a
+// broken differential test pass silently.
+func TestOracle(t *testing.T) {
+	dups := map[string]bool{
+		`{"a":1,"a":2}`:             true,
+		`{"a":{"a":1},"b":{"a":2}}`: false,
+		`[{"a":1},{"a":1}]`:         false,
+		`{"a":[{"b":1,"b":1}]}`:     true,
+		`{"a":"a","b":"a"}`:         false,
+		`{"a":{},"a":[]}`:           true,
+		`{"x":[1,"x"],"y":{"x":0}}`: false,
+	}
+	for in, want := range dups {
+		if got := hasDuplicateKey([]byte(in)); got != want {
+			t.Errorf("hasDuplicateKey(%s) = %v, want %v", in, got, want)
+		}
+	}
+	for _, in := range []string{`1 2`, `{} x`, `[1]]`, ``} {
+		if _, err := stdParse([]byte(in)); err == nil {
+			t.Errorf("stdParse(%q) accepted", in)
+		}
+	}
+	if _, err := stdParse([]byte(" {} \n")); err != nil {
+		t.Errorf("stdParse rejected trailing whitespace: %v", err)
+	}
+}

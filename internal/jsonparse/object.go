@@ -1,0 +1,76 @@
+package jsonparse
+
+// Member is one member of a top-level object: its key, its parsed value,
+// and Raw, the value's exact bytes with surrounding whitespace trimmed, so
+// a caller can forward a value as it came or decode it into a Go type.
+//
+// Raw is a subslice of the input to ParseObject, not a copy: it is only
+// valid until the caller reuses that buffer. Key and Value do not alias the
+// input; like Parse's results they share one copy of it.
+type Member struct {
+	Key   string
+	Value any
+	Raw   []byte
+}
+
+// ParseObject parses b, which must be one JSON object, into its members in
+// document order, by the same rules as Parse; duplicate keys are refused.
+// The object is depth 1, so its members' values count toward maxDepth.
+// If b is valid JSON but not an object, it returns ErrNotObject.
+func ParseObject(b []byte, maxDepth int) ([]Member, error) {
+	p := newParser(b, maxDepth, false)
+	p.skipSpace()
+	if p.pos >= len(b) || b[p.pos] != '{' {
+		// Not an object; report why it is not JSON if it is not.
+		if err := Valid(b, maxDepth); err != nil {
+			return nil, err
+		}
+		return nil, ErrNotObject
+	}
+	p.str = string(b) // now that values will be built; see newParser
+	members, err := p.members()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.end(); err != nil {
+		return nil, err
+	}
+	return members, nil
+}
+
+// members parses the object at p.pos into its members; an empty object
+// has none (a nil slice).
+func (p *parser) members() ([]Member, error) {
+	empty, err := p.open('}')
+	if err != nil || empty {
+		return nil, err
+	}
+	var buf [smallObject][]byte
+	keys := keySet{small: buf[:0]}
+	members := make([]Member, 0, 4) // an event envelope has four members
+	for {
+		keyOff := p.pos
+		start, end, escaped, err := p.memberKey()
+		if err != nil {
+			return nil, err
+		}
+		key := p.keyString(start, end, escaped)
+		valStart := p.pos
+		v, err := p.value()
+		if err != nil {
+			return nil, inMember(err, key)
+		}
+		var dup bool
+		if keys, dup = keys.add(p.keyBytes(start, end, escaped)); dup {
+			return nil, &DuplicateKeyError{Offset: keyOff, Key: key}
+		}
+		members = append(members, Member{Key: key, Value: v, Raw: p.data[valStart:p.pos]})
+		more, err := p.next('}', "expected ',' or '}' after object member")
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			return members, nil
+		}
+	}
+}

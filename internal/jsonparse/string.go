@@ -1,0 +1,171 @@
+package jsonparse
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// stringValue parses the string at p.pos.
+func (p *parser) stringValue() (any, error) {
+	start, end, escaped, err := p.scanString()
+	if err != nil {
+		return nil, err
+	}
+	return p.keyString(start, end, escaped), nil
+}
+
+// keyString returns the decoded string whose contents are data[start:end].
+// Without escapes it is a substring of the single copy made by newParser,
+// so it costs no allocation.
+func (p *parser) keyString(start, end int, escaped bool) string {
+	if !escaped {
+		return p.str[start:end]
+	}
+	p.scratch = appendUnescaped(p.scratch[:0], p.data[start:end])
+	return string(p.scratch)
+}
+
+// keyBytes is keyString for duplicate detection without building strings:
+// the bytes alias the input or the arena, which only grows while an
+// enclosing object is open, so earlier keys stay intact.
+func (p *parser) keyBytes(start, end int, escaped bool) []byte {
+	if !escaped {
+		return p.data[start:end]
+	}
+	mark := len(p.arena)
+	p.arena = appendUnescaped(p.arena, p.data[start:end])
+	return p.arena[mark:len(p.arena):len(p.arena)]
+}
+
+// scanString checks the string whose opening quote is at p.pos, moves past
+// its closing quote and returns the bounds of its contents. It enforces
+// everything a string must satisfy, so decoding it later cannot fail.
+func (p *parser) scanString() (start, end int, escaped bool, err error) {
+	d := p.data
+	start = p.pos + 1
+	for i := start; i < len(d); {
+		c := d[i]
+		switch {
+		case c == '"':
+			p.pos = i + 1
+			return start, i, escaped, nil
+		case c == '\\':
+			escaped = true
+			if i, err = p.scanEscape(i); err != nil {
+				return 0, 0, false, err
+			}
+		case c < 0x20:
+			return 0, 0, false, &SyntaxError{Offset: i,
+				Msg: "control character " + strconv.QuoteRune(rune(c)) + " in string must be escaped"}
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRune(d[i:])
+			if r == utf8.RuneError && size == 1 {
+				return 0, 0, false, &SyntaxError{Offset: i, Msg: "invalid UTF-8 in string"}
+			}
+			i += size
+		}
+	}
+	return 0, 0, false, p.failAt(len(d), "unterminated string starting at byte "+strconv.Itoa(p.pos))
+}
+
+// scanEscape checks the escape sequence whose backslash is at d[i] and
+// returns the offset just past it.
+func (p *parser) scanEscape(i int) (int, error) {
+	d := p.data
+	if i+1 >= len(d) {
+		return 0, p.failAt(i+1, "unterminated escape sequence in string")
+	}
+	switch d[i+1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return i + 2, nil
+	case 'u':
+		for j := i + 2; j < i+6; j++ {
+			if j >= len(d) || !isHex(d[j]) {
+				return 0, p.failAt(j, `expected four hex digits after \u in string`)
+			}
+		}
+		return i + 6, nil
+	}
+	return 0, p.failAt(i+1, `invalid escape sequence in string: after '\' expected one of "\/bfnrtu`)
+}
+
+// appendUnescaped appends the decoded form of s, the contents of a string
+// that scanString accepted, so every escape in it is well formed.
+func appendUnescaped(dst, s []byte) []byte {
+	for {
+		i := bytes.IndexByte(s, '\\')
+		if i < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:i]...)
+		s = s[i:]
+		if s[1] != 'u' {
+			dst = append(dst, unescapeByte(s[1]))
+			s = s[2:]
+			continue
+		}
+		var r rune
+		r, s = decodeU(s)
+		dst = utf8.AppendRune(dst, r)
+	}
+}
+
+// decodeU decodes the \uXXXX escape at the start of s, joining a surrogate
+// pair when one follows. A surrogate that is not part of a valid pair
+// becomes U+FFFD and the next escape is decoded on its own, exactly as
+// encoding/json does, so both produce the same strings.
+func decodeU(s []byte) (rune, []byte) {
+	r := hex4(s[2:6])
+	s = s[6:]
+	if !utf16.IsSurrogate(r) {
+		return r, s
+	}
+	if len(s) >= 6 && s[0] == '\\' && s[1] == 'u' {
+		if pair := utf16.DecodeRune(r, hex4(s[2:6])); pair != utf8.RuneError {
+			return pair, s[6:]
+		}
+	}
+	return utf8.RuneError, s
+}
+
+// unescapeByte decodes the single-character escape \c.
+func unescapeByte(c byte) byte {
+	switch c {
+	case 'b':
+		return '\b'
+	case 'f':
+		return '\f'
+	case 'n':
+		return '\n'
+	case 'r':
+		return '\r'
+	case 't':
+		return '\t'
+	}
+	return c // '"', '\\' and '/' stand for themselves
+}
+
+// hex4 decodes four hex digits already checked by scanEscape.
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c <= '9':
+			c -= '0'
+		case c >= 'a':
+			c -= 'a' - 10
+		default:
+			c -= 'A' - 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+func isHex(c byte) bool {
+	return isDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+}
