@@ -1,0 +1,289 @@
+package bench
+
+import (
+	"io"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// maxReply bounds one reply; an echo of the largest frame a contract server
+// accepts fits with room to spare.
+const maxReply = 16 << 20
+
+// slot is one place in a connection's window. The writer fills line, sent
+// and measured, then publishes seq; the reader loads seq first, so the atomic
+// orders the plain fields between the two goroutines.
+type slot struct {
+	seq      atomic.Uint64 // 0 while free
+	sent     int64         // ns on the run clock
+	line     int32
+	measured bool
+}
+
+// conn drives one WebSocket: a writer keeps up to InFlight frames
+// unanswered, a reader matches replies back to their slots.
+//
+// A frame's id is "<conn>-<seq>" with seq = generation*InFlight + slot, so
+// the reader finds the slot with one division and knows a reply is stale or
+// duplicated when the slot no longer holds that seq: no map, no lock.
+type conn struct {
+	run    *shared
+	ws     *websocket.Conn
+	bc     *batchConn
+	prefix []byte // "<conn>-"
+	next   int    // next workload line to send
+
+	free  chan int // free slot indices; its capacity is the window
+	slots []slot
+	gen   []uint64      // per slot, owned by the writer
+	dead  chan struct{} // closed when the reader stops
+	done  chan struct{} // closed when both goroutines have stopped
+
+	closing atomic.Bool  // the writer is closing: read errors are expected
+	seen    atomic.Int64 // replies, warm-up included, for the progress line
+	sentAll atomic.Int64 // frames sent, warm-up included, for the progress line
+
+	// Owned by the writer until done.
+	sent     int64
+	lastSend int64
+	wErr     error
+	// Owned by the reader until done.
+	st    connStats
+	rErr  error
+	rDone chan struct{}
+}
+
+func newConn(run *shared, index int, d dialed) *conn {
+	w := run.o.InFlight
+	c := &conn{
+		run:    run,
+		ws:     d.ws,
+		bc:     d.bc,
+		prefix: strconv.AppendInt(nil, int64(index), 10),
+		next:   index * 7919 % len(run.wl.lines), // spread conns over the workload
+		free:   make(chan int, w),
+		slots:  make([]slot, w),
+		gen:    make([]uint64, w),
+		dead:   make(chan struct{}),
+		done:   make(chan struct{}),
+		rDone:  make(chan struct{}),
+	}
+	c.prefix = append(c.prefix, '-')
+	for i := range w {
+		c.free <- i
+	}
+	c.ws.SetReadLimit(maxReply)
+	return c
+}
+
+// start runs the writer and the reader; done closes when both have stopped.
+func (c *conn) start() {
+	go c.readLoop()
+	go func() {
+		c.writeLoop()
+		c.finish()
+		<-c.rDone
+		close(c.done)
+	}()
+}
+
+func (c *conn) writeLoop() {
+	buf := make([]byte, 0, 4096)
+	burst := 0
+	c.bc.holdWrites()
+	for {
+		s, ok := c.acquire(&burst)
+		if !ok {
+			return
+		}
+		measured, ok := c.run.admit()
+		if !ok {
+			c.free <- s
+			return
+		}
+		buf = c.frame(buf, s, measured)
+		if err := c.ws.WriteMessage(websocket.TextMessage, buf); err != nil {
+			c.wErr = err
+			return
+		}
+	}
+}
+
+// acquire takes a free slot. While slots are free and the burst is under
+// WriteBatch it keeps writes buffered; before it would block it flushes them,
+// so a burst goes out in one syscall and never waits for a reply.
+func (c *conn) acquire(burst *int) (int, bool) {
+	if *burst < c.run.o.WriteBatch {
+		select {
+		case s := <-c.free:
+			*burst++
+			return s, true
+		default:
+		}
+	}
+	if err := c.bc.release(); err != nil {
+		c.wErr = err
+		return 0, false
+	}
+	select {
+	case s := <-c.free:
+		c.bc.holdWrites()
+		*burst = 1
+		return s, true
+	case <-c.run.stop:
+	case <-c.dead:
+	}
+	return 0, false
+}
+
+// frame publishes slot s as outstanding and returns the next frame's bytes.
+func (c *conn) frame(buf []byte, s int, measured bool) []byte {
+	li := c.next
+	if c.next++; c.next == len(c.run.wl.lines) {
+		c.next = 0
+	}
+	c.gen[s]++
+	seq := c.gen[s]*uint64(len(c.slots)) + uint64(s)
+	sl := &c.slots[s]
+	sl.line, sl.measured, sl.sent = int32(li), measured, c.run.now()
+	sl.seq.Store(seq)
+	if measured {
+		c.sent++
+		c.lastSend = sl.sent
+	}
+	c.sentAll.Add(1)
+	buf = append(buf[:0], frameHead...)
+	buf = append(buf, c.prefix...)
+	buf = strconv.AppendUint(buf, seq, 10)
+	return append(buf, c.run.wl.lines[li].tail...)
+}
+
+// finish flushes, waits (bounded) for the window to empty, and closes.
+func (c *conn) finish() {
+	if err := c.bc.release(); err != nil && c.wErr == nil {
+		c.wErr = err
+	}
+	c.drain()
+	c.closing.Store(true)
+	closeDialed([]dialed{{c.ws, c.bc}}, time.Now().Add(time.Second))
+}
+
+// drain takes back every slot, which means every reply is in, unless the
+// reader died, the drain timeout passed or the run was aborted.
+func (c *conn) drain() {
+	t := time.NewTimer(c.run.o.DrainTimeout)
+	defer t.Stop()
+	for range len(c.slots) {
+		select {
+		case <-c.free:
+		case <-c.dead:
+			return
+		case <-t.C:
+			return
+		case <-c.run.abort:
+			return
+		}
+	}
+}
+
+func (c *conn) readLoop() {
+	defer close(c.rDone)
+	defer close(c.dead)
+	buf := make([]byte, 0, 4096)
+	for {
+		_, r, err := c.ws.NextReader()
+		if err == nil {
+			buf, err = readAll(r, buf[:0])
+		}
+		if err != nil {
+			if !c.closing.Load() {
+				c.rErr = err
+			}
+			return
+		}
+		c.handle(buf)
+	}
+}
+
+// readAll reads one message into b, reusing its capacity.
+func readAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
+// handle matches one reply to its slot, frees the slot and scores the reply.
+func (c *conn) handle(msg []byte) {
+	r, ok := parseReply(msg)
+	if !ok {
+		if c.run.counting() {
+			c.st.malformed++
+			c.st.sample("malformed reply", msg)
+		}
+		return
+	}
+	s, ok := c.slotOf(r.id)
+	if !ok {
+		if c.run.counting() {
+			c.st.duplicated++
+		}
+		return
+	}
+	sl := &c.slots[s]
+	li, sent, measured := sl.line, sl.sent, sl.measured
+	sl.seq.Store(0)
+	c.free <- s // never blocks: the slot came out of free
+	c.seen.Add(1)
+	if measured {
+		now := c.run.now()
+		c.st.score(r, &c.run.wl.lines[li], now-sent, msg)
+		c.st.lastReply = now
+	}
+}
+
+// slotOf finds the outstanding slot a reply id names, if any.
+func (c *conn) slotOf(id []byte) (int, bool) {
+	if len(id) <= len(c.prefix) || string(id[:len(c.prefix)]) != string(c.prefix) {
+		return 0, false
+	}
+	digits := id[len(c.prefix):]
+	if len(digits) > 19 {
+		return 0, false
+	}
+	var seq uint64
+	for _, d := range digits {
+		if d < '0' || d > '9' {
+			return 0, false
+		}
+		seq = seq*10 + uint64(d-'0')
+	}
+	if seq == 0 {
+		return 0, false
+	}
+	s := int(seq % uint64(len(c.slots)))
+	return s, c.slots[s].seq.Load() == seq
+}
+
+// lost counts measured frames never answered; call after done.
+func (c *conn) lost() int64 {
+	var n int64
+	for i := range c.slots {
+		if c.slots[i].seq.Load() != 0 && c.slots[i].measured {
+			n++
+		}
+	}
+	return n
+}

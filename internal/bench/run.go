@@ -1,0 +1,185 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Phases of a run, in order.
+const (
+	phaseWarm int32 = iota
+	phaseMeasure
+	phaseStop
+)
+
+// progressEvery is how often the live line is redrawn.
+const progressEvery = 500 * time.Millisecond
+
+// shared is the state every connection of one run reads.
+type shared struct {
+	o     Options
+	wl    *workload
+	start time.Time // the run clock's zero
+	abort <-chan struct{}
+	stop  chan struct{} // closed by halt when sending stops
+	halt1 sync.Once
+
+	phase  atomic.Int32
+	budget atomic.Int64 // frames left to send when Count > 0
+
+	// Written by schedule, read by collect after it returns; ns on the run clock.
+	began        bool  // the measurement started
+	measureStart int64 // when it started
+	stopAt       int64 // when the timer or ctx stopped sending; 0 if writers ran out
+	cpuStart     time.Duration
+	cpuEnd       time.Duration
+	cpuEndAt     int64
+}
+
+// Run drives the server at o.URL with o.Workload and reports what it saw.
+// It returns an error when it cannot start (bad options, workload, dial), or
+// the context's error with the partial result when ctx ends first; failing
+// connections during the run are reported in the Result instead.
+func Run(ctx context.Context, o Options) (Result, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return Result{}, err
+	}
+	wl, err := loadWorkload(o.Workload)
+	if err != nil {
+		return Result{}, fmt.Errorf("bench: workload %w", err)
+	}
+	ds, err := dialMany(ctx, o, o.Conns, 16<<10, 64<<10)
+	if err != nil {
+		return Result{}, err
+	}
+	sh := &shared{o: o, wl: wl, start: time.Now(), abort: ctx.Done(), stop: make(chan struct{})}
+	sh.budget.Store(int64(o.Count))
+	conns := make([]*conn, len(ds))
+	for i, d := range ds {
+		conns[i] = newConn(sh, i, d)
+	}
+	next := sh.begin() // before any writer starts, so no frame predates the phase
+	for _, c := range conns {
+		c.start()
+	}
+	err = sh.schedule(ctx, next, conns, allDone(conns))
+	for _, c := range conns {
+		<-c.done // bounded: drain and close are bounded
+	}
+	return collect(sh, conns), err
+}
+
+// allDone closes once every connection has stopped.
+func allDone(conns []*conn) <-chan struct{} {
+	ch := make(chan struct{})
+	go func() {
+		for _, c := range conns {
+			<-c.done
+		}
+		close(ch)
+	}()
+	return ch
+}
+
+// begin enters the first phase and returns when it ends.
+func (sh *shared) begin() <-chan time.Time {
+	if sh.o.Warmup > 0 {
+		return newTimer(sh.o.Warmup)
+	}
+	return sh.beginMeasure()
+}
+
+// schedule moves the run on from the phase begin entered at each tick of
+// next, and draws the progress line. It returns when every connection is
+// done or ctx ends.
+func (sh *shared) schedule(ctx context.Context, next <-chan time.Time, conns []*conn, done <-chan struct{}) error {
+	p := newProgress(sh, conns)
+	defer p.close()
+	for {
+		select {
+		case <-ctx.Done():
+			sh.stopSending(true)
+			return ctx.Err()
+		case <-done:
+			sh.stopSending(false)
+			return nil
+		case <-p.tick():
+			p.draw()
+		case <-next:
+			if sh.phase.Load() == phaseWarm {
+				next = sh.beginMeasure()
+			} else {
+				sh.stopSending(true)
+				next = nil
+			}
+		}
+	}
+}
+
+// beginMeasure starts counting; it returns when to stop, or nil to run
+// until Count frames are done.
+func (sh *shared) beginMeasure() <-chan time.Time {
+	sh.cpuStart = cpuTime()
+	sh.began, sh.measureStart = true, sh.now()
+	sh.phase.Store(phaseMeasure)
+	if sh.o.Duration == 0 {
+		return nil
+	}
+	return newTimer(sh.o.Duration)
+}
+
+// stopSending ends the measurement once; writers then drain and close.
+// stopped says the schedule cut it short, rather than writers running out of
+// Count or connections dying, so the measured window ends here.
+func (sh *shared) stopSending(stopped bool) {
+	if sh.cpuEndAt != 0 {
+		return
+	}
+	sh.cpuEnd, sh.cpuEndAt = cpuTime(), sh.now()
+	if stopped && sh.phase.Load() != phaseStop { // not already halted by Count
+		sh.stopAt = sh.cpuEndAt
+	}
+	sh.halt()
+}
+
+// halt stops every writer, including those blocked on a full window; a
+// writer calls it when Count is used up, so stalled connections cannot keep
+// the run from ending.
+func (sh *shared) halt() {
+	sh.halt1.Do(func() {
+		sh.phase.Store(phaseStop)
+		close(sh.stop)
+	})
+}
+
+func newTimer(d time.Duration) <-chan time.Time {
+	return time.NewTimer(d).C
+}
+
+// now is the run clock: ns since start, monotonic.
+func (sh *shared) now() int64 {
+	return int64(time.Since(sh.start))
+}
+
+// admit tells a writer whether to send one more frame and whether it counts.
+func (sh *shared) admit() (measured, ok bool) {
+	switch sh.phase.Load() {
+	case phaseWarm:
+		return false, true
+	case phaseMeasure:
+		if sh.o.Count == 0 || sh.budget.Add(-1) >= 0 {
+			return true, true
+		}
+		sh.halt()
+	}
+	return false, false
+}
+
+// counting says whether stray replies (duplicates, garbage) are counted now.
+func (sh *shared) counting() bool {
+	return sh.phase.Load() != phaseWarm
+}
