@@ -1,0 +1,106 @@
+// Package httpapi is schemagate's HTTP front door: the HTTP twin of the
+// WebSocket contract (single envelopes, batches and bare data), the schema
+// catalog, and the operational endpoints. routes.go lists every route;
+// handlers are thin adapters over the pipeline and know no schema logic.
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+// Defaults for the zero values of Options; they match the shipped config.
+const (
+	DefaultMaxBody        = 10 << 20
+	DefaultMaxBatch       = 1000
+	DefaultRequestTimeout = 30 * time.Second
+)
+
+// Options configures the API. Only the limits have defaults; a nil hook
+// turns its feature off.
+type Options struct {
+	// MaxBody bounds a request body in bytes (DefaultMaxBody when 0);
+	// larger bodies get 413.
+	MaxBody int64
+	// MaxBatch bounds the envelopes in one batch (DefaultMaxBatch when 0);
+	// more get 413.
+	MaxBatch int
+	// RequestTimeout bounds the work for one /v1/ request, all envelopes
+	// of a batch included (DefaultRequestTimeout when 0, none when < 0).
+	// WebSocket upgrades are never bounded by it.
+	RequestTimeout time.Duration
+
+	// Authorize, when set, must accept every /v1/ request (401 otherwise).
+	// Health, readiness and metrics stay open; WebSocket handlers check
+	// their own upgrades.
+	Authorize func(r *http.Request) error
+	// Ready, when set, is asked by /readyz; an error is answered with 503
+	// and its text.
+	Ready func() error
+	// Metrics serves GET /metrics (404 when nil).
+	Metrics http.Handler
+	// WebSocket mounts a handler for GET on each path: "/ws", the bare
+	// routes. A path is matched exactly, "/" included.
+	WebSocket map[string]http.Handler
+	// BareUpgrade, when set, gives the WebSocket handler for a schema key;
+	// GET /v1/events/{type}/v{version} is then delegated to it, the
+	// WebSocket twin of POSTing bare data. It is called once per schema
+	// at New.
+	BareUpgrade func(key validate.Key) http.Handler
+}
+
+// API is the HTTP handler of the whole server. Build it with New.
+type API struct {
+	p        *pipeline.Pipeline
+	reg      *validate.Registry
+	o        Options
+	mux      *http.ServeMux
+	catalog  []byte                        // GET /v1/schemas, rendered once
+	upgrades map[validate.Key]http.Handler // from Options.BareUpgrade
+	draining atomic.Bool
+}
+
+// New builds the API over p and the catalog of reg. It fails when a
+// WebSocket path is malformed or collides with another route.
+func New(p *pipeline.Pipeline, reg *validate.Registry, o Options) (*API, error) {
+	if p == nil || reg == nil {
+		return nil, errors.New("httpapi: a pipeline and a registry are required")
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = DefaultMaxBatch
+	}
+	if o.RequestTimeout == 0 {
+		o.RequestTimeout = DefaultRequestTimeout
+	}
+	a := &API{p: p, reg: reg, o: o, mux: http.NewServeMux()}
+	catalog, err := renderCatalog(reg)
+	if err != nil {
+		return nil, err
+	}
+	a.catalog = catalog
+	if o.BareUpgrade != nil {
+		a.upgrades = make(map[validate.Key]http.Handler, reg.Len())
+		for _, s := range reg.Schemas() {
+			a.upgrades[s.Key] = o.BareUpgrade(s.Key)
+		}
+	}
+	if err := a.routes(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+// Drain makes /readyz answer 503 from now on, so that load balancers stop
+// sending new work while in-flight requests finish.
+func (a *API) Drain() { a.draining.Store(true) }

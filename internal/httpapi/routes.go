@@ -1,0 +1,89 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// routes mounts every endpoint the server has. It is the one place to read
+// the API: each line is a method, a path and the adapter that serves it.
+func (a *API) routes() error {
+	m := mounter{mux: a.mux}
+
+	// Events: the HTTP twin of the WebSocket contract.
+	m.handle("POST /v1/events", a.guarded(a.postEvents))                // an envelope, or an array of them
+	m.handle("POST /v1/events/{type}/{version}", a.guarded(a.postBare)) // bare data for v<N> of type
+	if a.upgrades != nil {
+		m.handle("GET /v1/events/{type}/{version}", http.HandlerFunc(a.upgradeBare)) // its WebSocket twin
+	}
+
+	// Catalog: the schemas this server validates against.
+	m.handle("GET /v1/schemas", a.guarded(a.listSchemas))
+	m.handle("GET /v1/schemas/{type}/{version}", a.guarded(a.getSchema))
+
+	// Operations: open to probes and scrapers, never behind Authorize.
+	m.handle("GET /healthz", http.HandlerFunc(healthz))
+	m.handle("GET /readyz", http.HandlerFunc(a.readyz))
+	m.handle("GET /metrics", orNotFound(a.o.Metrics))
+
+	// WebSocket endpoints: "/ws" and the configured bare paths. Their
+	// handlers upgrade, and check origin and auth themselves.
+	for _, path := range sortedPaths(a.o.WebSocket) {
+		m.websocket(path, a.o.WebSocket[path])
+	}
+	return m.err
+}
+
+// mounter registers patterns and turns the mux's panics (a conflicting or
+// malformed pattern, which only configured WebSocket paths can cause) into
+// the first error, so a bad config fails the start with a message.
+type mounter struct {
+	mux *http.ServeMux
+	err error
+}
+
+func (m *mounter) handle(pattern string, h http.Handler) {
+	if m.err != nil {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			m.err = fmt.Errorf("httpapi: route %q: %v", pattern, r)
+		}
+	}()
+	m.mux.Handle(pattern, h)
+}
+
+// websocket mounts a configured path so that it matches itself only: a
+// trailing slash would otherwise make "/" swallow every unknown path, and
+// braces would make a wildcard of what the config meant literally.
+func (m *mounter) websocket(path string, h http.Handler) {
+	if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "{} \t") {
+		if m.err == nil {
+			m.err = fmt.Errorf("httpapi: websocket path %q: want a plain path starting with /", path)
+		}
+		return
+	}
+	if strings.HasSuffix(path, "/") {
+		path += "{$}"
+	}
+	m.handle("GET "+path, h)
+}
+
+func sortedPaths(hs map[string]http.Handler) []string {
+	paths := make([]string, 0, len(hs))
+	for p := range hs {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+func orNotFound(h http.Handler) http.Handler {
+	if h == nil {
+		return http.NotFoundHandler()
+	}
+	return h
+}

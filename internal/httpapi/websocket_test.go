@@ -1,0 +1,90 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/httpapi"
+	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+// marker stands in for a WebSocket handler: it says who got the request
+// and whether the request carried a deadline, which a long-lived
+// connection must not.
+func marker(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, deadline := r.Context().Deadline()
+		fmt.Fprintf(w, "%s deadline=%v", name, deadline)
+	})
+}
+
+func TestWebSocketMounts(t *testing.T) {
+	f := newFixture(t, func(o *httpapi.Options) {
+		o.WebSocket = map[string]http.Handler{"/ws": marker("ws"), "/": marker("root"), "/tutorial/": marker("tutorial")}
+		o.BareUpgrade = func(k validate.Key) http.Handler { return marker("bare " + k.String()) }
+		o.Authorize = func(*http.Request) error { return fmt.Errorf("WebSocket handlers check their own auth") }
+	})
+	cases := []struct {
+		method, path string
+		status       int
+		body         string
+	}{
+		{"GET", "/ws", 200, "ws deadline=false"},
+		{"GET", "/", 200, "root deadline=false"},
+		{"GET", "/tutorial/", 200, "tutorial deadline=false"},
+		{"GET", "/tutorial/x", 404, ""},
+		{"GET", "/elsewhere", 404, ""},
+		{"POST", "/ws", 405, ""},
+		{"GET", "/v1/events/person/v1", 200, "bare person v1 deadline=false"},
+		{"GET", "/v1/events/nobody/v1", 404, ""},
+		{"GET", "/v1/events/person/1", 404, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.method+" "+c.path, func(t *testing.T) {
+			r := f.request(t, c.method, c.path, "-", "", "Upgrade", "websocket", "Connection", "Upgrade")
+			if r.status != c.status || (c.body != "" && r.body != c.body) {
+				t.Fatalf("got %d %q, want %d %q", r.status, r.body, c.status, c.body)
+			}
+			if c.status == 404 && c.path[:4] == "/v1/" {
+				checkError(t, r.body, codes.NotFound)
+			}
+		})
+	}
+}
+
+func TestBareUpgradeOffMeansPostOnly(t *testing.T) {
+	f := newFixture(t, nil)
+	r := f.request(t, "GET", "/v1/events/person/v1", "-", "")
+	if r.status != http.StatusMethodNotAllowed {
+		t.Fatalf("status %d", r.status)
+	}
+}
+
+func TestBadWebSocketPathsFailNew(t *testing.T) {
+	reg, err := validate.Load(validate.Options{Dir: "testdata/schemas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := pipeline.NewBuilder(reg).Build(pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := marker("x")
+	for _, path := range []string{"/healthz", "/v1/schemas", "ws", "/a/{x}", "/a b", ""} {
+		t.Run(path, func(t *testing.T) {
+			if _, err := httpapi.New(p, reg, httpapi.Options{WebSocket: map[string]http.Handler{path: h}}); err == nil {
+				t.Fatalf("path %q accepted", path)
+			}
+		})
+	}
+	if _, err := httpapi.New(p, reg, httpapi.Options{WebSocket: map[string]http.Handler{"/ws": nil}}); err == nil {
+		t.Fatal("nil handler accepted")
+	}
+	if _, err := httpapi.New(nil, reg, httpapi.Options{}); err == nil {
+		t.Fatal("nil pipeline accepted")
+	}
+}

@@ -1,0 +1,96 @@
+// Package telemetry is schemagate's Prometheus metrics: one registry per
+// server (never the global one), the pipeline's frame counters and latency
+// histogram, and the WebSocket connection gauges, served by one handler.
+package telemetry
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+// latencyBuckets span a small frame's validation (tens of microseconds) up
+// to a slow webhook action (a second); beyond that the request timeout is
+// the better signal.
+func latencyBuckets() []float64 {
+	return []float64{
+		10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6,
+		1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3,
+		100e-3, 250e-3, 500e-3, 1,
+	}
+}
+
+// Metrics owns a registry and every schemagate metric in it. It is safe for
+// concurrent use; build it once per server with New.
+type Metrics struct {
+	reg *prometheus.Registry
+
+	frames   *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	keys     map[validate.Key]*series // read-only after New, so lookups need no lock
+	unknown  *series
+	conns    prometheus.Gauge
+	closed   reasons
+	rejected reasons
+}
+
+// New builds the metrics for the schemas behind keys (the registry's key
+// list). Their series are resolved here, once, so that Observe does a map
+// hit and an atomic add and never allocates.
+func New(keys []validate.Key) *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		frames: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "schemagate_frames_total",
+			Help: "Frames handled by the pipeline, by schema and result code (type and version are \"unknown\" when the frame named no loaded schema).",
+		}, []string{"type", "version", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "schemagate_pipeline_seconds",
+			Help:    "Time the pipeline took per frame: decoding, validation, handler and actions.",
+			Buckets: latencyBuckets(),
+		}, []string{"type", "version"}),
+		conns: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "schemagate_connections",
+			Help: "Open WebSocket connections.",
+		}),
+	}
+	m.closed = newReasons(m.reg, "schemagate_connections_closed_total",
+		"WebSocket connections closed, by reason.", closeReasons())
+	m.rejected = newReasons(m.reg, "schemagate_upgrades_rejected_total",
+		"WebSocket upgrade requests refused, by reason.", upgradeReasons())
+	m.reg.MustRegister(m.frames, m.latency, m.conns,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.keys = make(map[validate.Key]*series, len(keys))
+	for _, k := range keys {
+		m.keys[k] = m.newSeries(k)
+	}
+	m.unknown = m.newUnknownSeries()
+	return m
+}
+
+// Handler serves the registry in the Prometheus exposition format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// Registerer lets other parts (a NATS action, say) add their collectors to
+// the same registry instead of the global one.
+func (m *Metrics) Registerer() prometheus.Registerer { return m.reg }
+
+// Gatherer exposes the registry for tests and for embedding elsewhere.
+func (m *Metrics) Gatherer() prometheus.Gatherer { return m.reg }
+
+// ForRegistry is New for every schema of reg, the usual way to build the
+// metrics of a server.
+func ForRegistry(reg *validate.Registry) *Metrics {
+	keys := make([]validate.Key, 0, reg.Len())
+	for _, s := range reg.Schemas() {
+		keys = append(keys, s.Key)
+	}
+	return New(keys)
+}

@@ -1,0 +1,194 @@
+package telemetry_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/common/expfmt"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/telemetry"
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+// The pipeline and the ws package rely on these method sets.
+var (
+	_ pipeline.Observer = (*telemetry.Metrics)(nil)
+	_ interface {
+		ConnOpened()
+		ConnClosed(string)
+		UpgradeRejected(string)
+	} = (*telemetry.Metrics)(nil)
+)
+
+var person = validate.Key{Type: "person", Version: 1}
+
+func TestFramesCountedByKnownKeyAndCode(t *testing.T) {
+	m := telemetry.New([]validate.Key{person})
+	m.Observe(person, true, codes.OK, time.Millisecond)
+	m.Observe(person, true, codes.OK, time.Millisecond)
+	m.Observe(person, true, codes.Unavailable, time.Millisecond)
+	// A client-chosen key must never become a label.
+	m.Observe(validate.Key{Type: "evil", Version: 7}, false, codes.NotFound, time.Millisecond)
+	m.Observe(validate.Key{}, false, codes.InvalidArgument, time.Millisecond)
+
+	want := `
+# HELP schemagate_frames_total Frames handled by the pipeline, by schema and result code (type and version are "unknown" when the frame named no loaded schema).
+# TYPE schemagate_frames_total counter
+schemagate_frames_total{code="INVALID_ARGUMENT",type="person",version="1"} 0
+schemagate_frames_total{code="INVALID_ARGUMENT",type="unknown",version="unknown"} 1
+schemagate_frames_total{code="NOT_FOUND",type="unknown",version="unknown"} 1
+schemagate_frames_total{code="OK",type="person",version="1"} 2
+schemagate_frames_total{code="UNAVAILABLE",type="person",version="1"} 1
+`
+	if err := testutil.GatherAndCompare(m.Gatherer(), strings.NewReader(want), "schemagate_frames_total"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLatencyHistogram(t *testing.T) {
+	m := telemetry.New([]validate.Key{person})
+	m.Observe(person, true, codes.OK, 30*time.Microsecond)
+	m.Observe(person, true, codes.InvalidArgument, 2*time.Second)
+	n, err := testutil.GatherAndCount(m.Gatherer(), "schemagate_pipeline_seconds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 { // person v1 and unknown
+		t.Fatalf("histogram series = %d, want 2", n)
+	}
+	out, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, "schemagate_pipeline_seconds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		`schemagate_pipeline_seconds_bucket{type="person",version="1",le="1e-05"} 0`,
+		`schemagate_pipeline_seconds_bucket{type="person",version="1",le="5e-05"} 1`,
+		`schemagate_pipeline_seconds_bucket{type="person",version="1",le="1"} 1`,
+		`schemagate_pipeline_seconds_bucket{type="person",version="1",le="+Inf"} 2`,
+		`schemagate_pipeline_seconds_count{type="person",version="1"} 2`,
+	} {
+		if !strings.Contains(string(out), line) {
+			t.Errorf("missing %q in\n%s", line, out)
+		}
+	}
+}
+
+func TestKnownKeyNotGivenToNewStillCounted(t *testing.T) {
+	m := telemetry.New(nil)
+	m.Observe(person, true, codes.OK, time.Millisecond)
+	want := `
+# HELP schemagate_frames_total Frames handled by the pipeline, by schema and result code (type and version are "unknown" when the frame named no loaded schema).
+# TYPE schemagate_frames_total counter
+schemagate_frames_total{code="INVALID_ARGUMENT",type="unknown",version="unknown"} 0
+schemagate_frames_total{code="NOT_FOUND",type="unknown",version="unknown"} 0
+schemagate_frames_total{code="OK",type="person",version="1"} 1
+`
+	if err := testutil.GatherAndCompare(m.Gatherer(), strings.NewReader(want), "schemagate_frames_total"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConnections(t *testing.T) {
+	m := telemetry.New(nil)
+	for range 3 {
+		m.ConnOpened()
+	}
+	m.ConnClosed(telemetry.CloseNormal)
+	m.ConnClosed(telemetry.CloseTooBig)
+	m.UpgradeRejected(telemetry.RejectOrigin)
+	m.UpgradeRejected("something-from-a-typo")
+
+	g, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, "schemagate_connections",
+		"schemagate_connections_closed_total", "schemagate_upgrades_rejected_total")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"schemagate_connections 1",
+		`schemagate_connections_closed_total{reason="normal"} 1`,
+		`schemagate_connections_closed_total{reason="too_big"} 1`,
+		`schemagate_connections_closed_total{reason="idle"} 0`,
+		`schemagate_upgrades_rejected_total{reason="origin"} 1`,
+		`schemagate_upgrades_rejected_total{reason="other"} 1`,
+	} {
+		if !strings.Contains(string(g), line+"\n") {
+			t.Errorf("missing %q in\n%s", line, g)
+		}
+	}
+	if strings.Contains(string(g), "typo") {
+		t.Errorf("an unknown reason became a label:\n%s", g)
+	}
+}
+
+func TestHandlerServesOwnRegistry(t *testing.T) {
+	m := telemetry.New([]validate.Key{person})
+	m.Observe(person, true, codes.OK, time.Millisecond)
+	srv := httptest.NewServer(m.Handler())
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, s := range []string{
+		`schemagate_frames_total{code="OK",type="person",version="1"} 1`,
+		"go_goroutines", "process_", "schemagate_connections 0",
+	} {
+		if !strings.Contains(string(body), s) {
+			t.Errorf("metrics lack %q", s)
+		}
+	}
+}
+
+func TestTwoInstancesDoNotShareState(t *testing.T) {
+	a, b := telemetry.New([]validate.Key{person}), telemetry.New([]validate.Key{person})
+	a.ConnOpened()
+	n, _ := testutil.GatherAndFormat(b.Gatherer(), expfmt.TypeTextPlain, "schemagate_connections")
+	if !strings.Contains(string(n), "schemagate_connections 0") {
+		t.Fatalf("second registry saw the first's connection:\n%s", n)
+	}
+}
+
+func TestObserveDoesNotAllocate(t *testing.T) {
+	m := telemetry.New([]validate.Key{person})
+	unknown := validate.Key{Type: "nope", Version: 3}
+	// Warm the lazily resolved counters.
+	m.Observe(person, true, codes.Unavailable, time.Millisecond)
+	allocs := testing.AllocsPerRun(1000, func() {
+		m.Observe(person, true, codes.OK, 40*time.Microsecond)
+		m.Observe(person, true, codes.Unavailable, 40*time.Microsecond)
+		m.Observe(unknown, false, codes.NotFound, 40*time.Microsecond)
+	})
+	if allocs != 0 {
+		t.Fatalf("Observe allocates %.1f times per call", allocs)
+	}
+}
+
+func BenchmarkObserve(b *testing.B) {
+	m := telemetry.New([]validate.Key{person, {Type: "echo", Version: 1}})
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			m.Observe(person, true, codes.OK, 40*time.Microsecond)
+		}
+	})
+}
+
+func BenchmarkObserveSerial(b *testing.B) {
+	m := telemetry.New([]validate.Key{person})
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Observe(person, true, codes.OK, 40*time.Microsecond)
+	}
+}
