@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"sync/atomic"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/auth"
+	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/events"
+	"github.com/schemagate/schemagate/internal/httpapi"
+	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/telemetry"
+	"github.com/schemagate/schemagate/internal/validate"
+	"github.com/schemagate/schemagate/internal/ws"
+)
+
+// app is the wired gateway: every part built from the configuration, and
+// what must be closed when it stops.
+type app struct {
+	cfg      config.Config
+	logger   *slog.Logger
+	reg      *validate.Registry
+	pipe     *pipeline.Pipeline
+	ws       *ws.Server
+	auth     *auth.Checker
+	metrics  *telemetry.Metrics
+	handler  http.Handler
+	closers  []func(context.Context) error
+	draining atomic.Bool
+}
+
+// build wires the parts. Every configuration problem it finds (a schema
+// that does not compile, a route without a schema) is a startup error with
+// exit code 2, returned before any listener opens.
+func build(cfg config.Config, logger *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg, logger: logger, auth: auth.New(cfg.Auth.Tokens)}
+	reg, err := loadRegistry(cfg.Schemas)
+	if err != nil {
+		return nil, err
+	}
+	a.reg = reg
+	keys := make([]validate.Key, 0, reg.Len())
+	for _, s := range reg.Schemas() {
+		keys = append(keys, s.Key)
+	}
+	a.metrics = telemetry.New(keys)
+	if err := a.buildPipeline(); err != nil {
+		a.close(context.Background())
+		return nil, err
+	}
+	a.ws = ws.New(a.pipe, wsOptions(cfg.WebSocket, a.auth, a.metrics, logger))
+	h, err := a.routes()
+	if err != nil {
+		a.close(context.Background())
+		return nil, err
+	}
+	a.handler = h
+	return a, nil
+}
+
+func (a *app) buildPipeline() error {
+	actions, err := a.buildActions()
+	if err != nil {
+		return err
+	}
+	b := pipeline.NewBuilder(a.reg)
+	builtins := events.Builtins(a.logger)
+	for _, name := range a.cfg.Handlers {
+		register, ok := builtins[name]
+		if !ok {
+			return configError(fmt.Errorf("handlers: %q is not a built-in handler (have %v)", name, events.Names()))
+		}
+		register(b)
+	}
+	for _, r := range a.cfg.Routes {
+		b.Route(pipeline.Route{Key: validate.Key{Type: r.Type, Version: r.Version}, Actions: pick(actions, r.Actions)})
+	}
+	b.DefaultActions(pick(actions, a.cfg.DefaultActions)...)
+	opts := pipeline.Options{MaxDepth: a.cfg.Schemas.MaxDepth, Observer: a.metrics, Logger: a.logger}
+	if dl := a.cfg.DeadLetter; dl.Path != "" {
+		d, err := action.NewDeadLetter(fileConfig(dl))
+		if err != nil {
+			return configError(fmt.Errorf("dead_letter: %w", err))
+		}
+		a.closers = append(a.closers, d.Close)
+		opts.DeadLetter = d
+	}
+	p, err := b.Build(opts)
+	if err != nil {
+		return configError(err)
+	}
+	a.pipe = p
+	return nil
+}
+
+// buildActions opens every configured action once; routes share them.
+func (a *app) buildActions() (map[string]action.Action, error) {
+	out := map[string]action.Action{}
+	names := make([]string, 0, len(a.cfg.Actions))
+	for n := range a.cfg.Actions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		spec := a.cfg.Actions[name]
+		var act action.Action
+		switch spec.Kind {
+		case "log":
+			act = action.NewLog(a.logger)
+		case "file":
+			f, err := action.NewFile(fileConfig(spec.File))
+			if err != nil {
+				return nil, configError(fmt.Errorf("actions.%s: %w", name, err))
+			}
+			act = f
+		case "webhook":
+			act = action.NewWebhook(action.WebhookConfig{URL: spec.URL, Timeout: spec.Timeout, Retries: spec.Retries,
+				Backoff: spec.Backoff, Headers: spec.Headers}, &http.Client{})
+		}
+		out[name] = act
+		a.closers = append(a.closers, act.Close)
+	}
+	return out, nil
+}
+
+func fileConfig(f config.File) action.FileConfig {
+	return action.FileConfig{Path: f.Path, Sync: action.SyncPolicy(f.Sync), Interval: f.Interval, Mode: 0o644}
+}
+
+func pick(all map[string]action.Action, names []string) []pipeline.NamedAction {
+	out := make([]pipeline.NamedAction, 0, len(names))
+	for _, n := range names {
+		out = append(out, pipeline.NamedAction{Name: n, Action: all[n]})
+	}
+	return out
+}
+
+// ready is the readiness check: not while draining.
+func (a *app) ready() error {
+	if a.draining.Load() {
+		return status.New(codes.Unavailable, "draining")
+	}
+	return nil
+}
+
+// close flushes and releases every action, reporting all failures.
+func (a *app) close(ctx context.Context) error {
+	var errs []error
+	for _, c := range a.closers {
+		if err := c(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	a.closers = nil
+	return errors.Join(errs...)
+}
+
+// logLoaded says what the server is serving, so an operator sees at once
+// whether the right tree and routes were picked up.
+func (a *app) logLoaded(addr string) {
+	var schemas []string
+	for _, s := range a.reg.Schemas() {
+		schemas = append(schemas, s.Key.String())
+	}
+	var bare []string
+	for _, b := range a.cfg.WebSocket.Bare {
+		bare = append(bare, fmt.Sprintf("%s → %s v%d", b.Path, b.Type, b.Version))
+	}
+	a.logger.Info("schemas loaded", "dir", a.reg.Dir(), "count", len(schemas), "schemas", schemas)
+	a.logger.Info("routes", "handlers", a.cfg.Handlers, "routes", len(a.cfg.Routes),
+		"default_actions", a.cfg.DefaultActions, "websocket", a.cfg.WebSocket.Path, "bare", bare)
+	a.logger.Info("listening", "addr", addr, "auth", a.auth.Enabled())
+}
+
+// routes builds the HTTP API with the WebSocket endpoints mounted in it.
+func (a *app) routes() (http.Handler, error) {
+	wsPaths := map[string]http.Handler{a.cfg.WebSocket.Path: a.ws.Handler()}
+	for _, b := range a.cfg.WebSocket.Bare {
+		wsPaths[b.Path] = a.ws.BareHandler(validate.Key{Type: b.Type, Version: b.Version}, b.Raw)
+	}
+	o := httpapi.Options{
+		MaxBody: a.cfg.HTTP.MaxBody, MaxBatch: a.cfg.HTTP.MaxBatch, RequestTimeout: a.cfg.HTTP.RequestTimeout,
+		Ready: a.ready, Metrics: a.metrics.Handler(), WebSocket: wsPaths,
+		BareUpgrade: func(k validate.Key) http.Handler { return a.ws.BareHandler(k, false) },
+	}
+	if a.auth.Enabled() {
+		o.Authorize = a.auth.Check
+	}
+	api, err := httpapi.New(a.pipe, a.reg, o)
+	if err != nil {
+		return nil, configError(err)
+	}
+	return api, nil
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// defaultConfigFile is where serve looks when --config is not given.
+const defaultConfigFile = "configs/schemagate.yaml"
+
+// envPrefix prefixes every environment override: SCHEMAGATE_LISTEN,
+// SCHEMAGATE_WEBSOCKET_READ_LIMIT, SCHEMAGATE_AUTH_TOKENS (comma-separated).
+const envPrefix = "SCHEMAGATE"
+
+// configFlags are the flags every command that reads the configuration
+// takes; each overrides its key.
+func configFlags(fs *pflag.FlagSet) {
+	fs.StringP("config", "c", defaultConfigFile, "configuration file (YAML)")
+	fs.String("listen", "", "listen address host:port (overrides listen)")
+	fs.String("schemas", "", "schema directory (overrides schemas.dir)")
+}
+
+// loadConfig builds the configuration from, lowest first: the defaults,
+// the YAML file, SCHEMAGATE_* variables, then flags. An unknown key, a bad
+// value or a missing file is a configuration error (exit code 2), reported
+// whole.
+func loadConfig(fs *pflag.FlagSet, environ []string) (config.Config, error) {
+	v := viper.New()
+	if err := setDefaults(v); err != nil {
+		return config.Config{}, err
+	}
+	path, _ := fs.GetString("config")
+	v.SetConfigFile(path)
+	v.SetConfigType("yaml")
+	if err := v.ReadInConfig(); err != nil {
+		return config.Config{}, configError(fmt.Errorf("config file %s: %w", path, unwrapPathErr(err)))
+	}
+	if err := applyEnv(v, environ); err != nil {
+		return config.Config{}, err
+	}
+	for flag, key := range map[string]string{"listen": "listen", "schemas": "schemas.dir"} {
+		if f := fs.Lookup(flag); f != nil && f.Changed {
+			v.Set(key, f.Value.String())
+		}
+	}
+	var cfg config.Config
+	hook := viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
+		mapstructure.StringToTimeDurationHookFunc(),
+		mapstructure.StringToSliceHookFunc(","),
+	))
+	if err := v.UnmarshalExact(&cfg, hook); err != nil {
+		return cfg, configError(fmt.Errorf("config file %s: %w", path, err))
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, configError(fmt.Errorf("config file %s: %w", path, err))
+	}
+	return cfg, nil
+}
+
+// setDefaults registers every key with its default, which is also what
+// lets environment variables override keys the file does not mention.
+func setDefaults(v *viper.Viper) error {
+	var m map[string]any
+	if err := mapstructure.Decode(config.Default(), &m); err != nil {
+		return err
+	}
+	for k, val := range flatten("", m) {
+		v.SetDefault(k, val)
+	}
+	return nil
+}
+
+func flatten(prefix string, m map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, val := range m {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		if sub, ok := val.(map[string]any); ok && len(sub) > 0 {
+			for k2, v2 := range flatten(key, sub) {
+				out[k2] = v2
+			}
+			continue
+		}
+		out[key] = val
+	}
+	return out
+}
+
+// applyEnv maps SCHEMAGATE_A_B to the known key a.b (or a_b); an unknown
+// SCHEMAGATE_ variable is an error rather than silently ignored.
+func applyEnv(v *viper.Viper, environ []string) error {
+	byEnv := map[string]string{}
+	for _, k := range v.AllKeys() {
+		byEnv[envPrefix+"_"+strings.ToUpper(strings.NewReplacer(".", "_").Replace(k))] = k
+	}
+	var unknown []string
+	for _, kv := range environ {
+		name, val, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, envPrefix+"_") {
+			continue
+		}
+		key, ok := byEnv[name]
+		if !ok {
+			unknown = append(unknown, name)
+			continue
+		}
+		v.Set(key, val)
+	}
+	if len(unknown) > 0 {
+		return configError(fmt.Errorf("unknown environment variables: %s", strings.Join(unknown, ", ")))
+	}
+	return nil
+}
+
+func configError(err error) error {
+	return status.Wrap(codes.FailedPrecondition, err, err.Error())
+}
+
+func unwrapPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

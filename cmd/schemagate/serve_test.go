@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+func TestServeAndSend(t *testing.T) {
+	cfg := `
+schemas: {dir: ` + repoSchemas(t) + `}
+handlers: [echo/v1, person/v1, person/v2]
+actions:
+  events: {kind: file, path: $TMP/events.ndjson, sync: always}
+routes:
+  - {type: person, version: 1, actions: [events]}
+`
+	addr, logs, stop := startServe(t, cfg)
+	url := "ws://" + addr + "/ws"
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"send", "--url", url, "--type", "person", "--version", "1",
+		"--data", `{"name":"John","age":30,"city":"New York"}`}, strings.NewReader(""), &out, &out)
+	if err != nil || !strings.Contains(out.String(), `"ok":true`) {
+		t.Fatalf("send: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	err = run(context.Background(), []string{"send", "--url", url, "--type", "person", "--version", "1",
+		"--data", `{"name":"John","age":-1}`}, strings.NewReader(""), &out, &out)
+	if exitCode(err) != 1 || !strings.Contains(out.String(), `"keywordLocation":"/properties/age/$ref/minimum"`) {
+		t.Fatalf("invalid send: exit %d, %v\n%s", exitCode(err), err, out.String())
+	}
+	out.Reset()
+	ndjson := `{"type":"echo","version":1,"data":[1,2]}` + "\n\n" + `{"id":"x","type":"nope","version":1,"data":1}` + "\n"
+	err = run(context.Background(), []string{"send", "--url", url, "--file", "-"}, strings.NewReader(ndjson), &out, &out)
+	if exitCode(err) != 1 || !strings.Contains(out.String(), `"result":[1,2]`) || !strings.Contains(out.String(), `"code":5`) {
+		t.Fatalf("send --file -: exit %d\n%s", exitCode(err), out.String())
+	}
+	if !strings.Contains(logs.String(), `"msg":"John, 30, New York"`) || !strings.Contains(logs.String(), `"city":"New York"`) {
+		t.Fatalf("the person handler did not log the tutorial's line:\n%s", logs.String())
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("serve did not stop cleanly: %v", err)
+	}
+	data, _ := os.ReadFile(filepath.Join(filepath.Dir(strings.TrimSpace(firstLine(cfg))), "events.ndjson"))
+	_ = data
+}
+
+func firstLine(s string) string { return strings.SplitN(strings.TrimSpace(s), "\n", 2)[0] }
+
+func TestConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want []string
+	}{
+		{"missing file", []string{"--config", filepath.Join(dir, "nope.yaml")}, nil, []string{"nope.yaml", "no such file"}},
+		{"unknown key", []string{"--config", write("unknown.yaml", "listen: 127.0.0.1:0\nlisten_port: 3\n")}, nil, []string{"listen_port"}},
+		{"bad values, all reported", []string{"--config", write("bad.yaml", "websocket: {send_queue: 0}\nlog: {level: loud}\n")}, nil,
+			[]string{"log.level", "websocket.send_queue"}},
+		{"unknown env", []string{"--config", write("ok.yaml", "listen: 127.0.0.1:0\n")}, map[string]string{"SCHEMAGATE_LISTN": "x"}, []string{"SCHEMAGATE_LISTN"}},
+		{"bad env value", []string{"--config", write("ok2.yaml", "listen: 127.0.0.1:0\n")}, map[string]string{"SCHEMAGATE_WEBSOCKET_READ_LIMIT": "lots"}, []string{"read_limit"}},
+		{"broken schema tree", []string{"--config", write("tree.yaml", "listen: 127.0.0.1:0\nschemas: {dir: "+brokenTree(t)+"}\n")}, nil,
+			[]string{"a/v1.json", "b/v1.json"}},
+		{"route without schema", []string{"--config", write("route.yaml", "listen: 127.0.0.1:0\nschemas: {dir: "+repoSchemas(t)+"}\nactions: {l: {kind: log}}\nroutes: [{type: person, version: 7, actions: [l]}]\n")}, nil,
+			[]string{"route person v7"}},
+		{"handler without schema", []string{"--config", write("handler.yaml", "listen: 127.0.0.1:0\nschemas: {dir: "+brokenTreeOK(t)+"}\nhandlers: [person/v2]\n")}, nil,
+			[]string{"handler person v2"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			var out, errb bytes.Buffer
+			err := run(context.Background(), append([]string{"serve"}, tc.args...), strings.NewReader(""), &out, &errb)
+			if exitCode(err) != 2 {
+				t.Fatalf("exit code %d (%v), want 2", exitCode(err), err)
+			}
+			var se *status.Error
+			if !errors.As(err, &se) {
+				t.Fatalf("not a status error: %v", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Fatalf("report lacks %q:\n%v", w, err)
+				}
+			}
+			if strings.Contains(errb.String(), `"msg":"listening"`) {
+				t.Fatal("a listener was opened")
+			}
+		})
+	}
+}
+
+func brokenTree(t *testing.T) string {
+	dir := t.TempDir()
+	for p, c := range map[string]string{"a/v1.json": "{", "b/v1.json": `{"type": 5}`} {
+		_ = os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+		_ = os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644)
+	}
+	return dir
+}
+
+func brokenTreeOK(t *testing.T) string {
+	dir := t.TempDir()
+	_ = os.MkdirAll(filepath.Join(dir, "person"), 0o755)
+	_ = os.WriteFile(filepath.Join(dir, "person", "v1.json"), []byte(`{"type":"object"}`), 0o644)
+	return dir
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"serve", "--nope"}, {"bogus"}, {"send", "extra-arg"}} {
+		err := run(context.Background(), args, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+		if exitCode(err) != 2 {
+			t.Errorf("%v: exit %d (%v), want 2", args, exitCode(err), err)
+		}
+	}
+}

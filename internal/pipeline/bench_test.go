@@ -1,0 +1,79 @@
+package pipeline
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+// sharedBench is the benchmark material beside the repo.
+const sharedBench = "../../../shared/bench"
+
+// BenchmarkPipeline runs each shared workload's frames through the whole
+// pipeline (as configs/bench.yaml wires it) and reports allocations per
+// frame, so a regression on the hot path shows in review.
+func BenchmarkPipeline(b *testing.B) {
+	reg, err := validate.Load(validate.Options{Dir: filepath.Join(sharedBench, "schemas"), AssertFormat: true})
+	if err != nil {
+		b.Skipf("shared bench schemas not available (../shared absent?): %v", err)
+	}
+	bld := NewBuilder(reg)
+	Register(bld, validate.Key{Type: "echo", Version: 1}, func(_ context.Context, ev Event[json.RawMessage]) ([]byte, error) {
+		return ev.Data, nil
+	})
+	p, err := bld.Build(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, w := range []string{"person-valid", "order-valid", "mixed-10pct-invalid", "echo-small"} {
+		frames := loadWorkload(b, w)
+		b.Run(w, func(b *testing.B) {
+			ctx := context.Background()
+			buf := make([]byte, 0, 4096)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				f := frames[i%len(frames)]
+				out := p.Envelope(ctx, f.frame, buf[:0])
+				if ok := out.Code == 0; ok != f.valid {
+					b.Fatalf("frame %d: code %v, want valid=%v: %s", i%len(frames), out.Code, f.valid, out.Reply)
+				}
+			}
+		})
+	}
+}
+
+type benchFrame struct {
+	frame []byte
+	valid bool
+}
+
+func loadWorkload(b *testing.B, name string) []benchFrame {
+	f, err := os.Open(filepath.Join(sharedBench, "workloads", name+".ndjson"))
+	if err != nil {
+		b.Skipf("workload %s not available: %v", name, err)
+	}
+	defer f.Close()
+	var out []benchFrame
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var line struct {
+			Valid bool                       `json:"valid"`
+			Frame map[string]json.RawMessage `json:"frame"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+			b.Fatal(err)
+		}
+		line.Frame["id"] = json.RawMessage(strconv.Quote("b-" + strconv.Itoa(len(out))))
+		frame, _ := json.Marshal(line.Frame)
+		out = append(out, benchFrame{frame: frame, valid: line.Valid})
+	}
+	return out
+}
