@@ -1,0 +1,98 @@
+package action
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"time"
+	"unicode/utf8"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// DeadLetter records rejected frames, and why they were rejected, for
+// integrators to study. Each is one NDJSON line:
+//
+//	{"time":"<RFC 3339, UTC, ns>","frame":"…","frame_base64":"…","error":{"code":3,"status":"INVALID_ARGUMENT","message":"…","details":[…]}}
+//
+// "frame" is the frame as a JSON string, since a rejected frame need not be
+// JSON at all. A frame that is not valid UTF-8 cannot be a JSON string
+// as is: "frame" then shows each invalid byte as U+FFFD and "frame_base64"
+// (standard encoding, present only then) holds the exact bytes. "error" is
+// the reply's error object as clients see it (never its internal cause);
+// "details" and "omitted" appear when there are any.
+//
+// Writing follows the FileConfig's sync policy, with the file sink's
+// guarantees: whole lines only, UNAVAILABLE on a full disk.
+type DeadLetter struct {
+	f *File
+}
+
+// deadRecord is one line of the dead letter file.
+type deadRecord struct {
+	Time        string     `json:"time"`
+	Frame       string     `json:"frame"`
+	FrameBase64 []byte     `json:"frame_base64,omitempty"`
+	Error       *deadError `json:"error,omitempty"`
+}
+
+// deadError mirrors the client-facing form of *status.Error, so a dead
+// letter line reads like the reply the client got.
+type deadError struct {
+	Code    codes.Code      `json:"code"`
+	Status  string          `json:"status"`
+	Message string          `json:"message"`
+	Details []status.Detail `json:"details,omitempty"`
+	Omitted int             `json:"omitted,omitempty"`
+}
+
+// NewDeadLetter opens (or creates) cfg.Path as a dead letter file.
+func NewDeadLetter(cfg FileConfig) (*DeadLetter, error) {
+	f, err := NewFile(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &DeadLetter{f: f}, nil
+}
+
+// Record appends frame and the error it was rejected with (nil if none is
+// known). It is safe for concurrent use and waits for the write as the
+// sync policy demands; a full queue makes it wait for room.
+func (d *DeadLetter) Record(frame []byte, err *status.Error) error {
+	line, eerr := encodeDead(time.Now(), frame, err)
+	if eerr != nil {
+		return eerr
+	}
+	return d.f.append(context.Background(), line)
+}
+
+// encodeDead returns one dead letter line ending in "\n".
+func encodeDead(now time.Time, frame []byte, err *status.Error) ([]byte, error) {
+	rec := deadRecord{Time: now.UTC().Format(time.RFC3339Nano), Frame: string(frame)}
+	if !utf8.Valid(frame) {
+		rec.FrameBase64 = frame
+	}
+	if err != nil {
+		rec.Error = &deadError{
+			Code:    err.Code,
+			Status:  err.Status(),
+			Message: err.Message,
+			Details: err.Details,
+			Omitted: err.Omitted,
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keep the frame readable as the client sent it
+	if eerr := enc.Encode(rec); eerr != nil {
+		return nil, status.Wrap(codes.Internal, eerr, "cannot encode a dead letter")
+	}
+	return buf.Bytes(), nil
+}
+
+// Close flushes, fsyncs and closes the file, as File.Close does.
+func (d *DeadLetter) Close(ctx context.Context) error {
+	return d.f.Close(ctx)
+}

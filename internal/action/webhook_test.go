@@ -1,0 +1,162 @@
+package action
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+)
+
+// script answers the nth request (from 0) with codes[n], repeating the
+// last code once the script runs out, and counts the requests.
+type script struct {
+	codes []int
+	delay time.Duration
+	calls atomic.Int32
+	t     *testing.T
+}
+
+func (s *script) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	n := int(s.calls.Add(1)) - 1
+	var body fileLine
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.ID != "e1" || string(body.Data) != `{"a":1}` {
+		s.t.Errorf("body = %+v (%v)", body, err)
+	}
+	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" ||
+		r.Header.Get("Idempotency-Key") != "e1" || r.Header.Get("X-Token") != "t0k" {
+		s.t.Errorf("request %s with headers %v", r.Method, r.Header)
+	}
+	if s.delay > 0 {
+		select {
+		case <-time.After(s.delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	code := s.codes[min(n, len(s.codes)-1)]
+	if code >= 300 && code < 400 {
+		w.Header().Set("Location", "/moved") // would come back as a GET, failing the checks above
+	}
+	w.WriteHeader(code)
+	io.WriteString(w, "answer body")
+}
+
+func TestWebhook(t *testing.T) {
+	tests := []struct {
+		name      string
+		codes     []int
+		delay     time.Duration
+		timeout   time.Duration // per attempt; zero means generous
+		retries   int
+		want      codes.Code
+		wantCalls int32
+		within    time.Duration
+	}{
+		{name: "delivered", codes: []int{200}, retries: 2, want: codes.OK, wantCalls: 1},
+		{name: "204 counts", codes: []int{204}, want: codes.OK, wantCalls: 1},
+		{name: "503 twice then 200", codes: []int{503, 503, 200}, retries: 2, want: codes.OK, wantCalls: 3},
+		{name: "429 then 200", codes: []int{429, 200}, retries: 2, want: codes.OK, wantCalls: 2},
+		{name: "always 500", codes: []int{500}, retries: 2, want: codes.Unavailable, wantCalls: 3},
+		{name: "503 beyond retries", codes: []int{503, 503, 200}, retries: 1, want: codes.Unavailable, wantCalls: 2},
+		{name: "400 not retried", codes: []int{400}, retries: 2, want: codes.FailedPrecondition, wantCalls: 1},
+		{name: "404 not retried", codes: []int{404}, retries: 2, want: codes.FailedPrecondition, wantCalls: 1},
+		{name: "302 not followed as GET", codes: []int{302}, retries: 2, want: codes.FailedPrecondition, wantCalls: 1},
+		{
+			name: "slower than Timeout", codes: []int{200}, delay: 5 * time.Second, timeout: 100 * time.Millisecond, retries: 2,
+			want: codes.Unavailable, wantCalls: 3,
+			// 3 attempts of 100ms, backoff at most 20ms+40ms, and slack.
+			within: 3*100*time.Millisecond + 60*time.Millisecond + 300*time.Millisecond,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &script{codes: tt.codes, delay: tt.delay, t: t}
+			srv := httptest.NewServer(s)
+			defer srv.Close()
+			timeout := cmp.Or(tt.timeout, 5*time.Second)
+			w := NewWebhook(WebhookConfig{
+				URL: srv.URL, Timeout: timeout, Retries: tt.retries,
+				Backoff: 20 * time.Millisecond, Headers: map[string]string{"X-Token": "t0k"},
+			}, srv.Client())
+			defer closeOK(t, w)
+
+			start := time.Now()
+			err := w.Do(context.Background(), event("e1", `{"a":1}`))
+			elapsed := time.Since(start)
+			if tt.want == codes.OK {
+				if err != nil {
+					t.Fatalf("Do: %v", err)
+				}
+			} else {
+				wantCode(t, err, tt.want)
+			}
+			if got := s.calls.Load(); got != tt.wantCalls {
+				t.Errorf("%d attempts, want %d", got, tt.wantCalls)
+			}
+			if tt.within > 0 && elapsed > tt.within {
+				t.Errorf("took %v, want within %v", elapsed, tt.within)
+			}
+		})
+	}
+}
+
+// A receiver that is down is UNAVAILABLE; once it is back, events flow.
+func TestWebhookDownThenUp(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+
+	w := NewWebhook(WebhookConfig{URL: "http://" + addr + "/hook", Timeout: time.Second, Retries: 1,
+		Backoff: 10 * time.Millisecond, Headers: map[string]string{"X-Token": "t0k"}}, nil)
+	defer closeOK(t, w)
+	err = w.Do(context.Background(), event("e1", `{"a":1}`))
+	wantCode(t, err, codes.Unavailable)
+
+	ln, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("cannot listen on %s again: %v", addr, err)
+	}
+	s := &script{codes: []int{200}, t: t}
+	srv := httptest.NewUnstartedServer(s)
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	defer srv.Close()
+	if err := w.Do(context.Background(), event("e1", `{"a":1}`)); err != nil {
+		t.Fatalf("Do once the receiver is up: %v", err)
+	}
+}
+
+// ctx bounds the whole delivery, retries and backoff included.
+func TestWebhookStopsAtContext(t *testing.T) {
+	s := &script{codes: []int{503}, t: t}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	w := NewWebhook(WebhookConfig{URL: srv.URL, Timeout: time.Second, Retries: 10, Backoff: 200 * time.Millisecond,
+		Headers: map[string]string{"X-Token": "t0k"}}, srv.Client())
+	defer closeOK(t, w)
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	wantCode(t, w.Do(ctx, event("e1", `{"a":1}`)), codes.Unavailable)
+	if elapsed := time.Since(start); elapsed > 300*time.Millisecond {
+		t.Errorf("took %v past a 150ms deadline", elapsed)
+	}
+}
+
+func TestWebhookClosed(t *testing.T) {
+	w := NewWebhook(WebhookConfig{URL: "http://127.0.0.1:1"}, nil)
+	closeOK(t, w)
+	wantCode(t, w.Do(context.Background(), event("e1", `{}`)), codes.Unavailable)
+}
