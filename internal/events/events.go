@@ -58,9 +58,13 @@ func LogPersonV2(l *slog.Logger) pipeline.HandlerFunc[PersonV2] {
 // that registers it. The configuration's handlers list chooses among them.
 func Builtins(l *slog.Logger) map[string]func(*pipeline.Builder) {
 	return map[string]func(*pipeline.Builder){
-		"echo/v1":   func(b *pipeline.Builder) { pipeline.Register(b, validate.Key{Type: "echo", Version: 1}, Echo) },
-		"person/v1": func(b *pipeline.Builder) { pipeline.Register(b, validate.Key{Type: "person", Version: 1}, LogPersonV1(l)) },
-		"person/v2": func(b *pipeline.Builder) { pipeline.Register(b, validate.Key{Type: "person", Version: 2}, LogPersonV2(l)) },
+		"echo/v1": func(b *pipeline.Builder) { pipeline.Register(b, validate.Key{Type: "echo", Version: 1}, Echo) },
+		"person/v1": func(b *pipeline.Builder) {
+			pipeline.Register(b, validate.Key{Type: "person", Version: 1}, LogPersonV1(l))
+		},
+		"person/v2": func(b *pipeline.Builder) {
+			pipeline.Register(b, validate.Key{Type: "person", Version: 2}, LogPersonV2(l))
+		},
 	}
 }
 

@@ -28,7 +28,7 @@ type conn struct {
 	// first reason to close wins.
 	closing   chan closeMsg
 	closeOnce sync.Once
-	stopping  atomic.Bool // a close was asked for from outside the reader
+	stopping  atomic.Bool  // a close was asked for from outside the reader
 	lastFrame atomic.Int64 // unix nanos of the last data frame, for idle
 	started   time.Time
 	limiter   *rate.Limiter
