@@ -3,7 +3,11 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
 
 	"google.golang.org/grpc/codes"
 
@@ -86,5 +90,58 @@ func TestBadWebSocketPathsFailNew(t *testing.T) {
 	}
 	if _, err := httpapi.New(nil, reg, httpapi.Options{}); err == nil {
 		t.Fatal("nil pipeline accepted")
+	}
+}
+
+// upgrader is a minimal WebSocket handler: it answers each text frame with
+// its name and the frame, enough to prove the connection was handed over
+// and can be hijacked through the API's mux.
+func upgrader(name string) http.Handler {
+	up := websocket.Upgrader{}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		for {
+			_, msg, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			if err := c.WriteMessage(websocket.TextMessage, append([]byte(name+": "), msg...)); err != nil {
+				return
+			}
+		}
+	})
+}
+
+func TestRealWebSocketUpgrades(t *testing.T) {
+	f := newFixture(t, func(o *httpapi.Options) {
+		o.WebSocket = map[string]http.Handler{"/ws": upgrader("ws")}
+		o.BareUpgrade = func(k validate.Key) http.Handler { return upgrader(k.String()) }
+	})
+	base := "ws" + strings.TrimPrefix(f.srv.URL, "http")
+	for path, want := range map[string]string{"/ws": "ws: hi", "/v1/events/person/v1": "person v1: hi"} {
+		t.Run(path, func(t *testing.T) {
+			c, resp, err := websocket.DefaultDialer.Dial(base+path, nil)
+			if err != nil {
+				t.Fatalf("dial: %v (%v)", err, resp)
+			}
+			defer c.Close()
+			if err := c.WriteMessage(websocket.TextMessage, []byte("hi")); err != nil {
+				t.Fatal(err)
+			}
+			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			_, msg, err := c.ReadMessage()
+			if err != nil || string(msg) != want {
+				t.Fatalf("got %q, %v; want %q", msg, err, want)
+			}
+		})
+	}
+	// An unknown schema is refused before any upgrade.
+	_, resp, err := websocket.DefaultDialer.Dial(base+"/v1/events/nobody/v1", nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown bare path: %v, %v", err, resp)
 	}
 }
