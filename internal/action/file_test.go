@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -110,13 +111,31 @@ func TestFileConfigErrors(t *testing.T) {
 	}{
 		{"no path", FileConfig{}, codes.InvalidArgument},
 		{"unknown policy", FileConfig{Path: filepath.Join(dir, "x"), Sync: "sometimes"}, codes.InvalidArgument},
-		{"missing directory", FileConfig{Path: filepath.Join(dir, "no", "x")}, codes.FailedPrecondition},
+		{"folder is a file", FileConfig{Path: filepath.Join(dir, "plain", "x")}, codes.FailedPrecondition},
+	}
+	if err := os.WriteFile(filepath.Join(dir, "plain"), nil, 0o600); err != nil {
+		t.Fatal(err)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := NewFile(tt.cfg)
 			wantCode(t, err, tt.want)
 		})
+	}
+}
+
+func TestFileCreatesItsFolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "deeper", "events.ndjson")
+	f, err := NewFile(FileConfig{Path: path})
+	if err != nil {
+		t.Fatalf("NewFile: %v", err)
+	}
+	if err := f.Do(context.Background(), event("a", `{}`)); err != nil {
+		t.Fatal(err)
+	}
+	closeOK(t, f)
+	if b, err := os.ReadFile(path); err != nil || !strings.Contains(string(b), `"id":"a"`) {
+		t.Fatalf("file = %q, %v", b, err)
 	}
 }
 

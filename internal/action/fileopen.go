@@ -18,6 +18,11 @@ import (
 // openWriter opens cfg.Path for appending and leaves it ending in a
 // complete line.
 func openWriter(cfg FileConfig) (*writer, error) {
+	// A fresh deployment has no data folder yet; making it here keeps the
+	// shipped configuration runnable on a clean checkout.
+	if err := os.MkdirAll(filepath.Dir(cfg.Path), 0o755); err != nil {
+		return nil, status.Wrap(codes.FailedPrecondition, err, "cannot create the folder of "+cfg.Path)
+	}
 	_, statErr := os.Stat(cfg.Path)
 	created := errors.Is(statErr, fs.ErrNotExist)
 	f, err := os.OpenFile(cfg.Path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, cfg.Mode)

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"encoding/json"
 
 	"github.com/schemagate/schemagate/internal/status"
 )
@@ -39,7 +38,7 @@ func appendVerdict(dst, result []byte, err *status.Error) []byte {
 	switch {
 	case err != nil:
 		dst = append(dst, errHead...)
-		b, mErr := json.Marshal(err)
+		b, mErr := err.MarshalJSON()
 		if mErr != nil {
 			b = []byte(`{"code":13,"status":"INTERNAL","message":"internal error"}`)
 		}

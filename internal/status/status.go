@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/genproto/googleapis/rpc/code"
@@ -52,7 +53,9 @@ func Wrap(code codes.Code, cause error, msg string) *Error {
 
 // Error implements error.
 func (e *Error) Error() string {
-	if e.Cause != nil {
+	// Callers often build the message from the cause; saying it twice
+	// helps nobody reading a log line.
+	if e.Cause != nil && !strings.Contains(e.Message, e.Cause.Error()) {
 		return fmt.Sprintf("%s: %s: %v", e.Status(), e.Message, e.Cause)
 	}
 	return fmt.Sprintf("%s: %s", e.Status(), e.Message)

@@ -1,6 +1,7 @@
 package status
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"google.golang.org/grpc/codes"
@@ -18,8 +19,16 @@ type wire struct {
 }
 
 // MarshalJSON renders the client-facing form; Cause is never included.
+// HTML escaping is off: messages such as "must be >= 0" are read by
+// people and programs, never embedded in a page unescaped.
 func (e *Error) MarshalJSON() ([]byte, error) {
-	return json.Marshal(wire{Code: e.Code, Status: e.Status(), Message: e.Message, Details: e.Details, Omitted: e.Omitted})
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(wire{Code: e.Code, Status: e.Status(), Message: e.Message, Details: e.Details, Omitted: e.Omitted}); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON reads the form MarshalJSON writes, for clients of the API.

@@ -1,0 +1,71 @@
+package status
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"google.golang.org/grpc/codes"
+)
+
+func TestMapping(t *testing.T) {
+	cases := []struct {
+		code codes.Code
+		name string
+		http int
+		exit int
+	}{
+		{codes.OK, "OK", 200, 0},
+		{codes.InvalidArgument, "INVALID_ARGUMENT", 400, 2},
+		{codes.NotFound, "NOT_FOUND", 404, 2},
+		{codes.ResourceExhausted, "RESOURCE_EXHAUSTED", 429, 1},
+		{codes.Unavailable, "UNAVAILABLE", 503, 1},
+		{codes.Unauthenticated, "UNAUTHENTICATED", 401, 1},
+		{codes.PermissionDenied, "PERMISSION_DENIED", 403, 1},
+		{codes.FailedPrecondition, "FAILED_PRECONDITION", 400, 2},
+		{codes.Internal, "INTERNAL", 500, 1},
+		{codes.Canceled, "CANCELLED", 499, 1},
+	}
+	for _, c := range cases {
+		e := New(c.code, "m")
+		if e.Status() != c.name || HTTPStatus(c.code) != c.http || ExitCode(c.code) != c.exit {
+			t.Errorf("%v: got %s/%d/%d, want %s/%d/%d", c.code, e.Status(), HTTPStatus(c.code), ExitCode(c.code), c.name, c.http, c.exit)
+		}
+	}
+}
+
+func TestWireForm(t *testing.T) {
+	e := &Error{Code: codes.InvalidArgument, Message: "data does not match person v1",
+		Details: []Detail{{InstanceLocation: "/age", KeywordLocation: "/properties/age/minimum", Message: "must be >= 0 but found -1"}},
+		Omitted: 3, Cause: errors.New("secret internals")}
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"code":3,"status":"INVALID_ARGUMENT","message":"data does not match person v1","details":[{"instanceLocation":"/age","keywordLocation":"/properties/age/minimum","message":"must be \u003e= 0 but found -1"}],"omitted":3}`
+	direct, _ := e.MarshalJSON()
+	if string(b) != want {
+		t.Fatalf("json.Marshal:\n got %s\nwant %s", b, want)
+	}
+	if string(direct) != `{"code":3,"status":"INVALID_ARGUMENT","message":"data does not match person v1","details":[{"instanceLocation":"/age","keywordLocation":"/properties/age/minimum","message":"must be >= 0 but found -1"}],"omitted":3}` {
+		t.Fatalf("MarshalJSON escapes HTML: %s", direct)
+	}
+	var back Error
+	if err := json.Unmarshal(direct, &back); err != nil || back.Code != e.Code || back.Omitted != 3 || len(back.Details) != 1 {
+		t.Fatalf("round trip: %v %+v", err, back)
+	}
+}
+
+func TestFrom(t *testing.T) {
+	if From(nil) != nil || CodeOf(nil) != codes.OK {
+		t.Fatal("nil must stay nil and OK")
+	}
+	plain := errors.New("disk on fire")
+	if e := From(plain); e.Code != codes.Internal || e.Message != "internal error" || !errors.Is(e, plain) {
+		t.Fatalf("From(plain) = %+v", e)
+	}
+	wrapped := Wrap(codes.Unavailable, plain, "sink failed: disk on fire")
+	if got := wrapped.Error(); got != "UNAVAILABLE: sink failed: disk on fire" {
+		t.Fatalf("Error() repeats the cause: %q", got)
+	}
+}
