@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-
 	"github.com/schemagate/schemagate/internal/status"
 )
 
