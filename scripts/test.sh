@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): linters, then every test under the
 # race detector, then a short run of each fuzz target. Installs what the
-# tests need (Chromium for the HTML report test) on a fresh machine.
+# tests need (Chromium, python3-websockets) on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -x scripts/install-chromium.sh ]; then
-  scripts/install-chromium.sh || echo "test.sh: Chromium could not be installed; the HTML render test will skip" >&2
-fi
+scripts/install-test-deps.sh ||
+  echo "test.sh: test packages could not be installed; the tests that need them will skip and say why" >&2
 
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

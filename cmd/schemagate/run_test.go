@@ -33,7 +33,9 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var listeningRe = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
+// listeningRe finds the address in the "listening" line, in JSON or text
+// log format.
+var listeningRe = regexp.MustCompile(`(?:"msg":"listening","addr":"|msg=listening addr=)([^"\s]+)`)
 
 // startServe runs `schemagate serve` in-process with the given config
 // text and returns its address, its log and a stop function that returns
