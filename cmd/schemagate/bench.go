@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/schemagate/schemagate/internal/bench"
+)
+
+type benchFlags struct {
+	url, workload, token, origin string
+	conns, inFlight, count, idle int
+	duration, warmup, hold       time.Duration
+	json                         bool
+}
+
+func newBenchCmd(s streams) *cobra.Command {
+	var f benchFlags
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure any server that speaks the wire contract",
+		Long: `Drive a server that speaks shared/bench/CONTRACT.md with a workload of
+frames over many connections, check every reply, and print replies per
+second, latency percentiles and every lost, duplicated or wrongly judged
+frame. Exit code 1 if any frame was lost, duplicated or misjudged.
+
+  schemagate bench --url ws://127.0.0.1:8090/ws --workload ../shared/bench/workloads/person-valid.ndjson
+  schemagate bench -c 1 -n 1 --count 20000 --workload order-valid.ndjson --json
+  schemagate bench --idle 10000 --hold 30s     # hold idle connections, for memory`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.idle > 0 {
+				return runIdle(cmd.Context(), f, s)
+			}
+			return runBench(cmd.Context(), f, s)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.url, "url", "ws://127.0.0.1:8090/ws", "WebSocket endpoint of the server under test")
+	fl.StringVarP(&f.workload, "workload", "w", "", "NDJSON workload file ({\"valid\":bool,\"frame\":{...}} a line)")
+	fl.IntVarP(&f.conns, "conns", "c", 64, "connections")
+	fl.IntVarP(&f.inFlight, "in-flight", "n", 16, "unanswered frames allowed per connection")
+	fl.DurationVarP(&f.duration, "duration", "d", 0, "measured time (default 10s unless --count is set)")
+	fl.IntVar(&f.count, "count", 0, "stop after this many measured frames (with --duration, whichever comes first)")
+	fl.DurationVar(&f.warmup, "warmup", 2*time.Second, "load sent before measuring, not counted")
+	fl.BoolVar(&f.json, "json", false, "print the result as one JSON object")
+	fl.IntVar(&f.idle, "idle", 0, "instead of load, open this many idle connections and hold them")
+	fl.DurationVar(&f.hold, "hold", 0, "with --idle: how long to hold (default until interrupted)")
+	fl.StringVar(&f.token, "token", os.Getenv("SCHEMAGATE_TOKEN"), "bearer token (default $SCHEMAGATE_TOKEN)")
+	fl.StringVar(&f.origin, "origin", "", "Origin header to send")
+	return cmd
+}
+
+// options maps the flags onto the engine's options.
+func (f benchFlags) options() bench.Options {
+	o := bench.Options{URL: f.url, Workload: f.workload, Conns: f.conns, InFlight: f.inFlight,
+		Duration: f.duration, Count: f.count, Warmup: f.warmup, Origin: f.origin}
+	if f.token != "" {
+		o.Header = http.Header{"Authorization": {"Bearer " + f.token}}
+	}
+	return o
+}
+
+func runBench(ctx context.Context, f benchFlags, s streams) error {
+	if f.workload == "" {
+		return usageError(fmt.Errorf("bench: --workload is required"))
+	}
+	if f.conns <= 0 || f.inFlight <= 0 {
+		return usageError(fmt.Errorf("bench: --conns and --in-flight must be at least 1"))
+	}
+	o := f.options()
+	o.Progress = terminal(s.err)
+	r, err := bench.Run(ctx, o)
+	if err != nil && ctx.Err() == nil {
+		return err // it could not start: options, workload or dial
+	}
+	if f.json {
+		if werr := r.WriteJSON(s.out); werr != nil {
+			return werr
+		}
+	} else {
+		r.WriteText(s.out)
+	}
+	if err != nil {
+		return err // interrupted: the partial result is printed
+	}
+	if !r.OK() {
+		return reportedError{code: 1}
+	}
+	return nil
+}
+
+// runIdle holds f.idle connections open until --hold passes or the command
+// is interrupted. The "holding" line on stdout tells a script (or a person
+// watching the server's memory) that every connection is up.
+func runIdle(ctx context.Context, f benchFlags, s streams) error {
+	o := f.options()
+	closeAll, err := bench.IdleWith(ctx, o, f.idle)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	fmt.Fprintf(s.out, "holding %d idle connections to %s\n", f.idle, f.url)
+	var timeout <-chan time.Time
+	if f.hold > 0 {
+		t := time.NewTimer(f.hold)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case <-ctx.Done():
+	case <-timeout:
+	}
+	return nil
+}
+
+// terminal returns w when it is a terminal, so the live progress line (which
+// redraws itself with \r) never ends up in a log or a pipe.
+func terminal(w io.Writer) io.Writer {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return w
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// benchConfig serves the shipped schemas the way configs/bench.yaml serves
+// the benchmark's: echo echoes, everything else is acked once valid.
+func benchConfig(t *testing.T) string {
+	return "schemas: {dir: " + repoSchemas(t) + "}\nhandlers: [echo/v1]\ndefault_actions: []\n"
+}
+
+func TestBenchCleanRun(t *testing.T) {
+	addr, _, _ := startServe(t, benchConfig(t))
+	var out, errOut syncBuffer
+	err := run(context.Background(), []string{"bench", "--url", "ws://" + addr + "/ws",
+		"--workload", "../../internal/bench/testdata/mixed.ndjson", "-c", "4", "-n", "8",
+		"--count", "2000", "--warmup", "100ms", "--json"}, strings.NewReader(""), &out, &errOut)
+	if err != nil {
+		t.Fatalf("bench: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	var r struct {
+		Sent, Acked, Rejected, Lost, Duplicated, Mismatched int64
+		OK                                                  bool
+	}
+	if err := json.Unmarshal([]byte(out.String()), &r); err != nil {
+		t.Fatalf("bench --json: %v\n%s", err, out.String())
+	}
+	if !r.OK || r.Lost+r.Duplicated+r.Mismatched != 0 || r.Acked == 0 || r.Rejected == 0 || r.Acked+r.Rejected != r.Sent {
+		t.Fatalf("run not clean: %+v\n%s", r, out.String())
+	}
+	if errOut.String() != "" {
+		t.Fatalf("progress written to a stream that is not a terminal: %q", errOut.String())
+	}
+}
+
+func TestBenchIdle(t *testing.T) {
+	addr, _, _ := startServe(t, benchConfig(t))
+	var out syncBuffer
+	err := run(context.Background(), []string{"bench", "--url", "ws://" + addr + "/ws",
+		"--idle", "50", "--hold", "50ms"}, strings.NewReader(""), &out, &out)
+	if err != nil || !strings.Contains(out.String(), "holding 50 idle connections") {
+		t.Fatalf("bench --idle: %v\n%s", err, out.String())
+	}
+}
+
+func TestBenchNeedsWorkload(t *testing.T) {
+	err := run(context.Background(), []string{"bench", "--url", "ws://127.0.0.1:1/ws"}, strings.NewReader(""), &syncBuffer{}, &syncBuffer{})
+	if exitCode(err) != 2 {
+		t.Fatalf("bench without --workload: exit %d, %v", exitCode(err), err)
+	}
+}
