@@ -44,7 +44,6 @@ func startServe(t *testing.T, configYAML string, args ...string) (string, *syncB
 	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
-	configYAML = strings.ReplaceAll(configYAML, "$TMP", dir)
 	if err := os.WriteFile(cfg, []byte(configYAML), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -13,11 +13,12 @@ import (
 )
 
 func TestServeAndSend(t *testing.T) {
+	events := filepath.Join(t.TempDir(), "events.ndjson")
 	cfg := `
 schemas: {dir: ` + repoSchemas(t) + `}
 handlers: [echo/v1, person/v1, person/v2]
 actions:
-  events: {kind: file, path: $TMP/events.ndjson, sync: always}
+  events: {kind: file, path: ` + events + `, sync: always}
 routes:
   - {type: person, version: 1, actions: [events]}
 `
@@ -47,11 +48,11 @@ routes:
 	if err := stop(); err != nil {
 		t.Fatalf("serve did not stop cleanly: %v", err)
 	}
-	data, _ := os.ReadFile(filepath.Join(filepath.Dir(strings.TrimSpace(firstLine(cfg))), "events.ndjson"))
-	_ = data
+	data, err := os.ReadFile(events)
+	if err != nil || strings.Count(string(data), "\n") != 1 || !strings.Contains(string(data), `"data":{"name":"John","age":30,"city":"New York"}`) {
+		t.Fatalf("the sink should hold exactly the one acknowledged person: %q %v", data, err)
+	}
 }
-
-func firstLine(s string) string { return strings.SplitN(strings.TrimSpace(s), "\n", 2)[0] }
 
 func TestConfigErrors(t *testing.T) {
 	dir := t.TempDir()

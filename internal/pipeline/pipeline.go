@@ -112,12 +112,6 @@ func (p *Pipeline) Bare(ctx context.Context, key validate.Key, frame, dst []byte
 	return Outcome{Code: codeOf(err), Reply: appendBareReply(dst, result, err)}
 }
 
-// Has reports whether the pipeline routes key.
-func (p *Pipeline) Has(key validate.Key) bool {
-	_, ok := p.routes[key]
-	return ok
-}
-
 func (p *Pipeline) process(ctx context.Context, env *envelope) ([]byte, bool, *status.Error) {
 	rt, ok := p.routes[env.key]
 	if !ok {
