@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/envelope"
 	"github.com/schemagate/schemagate/internal/jsonparse"
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/validate"
@@ -77,14 +78,14 @@ func (b *Builder) Build(o Options) (*Pipeline, error) {
 // is appended to dst.
 func (p *Pipeline) Envelope(ctx context.Context, frame, dst []byte) Outcome {
 	start := time.Now()
-	env, err := decodeEnvelope(frame, p.maxDepth)
+	env, err := envelope.Decode(frame, p.maxDepth)
 	var result []byte
 	known := false
 	if err == nil {
 		result, known, err = p.process(ctx, &env)
 	}
-	p.finish(frame, env.key, known, err, start)
-	return Outcome{Code: codeOf(err), Reply: appendReply(dst, env.rawID, result, err)}
+	p.finish(frame, env.Key, known, err, start)
+	return Outcome{Code: codeOf(err), Reply: appendReply(dst, env.RawID, result, err)}
 }
 
 // Bare handles a frame of a bare route, which is the data itself for a
@@ -102,7 +103,7 @@ func (p *Pipeline) Bare(ctx context.Context, key validate.Key, frame, dst []byte
 	if perr != nil {
 		err = status.New(codes.InvalidArgument, "data is not valid JSON: "+perr.Error())
 	} else {
-		env := envelope{key: key, data: data, raw: frame}
+		env := envelope.Envelope{Key: key, Data: data, Raw: frame}
 		result, known, err = p.process(ctx, &env)
 	}
 	p.finish(frame, key, known, err, start)
@@ -112,14 +113,14 @@ func (p *Pipeline) Bare(ctx context.Context, key validate.Key, frame, dst []byte
 	return Outcome{Code: codeOf(err), Reply: appendBareReply(dst, result, err)}
 }
 
-func (p *Pipeline) process(ctx context.Context, env *envelope) ([]byte, bool, *status.Error) {
-	rt, ok := p.routes[env.key]
+func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope) ([]byte, bool, *status.Error) {
+	rt, ok := p.routes[env.Key]
 	if !ok {
-		return nil, false, status.Newf(codes.NotFound, "no schema for %s", env.key)
+		return nil, false, status.Newf(codes.NotFound, "no schema for %s", env.Key)
 	}
-	if rep := rt.schema.Validate(env.data); !rep.Valid() {
+	if rep := rt.schema.Validate(env.Data); !rep.Valid() {
 		return nil, true, &status.Error{Code: codes.InvalidArgument,
-			Message: "data does not match " + env.key.String(), Details: rep.Details, Omitted: rep.Omitted}
+			Message: "data does not match " + env.Key.String(), Details: rep.Details, Omitted: rep.Omitted}
 	}
 	result, err := p.deliver(ctx, rt, env)
 	return result, true, err
@@ -127,10 +128,10 @@ func (p *Pipeline) process(ctx context.Context, env *envelope) ([]byte, bool, *s
 
 // deliver runs the handler and then every action; the event is accepted
 // only if all of them succeed, because an ack promises the event is kept.
-func (p *Pipeline) deliver(ctx context.Context, rt *route, env *envelope) ([]byte, *status.Error) {
+func (p *Pipeline) deliver(ctx context.Context, rt *route, env *envelope.Envelope) ([]byte, *status.Error) {
 	var result []byte
 	if rt.handler != nil {
-		r, err := rt.handler(ctx, env.id, env.key, env.raw)
+		r, err := rt.handler(ctx, env.ID, env.Key, env.Raw)
 		if err != nil {
 			return nil, p.failure(env, "handler", err)
 		}
@@ -139,7 +140,7 @@ func (p *Pipeline) deliver(ctx context.Context, rt *route, env *envelope) ([]byt
 	if len(rt.actions) == 0 {
 		return result, nil
 	}
-	ev := action.Event{ID: env.id, Type: env.key.Type, Version: env.key.Version, Data: env.raw, Received: time.Now()}
+	ev := action.Event{ID: env.ID, Type: env.Key.Type, Version: env.Key.Version, Data: env.Raw, Received: time.Now()}
 	for _, a := range rt.actions {
 		if err := a.Action.Do(ctx, ev); err != nil {
 			return nil, p.failure(env, "action "+a.Name, err)
@@ -151,13 +152,13 @@ func (p *Pipeline) deliver(ctx context.Context, rt *route, env *envelope) ([]byt
 // failure turns a handler's or action's error into the client's error:
 // status errors keep their code; anything else may pass on retry, so it is
 // UNAVAILABLE, and its text stays in the log.
-func (p *Pipeline) failure(env *envelope, where string, err error) *status.Error {
+func (p *Pipeline) failure(env *envelope.Envelope, where string, err error) *status.Error {
 	var se *status.Error
 	if !errors.As(err, &se) {
 		se = status.Wrap(codes.Unavailable, err, where+" failed; retry may succeed")
 	}
-	p.opts.Logger.Warn("event not accepted", "where", where, "id", env.id, "type", env.key.Type,
-		"version", env.key.Version, "code", se.Status(), "err", err)
+	p.opts.Logger.Warn("event not accepted", "where", where, "id", env.ID, "type", env.Key.Type,
+		"version", env.Key.Version, "code", se.Status(), "err", err)
 	return se
 }
 
@@ -186,9 +187,9 @@ func codeOf(err *status.Error) codes.Code {
 // Refuse answers a frame that will not be processed (a rate limit, say)
 // with err, carrying the frame's id when it can be read.
 func (p *Pipeline) Refuse(frame, dst []byte, err *status.Error) []byte {
-	env, _ := decodeEnvelope(frame, p.maxDepth)
+	env, _ := envelope.Decode(frame, p.maxDepth)
 	p.finish(frame, validate.Key{}, false, err, time.Now())
-	return appendReply(dst, env.rawID, nil, err)
+	return appendReply(dst, env.RawID, nil, err)
 }
 
 // RefuseBare is Refuse for bare routes, whose replies carry no id.

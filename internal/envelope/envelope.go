@@ -1,4 +1,8 @@
-package pipeline
+// Package envelope decodes a frame by the wire contract's rules: one JSON
+// object with id, type, version and data, parsed once, duplicate keys
+// anywhere refused. The server's pipeline and the batch validator both use
+// it, so a report and a live rejection can never disagree.
+package envelope
 
 import (
 	"errors"
@@ -18,23 +22,28 @@ const maxIDLength = 128
 // maxVersion keeps versions in the range a file name v<N>.json can have.
 const maxVersion = 999_999_999
 
-// envelope is a frame decoded by the contract's rules. rawID is the id as
-// it appeared (a JSON string literal), echoed into the reply unchanged so
-// that no re-encoding happens on the hot path.
-type envelope struct {
-	id    string
-	rawID []byte
-	key   validate.Key
-	data  any
-	raw   []byte // data's JSON, exactly as received
+// Envelope is a frame decoded by the contract's rules, as far as it could
+// be read.
+type Envelope struct {
+	ID string
+	// RawID is the id as it appeared (a JSON string literal), so a reply
+	// can echo it without re-encoding; nil when the id was not readable.
+	RawID []byte
+	// Key is zero when type or version was not readable.
+	Key validate.Key
+	// Data is the decoded data (as encoding/json with UseNumber would
+	// give it) and Raw its JSON exactly as received. Raw points into the
+	// frame.
+	Data any
+	Raw  []byte
 }
 
-// decodeEnvelope parses a frame once: the envelope and its data in one
-// pass, duplicate keys anywhere refused as ambiguous. Errors are
+// Decode parses a frame once: the envelope and its data in one pass,
+// duplicate keys anywhere refused as ambiguous. Errors are
 // INVALID_ARGUMENT; the envelope is returned as far as it was read, so that
 // a reply can carry the id whenever the id itself was readable.
-func decodeEnvelope(frame []byte, maxDepth int) (envelope, *status.Error) {
-	var env envelope
+func Decode(frame []byte, maxDepth int) (Envelope, *status.Error) {
+	var env Envelope
 	members, err := jsonparse.ParseObject(frame, maxDepth)
 	if err != nil {
 		if errors.Is(err, jsonparse.ErrNotObject) {
@@ -65,11 +74,11 @@ func decodeEnvelope(frame []byte, maxDepth int) (envelope, *status.Error) {
 	if data == nil {
 		return env, status.New(codes.InvalidArgument, "envelope: data is missing")
 	}
-	env.data, env.raw = data.Value, data.Raw
+	env.Data, env.Raw = data.Value, data.Raw
 	return env, nil
 }
 
-func (env *envelope) setID(m *jsonparse.Member) *status.Error {
+func (env *Envelope) setID(m *jsonparse.Member) *status.Error {
 	if m == nil {
 		return status.New(codes.InvalidArgument, "envelope: id is missing")
 	}
@@ -80,11 +89,11 @@ func (env *envelope) setID(m *jsonparse.Member) *status.Error {
 	if n := utf8.RuneCountInString(s); n < 1 || n > maxIDLength {
 		return status.Newf(codes.InvalidArgument, "envelope: id must be 1 to %d characters, got %d", maxIDLength, n)
 	}
-	env.id, env.rawID = s, m.Raw
+	env.ID, env.RawID = s, m.Raw
 	return nil
 }
 
-func (env *envelope) setKey(typ, ver *jsonparse.Member) *status.Error {
+func (env *Envelope) setKey(typ, ver *jsonparse.Member) *status.Error {
 	if typ == nil {
 		return status.New(codes.InvalidArgument, "envelope: type is missing")
 	}
@@ -99,7 +108,7 @@ func (env *envelope) setKey(typ, ver *jsonparse.Member) *status.Error {
 	if !ok {
 		return status.New(codes.InvalidArgument, "envelope: version must be an integer >= 1")
 	}
-	env.key = validate.Key{Type: t, Version: v}
+	env.Key = validate.Key{Type: t, Version: v}
 	return nil
 }
 
