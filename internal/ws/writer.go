@@ -59,7 +59,9 @@ func (c *conn) sendClose() {
 	default:
 	}
 	deadline := time.Now().Add(c.s.o.WriteTimeout)
-	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(m.code, m.text), deadline)
+	if c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(m.code, m.text), deadline) == nil {
+		c.linger()
+	}
 }
 
 // limitTimer fires at the next idle or lifetime check; a stopped timer
