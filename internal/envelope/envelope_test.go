@@ -1,0 +1,78 @@
+package envelope
+
+import (
+	"encoding/json"
+	"testing"
+	"unicode/utf8"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+func TestDecode(t *testing.T) {
+	cases := []struct {
+		frame  string
+		ok     bool
+		rawID  string // "" when the id must not be readable
+		key    validate.Key
+		errMsg string
+	}{
+		{`{"id":"a","type":"person","version":1,"data":{}}`, true, `"a"`, validate.Key{Type: "person", Version: 1}, ""},
+		{` {"data":null , "version":2,"type":"a.b-c_d","id":"\u0041"} `, true, `"\u0041"`, validate.Key{Type: "a.b-c_d", Version: 2}, ""},
+		{`{"id":"a","type":"person","version":1}`, false, `"a"`, validate.Key{Type: "person", Version: 1}, "envelope: data is missing"},
+		{`{"id":"a","type":"person","version":1.0,"data":1}`, false, `"a"`, validate.Key{}, "envelope: version must be an integer >= 1"},
+		{`{"id":"a","type":"person","version":1e0,"data":1}`, false, `"a"`, validate.Key{}, "envelope: version must be an integer >= 1"},
+		{`{"id":"a","type":"person","version":999999999,"data":1}`, true, `"a"`, validate.Key{Type: "person", Version: 999999999}, ""},
+		{`{"id":"a","type":"person","version":1000000000,"data":1}`, false, `"a"`, validate.Key{}, "envelope: version must be an integer >= 1"},
+		{`{"id":"a","type":"x","version":01,"data":1}`, false, "", validate.Key{}, ""},
+		{`{"id":null,"type":"x","version":1,"data":1}`, false, "", validate.Key{}, "envelope: id must be a string"},
+		{`{"id":"a","type":"","version":1,"data":1}`, false, `"a"`, validate.Key{}, ""},
+		{`[]`, false, "", validate.Key{}, "frame is not a JSON object"},
+		{``, false, "", validate.Key{}, ""},
+	}
+	for _, c := range cases {
+		env, err := Decode([]byte(c.frame), 0)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: err = %v, want ok=%v", c.frame, err, c.ok)
+			continue
+		}
+		if err != nil && (err.Code != codes.InvalidArgument || (c.errMsg != "" && err.Message != c.errMsg)) {
+			t.Errorf("%s: err = %v, want INVALID_ARGUMENT %q", c.frame, err, c.errMsg)
+		}
+		if string(env.RawID) != c.rawID || env.Key != c.key {
+			t.Errorf("%s: rawID %q key %v, want %q %v", c.frame, env.RawID, env.Key, c.rawID, c.key)
+		}
+	}
+}
+
+// FuzzDecode checks the invariants every front door relies on: no panic,
+// an accepted envelope obeys every contract rule, and its raw parts are
+// JSON that can be echoed as they are.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"c-17","type":"person","version":1,"data":{"name":"John","age":30,"city":"New York"}}`,
+		`{"id":"x","type":"echo","version":1,"data":[1,{"a":null}]}`,
+		`{"id":"x","id":"y"}`, `{"id":"é","type":"a","version":3,"data":"\ud83d\ude00"}`, `[`, `{}`, `null`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, frame []byte) {
+		env, err := Decode(frame, 64)
+		if env.RawID != nil && !json.Valid(env.RawID) {
+			t.Fatalf("raw id %q is not JSON", env.RawID)
+		}
+		if err != nil {
+			return
+		}
+		if n := utf8.RuneCountInString(env.ID); n < 1 || n > maxIDLength {
+			t.Fatalf("accepted id of %d characters", n)
+		}
+		if !validate.ValidType(env.Key.Type) || env.Key.Version < 1 {
+			t.Fatalf("accepted key %v", env.Key)
+		}
+		if !json.Valid(env.Raw) {
+			t.Fatalf("raw data %q is not JSON", env.Raw)
+		}
+	})
+}
