@@ -1,0 +1,87 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// pinnedClock is a clock that never moves, so that elapsed times are zero
+// and generated-at stamps are one value: golden files stay byte-stable.
+func pinnedClock() func() time.Time {
+	t := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	return func() time.Time { return t }
+}
+
+func fixtureRegistry(t testing.TB) *validate.Registry {
+	t.Helper()
+	reg, err := validate.Load(validate.Options{Dir: "testdata/schemas", AssertFormat: true})
+	if err != nil {
+		t.Fatalf("load fixture schemas: %v", err)
+	}
+	return reg
+}
+
+// fixtureOptions reads the whole fixture folder with two workers, so that
+// results arrive out of order and the reorder buffer is exercised.
+func fixtureOptions(t testing.TB) Options {
+	return Options{Registry: fixtureRegistry(t), Inputs: []string{"testdata/events"}, Workers: 2, now: pinnedClock()}
+}
+
+func TestGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(*Options)
+	}{
+		{"text.txt", func(o *Options) {}},
+		{"text-color.txt", func(o *Options) { o.Color = true }},
+		{"text-quiet.txt", func(o *Options) { o.Quiet = true }},
+		{"text-max-errors.txt", func(o *Options) { o.MaxErrors = 3 }},
+		{"text-bare.txt", func(o *Options) {
+			o.Inputs, o.Type, o.Version = []string{"testdata/bare/person.ndjson"}, "person", 1
+		}},
+		{"json.json", func(o *Options) { o.Format = FormatJSON }},
+		{"json-stream.ndjson", func(o *Options) { o.Format, o.Stream = FormatJSON, true }},
+		{"junit.xml", func(o *Options) { o.Format = FormatJUnit }},
+		{"html.html", func(o *Options) { o.Format = FormatHTML }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := fixtureOptions(t)
+			c.edit(&o)
+			var out bytes.Buffer
+			if _, err := Run(context.Background(), o, &out); err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			checkGolden(t, filepath.Join("testdata", "golden", c.name), out.Bytes())
+		})
+	}
+}
+
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestGolden -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the output (go test -run TestGolden -update rewrites it after review)\n--- got ---\n%s", path, got)
+	}
+}
