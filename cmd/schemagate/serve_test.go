@@ -14,8 +14,10 @@ import (
 
 func TestServeAndSend(t *testing.T) {
 	events := filepath.Join(t.TempDir(), "events.ndjson")
+	rejected := filepath.Join(t.TempDir(), "rejected.ndjson")
 	cfg := `
 schemas: {dir: ` + repoSchemas(t) + `}
+dead_letter: {path: ` + rejected + `, sync: always}
 handlers: [echo/v1, person/v1, person/v2]
 actions:
   events: {kind: file, path: ` + events + `, sync: always}
@@ -51,6 +53,12 @@ routes:
 	data, err := os.ReadFile(events)
 	if err != nil || strings.Count(string(data), "\n") != 1 || !strings.Contains(string(data), `"data":{"name":"John","age":30,"city":"New York"}`) {
 		t.Fatalf("the sink should hold exactly the one acknowledged person: %q %v", data, err)
+	}
+	dead, err := os.ReadFile(rejected)
+	if err != nil || strings.Count(string(dead), "\n") != 2 ||
+		!strings.Contains(string(dead), `"keywordLocation":"/properties/age/$ref/minimum"`) ||
+		!strings.Contains(string(dead), `\"type\":\"nope\"`) {
+		t.Fatalf("the dead letter should hold the two refused frames with their reports:\n%s %v", dead, err)
 	}
 }
 
