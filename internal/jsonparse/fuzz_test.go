@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -24,6 +26,7 @@ func FuzzParse(f *testing.F) {
 		`[{"x":1},{"x":1,"x":1}]`,
 		`{"a":1,"\u0061":2}`,
 		`[1,2.5,-0,1e400,123456789012345678901234567890,-1.5E-7,0.0]`,
+		`[1e1000,1E-1000,1e+0001000,1e1001,1e-1001,1e99999999999999999999,1e0000000000000000001]`,
 		`"\ud83d\ude00 \ud83d \ude00 \u00e9 \n\t\\\"\/"`,
 		`"\ud800\ud800\udc00"`,
 		`"é世😀"`,
@@ -66,6 +69,10 @@ func checkAgainstEncodingJSON(t *testing.T, b []byte) {
 	case stdErr != nil:
 		if err == nil {
 			t.Fatalf("Parse(%q) = %#v; encoding/json rejects it: %v", b, got, stdErr)
+		}
+	case hasOutOfRangeNumber(b):
+		if err == nil {
+			t.Fatalf("Parse(%q) accepted a number beyond MaxNumberLength or MaxExponent", b)
 		}
 	case hasDuplicateKey(b):
 		var de *DuplicateKeyError
@@ -161,6 +168,34 @@ func hasDuplicateKey(b []byte) bool {
 			stack[n-1].wantsKey = false
 		default:
 			valueDone()
+		}
+	}
+}
+
+// hasOutOfRangeNumber reports whether b, which encoding/json accepted,
+// holds a number Parse must refuse: longer than MaxNumberLength or with an
+// exponent beyond MaxExponent. It reads the numbers with encoding/json and
+// strconv, apart from Parse's own scanner.
+func hasOutOfRangeNumber(b []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		n, ok := tok.(json.Number)
+		if !ok {
+			continue
+		}
+		if len(n) > MaxNumberLength {
+			return true
+		}
+		if i := strings.IndexAny(string(n), "eE"); i >= 0 {
+			e, err := strconv.Atoi(string(n[i+1:]))
+			if err != nil || e > MaxExponent || e < -MaxExponent {
+				return true
+			}
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package jsonparse
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 // number parses the number at p.pos. The literal text is kept as it was
 // written, so integers beyond 64 bits and exponents beyond float64 lose
@@ -49,9 +52,44 @@ func (p *parser) scanNumber() (int, error) {
 		if i >= len(d) || !isDigit(d[i]) {
 			return 0, p.failAt(i, "invalid number: expected a digit in the exponent")
 		}
+		e := i
 		i = skipDigits(d, i+1)
+		if exponentTooLarge(d[e:i]) {
+			return 0, &SyntaxError{Offset: p.pos, Msg: "number out of range: the exponent must be within ±" + strconv.Itoa(MaxExponent)}
+		}
+	}
+	if i-p.pos > MaxNumberLength {
+		return 0, &SyntaxError{Offset: p.pos, Msg: "number out of range: longer than " + strconv.Itoa(MaxNumberLength) + " characters"}
 	}
 	return i, nil
+}
+
+// MaxNumberLength and MaxExponent bound a number literal. Numbers are kept
+// as written and the validator compares them exactly, as math/big.Rat: its
+// cost grows with the square of the digits (a megabyte of digits takes
+// seconds) and with the exponent, and past an exponent of a million
+// big.Rat gives up and the validator dereferences nil and panics, so a
+// ten-byte 1e9999999 would kill the check. Within these bounds every digit
+// is still kept: 2^64 and beyond, 1e400, 0.1 to a thousand places.
+const (
+	MaxNumberLength = 1000
+	MaxExponent     = 1000
+)
+
+// exponentTooLarge reports whether the exponent digits exp stand for more
+// than MaxExponent, without overflowing on any length.
+func exponentTooLarge(exp []byte) bool {
+	for len(exp) > 1 && exp[0] == '0' {
+		exp = exp[1:]
+	}
+	if len(exp) > 4 {
+		return true
+	}
+	n := 0
+	for _, c := range exp {
+		n = n*10 + int(c-'0')
+	}
+	return n > MaxExponent
 }
 
 func skipDigits(d []byte, i int) int {
