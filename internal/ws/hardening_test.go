@@ -93,6 +93,11 @@ func TestHostileFrames(t *testing.T) {
 		{"2^64-1 written with an exponent is an integer", frame("n7", "big", `{"n":1.8446744073709551615e19}`), "n7", codes.OK, "", "", 0, 0},
 		{"1e400 is past a maximum of 1e308", frame("n8", "big", `{"x":1e400}`), "n8", codes.InvalidArgument, "", "/properties/x/maximum", 1, 0},
 		{"1e308 is at it", frame("n9", "big", `{"x":1e308}`), "n9", codes.OK, "", "", 0, 0},
+		// Before jsonparse bounded numbers, the first panicked inside the
+		// validator (big.Rat gives up past an exponent of a million) and
+		// the second cost seconds of CPU (big.Rat is quadratic in digits).
+		{"an exponent big.Rat cannot hold", frame("n10", "big", `{"n":1e9999999}`), "", codes.InvalidArgument, "", "", 0, 0},
+		{"a million digits", frame("n11", "big", `{"n":`+strings.Repeat("9", 1_000_000)+`}`), "", codes.InvalidArgument, "", "", 0, 0},
 		{"5,000 violations are capped", frame("v1", "many", "["+strings.Repeat("1,", 4999)+"1]"),
 			"v1", codes.InvalidArgument, "", "/items/type", validate.DefaultMaxDetails, 5000 - validate.DefaultMaxDetails},
 		{"a catastrophic pattern answers in linear time", frame("r1", "re", `"`+strings.Repeat("a", 100_000)+`b"`),
