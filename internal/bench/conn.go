@@ -34,28 +34,30 @@ type conn struct {
 	ws     *websocket.Conn
 	bc     *batchConn
 	prefix []byte // "<conn>-"
-	next   int    // next workload line to send
 
-	free  chan int // free slot indices; its capacity is the window
-	slots []slot
-	gen   []uint64      // per slot, owned by the writer
-	dead  chan struct{} // closed when the reader stops
-	done  chan struct{} // closed when both goroutines have stopped
+	free    chan int // free slot indices; its capacity is the window
+	slots   []slot
+	dead    chan struct{} // closed when the reader has stopped
+	done    chan struct{} // closed when both goroutines have stopped
+	closing atomic.Bool   // the writer is closing: read errors are expected
 
-	closing atomic.Bool  // the writer is closing: read errors are expected
-	seen    atomic.Int64 // replies, warm-up included, for the progress line
-	sentAll atomic.Int64 // frames sent, warm-up included, for the progress line
-
-	// Owned by the writer until done.
+	// Owned by the writer until done; sentAll is read live by the progress line.
+	next     int      // next workload line to send
+	gen      []uint64 // per slot
+	sentAll  atomic.Int64
 	sent     int64
 	lastSend int64
 	wErr     error
-	// Owned by the reader until done.
-	st    connStats
-	rErr  error
-	rDone chan struct{}
+
+	_ [64]byte // keeps the writer's and the reader's counters off one cache line
+
+	// Owned by the reader until done; seen is read live by the progress line.
+	seen atomic.Int64
+	st   connStats
+	rErr error
 }
 
+// newConn sets up connection number index of the run over d, all slots free.
 func newConn(run *shared, index int, d dialed) *conn {
 	w := run.o.InFlight
 	c := &conn{
@@ -69,7 +71,6 @@ func newConn(run *shared, index int, d dialed) *conn {
 		gen:    make([]uint64, w),
 		dead:   make(chan struct{}),
 		done:   make(chan struct{}),
-		rDone:  make(chan struct{}),
 	}
 	c.prefix = append(c.prefix, '-')
 	for i := range w {
@@ -85,11 +86,13 @@ func (c *conn) start() {
 	go func() {
 		c.writeLoop()
 		c.finish()
-		<-c.rDone
+		<-c.dead
 		close(c.done)
 	}()
 }
 
+// writeLoop sends frames while the window has room, until the run stops
+// sending or the connection fails.
 func (c *conn) writeLoop() {
 	buf := make([]byte, 0, 4096)
 	burst := 0
@@ -168,7 +171,7 @@ func (c *conn) finish() {
 	}
 	c.drain()
 	c.closing.Store(true)
-	closeDialed([]dialed{{c.ws, c.bc}}, time.Now().Add(time.Second))
+	closeDialed([]dialed{{c.ws, c.bc}}, time.Now().Add(closeGrace))
 }
 
 // drain takes back every slot, which means every reply is in, unless the
@@ -189,8 +192,8 @@ func (c *conn) drain() {
 	}
 }
 
+// readLoop scores replies until the connection ends.
 func (c *conn) readLoop() {
-	defer close(c.rDone)
 	defer close(c.dead)
 	buf := make([]byte, 0, 4096)
 	for {

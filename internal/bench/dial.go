@@ -15,6 +15,10 @@ import (
 // connections does not flood the server's accept queue or trip a SYN limit.
 const dialParallel = 32
 
+// closeGrace bounds the goodbye: the close frame, and how long a writer may
+// stay stuck past the drain before its socket is closed under it.
+const closeGrace = time.Second
+
 // dialed is one open connection and the batching layer under it.
 type dialed struct {
 	ws *websocket.Conn

@@ -13,7 +13,6 @@ import (
 const (
 	idleReadBuf  = 1024
 	idleWriteBuf = 1024
-	closeGrace   = time.Second
 )
 
 // Idle opens n WebSocket connections to url and holds them open doing

@@ -18,6 +18,14 @@ const (
 // progressEvery is how often the live line is redrawn.
 const progressEvery = 500 * time.Millisecond
 
+// gorilla buffer sizes under load: reads gather many small replies per
+// syscall, and the write buffer holds a whole order frame so it is never
+// split into fragments.
+const (
+	loadReadBuf  = 16 << 10
+	loadWriteBuf = 64 << 10
+)
+
 // shared is the state every connection of one run reads.
 type shared struct {
 	o     Options
@@ -52,7 +60,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("bench: workload %w", err)
 	}
-	ds, err := dialMany(ctx, o, o.Conns, 16<<10, 64<<10)
+	ds, err := dialMany(ctx, o, o.Conns, loadReadBuf, loadWriteBuf)
 	if err != nil {
 		return Result{}, err
 	}
@@ -67,9 +75,6 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		c.start()
 	}
 	err = sh.schedule(ctx, next, conns, allDone(conns))
-	for _, c := range conns {
-		<-c.done // bounded: drain and close are bounded
-	}
 	return collect(sh, conns), err
 }
 
@@ -93,30 +98,51 @@ func (sh *shared) begin() <-chan time.Time {
 	return sh.beginMeasure()
 }
 
-// schedule moves the run on from the phase begin entered at each tick of
-// next, and draws the progress line. It returns when every connection is
-// done or ctx ends.
+// schedule moves the run on from the phase begin entered, draws the
+// progress line, and returns once every connection is done: after the
+// measurement, its drain and close, or after ctx ends, with ctx's error.
 func (sh *shared) schedule(ctx context.Context, next <-chan time.Time, conns []*conn, done <-chan struct{}) error {
 	p := newProgress(sh, conns)
 	defer p.close()
+	var err error
+	var watchdog <-chan time.Time
+	stop, abort := (<-chan struct{})(sh.stop), ctx.Done()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-abort:
+			err, abort = ctx.Err(), nil
 			sh.stopSending(true)
-			return ctx.Err()
+		case <-stop:
+			stop, watchdog = nil, newTimer(sh.o.DrainTimeout+closeGrace)
+		case <-watchdog:
+			forceClose(conns)
 		case <-done:
 			sh.stopSending(false)
-			return nil
+			return err
 		case <-p.tick():
 			p.draw()
 		case <-next:
-			if sh.phase.Load() == phaseWarm {
-				next = sh.beginMeasure()
-			} else {
-				sh.stopSending(true)
-				next = nil
-			}
+			next = sh.advance()
 		}
+	}
+}
+
+// advance ends the current phase: warm-up gives way to the measurement, the
+// measurement to the drain.
+func (sh *shared) advance() <-chan time.Time {
+	if sh.phase.Load() == phaseWarm {
+		return sh.beginMeasure()
+	}
+	sh.stopSending(true)
+	return nil
+}
+
+// forceClose closes the sockets under connections that outlived the drain:
+// a writer stuck writing to a server that stopped reading would otherwise
+// wait forever. Their pending writes fail and count as connection errors.
+func forceClose(conns []*conn) {
+	for _, c := range conns {
+		c.bc.Conn.Close()
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +169,36 @@ func TestRunSurvivesHangUp(t *testing.T) {
 	}
 	if r.Acked != 100 || r.Acked+r.Lost != r.Sent {
 		t.Errorf("counts %+v, want 100 acked and the rest lost", countsOf(r))
+	}
+}
+
+// A server that stops reading blocks the writers inside a write once the
+// socket buffers fill: the run must still end, with the window lost.
+func TestRunEndsWhenServerStopsReading(t *testing.T) {
+	stall := make(chan struct{})
+	t.Cleanup(func() { close(stall) })
+	url := (&testServer{stall: stall}).start(t)
+	big := `{"valid": true, "frame": {"type": "echo", "version": 1, "data": "` + strings.Repeat("x", 256<<10) + `"}}` + "\n"
+	workload := filepath.Join(t.TempDir(), "big.ndjson")
+	if err := os.WriteFile(workload, []byte(big), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	// 1.5s writes far more than loopback buffers hold (~8 MiB), even with
+	// -race slowing the masking of every byte.
+	r, err := Run(runCtx(t), Options{URL: url, Workload: workload, Conns: 1, InFlight: 256,
+		Duration: 1500 * time.Millisecond, DrainTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 6*time.Second {
+		t.Errorf("took %v to end", took)
+	}
+	if r.Acked != 0 || r.Lost != r.Sent || r.Sent == 0 || r.Sent == 256 {
+		t.Errorf("counts %+v, want a partly sent window, all lost", countsOf(r))
+	}
+	if r.ConnErrors != 1 {
+		t.Errorf("conn errors %d %q, want the stuck write's; %+v", r.ConnErrors, r.Errors, countsOf(r))
 	}
 }
 

@@ -22,6 +22,7 @@ type replyFunc func(frame []byte) [][]byte
 type testServer struct {
 	reply    replyFunc
 	hangUp   int                        // if > 0, close each conn after this many frames
+	stall    chan struct{}              // if set, read nothing until it closes
 	check    func(r *http.Request) bool // if set, refuse handshakes it rejects
 	open     atomic.Int64               // connections currently open
 	upgrader websocket.Upgrader
@@ -56,6 +57,11 @@ func (ts *testServer) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ts.open.Add(1)
 	defer ts.open.Add(-1)
+	if ts.stall != nil {
+		<-ts.stall
+		ws.Close()
+		return
+	}
 	ts.serveConn(ws)
 }
 
