@@ -1,9 +1,12 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/big"
+	"strings"
 
 	"google.golang.org/grpc/codes"
 
@@ -45,9 +48,14 @@ func erase[T any](fn HandlerFunc[T]) handler {
 		if p, ok := any(&data).(*json.RawMessage); ok {
 			*p = raw
 		} else if err := json.Unmarshal(raw, &data); err != nil {
-			// The schema accepted data the Go type cannot hold: the
-			// schema and the type disagree, which is a server bug.
-			return nil, status.Wrap(codes.Internal, err, fmt.Sprintf("data of %s does not fit its handler's type %T", key, data))
+			// JSON Schema counts 30.0 and 3e1 as integers, encoding/json
+			// will not put them in an int: retry with such numbers
+			// written as integers before calling it a server bug.
+			if plain, ok := integralNumbers(raw); !ok || json.Unmarshal(plain, &data) != nil {
+				// The schema accepted data the Go type cannot hold: the
+				// schema and the type disagree, which is a server bug.
+				return nil, status.Wrap(codes.Internal, err, fmt.Sprintf("data of %s does not fit its handler's type %T", key, data))
+			}
 		}
 		return fn(ctx, Event[T]{ID: id, Key: key, Data: data, Raw: raw})
 	}
@@ -57,4 +65,47 @@ type registered struct {
 	key validate.Key
 	typ string
 	fn  handler
+}
+
+// integralNumbers rewrites every number in raw whose value is an integer
+// but is not written as one (30.0, 3e1, 1.5e1) as a plain integer
+// literal, for decoding into Go integer fields. It runs only after a failed
+// decode, so the common path never pays for it; jsonparse's bounds on
+// number literals keep big.Rat cheap here. ok is false when nothing
+// changed.
+func integralNumbers(raw []byte) ([]byte, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return nil, false
+	}
+	changed := false
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case json.Number:
+			if strings.ContainsAny(string(x), ".eE") {
+				if r, ok := new(big.Rat).SetString(string(x)); ok && r.IsInt() {
+					changed = true
+					return json.Number(r.Num().String())
+				}
+			}
+		case []any:
+			for i := range x {
+				x[i] = walk(x[i])
+			}
+		case map[string]any:
+			for k, e := range x {
+				x[k] = walk(e)
+			}
+		}
+		return v
+	}
+	v = walk(v)
+	if !changed {
+		return nil, false
+	}
+	out, err := json.Marshal(v)
+	return out, err == nil
 }
