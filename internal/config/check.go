@@ -58,6 +58,7 @@ func (c *Config) Validate() error {
 	if c.Shutdown.DrainTimeout <= 0 {
 		p.add("shutdown.drain_timeout", "must be > 0")
 	}
+	c.NATS.check(&p, c.usesNATS())
 	return p.err()
 }
 
@@ -81,11 +82,22 @@ func (c *Config) checkActions(p *problems) {
 			if a.Retries < 0 {
 				p.add(key+".retries", "must be >= 0")
 			}
+		case "nats": // its settings are the nats section's
 		default:
-			p.add(key+".kind", "%q is not one of log, file, webhook", a.Kind)
+			p.add(key+".kind", "%q is not one of log, file, webhook, nats", a.Kind)
 		}
 	}
 	c.checkActionNames(p, "default_actions", c.DefaultActions)
+}
+
+// usesNATS reports whether any action publishes to NATS.
+func (c *Config) usesNATS() bool {
+	for _, a := range c.Actions {
+		if a.Kind == "nats" {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Config) checkRoutes(p *problems) {

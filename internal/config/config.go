@@ -32,6 +32,9 @@ type Config struct {
 	Log Log `mapstructure:"log"`
 	// Shutdown bounds the graceful drain.
 	Shutdown Shutdown `mapstructure:"shutdown"`
+	// NATS is JetStream for the nats action and the fan-out; off unless
+	// servers are set.
+	NATS NATS `mapstructure:"nats"`
 }
 
 // Schemas locates and compiles the schema tree.
@@ -45,7 +48,7 @@ type Schemas struct {
 
 // Action is one named sink. Kind selects which fields apply.
 type Action struct {
-	Kind    string `mapstructure:"kind"` // log, file, webhook
+	Kind    string `mapstructure:"kind"` // log, file, webhook, nats
 	File    `mapstructure:",squash"`
 	Webhook `mapstructure:",squash"`
 }
@@ -151,5 +154,6 @@ func Default() Config {
 		DeadLetter: File{Sync: "interval", Interval: time.Second},
 		Log:        Log{Level: "info", Format: "json"},
 		Shutdown:   Shutdown{DrainTimeout: 15 * time.Second},
+		NATS:       defaultNATS(),
 	}
 }

@@ -1,0 +1,77 @@
+package natsbus
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestHubFansOutAcrossInstances: two gateways' buses on one NATS; what the
+// first publishes reaches a subscriber of the second, once per id, and
+// only for the types it asked for.
+func TestHubFansOutAcrossInstances(t *testing.T) {
+	s := runNATS(t, t.TempDir(), -1)
+	a := connect(t, testConfig(s.ClientURL()))
+	b := connect(t, testConfig(s.ClientURL()))
+	hub := b.Hub([]string{"person", "order.placed"})
+	t.Cleanup(func() { _ = hub.Close(context.Background()) })
+	frames := make(chan []byte, 16)
+	cancel := hub.Subscribe([]string{"person"}, func(f []byte) { frames <- f })
+	defer cancel()
+	// The consumer starts in the background, at new messages: publish
+	// until the first arrives, then the rest.
+	ctx, p := context.Background(), a.Publisher()
+	warm := 0
+	waitFor(t, 10*time.Second, "the hub's first event", func() bool {
+		warm++ // a new id each time: a resent one would not be stored again
+		if err := p.Do(ctx, event(fmt.Sprintf("warm-up-%d", warm))); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-frames:
+			return true
+		case <-time.After(100 * time.Millisecond):
+			return false
+		}
+	})
+	order := event("o-1")
+	order.Type = "order.placed"
+	for _, ev := range []func() error{
+		func() error { return p.Do(ctx, order) },
+		func() error { return p.Do(ctx, event("p-1")) },
+		func() error { return p.Do(ctx, event("p-1")) }, // a resend: stored once, sent once
+		func() error { return p.Do(ctx, event("p-2")) },
+	} {
+		if err := ev(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []string{"p-1", "p-2"} {
+		var f struct {
+			Event struct {
+				ID      string          `json:"id"`
+				Type    string          `json:"type"`
+				Version int             `json:"version"`
+				Data    json.RawMessage `json:"data"`
+			} `json:"event"`
+		}
+		select {
+		case raw := <-frames:
+			if err := json.Unmarshal(raw, &f); err != nil {
+				t.Fatal(err)
+			}
+			if f.Event.ID != want || f.Event.Type != "person" || f.Event.Version != 1 || string(f.Event.Data) != `{"name":"John","age":30,"city":"New York"}` {
+				t.Fatalf("frame %s, want id %s", raw, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no frame for %s", want)
+		}
+	}
+	select {
+	case raw := <-frames:
+		t.Fatalf("unexpected frame %s", raw)
+	case <-time.After(300 * time.Millisecond):
+	}
+}

@@ -1,0 +1,98 @@
+package natsbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+var _ action.Action = (*Publisher)(nil)
+
+// Publisher is the nats action: it publishes each event to JetStream on
+// <prefix>.<type>.v<version>, with the event id as Nats-Msg-Id so that the
+// stream stores a client's resend once, and returns nil only after
+// JetStream's ack, i.e. once the stream holds the event.
+type Publisher struct {
+	b      *Bus
+	closed atomic.Bool
+}
+
+// Publisher returns a nats action over the bus; many may share it.
+func (b *Bus) Publisher() *Publisher { return &Publisher{b: b} }
+
+// Do publishes ev and waits for the ack, at most the publish timeout.
+// NATS unreachable, slow or without the stream: UNAVAILABLE with Retry.
+func (p *Publisher) Do(ctx context.Context, ev action.Event) error {
+	if p.closed.Load() {
+		return unavailable(nil, "nats action is closed")
+	}
+	subject, err := p.b.Subject(ev.Type, ev.Version)
+	if err != nil {
+		return err
+	}
+	body, err := encodeRecord(ev)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.b.cfg.PublishTimeout)
+	defer cancel()
+	if err := p.b.ensure(ctx); err != nil {
+		return err
+	}
+	msg := &nats.Msg{Subject: subject, Data: body, Header: nats.Header{}}
+	_, err = p.b.js.PublishMsg(ctx, msg, jetstream.WithMsgID(ev.ID), jetstream.WithExpectStream(p.b.cfg.Stream))
+	if err != nil {
+		return p.b.publishError(ctx, err)
+	}
+	// A duplicate ack means the stream already holds this id: the resend
+	// of an event whose first ack was lost. Acking it again is right.
+	return nil
+}
+
+// Close stops the action; the bus owns the connection and closes it.
+func (p *Publisher) Close(context.Context) error {
+	p.closed.Store(true)
+	return nil
+}
+
+// Subject is where events of (typ, version) are published:
+// <prefix>.<type>.v<version>. A type with an empty dot-separated part
+// cannot be a subject.
+func (b *Bus) Subject(typ string, version int) (string, error) {
+	if typ == "" || strings.HasPrefix(typ, ".") || strings.HasSuffix(typ, ".") || strings.Contains(typ, "..") {
+		return "", status.Newf(codes.FailedPrecondition, "type %q cannot be a NATS subject", typ)
+	}
+	return b.cfg.SubjectPrefix + "." + typ + ".v" + strconv.Itoa(version), nil
+}
+
+// publishError maps a failed publish to the client's error. Only an event
+// too large for NATS is final; everything else may pass on a resend.
+func (b *Bus) publishError(ctx context.Context, err error) error {
+	switch {
+	case errors.Is(err, nats.ErrMaxPayload):
+		return status.Wrap(codes.FailedPrecondition, err, "event is larger than NATS max_payload")
+	case errors.Is(ctx.Err(), context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout):
+		return unavailable(err, fmt.Sprintf("NATS did not acknowledge within %s", b.cfg.PublishTimeout))
+	case errors.Is(err, jetstream.ErrNoStreamResponse):
+		b.ensured.Store(false) // the stream may be gone; look again next time
+		return unavailable(err, "NATS stream "+b.cfg.Stream+" did not answer")
+	}
+	return unavailable(err, "NATS is unavailable")
+}
+
+// unavailable is the error of a failure a resend may fix.
+func unavailable(cause error, msg string) *status.Error {
+	e := status.Wrap(codes.Unavailable, cause, msg)
+	e.Retry = true
+	return e
+}

@@ -1,0 +1,176 @@
+package natsbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+func event(id string) action.Event {
+	return action.Event{ID: id, Type: "person", Version: 1, Data: []byte(`{"name":"John","age":30,"city":"New York"}`),
+		Received: time.Now()}
+}
+
+func wantUnavailable(t *testing.T, err error) {
+	t.Helper()
+	var se *status.Error
+	if !errors.As(err, &se) || se.Code != codes.Unavailable || !se.Retry {
+		t.Fatalf("want UNAVAILABLE with Retry, got %v", err)
+	}
+}
+
+func TestResendIsStoredOnce(t *testing.T) {
+	s := runNATS(t, t.TempDir(), -1)
+	p := connect(t, testConfig(s.ClientURL())).Publisher()
+	ctx := context.Background()
+	for i := range 3 { // the client resends c-1 twice, as after lost acks
+		for _, id := range []string{"c-1", "c-2"} {
+			if i > 0 && id == "c-2" {
+				continue
+			}
+			if err := p.Do(ctx, event(id)); err != nil {
+				t.Fatalf("publish %s (try %d): %v", id, i+1, err)
+			}
+		}
+	}
+	ids := storedIDs(t, s.ClientURL(), "EVENTS")
+	if fmt.Sprint(ids) != "[c-1 c-2]" {
+		t.Fatalf("stream holds %v, want [c-1 c-2]", ids)
+	}
+}
+
+func TestSubjectCarriesTypeAndVersion(t *testing.T) {
+	s := runNATS(t, t.TempDir(), -1)
+	b := connect(t, testConfig(s.ClientURL()))
+	nc, err := nats.Connect(s.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	sub, err := nc.SubscribeSync("events.>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := event("c-1")
+	ev.Type, ev.Version = "order.placed", 3
+	if err := b.Publisher().Do(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	m, err := sub.NextMsg(5 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "events.order.placed.v3" || m.Header.Get(nats.MsgIdHdr) != "c-1" {
+		t.Fatalf("subject %q, Nats-Msg-Id %q", m.Subject, m.Header.Get(nats.MsgIdHdr))
+	}
+	if _, err := b.Subject("a..b", 1); status.From(err).Code != codes.FailedPrecondition {
+		t.Fatalf("type a..b: %v", err)
+	}
+}
+
+// TestOutageGivesUnavailableThenResumes stops NATS mid-run: no publish is
+// acknowledged while it is down, Ready says so, and once it is back on the
+// same store the flow resumes; every ack is a stored message and every
+// stored message was acked.
+func TestOutageGivesUnavailableThenResumes(t *testing.T) {
+	dir := t.TempDir()
+	s := runNATS(t, dir, -1)
+	port, url := portOf(t, s), s.ClientURL()
+	b := connect(t, testConfig(url))
+	p, ctx := b.Publisher(), context.Background()
+	var acked []string
+	send := func(id string) error {
+		err := p.Do(ctx, event(id))
+		if err == nil {
+			acked = append(acked, id)
+		}
+		return err
+	}
+	for i := range 20 {
+		if err := send(fmt.Sprintf("a-%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Shutdown()
+	s.WaitForShutdown()
+	for i := range 10 {
+		wantUnavailable(t, send(fmt.Sprintf("b-%d", i)))
+	}
+	wantUnavailable(t, b.Ready())
+
+	runNATS(t, dir, port)
+	waitFor(t, 10*time.Second, "Ready after restart", func() bool { return b.Ready() == nil })
+	for i := range 20 {
+		if err := send(fmt.Sprintf("c-%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The refused ones are resent, and the early ones once more: the
+	// de-duplication window survived the restart.
+	for i := range 10 {
+		for _, id := range []string{fmt.Sprintf("b-%d", i), fmt.Sprintf("a-%d", i)} {
+			if err := p.Do(ctx, event(id)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	stored := storedIDs(t, url, "EVENTS")
+	if len(stored) != 50 {
+		t.Fatalf("stored %d messages, want 50 (20 + 20 acked, 10 resent after refusal)", len(stored))
+	}
+	if len(acked) != 40 || fmt.Sprint(stored[:40]) != fmt.Sprint(acked) {
+		t.Fatalf("acked %v\nstored %v", acked, stored)
+	}
+}
+
+// TestSlowNATSTimesOut: a subject that something answers but no stream
+// stores, so the request waits; past the publish timeout it is UNAVAILABLE.
+func TestSlowNATSTimesOut(t *testing.T) {
+	s := runNATS(t, t.TempDir(), -1)
+	cfg := testConfig(s.ClientURL())
+	cfg.PublishTimeout = 200 * time.Millisecond
+	cfg.SubjectPrefix = "slow" // the stream is created on slow.>
+	connect(t, cfg)
+	nc, err := nats.Connect(s.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	if _, err := nc.Subscribe("elsewhere.>", func(*nats.Msg) {}); err != nil { // never answers
+		t.Fatal(err)
+	}
+	nc.Flush()
+	cfg.SubjectPrefix = "elsewhere" // publishes go where only the silent subscriber listens
+	p := connect(t, cfg).Publisher()
+	start := time.Now()
+	err = p.Do(context.Background(), event("c-1"))
+	wantUnavailable(t, err)
+	if el := time.Since(start); el < 200*time.Millisecond || el > 2*time.Second {
+		t.Fatalf("answered after %s, want about the 200ms timeout", el)
+	}
+}
+
+func TestMissingStreamIsNotCreatedUnlessAllowed(t *testing.T) {
+	s := runNATS(t, t.TempDir(), -1)
+	cfg := testConfig(s.ClientURL())
+	cfg.CreateStream = false
+	b := connect(t, cfg)
+	wantUnavailable(t, b.Ready())
+	wantUnavailable(t, b.Publisher().Do(context.Background(), event("c-1")))
+	cfg.CreateStream = true
+	connect(t, cfg) // another gateway, allowed to create it
+	if err := b.Ready(); err != nil {
+		t.Fatalf("stream exists now: %v", err)
+	}
+	if err := b.Publisher().Do(context.Background(), event("c-1")); err != nil {
+		t.Fatal(err)
+	}
+}
