@@ -50,6 +50,7 @@ func TestGolden(t *testing.T) {
 		}},
 		{"json.json", func(o *Options) { o.Format = FormatJSON }},
 		{"json-stream.ndjson", func(o *Options) { o.Format, o.Stream = FormatJSON, true }},
+		{"json-quiet.json", func(o *Options) { o.Format, o.Quiet = FormatJSON, true }},
 		{"junit.xml", func(o *Options) { o.Format = FormatJUnit }},
 		{"html.html", func(o *Options) { o.Format = FormatHTML }},
 	}

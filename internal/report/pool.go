@@ -22,24 +22,7 @@ func runPool(parent context.Context, o *Options, srcs []*source, prog *progress,
 	tokens := make(chan struct{}, window)
 	jobs := make(chan record, o.Workers)
 	results := make(chan result, o.Workers)
-	readErr := make(chan error, 1)
-	go func() {
-		defer close(jobs)
-		rd := &reader{o: o, prog: prog, send: func(rec record) bool {
-			select { // a token first: the record's place in the window
-			case tokens <- struct{}{}:
-			case <-ctx.Done():
-				return false
-			}
-			select {
-			case jobs <- rec:
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}}
-		readErr <- rd.all(srcs)
-	}()
+	readErr := startReader(ctx, &reader{o: o, prog: prog}, srcs, tokens, jobs)
 	startWorkers(o.Workers, newChecker(o), jobs, results)
 	finished := reorder(ctx, results, tokens, emit)
 	if !finished {
@@ -59,6 +42,30 @@ func runPool(parent context.Context, o *Options, srcs []*source, prog *progress,
 		return nil
 	}
 	return <-readErr
+}
+
+// startReader reads on its own goroutine, taking a window token before
+// each record, and closes jobs when done; the channel returns its error.
+func startReader(ctx context.Context, rd *reader, srcs []*source, tokens chan<- struct{}, jobs chan<- record) <-chan error {
+	errc := make(chan error, 1)
+	rd.send = func(rec record) bool {
+		select {
+		case tokens <- struct{}{}:
+		case <-ctx.Done():
+			return false
+		}
+		select {
+		case jobs <- rec:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	go func() {
+		defer close(jobs)
+		errc <- rd.all(srcs)
+	}()
+	return errc
 }
 
 func startWorkers(n int, c *checker, jobs <-chan record, results chan<- result) {

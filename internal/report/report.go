@@ -43,6 +43,7 @@ type Options struct {
 	Stdin io.Reader
 	// Type and Version, when Type is set, switch to bare data mode: every
 	// line is the data of an event of that schema, as on a bare route.
+	// Version is ignored without Type, so a flag default of 1 is harmless.
 	Type    string
 	Version int
 	// Format is text (the default), json, junit or html.
@@ -104,7 +105,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Summary, error) {
 		return !t.stopped
 	})
 	prog.stop()
-	sum := t.summary(o.now().Sub(start), errors.Is(readErr, context.Canceled))
+	sum := t.summary(o.now().Sub(start), isContextErr(readErr))
 	return sum, finish(snk, out, &sum, readErr, writeErr)
 }
 
@@ -119,7 +120,9 @@ func finish(snk sink, out *bufio.Writer, sum *Summary, readErr, writeErr error) 
 		writeErr = err
 	}
 	switch {
-	case readErr != nil && errors.Is(readErr, context.Canceled):
+	case errors.Is(readErr, context.DeadlineExceeded):
+		return status.Wrap(codes.DeadlineExceeded, readErr, "out of time; the report covers the events read so far")
+	case isContextErr(readErr):
 		return status.Wrap(codes.Canceled, readErr, "interrupted; the report covers the events read so far")
 	case readErr != nil:
 		return readErr
@@ -127,6 +130,10 @@ func finish(snk sink, out *bufio.Writer, sum *Summary, readErr, writeErr error) 
 		return status.Wrap(codes.Unavailable, writeErr, "writing the report failed")
 	}
 	return nil
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // withDefaults checks o and fills in the zero values. Mistakes are
@@ -173,9 +180,6 @@ func (o Options) withDefaults() (Options, error) {
 // would fail the same way, which is a mistake in the call, not in the data.
 func (o Options) checkBare() error {
 	if o.Type == "" {
-		if o.Version != 0 {
-			return status.New(codes.InvalidArgument, "a version needs a type")
-		}
 		return nil
 	}
 	key := validate.Key{Type: o.Type, Version: o.Version}
