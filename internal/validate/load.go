@@ -81,7 +81,7 @@ func Load(o Options) (*Registry, error) {
 		}
 		if f.key != nil {
 			schemas[*f.key] = &Schema{Key: *f.key, Path: f.rel, Source: f.data,
-				Title: titleOf(f.data), compiled: compiled, maxDetails: maxDetails}
+				Title: titleOf(f.data), compiled: compiled, fast: buildFast(compiled), maxDetails: maxDetails}
 		}
 	}
 	if len(problems) > 0 {

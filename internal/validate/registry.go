@@ -36,6 +36,7 @@ type Schema struct {
 	Title string
 
 	compiled   *jsonschema.Schema
+	fast       *fastNode // nil when the schema uses keywords it does not check
 	maxDetails int
 }
 

@@ -29,7 +29,14 @@ func (r Report) Valid() bool { return len(r.Details) == 0 && r.Omitted == 0 }
 
 // Validate checks v, a value as encoding/json decodes it with UseNumber
 // (map[string]any, []any, json.Number, string, bool, nil), against s.
+//
+// A fast path answers first for schemas within its keywords: it only ever
+// says "certainly valid", without allocating; every other instance, and so
+// every rejection and its report, comes from the jsonschema/v5 authority.
 func (s *Schema) Validate(v any) Report {
+	if s.fast != nil && s.fast.valid(v) {
+		return Report{}
+	}
 	err := s.compiled.Validate(v)
 	if err == nil {
 		return Report{}

@@ -1,0 +1,156 @@
+package validate
+
+import (
+	"bufio"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/schemagate/schemagate/internal/jsonparse"
+)
+
+// sharedBench is the benchmark schema tree and workloads beside the repo.
+const sharedBench = "../../../shared/bench"
+
+// authorityValid is the verdict of jsonschema/v5 alone, fast path aside.
+func authorityValid(s *Schema, v any) bool { return s.compiled.Validate(v) == nil }
+
+// checkAgree fails when the fast path calls v valid and the authority does
+// not: the one mistake the fast path must never make.
+func checkAgree(t testing.TB, s *Schema, v any, what string) (decided bool) {
+	t.Helper()
+	if s.fast == nil || !s.fast.valid(v) {
+		return false
+	}
+	if !authorityValid(s, v) {
+		b, _ := json.Marshal(v)
+		t.Fatalf("%s: fast path accepts what %s rejects: %s", what, s.Key, b)
+	}
+	return true
+}
+
+// TestFastPathJSONSchemaTestSuite runs every case of the official suite
+// whose schema the fast path takes on: each one it accepts must be valid by
+// the authority and by the suite (but for the authority's listed mistakes).
+func TestFastPathJSONSchemaTestSuite(t *testing.T) {
+	root := filepath.Join(jstsDir, "tests", "draft2020-12")
+	if _, err := os.Stat(root); err != nil {
+		t.Skipf("JSON Schema Test Suite not found: %v", err)
+	}
+	groups, files := readSuite(t, root)
+	reg, err := Load(Options{Dir: writeTree(t, files), AssertFormat: true, Documents: remotes(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := knownFailures(t)
+	var covered, decided int
+	for i, g := range groups {
+		s, _ := reg.Lookup(Key{Type: groupType(i), Version: 1})
+		if s.fast == nil {
+			continue
+		}
+		for _, c := range g.Tests {
+			covered++
+			v := decodeBytes(t, c.Data)
+			id := g.name + " | " + c.Description
+			if checkAgree(t, s, v, id) {
+				decided++
+				// The authority's own known mistakes are its, not the fast path's.
+				if _, isKnown := known[id]; !c.Valid && !isKnown {
+					t.Fatalf("%s | %s: fast path accepts an instance the suite calls invalid", g.name, c.Description)
+				}
+			}
+		}
+	}
+	t.Logf("fast path covers %d suite cases and decides %d of them", covered, decided)
+	if decided < 100 {
+		t.Fatalf("fast path decided only %d suite cases: is it wired?", decided)
+	}
+}
+
+// benchRegistry loads the shared benchmark schemas, or skips.
+func benchRegistry(t testing.TB) *Registry {
+	reg, err := Load(Options{Dir: filepath.Join(sharedBench, "schemas"), AssertFormat: true})
+	if err != nil {
+		t.Skipf("shared bench schemas not available: %v", err)
+	}
+	return reg
+}
+
+type workloadFrame struct {
+	Valid bool `json:"valid"`
+	Frame struct {
+		Type    string          `json:"type"`
+		Version int             `json:"version"`
+		Data    json.RawMessage `json:"data"`
+	} `json:"frame"`
+}
+
+func readFrames(t testing.TB, name string, max int) []workloadFrame {
+	f, err := os.Open(filepath.Join(sharedBench, "workloads", name+".ndjson"))
+	if err != nil {
+		t.Skipf("workload %s not available: %v", name, err)
+	}
+	defer f.Close()
+	var out []workloadFrame
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() && len(out) < max {
+		var w workloadFrame
+		if err := json.Unmarshal(sc.Bytes(), &w); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// TestFastPathWorkloads: the fast path decides every valid frame of the
+// benchmark workloads (else it buys nothing) and never accepts an invalid
+// one, nor any of many mutations of each frame near the schemas' limits.
+func TestFastPathWorkloads(t *testing.T) {
+	reg := benchRegistry(t)
+	rng := rand.New(rand.NewPCG(6, 6))
+	for _, name := range []string{"person-valid", "order-valid", "mixed-10pct-invalid"} {
+		for i, w := range readFrames(t, name, 400) {
+			s, ok := reg.Lookup(Key{Type: w.Frame.Type, Version: w.Frame.Version})
+			if !ok {
+				continue
+			}
+			v, err := jsonparse.Parse(w.Frame.Data, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := checkAgree(t, s, v, name); got != w.Valid {
+				t.Fatalf("%s frame %d: fast path decided %v for a frame labelled valid=%v", name, i, got, w.Valid)
+			}
+			for range 20 {
+				m := mutate(rng, v)
+				checkAgree(t, s, m, name+" mutated")
+			}
+		}
+	}
+}
+
+// FuzzFastPath is the differential fuzzer: for any data the parser takes,
+// the fast path of each benchmark schema may accept only what the
+// authority accepts.
+func FuzzFastPath(f *testing.F) {
+	reg := benchRegistry(f)
+	for _, name := range []string{"person-valid", "order-valid", "mixed-10pct-invalid"} {
+		for _, w := range readFrames(f, name, 20) {
+			f.Add(w.Frame.Type, []byte(w.Frame.Data))
+		}
+	}
+	f.Fuzz(func(t *testing.T, typ string, data []byte) {
+		s, ok := reg.Lookup(Key{Type: typ, Version: 1})
+		if !ok {
+			return
+		}
+		if v, err := jsonparse.Parse(data, 0); err == nil {
+			checkAgree(t, s, v, "fuzz")
+		}
+	})
+}

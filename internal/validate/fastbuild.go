@@ -1,0 +1,121 @@
+package validate
+
+import (
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// fastBuilder turns a compiled schema graph into fast nodes, sharing a node
+// per schema so that recursive $refs stay finite.
+type fastBuilder struct {
+	seen        map[*jsonschema.Schema]*fastNode
+	unsupported bool
+}
+
+// buildFast returns the fast path for s, or nil when any schema reachable
+// from s uses a keyword the fast path does not check: then the authority
+// validates every instance, exactly as without a fast path.
+func buildFast(s *jsonschema.Schema) *fastNode {
+	b := &fastBuilder{seen: map[*jsonschema.Schema]*fastNode{}}
+	n := b.node(s)
+	if b.unsupported {
+		return nil
+	}
+	return n
+}
+
+func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
+	if s == nil {
+		return nil
+	}
+	if n, ok := b.seen[s]; ok {
+		return n
+	}
+	n := &fastNode{}
+	b.seen[s] = n
+	if !supported(s) {
+		b.unsupported = true
+		return n
+	}
+	b.general(n, s)
+	b.object(n, s)
+	n.minItems, n.maxItems, n.unique = s.MinItems, s.MaxItems, s.UniqueItems
+	n.items = b.node(s.Items2020)
+	n.minLen, n.maxLen, n.pattern = s.MinLength, s.MaxLength, s.Pattern
+	n.min, n.max = boundOf(s.Minimum), boundOf(s.Maximum)
+	n.exMin, n.exMax = boundOf(s.ExclusiveMinimum), boundOf(s.ExclusiveMaximum)
+	n.multipleOf = multipleOfRat(s.MultipleOf)
+	return n
+}
+
+// general fills the keywords that apply to every type.
+func (b *fastBuilder) general(n *fastNode, s *jsonschema.Schema) {
+	n.always = s.Always
+	n.ref = b.node(s.Ref)
+	for _, a := range s.AllOf {
+		n.allOf = append(n.allOf, b.node(a))
+	}
+	for _, t := range s.Types {
+		n.types |= typeBit(t)
+	}
+	if len(s.Enum) > 0 {
+		n.hasEnum = true
+		for _, e := range s.Enum {
+			switch e.(type) {
+			case string, bool, nil:
+				n.enum = append(n.enum, e)
+			default: // numbers and containers compare by value: the authority's job
+				b.unsupported = true
+			}
+		}
+	}
+	if s.Format != "" {
+		// The library's own checker, so both paths agree; asserting a
+		// format the authority only annotates is stricter, hence safe.
+		f, ok := jsonschema.Formats[s.Format]
+		if !ok {
+			b.unsupported = true
+		}
+		n.format = f
+	}
+}
+
+func (b *fastBuilder) object(n *fastNode, s *jsonschema.Schema) {
+	n.required, n.minProps, n.maxProps = s.Required, s.MinProperties, s.MaxProperties
+	if len(s.Properties) > 0 {
+		n.props = make(map[string]*fastNode, len(s.Properties))
+		for k, p := range s.Properties {
+			n.props[k] = b.node(p)
+		}
+	}
+	switch a := s.AdditionalProperties.(type) {
+	case bool:
+		if !a {
+			n.addl = addlDeny
+		}
+	case *jsonschema.Schema:
+		n.addl, n.addlNode = addlSchema, b.node(a)
+	}
+}
+
+// supported says whether every keyword s carries is one the fast path
+// checks; the rest (combinators with branches, unevaluated*, dynamic refs,
+// content, dependencies, pattern properties, tuples, contains, const,
+// extensions) are left to the authority.
+func supported(s *jsonschema.Schema) bool {
+	return s.RecursiveRef == nil && s.DynamicRef == nil && len(s.Constant) == 0 &&
+		s.Not == nil && len(s.AnyOf) == 0 && len(s.OneOf) == 0 && s.If == nil &&
+		s.PropertyNames == nil && !s.RegexProperties && len(s.PatternProperties) == 0 &&
+		len(s.Dependencies) == 0 && len(s.DependentRequired) == 0 && len(s.DependentSchemas) == 0 &&
+		s.UnevaluatedProperties == nil && s.UnevaluatedItems == nil &&
+		s.Items == nil && s.AdditionalItems == nil && len(s.PrefixItems) == 0 && s.Contains == nil &&
+		s.ContentEncoding == "" && s.ContentMediaType == "" && s.ContentSchema == nil &&
+		len(s.Extensions) == 0 && knownAdditional(s.AdditionalProperties)
+}
+
+func knownAdditional(a any) bool {
+	switch a.(type) {
+	case nil, bool, *jsonschema.Schema:
+		return true
+	}
+	return false
+}

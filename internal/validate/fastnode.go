@@ -1,0 +1,129 @@
+package validate
+
+import (
+	"math"
+	"math/big"
+	"regexp"
+)
+
+// fastNode is one schema of the fast path: the keywords of the common
+// subset, precomputed so that checking a valid instance allocates nothing.
+// It only ever answers "certainly valid"; anything else, including every
+// value it is unsure about, goes to the jsonschema/v5 authority, which alone
+// decides rejections and writes their reports.
+type fastNode struct {
+	always  *bool
+	ref     *fastNode
+	allOf   []*fastNode
+	types   uint8 // bit set of json types allowed; 0: any
+	enum    []any // strings, booleans and nulls only
+	hasEnum bool
+	format  func(any) bool
+
+	required   []string
+	props      map[string]*fastNode
+	addl       addlKind
+	addlNode   *fastNode
+	minProps   int
+	maxProps   int
+	minItems   int
+	maxItems   int
+	unique     bool
+	items      *fastNode
+	minLen     int
+	maxLen     int
+	pattern    *regexp.Regexp
+	min, max   bound
+	exMin      bound
+	exMax      bound
+	multipleOf multiple
+}
+
+type addlKind uint8
+
+const (
+	addlAllow addlKind = iota
+	addlDeny
+	addlSchema
+)
+
+// JSON types as bits of fastNode.types.
+const (
+	tNull uint8 = 1 << iota
+	tBoolean
+	tNumber
+	tInteger
+	tString
+	tArray
+	tObject
+)
+
+func typeBit(t string) uint8 {
+	switch t {
+	case "null":
+		return tNull
+	case "boolean":
+		return tBoolean
+	case "number":
+		return tNumber
+	case "integer":
+		return tInteger
+	case "string":
+		return tString
+	case "array":
+		return tArray
+	case "object":
+		return tObject
+	}
+	return 0
+}
+
+// bound is a numeric limit the fast path can compare exactly: an integer
+// that fits int64. A limit of another shape is set but not exact, and every
+// number checked against it goes to the authority.
+type bound struct {
+	set, exact bool
+	v          int64
+}
+
+func boundOf(r *big.Rat) bound {
+	if r == nil {
+		return bound{}
+	}
+	if r.IsInt() && r.Num().IsInt64() && r.Num().Int64() != math.MinInt64 { // negatable
+		return bound{set: true, exact: true, v: r.Num().Int64()}
+	}
+	return bound{set: true}
+}
+
+// multiple is a multipleOf the fast path checks exactly on decimal text:
+// 10^-digits (0.01 is the usual money rule) or a positive integer.
+type multiple struct {
+	set, exact bool
+	digits     int   // for 10^-digits
+	n          int64 // for an integer; 0 when digits applies
+}
+
+func multipleOfRat(r *big.Rat) multiple {
+	if r == nil {
+		return multiple{}
+	}
+	if r.IsInt() && r.Num().IsInt64() && r.Num().Sign() > 0 {
+		return multiple{set: true, exact: true, n: r.Num().Int64()}
+	}
+	if r.Num().Cmp(big.NewInt(1)) == 0 {
+		d, ten := new(big.Int).Set(r.Denom()), big.NewInt(10)
+		digits := 0
+		for d.Cmp(big.NewInt(1)) > 0 && digits < 18 {
+			q, m := new(big.Int).QuoRem(d, ten, new(big.Int))
+			if m.Sign() != 0 {
+				return multiple{set: true}
+			}
+			d, digits = q, digits+1
+		}
+		if d.Cmp(big.NewInt(1)) == 0 {
+			return multiple{set: true, exact: true, digits: digits}
+		}
+	}
+	return multiple{set: true}
+}

@@ -1,0 +1,90 @@
+package validate
+
+// decimal is a JSON number in plain notation (no exponent) whose integer
+// part fits int64: enough to compare it exactly with an integer bound.
+type decimal struct {
+	neg    bool
+	ip     int64 // the integer part's magnitude
+	frac   bool  // a nonzero fraction follows
+	digits int   // fraction digits up to the last nonzero one
+}
+
+// parseDecimal reads s, which the parser has already checked is a JSON
+// number; ok is false for exponents and integer parts over 18 digits.
+func parseDecimal(s string) (d decimal, ok bool) {
+	if s != "" && s[0] == '-' {
+		d.neg, s = true, s[1:]
+	}
+	i := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		if i == 18 {
+			return d, false
+		}
+		d.ip = d.ip*10 + int64(s[i]-'0')
+	}
+	if i == 0 {
+		return d, false
+	}
+	if i < len(s) && s[i] == '.' {
+		for j := i + 1; j < len(s); j++ {
+			switch c := s[j]; {
+			case c >= '1' && c <= '9':
+				d.frac, d.digits = true, j-i
+			case c != '0':
+				return d, false
+			}
+		}
+		return d, true
+	}
+	return d, i == len(s)
+}
+
+// atLeast reports x >= b for an integer b: with ip an integer and the
+// fraction in [0, 1), a positive x reaches b exactly when ip does.
+func (d decimal) atLeast(b int64) bool {
+	if !d.neg {
+		return d.ip >= b
+	}
+	// -(ip+f) >= b  <=>  ip+f <= -b
+	return d.ip < -b || (d.ip == -b && !d.frac)
+}
+
+// atMost reports x <= b, as -x >= -b.
+func (d decimal) atMost(b int64) bool {
+	n := d
+	n.neg = !d.neg
+	if d.ip == 0 && !d.frac {
+		n.neg = false // zero has no sign to flip
+	}
+	return n.atLeast(-b)
+}
+
+// number checks the numeric keywords on the number's text; any bound or
+// number it cannot compare exactly sends the instance to the authority.
+func (n *fastNode) number(s string) bool {
+	if !n.min.set && !n.max.set && !n.exMin.set && !n.exMax.set && !n.multipleOf.set {
+		return true
+	}
+	d, ok := parseDecimal(s)
+	if !ok {
+		return false
+	}
+	switch {
+	case n.min.set && !(n.min.exact && d.atLeast(n.min.v)),
+		n.max.set && !(n.max.exact && d.atMost(n.max.v)),
+		n.exMin.set && !(n.exMin.exact && !d.atMost(n.exMin.v)),
+		n.exMax.set && !(n.exMax.exact && !d.atLeast(n.exMax.v)):
+		return false
+	}
+	return !n.multipleOf.set || n.multipleOf.of(d)
+}
+
+func (m multiple) of(d decimal) bool {
+	switch {
+	case !m.exact:
+		return false
+	case m.n > 0:
+		return !d.frac && d.ip%m.n == 0
+	}
+	return d.digits <= m.digits
+}
