@@ -60,6 +60,11 @@ func collectSources(inputs []string, stdin io.Reader) ([]*source, error) {
 		if err != nil {
 			return nil, status.Newf(codes.InvalidArgument, "input: %v", err)
 		}
+		if len(found) == 0 {
+			// Zero events would pass as a clean batch; a folder with
+			// nothing to read is far more likely the wrong folder.
+			return nil, status.Newf(codes.NotFound, "input %s: no .json, .jsonl or .ndjson files (optionally .gz) in it", in)
+		}
 		srcs = append(srcs, found...)
 	}
 	return srcs, nil

@@ -179,6 +179,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"no registry", Options{}, codes.InvalidArgument},
 		{"missing input", Options{Registry: reg, Inputs: []string{"testdata/nope.ndjson"}}, codes.NotFound},
+		{"folder without events", Options{Registry: reg, Inputs: []string{filepath.Dir(writeInput(t, "README.md", nil))}}, codes.NotFound},
 		{"stdin twice", Options{Registry: reg, Inputs: []string{"-", "-"}, Stdin: strings.NewReader("")}, codes.InvalidArgument},
 		{"stdin without reader", Options{Registry: reg}, codes.InvalidArgument},
 		{"unknown format", Options{Registry: reg, Format: "xml"}, codes.InvalidArgument},
