@@ -16,6 +16,7 @@ import (
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/events"
 	"github.com/schemagate/schemagate/internal/httpapi"
+	"github.com/schemagate/schemagate/internal/natsbus"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/telemetry"
@@ -36,6 +37,10 @@ type app struct {
 	handler  http.Handler
 	closers  []func(context.Context) error
 	draining atomic.Bool
+	// bus and hub are NATS, when configured: the nats actions' shared
+	// connection and the fan-out to subscribers.
+	bus *natsbus.Bus
+	hub *natsbus.Hub
 }
 
 // build wires the parts. Every configuration problem it finds (a schema
@@ -53,6 +58,9 @@ func build(cfg config.Config, logger *slog.Logger) (*app, error) {
 		keys = append(keys, s.Key)
 	}
 	a.metrics = telemetry.New(keys)
+	if err := a.connectNATS(); err != nil {
+		return nil, err
+	}
 	if err := a.buildPipeline(); err != nil {
 		a.close(context.Background())
 		return nil, err
@@ -125,6 +133,8 @@ func (a *app) buildActions() (map[string]action.Action, error) {
 		case "webhook":
 			act = action.NewWebhook(action.WebhookConfig{URL: spec.URL, Timeout: spec.Timeout, Retries: spec.Retries,
 				Backoff: spec.Backoff, Headers: spec.Headers}, &http.Client{})
+		case "nats":
+			act = a.bus.Publisher()
 		}
 		out[name] = act
 		a.closers = append(a.closers, act.Close)
@@ -144,10 +154,14 @@ func pick(all map[string]action.Action, names []string) []pipeline.NamedAction {
 	return out
 }
 
-// ready is the readiness check: not while draining.
+// ready is the readiness check: not while draining, nor while NATS
+// cannot take a publish.
 func (a *app) ready() error {
 	if a.draining.Load() {
 		return status.New(codes.Unavailable, "draining")
+	}
+	if a.bus != nil {
+		return a.bus.Ready()
 	}
 	return nil
 }
@@ -161,6 +175,9 @@ func (a *app) close(ctx context.Context) error {
 		}
 	}
 	a.closers = nil
+	if err := a.closeNATS(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -186,6 +203,9 @@ func (a *app) routes() (http.Handler, error) {
 	wsPaths := map[string]http.Handler{a.cfg.WebSocket.Path: a.ws.Handler()}
 	for _, b := range a.cfg.WebSocket.Bare {
 		wsPaths[b.Path] = a.ws.BareHandler(validate.Key{Type: b.Type, Version: b.Version}, b.Raw)
+	}
+	if a.hub != nil {
+		wsPaths[subscribePath] = a.ws.SubscribeHandler(a.hub, a.cfg.NATS.FanOut.Types)
 	}
 	o := httpapi.Options{
 		MaxBody: a.cfg.HTTP.MaxBody, MaxBatch: a.cfg.HTTP.MaxBatch, RequestTimeout: a.cfg.HTTP.RequestTimeout,

@@ -59,6 +59,9 @@ func TestSubjectCarriesTypeAndVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := nc.Flush(); err != nil { // the server knows the subscription before the publish
+		t.Fatal(err)
+	}
 	ev := event("c-1")
 	ev.Type, ev.Version = "order.placed", 3
 	if err := b.Publisher().Do(context.Background(), ev); err != nil {

@@ -1,0 +1,310 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/nats-io/nats-server/v2/server"
+	natsserver "github.com/nats-io/nats-server/v2/test"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// runNATS starts a real NATS server with JetStream, storing in dir, on
+// port (-1: any free one).
+func runNATS(t *testing.T, dir string, port int) *server.Server {
+	t.Helper()
+	opts := natsserver.DefaultTestOptions
+	opts.Port, opts.JetStream, opts.StoreDir = port, true, dir
+	s := natsserver.RunServer(&opts)
+	t.Cleanup(s.Shutdown)
+	return s
+}
+
+// natsGateway is the config of a gateway whose every accepted event goes
+// to the stream EVENTS, with fan-out of person events.
+func natsGateway(t *testing.T, natsURL string) string {
+	return `
+schemas: {dir: ` + repoSchemas(t) + `}
+handlers: []
+actions:
+  stream: {kind: nats}
+default_actions: [stream]
+nats:
+  servers: [` + natsURL + `]
+  stream: EVENTS
+  publish_timeout: 1s
+  fanout: {types: [person]}
+`
+}
+
+// wsClient is one contract client: it sends an envelope and reads the reply.
+type wsClient struct {
+	t *testing.T
+	c *websocket.Conn
+}
+
+func dialWS(t *testing.T, url string) *wsClient {
+	t.Helper()
+	c, resp, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v (%v)", url, err, resp)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &wsClient{t: t, c: c}
+}
+
+// send sends person id and returns the reply's error code (0: acked).
+func (w *wsClient) send(id string) int {
+	w.t.Helper()
+	frame := fmt.Sprintf(`{"id":%q,"type":"person","version":1,"data":{"name":"John","age":30,"city":"New York"}}`, id)
+	if err := w.c.WriteMessage(websocket.TextMessage, []byte(frame)); err != nil {
+		w.t.Fatal(err)
+	}
+	_ = w.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var reply struct {
+		ID    string `json:"id"`
+		OK    bool   `json:"ok"`
+		Error struct {
+			Code int `json:"code"`
+		} `json:"error"`
+	}
+	if err := w.c.ReadJSON(&reply); err != nil {
+		w.t.Fatalf("reply to %s: %v", id, err)
+	}
+	if reply.ID != id || reply.OK != (reply.Error.Code == 0) {
+		w.t.Fatalf("reply to %s: %+v", id, reply)
+	}
+	return reply.Error.Code
+}
+
+// storedIDs reads the whole stream as a downstream consumer would.
+func storedIDs(t *testing.T, url string) []string {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cons, err := js.OrderedConsumer(ctx, "EVENTS", jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for range 1000 { // far more batches than any test stores
+		batch, err := cons.FetchNoWait(100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(ids)
+		for m := range batch.Messages() {
+			ids = append(ids, m.Headers().Get(jetstream.MsgIDHeader))
+		}
+		if len(ids) == n {
+			return ids
+		}
+	}
+	t.Fatal("stream did not end")
+	return nil
+}
+
+func readyz(t *testing.T, addr string) int {
+	return getJSONStatus(t, "http://"+addr+"/readyz")
+}
+
+func getJSONStatus(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestTwoGatewaysOneStream: two gateways publish into one stream; a
+// client's resend, to the same gateway or to the other one, is stored
+// once; a consumer sees every event exactly once.
+func TestTwoGatewaysOneStream(t *testing.T) {
+	ns := runNATS(t, t.TempDir(), -1)
+	addrA, _, _ := startServe(t, natsGateway(t, ns.ClientURL()))
+	addrB, _, _ := startServe(t, natsGateway(t, ns.ClientURL()))
+	a, b := dialWS(t, "ws://"+addrA+"/ws"), dialWS(t, "ws://"+addrB+"/ws")
+	var want []string
+	for i := range 25 {
+		for name, c := range map[string]*wsClient{"a": a, "b": b} {
+			id := fmt.Sprintf("%s-%d", name, i)
+			want = append(want, id)
+			if code := c.send(id); code != 0 {
+				t.Fatalf("%s: code %d", id, code)
+			}
+		}
+	}
+	for i := range 5 { // lost acks: resent to the same gateway, and to the other
+		for _, id := range []string{fmt.Sprintf("a-%d", i), fmt.Sprintf("b-%d", i)} {
+			if a.send(id) != 0 || b.send(id) != 0 {
+				t.Fatalf("resend of %s not acked", id)
+			}
+		}
+	}
+	got := storedIDs(t, ns.ClientURL())
+	sort.Strings(got)
+	sort.Strings(want)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("stream holds %d events %v\nwant %d %v", len(got), got, len(want), want)
+	}
+}
+
+// TestFanOutAcrossGateways: a subscriber on one gateway receives what a
+// client sent to the other, in the documented frame; types beyond the
+// allow-list are refused at the upgrade.
+func TestFanOutAcrossGateways(t *testing.T) {
+	ns := runNATS(t, t.TempDir(), -1)
+	addrA, _, _ := startServe(t, natsGateway(t, ns.ClientURL()))
+	addrB, _, _ := startServe(t, natsGateway(t, ns.ClientURL()))
+	_, resp, err := websocket.DefaultDialer.Dial("ws://"+addrB+"/v1/subscribe?types=person,echo", nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("echo is not in the allow-list: want 403, got %v %v", resp, err)
+	}
+	sub := dialWS(t, "ws://"+addrB+"/v1/subscribe?types=person")
+	frames := make(chan string, 64)
+	go func() {
+		defer close(frames)
+		for range 1000 {
+			_, f, err := sub.c.ReadMessage()
+			if err != nil {
+				return
+			}
+			frames <- string(f)
+		}
+	}()
+	sender := dialWS(t, "ws://"+addrA+"/ws")
+	// The hub starts at new events once its consumer is up: send until
+	// one arrives.
+	var first string
+	waitUntil(t, 10*time.Second, "the first fanned-out event", func() bool {
+		id := fmt.Sprintf("warm-%d", time.Now().UnixNano())
+		if sender.send(id) != 0 {
+			t.Fatal("not acked")
+		}
+		select {
+		case first = <-frames:
+			return true
+		case <-time.After(100 * time.Millisecond):
+			return false
+		}
+	})
+	if !strings.HasPrefix(first, `{"event":{"id":"warm-`) {
+		t.Fatalf("frame %s", first)
+	}
+	for len(frames) > 0 { // warm-ups still on their way
+		<-frames
+	}
+	time.Sleep(200 * time.Millisecond)
+	for len(frames) > 0 {
+		<-frames
+	}
+	sender.send("p-1")
+	select {
+	case f := <-frames:
+		want := `{"event":{"id":"p-1","type":"person","version":1,"data":{"name":"John","age":30,"city":"New York"}}}`
+		var g, w any
+		_ = json.Unmarshal([]byte(f), &g)
+		_ = json.Unmarshal([]byte(want), &w)
+		if fmt.Sprint(g) != fmt.Sprint(w) {
+			t.Fatalf("frame %s\nwant  %s", f, want)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("subscriber on the other gateway got nothing")
+	}
+}
+
+// TestNATSOutageThroughGateway: NATS stopped mid-run; the gateway answers
+// UNAVAILABLE (14), never an ack, and /readyz says 503; NATS restarted on
+// its store, the gateway is ready again and acks; acks equal stored
+// messages.
+func TestNATSOutageThroughGateway(t *testing.T) {
+	dir := t.TempDir()
+	ns := runNATS(t, dir, -1)
+	url := ns.ClientURL()
+	addr, _, _ := startServe(t, natsGateway(t, url))
+	c := dialWS(t, "ws://"+addr+"/ws")
+	acks := 0
+	for i := range 20 {
+		if c.send(fmt.Sprintf("a-%d", i)) != 0 {
+			t.Fatal("not acked with NATS up")
+		}
+		acks++
+	}
+	if readyz(t, addr) != 200 {
+		t.Fatal("not ready with NATS up")
+	}
+	ns.Shutdown()
+	ns.WaitForShutdown()
+	for i := range 10 {
+		if code := c.send(fmt.Sprintf("b-%d", i)); code != 14 {
+			t.Fatalf("NATS down: code %d, want 14", code)
+		}
+	}
+	if readyz(t, addr) != 503 {
+		t.Fatal("ready with NATS down")
+	}
+	runNATS(t, dir, natsPort(t, url))
+	waitUntil(t, 10*time.Second, "ready after NATS restarted", func() bool { return readyz(t, addr) == 200 })
+	for i := range 20 {
+		if c.send(fmt.Sprintf("c-%d", i)) != 0 {
+			t.Fatal("not acked after NATS restarted")
+		}
+		acks++
+	}
+	if got := storedIDs(t, url); len(got) != acks {
+		t.Fatalf("%d acks, %d stored: %v", acks, len(got), got)
+	}
+}
+
+func natsPort(t *testing.T, url string) int {
+	t.Helper()
+	var port int
+	if _, err := fmt.Sscanf(url[strings.LastIndex(url, ":")+1:], "%d", &port); err != nil {
+		t.Fatal(err)
+	}
+	return port
+}
+
+// TestNATSActionNeedsServers: a nats action without nats.servers stops
+// the start with a configuration error (exit code 2).
+func TestNATSActionNeedsServers(t *testing.T) {
+	cfg := "schemas: {dir: " + repoSchemas(t) + "}\nactions:\n  stream: {kind: nats}\n"
+	dir := t.TempDir()
+	path := dir + "/c.yaml"
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"serve", "--config", path, "--listen", "127.0.0.1:0"},
+		strings.NewReader(""), &syncBuffer{}, &syncBuffer{})
+	if exitCode(err) != 2 || !strings.Contains(err.Error(), "nats.servers") {
+		t.Fatalf("exit %d: %v", exitCode(err), err)
+	}
+}

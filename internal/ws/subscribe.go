@@ -1,0 +1,159 @@
+package ws
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// Feed is where a subscription's events come from (natsbus.Hub).
+type Feed interface {
+	// Subscribe calls deliver with the frame of each event of types until
+	// cancel is called; once cancel returns, deliver is not called again.
+	// deliver never blocks.
+	Subscribe(types []string, deliver func(frame []byte)) (cancel func())
+}
+
+// maxSubscribedTypes bounds the types one subscription may name.
+const maxSubscribedTypes = 64
+
+// eventType is the contract's type rule.
+var eventType = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,127}$`)
+
+// SubscribeHandler serves the fan-out: GET <path>?types=person,order.placed
+// upgrades (origin, auth and the connection limit as on /ws) and then
+// sends one text frame {"event":{"id","type","version","data"}} per event
+// of those types that feed has. Types outside allowed ("*": any) get 403
+// at the upgrade. Frames from the client are read, so pings and closes
+// work, and otherwise ignored. A subscriber whose send queue fills is
+// closed with 1008 at once: waiting for it would hold up every other one.
+func (s *Server) SubscribeHandler(feed Feed, allowed []string) http.Handler {
+	up := &websocket.Upgrader{
+		HandshakeTimeout: s.o.HandshakeTimeout,
+		ReadBufferSize:   1024,
+		WriteBufferSize:  1024,
+		WriteBufferPool:  s.pool,
+		Subprotocols:     s.o.Subprotocols,
+		CheckOrigin:      s.checkOrigin,
+		Error: func(w http.ResponseWriter, r *http.Request, code int, reason error) {
+			s.o.Metrics.UpgradeRejected(reasonForStatus(code))
+			writeError(w, status.New(codeForStatus(code), reason.Error()))
+		},
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := s.admit(r)
+		var types []string
+		if err == nil {
+			if types, err = subscribedTypes(r, allowed); err != nil {
+				s.count.Add(-1) // admit reserved a slot
+			}
+		}
+		if err != nil {
+			s.o.Metrics.UpgradeRejected(reasonForStatus(err.HTTPStatus()))
+			writeError(w, err)
+			return
+		}
+		wsConn, uerr := up.Upgrade(w, r, nil)
+		if uerr != nil {
+			s.count.Add(-1)
+			return
+		}
+		c := newConn(s, wsConn, nil, nil)
+		if !s.track(c) {
+			s.count.Add(-1)
+			c.closeNow(websocket.CloseGoingAway, "server is shutting down")
+			return
+		}
+		s.o.Metrics.ConnOpened()
+		c.runSubscription(feed, types)
+	})
+}
+
+// subscribedTypes reads ?types= and checks it against the allow-list.
+func subscribedTypes(r *http.Request, allowed []string) ([]string, *status.Error) {
+	raw := r.URL.Query().Get("types")
+	if raw == "" {
+		return nil, status.New(codes.InvalidArgument, "types is required, e.g. ?types=person,order.placed")
+	}
+	types := strings.Split(raw, ",")
+	if len(types) > maxSubscribedTypes {
+		return nil, status.Newf(codes.InvalidArgument, "at most %d types per subscription", maxSubscribedTypes)
+	}
+	for _, t := range types {
+		if !eventType.MatchString(t) {
+			return nil, status.Newf(codes.InvalidArgument, "%q is not an event type", t)
+		}
+		if !allows(allowed, t) {
+			return nil, status.Newf(codes.PermissionDenied, "type %q may not be subscribed to", t)
+		}
+	}
+	return types, nil
+}
+
+func allows(allowed []string, t string) bool {
+	for _, a := range allowed {
+		if a == "*" || a == t {
+			return true
+		}
+	}
+	return false
+}
+
+// runSubscription is run for a subscriber: the writer sends what the feed
+// queues, the reader only watches the connection.
+func (c *conn) runSubscription(feed Feed, types []string) {
+	done := make(chan struct{})
+	go func() {
+		c.writePump()
+		close(done)
+	}()
+	cancel := feed.Subscribe(types, c.deliver)
+	reason := c.watch()
+	// No delivery after cancel, so closing send cannot race a send on it.
+	cancel()
+	close(c.send)
+	<-done
+	c.ws.Close()
+	c.s.untrack(c)
+	c.s.o.Metrics.ConnClosed(reason)
+}
+
+// deliver queues one event frame without blocking the feed.
+func (c *conn) deliver(frame []byte) {
+	select {
+	case c.send <- frame:
+		// Events are activity: idle_timeout closes a subscriber only when
+		// nothing happens either way.
+		c.lastFrame.Store(time.Now().UnixNano())
+	default:
+		c.stop(websocket.ClosePolicyViolation, "too slow: send queue full", reasonSlow)
+	}
+}
+
+// watch reads until the connection ends, so that pongs extend the
+// deadline and the client's close is seen; its frames are dropped.
+func (c *conn) watch() string {
+	c.ws.SetReadLimit(c.s.o.ReadLimit)
+	c.extendDeadline()
+	c.ws.SetPongHandler(func(string) error {
+		c.extendDeadline()
+		return nil
+	})
+	for {
+		mt, frame, err := c.ws.ReadMessage()
+		if err != nil {
+			return c.readFailed(err)
+		}
+		c.extendDeadline()
+		c.lastFrame.Store(time.Now().UnixNano())
+		if reason := c.checkFrame(mt, frame); reason != "" {
+			return reason
+		}
+	}
+}

@@ -1,0 +1,143 @@
+package ws
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// memFeed is an in-process Feed: publish hands a frame to every
+// subscriber of its type, as natsbus.Hub does.
+type memFeed struct {
+	mu   sync.Mutex
+	subs map[*func([]byte)][]string
+}
+
+func (f *memFeed) Subscribe(types []string, deliver func([]byte)) func() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.subs == nil {
+		f.subs = map[*func([]byte)][]string{}
+	}
+	key := &deliver
+	f.subs[key] = types
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		delete(f.subs, key)
+	}
+}
+
+func (f *memFeed) publish(typ string, frame []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for d, types := range f.subs {
+		for _, t := range types {
+			if t == typ {
+				(*d)(frame)
+			}
+		}
+	}
+}
+
+func (f *memFeed) subscribers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.subs)
+}
+
+func subscribeServer(t *testing.T, o Options, feed *memFeed) (*Server, string) {
+	t.Helper()
+	ts := newTestServer(t, o)
+	hs := httptest.NewServer(ts.ws.SubscribeHandler(feed, []string{"person", "order.placed"}))
+	t.Cleanup(hs.Close)
+	return ts.ws, "ws" + strings.TrimPrefix(hs.URL, "http") + "/v1/subscribe"
+}
+
+func TestSubscribeRefusals(t *testing.T) {
+	_, url := subscribeServer(t, testOptions(), &memFeed{})
+	for query, want := range map[string]int{
+		"":                   http.StatusBadRequest,
+		"?types=":            http.StatusBadRequest,
+		"?types=Person":      http.StatusBadRequest,
+		"?types=person,echo": http.StatusForbidden,
+		"?types=" + strings.Repeat("a,", 64) + "a": http.StatusBadRequest,
+	} {
+		_, resp, err := websocket.DefaultDialer.Dial(url+query, nil)
+		if err == nil || resp == nil || resp.StatusCode != want {
+			t.Errorf("%q: want %d, got %v %v", query, want, resp, err)
+		}
+	}
+}
+
+func TestSubscriberGetsItsTypesOnly(t *testing.T) {
+	feed := &memFeed{}
+	_, url := subscribeServer(t, testOptions(), feed)
+	c, _, err := websocket.DefaultDialer.Dial(url+"?types=order.placed", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// A client's frames are ignored, not answered and not fatal.
+	if err := c.WriteMessage(websocket.TextMessage, []byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for feed.subscribers() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	feed.publish("person", []byte(`{"event":{"id":"p"}}`))
+	feed.publish("order.placed", []byte(`{"event":{"id":"o"}}`))
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, f, err := c.ReadMessage()
+	if err != nil || string(f) != `{"event":{"id":"o"}}` {
+		t.Fatalf("got %s %v", f, err)
+	}
+	c.Close()
+	for feed.subscribers() > 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if feed.subscribers() != 0 {
+		t.Fatal("a closed subscriber is still subscribed")
+	}
+}
+
+// TestSlowSubscriberIsDropped: a subscriber that does not read is closed
+// with 1008 once its queue is full, and the feed never waits for it.
+func TestSlowSubscriberIsDropped(t *testing.T) {
+	o := testOptions()
+	o.SendQueue = 4
+	feed := &memFeed{}
+	s, url := subscribeServer(t, o, feed)
+	c, _, err := websocket.DefaultDialer.Dial(url+"?types=person", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for feed.subscribers() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	big := []byte(`{"event":{"data":"` + strings.Repeat("x", 60<<10) + `"}}`)
+	for i := 0; i < 10000 && feed.subscribers() > 0 && time.Now().Before(deadline); i++ {
+		start := time.Now()
+		feed.publish("person", big)
+		if el := time.Since(start); el > 100*time.Millisecond {
+			t.Fatalf("publishing to a slow subscriber blocked for %s", el)
+		}
+	}
+	for s.Connections() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if s.Connections() != 0 || feed.subscribers() != 0 {
+		t.Fatalf("slow subscriber still there: %d connections, %d subscribers", s.Connections(), feed.subscribers())
+	}
+	if code, _ := expectClose(t, c); code != websocket.ClosePolicyViolation {
+		t.Fatalf("close code %d, want 1008", code)
+	}
+}
