@@ -37,7 +37,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newServeCmd(s), newSendCmd(s), newSchemasCmd(s), newVersionCmd(s), newBenchCmd(s))
+	root.AddCommand(newServeCmd(s), newSendCmd(s), newSchemasCmd(s), newVersionCmd(s), newBenchCmd(s), newValidateCmd(s))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	if err := root.ExecuteContext(ctx); err != nil {
 		if isUsage(err) {
@@ -87,6 +87,9 @@ func isReported(err error) bool {
 
 // exitCode derives the process exit code from the error, in one place.
 func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
 	var r reportedError
 	if errors.As(err, &r) {
 		return r.code
