@@ -16,6 +16,9 @@ import (
 	natsserver "github.com/nats-io/nats-server/v2/test"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/spf13/pflag"
+
+	"github.com/schemagate/schemagate/internal/config"
 )
 
 // runNATS starts a real NATS server with JetStream, storing in dir, on
@@ -306,5 +309,52 @@ func TestNATSActionNeedsServers(t *testing.T) {
 		strings.NewReader(""), &syncBuffer{}, &syncBuffer{})
 	if exitCode(err) != 2 || !strings.Contains(err.Error(), "nats.servers") {
 		t.Fatalf("exit %d: %v", exitCode(err), err)
+	}
+}
+
+// TestShippedNATSConfigs: the cluster example loads as it is, and the
+// nats section documented (commented out) in configs/schemagate.yaml,
+// once uncommented, loads and says the defaults the code has.
+func TestShippedNATSConfigs(t *testing.T) {
+	load := func(path string) config.Config {
+		t.Helper()
+		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+		configFlags(fs)
+		_ = fs.Set("config", path)
+		_ = fs.Set("schemas", repoSchemas(t))
+		cfg, err := loadConfig(fs, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		return cfg
+	}
+	if c := load("../../configs/nats-cluster.yaml"); len(c.NATS.Servers) != 3 || c.NATS.Replicas != 3 {
+		t.Fatalf("nats-cluster.yaml: %+v", c.NATS)
+	}
+	shipped, err := os.ReadFile("../../configs/schemagate.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(shipped)
+	i := strings.Index(text, "\n# nats:\n")
+	if i < 0 {
+		t.Fatal("configs/schemagate.yaml documents no nats section")
+	}
+	var b strings.Builder
+	b.WriteString(text[:i+1])
+	for _, line := range strings.Split(text[i+1:], "\n") {
+		b.WriteString(strings.TrimPrefix(line, "# ") + "\n")
+	}
+	path := t.TempDir() + "/uncommented.yaml"
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, want := load(path).NATS, config.Default().NATS
+	if fmt.Sprint(got.Servers) != "[nats://127.0.0.1:4222]" {
+		t.Fatalf("the uncommented section was not read: servers %v", got.Servers)
+	}
+	got.Servers, got.FanOut.Types = nil, nil
+	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+		t.Fatalf("documented %+v\ndefaults   %+v", got, want)
 	}
 }
