@@ -21,6 +21,7 @@ import (
 type conn struct {
 	s      *Server
 	ws     *websocket.Conn
+	batch  *batchConn // ws's connection, when writes can be batched
 	handle handleFunc
 	refuse refuseFunc
 	send   chan []byte
@@ -36,7 +37,8 @@ type conn struct {
 }
 
 func newConn(s *Server, w *websocket.Conn, h handleFunc, r refuseFunc) *conn {
-	c := &conn{s: s, ws: w, handle: h, refuse: r,
+	bc, _ := w.UnderlyingConn().(*batchConn)
+	c := &conn{s: s, ws: w, batch: bc, handle: h, refuse: r,
 		send: make(chan []byte, s.o.SendQueue), closing: make(chan closeMsg, 1), started: time.Now()}
 	c.lastFrame.Store(c.started.UnixNano())
 	if rl := s.o.RateLimit; rl.PerSecond > 0 {

@@ -67,6 +67,9 @@ type Server struct {
 	// pool shares write buffers between connections: a buffer is held
 	// only while a message is being written, so idle connections hold none.
 	pool *sync.Pool
+	// batches shares the buffers writers batch replies in, likewise held
+	// only while a batch is written.
+	batches *sync.Pool
 }
 
 // New returns a server over p.
@@ -77,7 +80,8 @@ func New(p *pipeline.Pipeline, o Options) *Server {
 	if o.Metrics == nil {
 		o.Metrics = nopMetrics{}
 	}
-	return &Server{p: p, o: o, conns: make(map[*conn]struct{}), pool: &sync.Pool{}}
+	return &Server{p: p, o: o, conns: make(map[*conn]struct{}),
+		pool: &sync.Pool{}, batches: newBatchPool()}
 }
 
 // Handler serves the contract's endpoint: every text frame is an envelope.

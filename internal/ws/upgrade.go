@@ -41,7 +41,7 @@ func (s *Server) upgradeHandler(handle handleFunc, refuse refuseFunc) http.Handl
 			return
 		}
 		// From here the slot admit reserved is ours to release.
-		wsConn, err := up.Upgrade(w, r, nil)
+		wsConn, err := up.Upgrade(batchWriter{ResponseWriter: w, pool: s.batches}, r, nil)
 		if err != nil {
 			s.count.Add(-1)
 			return // the upgrader has answered already
