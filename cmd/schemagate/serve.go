@@ -58,8 +58,11 @@ func serve(ctx context.Context, cfg config.Config, s streams) error {
 		logger.Warn("listening beyond loopback with auth off: anyone who can reach this address can send events; set auth.tokens")
 	}
 	srv := &http.Server{
-		Handler:           app.handler,
-		ReadHeaderTimeout: cfg.WebSocket.HandshakeTimeout,
+		Handler: app.handler,
+		// Until its headers are in, a request may be an API call
+		// (http.read_header_timeout) or an upgrade
+		// (websocket.handshake_timeout); only the shorter bounds both.
+		ReadHeaderTimeout: min(cfg.HTTP.ReadHeaderTimeout, cfg.WebSocket.HandshakeTimeout),
 		ReadTimeout:       cfg.HTTP.ReadTimeout,
 		WriteTimeout:      cfg.HTTP.WriteTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
