@@ -57,12 +57,17 @@ func serve(ctx context.Context, cfg config.Config, s streams) error {
 	if host, _, _ := net.SplitHostPort(cfg.Listen); !isLoopback(host) && !app.auth.Enabled() {
 		logger.Warn("listening beyond loopback with auth off: anyone who can reach this address can send events; set auth.tokens")
 	}
+	// Until its headers are in, a request may be an API call
+	// (http.read_header_timeout) or an upgrade (websocket.handshake_timeout,
+	// always > 0): only the shorter bounds both. A zero or negative
+	// http.read_header_timeout must not turn the bound off.
+	headerTimeout := cfg.WebSocket.HandshakeTimeout
+	if h := cfg.HTTP.ReadHeaderTimeout; h > 0 && h < headerTimeout {
+		headerTimeout = h
+	}
 	srv := &http.Server{
-		Handler: app.handler,
-		// Until its headers are in, a request may be an API call
-		// (http.read_header_timeout) or an upgrade
-		// (websocket.handshake_timeout); only the shorter bounds both.
-		ReadHeaderTimeout: min(cfg.HTTP.ReadHeaderTimeout, cfg.WebSocket.HandshakeTimeout),
+		Handler:           app.handler,
+		ReadHeaderTimeout: headerTimeout,
 		ReadTimeout:       cfg.HTTP.ReadTimeout,
 		WriteTimeout:      cfg.HTTP.WriteTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
