@@ -75,3 +75,38 @@ func TestHubFansOutAcrossInstances(t *testing.T) {
 	case <-time.After(300 * time.Millisecond):
 	}
 }
+
+// TestHubResumesAfterNATSRestart: the fan-out outlives a NATS restart;
+// events stored after it reach the subscriber without a new subscription.
+func TestHubResumesAfterNATSRestart(t *testing.T) {
+	dir := t.TempDir()
+	s := runNATS(t, dir, -1)
+	url, port := s.ClientURL(), portOf(t, s)
+	b := connect(t, testConfig(url))
+	hub := b.Hub([]string{"person"})
+	t.Cleanup(func() { _ = hub.Close(context.Background()) })
+	frames := make(chan []byte, 64)
+	defer hub.Subscribe([]string{"person"}, func(f []byte) { frames <- f })()
+	p, n := b.Publisher(), 0
+	// Publish new ids until one comes through the fan-out.
+	through := func(what string) {
+		t.Helper()
+		waitFor(t, 20*time.Second, what, func() bool {
+			n++
+			if p.Do(context.Background(), event(fmt.Sprintf("e-%d", n))) != nil {
+				return false // NATS not back yet
+			}
+			select {
+			case <-frames:
+				return true
+			case <-time.After(100 * time.Millisecond):
+				return false
+			}
+		})
+	}
+	through("fan-out before the restart")
+	s.Shutdown()
+	s.WaitForShutdown()
+	runNATS(t, dir, port)
+	through("fan-out after the restart")
+}

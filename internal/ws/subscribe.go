@@ -34,32 +34,16 @@ var eventType = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,127}$`)
 // work, and otherwise ignored. A subscriber whose send queue fills is
 // closed with 1008 at once: waiting for it would hold up every other one.
 func (s *Server) SubscribeHandler(feed Feed, allowed []string) http.Handler {
-	up := &websocket.Upgrader{
-		HandshakeTimeout: s.o.HandshakeTimeout,
-		ReadBufferSize:   1024,
-		WriteBufferSize:  1024,
-		WriteBufferPool:  s.pool,
-		Subprotocols:     s.o.Subprotocols,
-		CheckOrigin:      s.checkOrigin,
-		Error: func(w http.ResponseWriter, r *http.Request, code int, reason error) {
-			s.o.Metrics.UpgradeRejected(reasonForStatus(code))
-			writeError(w, status.New(codeForStatus(code), reason.Error()))
-		},
-	}
+	up := s.subscribeUpgrader()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := s.admit(r)
-		var types []string
-		if err == nil {
-			if types, err = subscribedTypes(r, allowed); err != nil {
-				s.count.Add(-1) // admit reserved a slot
-			}
-		}
+		types, err := s.admitSubscriber(r, allowed)
 		if err != nil {
 			s.o.Metrics.UpgradeRejected(reasonForStatus(err.HTTPStatus()))
 			writeError(w, err)
 			return
 		}
-		wsConn, uerr := up.Upgrade(w, r, nil)
+		// From here the slot admit reserved is ours to release.
+		wsConn, uerr := up.Upgrade(batchWriter{ResponseWriter: w, pool: s.batches}, r, nil)
 		if uerr != nil {
 			s.count.Add(-1)
 			return
@@ -73,6 +57,35 @@ func (s *Server) SubscribeHandler(feed Feed, allowed []string) http.Handler {
 		s.o.Metrics.ConnOpened()
 		c.runSubscription(feed, types)
 	})
+}
+
+// subscribeUpgrader is the upgrader of /ws, for subscribers.
+func (s *Server) subscribeUpgrader() *websocket.Upgrader {
+	return &websocket.Upgrader{
+		HandshakeTimeout: s.o.HandshakeTimeout,
+		ReadBufferSize:   1024,
+		WriteBufferSize:  1024,
+		WriteBufferPool:  s.pool,
+		Subprotocols:     s.o.Subprotocols,
+		CheckOrigin:      s.checkOrigin,
+		Error: func(w http.ResponseWriter, r *http.Request, code int, reason error) {
+			s.o.Metrics.UpgradeRejected(reasonForStatus(code))
+			writeError(w, status.New(codeForStatus(code), reason.Error()))
+		},
+	}
+}
+
+// admitSubscriber is admit, then the types: auth comes first so that the
+// allow-list is no business of a client without a token.
+func (s *Server) admitSubscriber(r *http.Request, allowed []string) ([]string, *status.Error) {
+	if err := s.admit(r); err != nil {
+		return nil, err
+	}
+	types, err := subscribedTypes(r, allowed)
+	if err != nil {
+		s.count.Add(-1) // the slot admit reserved
+	}
+	return types, err
 }
 
 // subscribedTypes reads ?types= and checks it against the allow-list.
