@@ -16,7 +16,7 @@ import (
 // runNATS starts a real NATS server with JetStream, storing in dir, on
 // port (-1: any free one). Restarting with the same dir and port brings
 // back the stream and its de-duplication window.
-func runNATS(t *testing.T, dir string, port int) *server.Server {
+func runNATS(t testing.TB, dir string, port int) *server.Server {
 	t.Helper()
 	opts := natsserver.DefaultTestOptions
 	opts.Port = port
@@ -42,7 +42,7 @@ func testConfig(url string) Config {
 		Replicas: 1, DuplicateWindow: time.Minute, PublishTimeout: time.Second, ReconnectWait: 50 * time.Millisecond}
 }
 
-func connect(t *testing.T, cfg Config) *Bus {
+func connect(t testing.TB, cfg Config) *Bus {
 	t.Helper()
 	b, err := Connect(cfg, nil)
 	if err != nil {
