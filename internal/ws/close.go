@@ -84,6 +84,9 @@ const lingerTimeout = time.Second
 // the reader has returned, so nobody else reads the socket.
 func (c *conn) linger() {
 	nc := c.ws.NetConn()
+	if b, ok := nc.(*batchConn); ok {
+		nc = b.Conn // the TCP connection, which can half-close
+	}
 	if cw, ok := nc.(interface{ CloseWrite() error }); ok {
 		_ = cw.CloseWrite()
 	}

@@ -103,9 +103,11 @@ func (c *conn) sendClose() {
 	default:
 	}
 	deadline := time.Now().Add(c.s.o.WriteTimeout)
-	if c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(m.code, m.text), deadline) == nil {
-		c.linger()
-	}
+	// Linger even when this write fails: gorilla may have sent the close
+	// itself (1009) and then refuses a second, while the client is still
+	// sending the rest of its oversized frame.
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(m.code, m.text), deadline)
+	c.linger()
 }
 
 // limitTimer fires at the next idle or lifetime check; a stopped timer
