@@ -160,7 +160,7 @@ func (a *app) ready() error {
 	if a.draining.Load() {
 		return status.New(codes.Unavailable, "draining")
 	}
-	if a.bus != nil {
+	if a.bus != nil && a.cfg.UsesNATS() { // fan-out alone does not stop events
 		return a.bus.Ready()
 	}
 	return nil

@@ -28,6 +28,9 @@ func (a *app) connectNATS() error {
 	if len(n.FanOut.Types) > 0 {
 		a.hub = bus.Hub(n.FanOut.Types)
 	}
+	// Server URLs may carry credentials, so only their number is logged.
+	a.logger.Info("nats", "servers", len(n.Servers), "stream", n.Stream, "subjects", n.SubjectPrefix+".<type>.v<N>",
+		"create_stream", n.CreateStream, "fanout", n.FanOut.Types)
 	return nil
 }
 

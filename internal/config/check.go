@@ -58,7 +58,7 @@ func (c *Config) Validate() error {
 	if c.Shutdown.DrainTimeout <= 0 {
 		p.add("shutdown.drain_timeout", "must be > 0")
 	}
-	c.NATS.check(&p, c.usesNATS())
+	c.NATS.check(&p, c.UsesNATS())
 	return p.err()
 }
 
@@ -90,8 +90,8 @@ func (c *Config) checkActions(p *problems) {
 	c.checkActionNames(p, "default_actions", c.DefaultActions)
 }
 
-// usesNATS reports whether any action publishes to NATS.
-func (c *Config) usesNATS() bool {
+// UsesNATS reports whether any action publishes to NATS.
+func (c *Config) UsesNATS() bool {
 	for _, a := range c.Actions {
 		if a.Kind == "nats" {
 			return true

@@ -22,18 +22,25 @@ import (
 // Config is how to reach NATS and which stream to use; see config.NATS,
 // which documents each field.
 type Config struct {
-	Servers         []string
-	Token           string
-	User, Password  string
-	CredsFile       string
+	// Servers are NATS URLs; the client fails over among them.
+	Servers []string
+	// Token, User and Password, or CredsFile: how to authenticate, if at all.
+	Token          string
+	User, Password string
+	CredsFile      string
+	// TLSCA verifies the servers; TLSCert and TLSKey are a client certificate.
 	TLSCA           string
 	TLSCert, TLSKey string
-	Stream          string
-	SubjectPrefix   string
+	// Stream stores the events, published on SubjectPrefix.<type>.v<N>.
+	Stream        string
+	SubjectPrefix string
+	// CreateStream allows creating Stream when it is missing, with
+	// Replicas and DuplicateWindow; an existing stream is left alone.
 	CreateStream    bool
 	Replicas        int
 	DuplicateWindow time.Duration
-	PublishTimeout  time.Duration
+	// PublishTimeout bounds the wait for one ack (2s when 0).
+	PublishTimeout time.Duration
 	// ReconnectWait is the pause between reconnect attempts (250ms when 0).
 	ReconnectWait time.Duration
 }

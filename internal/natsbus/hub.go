@@ -2,6 +2,7 @@ package natsbus
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -135,16 +136,29 @@ func (h *Hub) filters() []string {
 	return out
 }
 
-// dispatch hands one stored event to the subscribers of its type.
+// dispatch hands one stored event to the subscribers of its type. The
+// subject says the type, so an event nobody here wants is not decoded.
 func (h *Hub) dispatch(m jetstream.Msg) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if len(h.subs[h.typeOf(m.Subject())]) == 0 {
+		return
+	}
 	frame, typ, err := subscriberFrame(m.Data())
 	if err != nil {
 		h.b.log.Warn("nats fan-out: message is not an event record; skipped", "subject", m.Subject(), "err", err)
 		return
 	}
-	h.mu.RLock()
-	defer h.mu.RUnlock()
 	for s := range h.subs[typ] {
 		s.deliver(frame)
 	}
+}
+
+// typeOf reads the type out of <prefix>.<type>.v<N>.
+func (h *Hub) typeOf(subject string) string {
+	rest := strings.TrimPrefix(subject, h.b.cfg.SubjectPrefix+".")
+	if i := strings.LastIndexByte(rest, '.'); i > 0 {
+		return rest[:i]
+	}
+	return ""
 }

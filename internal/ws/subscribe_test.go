@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/status"
 )
 
 // memFeed is an in-process Feed: publish hands a frame to every
@@ -60,7 +63,7 @@ func subscribeServer(t *testing.T, o Options, feed *memFeed) (*Server, string) {
 }
 
 func TestSubscribeRefusals(t *testing.T) {
-	_, url := subscribeServer(t, testOptions(), &memFeed{})
+	s, url := subscribeServer(t, testOptions(), &memFeed{})
 	for query, want := range map[string]int{
 		"":                   http.StatusBadRequest,
 		"?types=":            http.StatusBadRequest,
@@ -72,6 +75,27 @@ func TestSubscribeRefusals(t *testing.T) {
 		if err == nil || resp == nil || resp.StatusCode != want {
 			t.Errorf("%q: want %d, got %v %v", query, want, resp, err)
 		}
+	}
+	if n := s.Connections(); n != 0 {
+		t.Fatalf("%d slots kept by refused upgrades", n)
+	}
+}
+
+// TestSubscribeNeedsAuth: without a token, the answer is 401 before the
+// types are looked at, and the connection slot is given back.
+func TestSubscribeNeedsAuth(t *testing.T) {
+	o := testOptions()
+	o.Authorize = func(*http.Request) error { return status.New(codes.Unauthenticated, "token required") }
+	o.MaxConnections = 1
+	s, url := subscribeServer(t, o, &memFeed{})
+	for _, q := range []string{"?types=person", "?types=echo", "?types=person"} {
+		_, resp, err := websocket.DefaultDialer.Dial(url+q, nil)
+		if err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("%s: want 401, got %v %v", q, resp, err)
+		}
+	}
+	if n := s.Connections(); n != 0 {
+		t.Fatalf("%d slots kept by refused upgrades", n)
 	}
 }
 
