@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"sort"
@@ -356,5 +357,30 @@ func TestShippedNATSConfigs(t *testing.T) {
 	got.Servers, got.FanOut.Types = nil, nil
 	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
 		t.Fatalf("documented %+v\ndefaults   %+v", got, want)
+	}
+}
+
+// TestGatewayStartsBeforeNATS: a gateway whose NATS is not up yet starts
+// anyway, unready and refusing with UNAVAILABLE, and becomes ready and
+// acks once NATS comes up; its fan-out starts then too.
+func TestGatewayStartsBeforeNATS(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	addr, _, _ := startServe(t, natsGateway(t, fmt.Sprintf("nats://127.0.0.1:%d", port)))
+	if readyz(t, addr) != 503 {
+		t.Fatal("ready without NATS")
+	}
+	c := dialWS(t, "ws://"+addr+"/ws")
+	if code := c.send("before"); code != 14 {
+		t.Fatalf("without NATS: code %d, want 14", code)
+	}
+	runNATS(t, t.TempDir(), port)
+	waitUntil(t, 10*time.Second, "ready once NATS is up", func() bool { return readyz(t, addr) == 200 })
+	if code := c.send("after"); code != 0 {
+		t.Fatalf("with NATS: code %d", code)
 	}
 }
