@@ -384,3 +384,25 @@ func TestGatewayStartsBeforeNATS(t *testing.T) {
 		t.Fatalf("with NATS: code %d", code)
 	}
 }
+
+// TestNATSFromEnvironment: every nats key has its SCHEMAGATE_ variable,
+// lists comma-separated, so secrets stay out of files.
+func TestNATSFromEnvironment(t *testing.T) {
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	configFlags(fs)
+	_ = fs.Set("config", "../../configs/schemagate.yaml")
+	_ = fs.Set("schemas", repoSchemas(t))
+	cfg, err := loadConfig(fs, []string{
+		"SCHEMAGATE_NATS_SERVERS=nats://127.0.0.1:4222,nats://127.0.0.1:4223",
+		"SCHEMAGATE_NATS_TOKEN=s3cret", "SCHEMAGATE_NATS_TLS_CA=/etc/ca.pem",
+		"SCHEMAGATE_NATS_PUBLISH_TIMEOUT=5s", "SCHEMAGATE_NATS_FANOUT_TYPES=person,order.placed",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := cfg.NATS
+	if fmt.Sprint(n.Servers) != "[nats://127.0.0.1:4222 nats://127.0.0.1:4223]" || n.Token != "s3cret" ||
+		n.TLS.CA != "/etc/ca.pem" || n.PublishTimeout != 5*time.Second || fmt.Sprint(n.FanOut.Types) != "[person order.placed]" {
+		t.Fatalf("%+v", n)
+	}
+}
