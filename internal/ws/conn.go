@@ -48,7 +48,7 @@ func newConn(s *Server, w *websocket.Conn, h handleFunc, r refuseFunc) *conn {
 }
 
 // run serves the connection until it closes; the reader runs on the
-// caller's goroutine, which the HTTP server gave this request.
+// caller's goroutine, the writer on its own.
 func (c *conn) run() {
 	done := make(chan struct{})
 	go func() {
