@@ -1,14 +1,17 @@
 package pipeline_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/santhosh-tekuri/jsonschema/v5"
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/action"
@@ -113,9 +116,11 @@ func FuzzPipeline(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	p, sink := shippedPipeline(f)
+	oracle := schemaOracle(f)
 	f.Fuzz(func(t *testing.T, frame []byte) {
 		out := p.Envelope(context.Background(), frame, nil)
 		r := checkReply(t, out.Reply)
+		checkVerdict(t, oracle, frame, out.Code, out.Reply)
 		if r.code != out.Code {
 			t.Fatalf("outcome code %v, reply code %v: %s", out.Code, r.code, out.Reply)
 		}
@@ -142,6 +147,7 @@ func FuzzPipeline(f *testing.F) {
 // hardening fixed.
 func TestSeedsThroughPipeline(t *testing.T) {
 	p, _ := shippedPipeline(t)
+	oracle := schemaOracle(t)
 	want := map[string]codes.Code{
 		// JSON Schema counts 30.0 as an integer; the typed handler's int
 		// field must take it (it used to answer INTERNAL).
@@ -152,6 +158,7 @@ func TestSeedsThroughPipeline(t *testing.T) {
 	for _, s := range contractSeeds {
 		out := p.Envelope(context.Background(), []byte(s), nil)
 		checkReply(t, out.Reply)
+		checkVerdict(t, oracle, []byte(s), out.Code, out.Reply)
 		id, _ := frameID([]byte(s))
 		if w, ok := want[id]; ok && out.Code != w {
 			t.Errorf("%s: got %s, want code %v", s, out.Reply, w)
@@ -258,4 +265,54 @@ func frameID(frame []byte) (string, bool) {
 		return "", false
 	}
 	return id, true
+}
+
+// schemaOracle compiles the shipped schemas with jsonschema/v5 alone, as
+// the reference the pipeline's verdicts (fast path included) must match.
+func schemaOracle(t testing.TB) map[string]*jsonschema.Schema {
+	t.Helper()
+	out := map[string]*jsonschema.Schema{}
+	for _, k := range []string{"echo/v1", "person/v1", "person/v2"} {
+		c := jsonschema.NewCompiler()
+		c.Draft = jsonschema.Draft2020
+		c.AssertFormat = true
+		s, err := c.Compile(filepath.Join("../../schemas", k+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[k] = s
+	}
+	return out
+}
+
+// checkVerdict compares an ack, or a rejection of the data, with the
+// oracle's verdict on the same data: no wrong verdicts. Frames refused
+// before validation (not JSON, envelope rules) are not compared.
+func checkVerdict(t *testing.T, oracle map[string]*jsonschema.Schema, frame []byte, code codes.Code, reply []byte) {
+	t.Helper()
+	dataRejected := code == codes.InvalidArgument && strings.Contains(string(reply), `"message":"data does not match `)
+	if code != codes.OK && !dataRejected {
+		return
+	}
+	var env struct {
+		Type    string          `json:"type"`
+		Version json.Number     `json:"version"`
+		Data    json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(frame, &env); err != nil {
+		t.Fatalf("the pipeline judged the data of a frame encoding/json cannot read (%v): %s", err, reply)
+	}
+	sch := oracle[env.Type+"/v"+env.Version.String()]
+	if sch == nil {
+		t.Fatalf("the pipeline judged data of %s v%s, which has no schema: %s", env.Type, env.Version, reply)
+	}
+	dec := json.NewDecoder(bytes.NewReader(env.Data))
+	dec.UseNumber()
+	var data any
+	if err := dec.Decode(&data); err != nil {
+		t.Fatal(err)
+	}
+	if valid := sch.Validate(data) == nil; valid != (code == codes.OK) {
+		t.Fatalf("wrong verdict: the pipeline says %s, jsonschema says valid=%v, for %s", reply, valid, env.Data)
+	}
 }
