@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -116,8 +118,69 @@ func FuzzPipeline(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	p, sink := shippedPipeline(f)
-	oracle := schemaOracle(f)
-	f.Fuzz(func(t *testing.T, frame []byte) {
+	f.Fuzz(checkFrame(p, sink, schemaOracle(f, "../../schemas")))
+}
+
+// FuzzPipelineBench is FuzzPipeline over the shared benchmark's schema
+// tree (formats, patterns, $refs, arrays of objects), wired as
+// configs/bench.yaml wires it, seeded with the benchmark's workloads.
+func FuzzPipelineBench(f *testing.F) {
+	dir := filepath.Join(sharedBench, "schemas")
+	if _, err := os.Stat(dir); err != nil {
+		f.Skipf("shared bench schemas not available (../shared absent?): %v", err)
+	}
+	reg, err := validate.Load(validate.Options{Dir: dir, AssertFormat: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	b := pipeline.NewBuilder(reg)
+	pipeline.Register(b, validate.Key{Type: "echo", Version: 1}, events.Echo)
+	sink := &keptIDs{ids: map[string]int{}}
+	b.DefaultActions(pipeline.NamedAction{Name: "sink", Action: sink})
+	p, err := b.Build(pipeline.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, w := range []string{"person-valid", "order-valid", "mixed-10pct-invalid", "echo-small"} {
+		for _, frame := range workloadFrames(f, w, 20) {
+			f.Add(frame)
+		}
+	}
+	f.Fuzz(checkFrame(p, sink, schemaOracle(f, dir)))
+}
+
+// sharedBench is the benchmark material beside the repo.
+const sharedBench = "../../../shared/bench"
+
+// workloadFrames reads up to n lines of a shared workload as envelopes.
+func workloadFrames(t testing.TB, name string, n int) [][]byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(sharedBench, "workloads", name+".ndjson"))
+	if err != nil {
+		t.Skipf("workload %s not available: %v", name, err)
+	}
+	var out [][]byte
+	for i, line := range strings.Split(string(b), "\n") {
+		if i == n {
+			break
+		}
+		var w struct {
+			Frame map[string]json.RawMessage `json:"frame"`
+		}
+		if json.Unmarshal([]byte(line), &w) != nil || w.Frame == nil {
+			continue
+		}
+		w.Frame["id"] = json.RawMessage(`"w-` + strconv.Itoa(i) + `"`)
+		frame, _ := json.Marshal(w.Frame)
+		out = append(out, frame)
+	}
+	return out
+}
+
+// checkFrame is the fuzz body: it runs a frame through p and checks what
+// every client relies on.
+func checkFrame(p *pipeline.Pipeline, sink *keptIDs, oracle map[string]*jsonschema.Schema) func(*testing.T, []byte) {
+	return func(t *testing.T, frame []byte) {
 		out := p.Envelope(context.Background(), frame, nil)
 		r := checkReply(t, out.Reply)
 		checkVerdict(t, oracle, frame, out.Code, out.Reply)
@@ -139,7 +202,7 @@ func FuzzPipeline(f *testing.F) {
 		if out.Code == codes.OK && sink.take(id) != 1 {
 			t.Fatalf("acknowledged %q, but the sink does not hold it once", id)
 		}
-	})
+	}
 }
 
 // TestSeedsThroughPipeline runs the seed corpus without -fuzz, so that
@@ -147,7 +210,7 @@ func FuzzPipeline(f *testing.F) {
 // hardening fixed.
 func TestSeedsThroughPipeline(t *testing.T) {
 	p, _ := shippedPipeline(t)
-	oracle := schemaOracle(t)
+	oracle := schemaOracle(t, "../../schemas")
 	want := map[string]codes.Code{
 		// JSON Schema counts 30.0 as an integer; the typed handler's int
 		// field must take it (it used to answer INTERNAL).
@@ -267,20 +330,25 @@ func frameID(frame []byte) (string, bool) {
 	return id, true
 }
 
-// schemaOracle compiles the shipped schemas with jsonschema/v5 alone, as
-// the reference the pipeline's verdicts (fast path included) must match.
-func schemaOracle(t testing.TB) map[string]*jsonschema.Schema {
+// schemaOracle compiles every schema of the tree at dir with
+// jsonschema/v5 alone, keyed "type/vN": the reference the pipeline's
+// verdicts (its fast path included) must match.
+func schemaOracle(t testing.TB, dir string) map[string]*jsonschema.Schema {
 	t.Helper()
+	reg, err := validate.Load(validate.Options{Dir: dir, AssertFormat: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := map[string]*jsonschema.Schema{}
-	for _, k := range []string{"echo/v1", "person/v1", "person/v2"} {
+	for _, sc := range reg.Schemas() {
 		c := jsonschema.NewCompiler()
 		c.Draft = jsonschema.Draft2020
 		c.AssertFormat = true
-		s, err := c.Compile(filepath.Join("../../schemas", k+".json"))
+		s, err := c.Compile(filepath.Join(dir, sc.Path))
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[k] = s
+		out[sc.Key.Type+"/v"+strconv.Itoa(sc.Key.Version)] = s
 	}
 	return out
 }
