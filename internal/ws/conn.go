@@ -24,7 +24,7 @@ type conn struct {
 	batch  *batchConn // ws's connection, when writes can be batched
 	handle handleFunc
 	refuse refuseFunc
-	send   chan []byte
+	send   *replyQueue
 	// closing carries the close frame the writer must send last; the
 	// first reason to close wins.
 	closing   chan closeMsg
@@ -39,7 +39,7 @@ type conn struct {
 func newConn(s *Server, w *websocket.Conn, h handleFunc, r refuseFunc) *conn {
 	bc, _ := w.UnderlyingConn().(*batchConn)
 	c := &conn{s: s, ws: w, batch: bc, handle: h, refuse: r,
-		send: make(chan []byte, s.o.SendQueue), closing: make(chan closeMsg, 1), started: time.Now()}
+		send: newReplyQueue(s.o.SendQueue), closing: make(chan closeMsg, 1), started: time.Now()}
 	c.lastFrame.Store(c.started.UnixNano())
 	if rl := s.o.RateLimit; rl.PerSecond > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(rl.PerSecond), rl.Burst)
@@ -58,7 +58,7 @@ func (c *conn) run() {
 	reason := c.readPump()
 	// The reader is done: no more replies will be queued. Closing send lets
 	// the writer flush what is owed and then send the close frame.
-	close(c.send)
+	c.send.close()
 	<-done
 	c.ws.Close()
 	c.s.untrack(c)
@@ -123,19 +123,7 @@ func (c *conn) answer(ctx context.Context, frame []byte) ([]byte, string) {
 // enqueue waits up to WriteTimeout for room: a briefly slow reader is
 // tolerated, one that never reads is cut off so its queue stays bounded.
 func (c *conn) enqueue(reply []byte) bool {
-	select {
-	case c.send <- reply:
-		return true
-	default:
-	}
-	t := time.NewTimer(c.s.o.WriteTimeout)
-	defer t.Stop()
-	select {
-	case c.send <- reply:
-		return true
-	case <-t.C:
-		return false
-	}
+	return c.send.push(reply, c.s.o.WriteTimeout)
 }
 
 func (c *conn) readFailed(err error) string {

@@ -130,7 +130,7 @@ func (c *conn) runSubscription(feed Feed, types []string) {
 	reason := c.watch()
 	// No delivery after cancel, so closing send cannot race a send on it.
 	cancel()
-	close(c.send)
+	c.send.close()
 	<-done
 	c.ws.Close()
 	c.s.untrack(c)
@@ -139,14 +139,13 @@ func (c *conn) runSubscription(feed Feed, types []string) {
 
 // deliver queues one event frame without blocking the feed.
 func (c *conn) deliver(frame []byte) {
-	select {
-	case c.send <- frame:
-		// Events are activity: idle_timeout closes a subscriber only when
-		// nothing happens either way.
-		c.lastFrame.Store(time.Now().UnixNano())
-	default:
+	if !c.send.tryPush(frame) {
 		c.stop(websocket.ClosePolicyViolation, "too slow: send queue full", reasonSlow)
+		return
 	}
+	// Events are activity: idle_timeout closes a subscriber only when
+	// nothing happens either way.
+	c.lastFrame.Store(time.Now().UnixNano())
 }
 
 // watch reads until the connection ends, so that pongs extend the

@@ -6,10 +6,6 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// maxBatch bounds the replies written in one batch, so pings and limit
-// checks still get their turn on a connection that never runs dry.
-const maxBatch = 256
-
 // writePump writes queued replies, pings on schedule, enforces the idle
 // and lifetime limits, and ends with the close frame when one was asked
 // for. It is the only goroutine that writes data frames.
@@ -18,17 +14,17 @@ func (c *conn) writePump() {
 	defer ping.Stop()
 	limits := c.limitTimer()
 	defer limits.Stop()
+	var batch [][]byte
 	for {
 		select {
-		case reply, ok := <-c.send:
-			if !ok {
-				c.sendClose()
-				return
-			}
-			closed, err := c.writeQueued(reply)
+		case <-c.send.ready:
+			var closed bool
+			batch, closed = c.send.take(batch)
+			err := c.writeAll(batch)
+			batch = recycle(batch)
 			if err != nil {
 				c.ws.Close() // ends the reader's read too
-				c.drain()
+				c.send.drop()
 				return
 			}
 			if closed {
@@ -38,7 +34,7 @@ func (c *conn) writePump() {
 		case <-ping.C:
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.o.WriteTimeout)); err != nil {
 				c.ws.Close()
-				c.drain()
+				c.send.drop()
 				return
 			}
 		case <-limits.C:
@@ -47,51 +43,30 @@ func (c *conn) writePump() {
 	}
 }
 
-// writeQueued writes reply and the replies already queued behind it (up
-// to maxBatch), all in one syscall where the connection is a batchConn:
-// under load that is most of the server's system time saved. closed says
-// the queue was closed meanwhile, so the close frame is next.
-func (c *conn) writeQueued(reply []byte) (closed bool, err error) {
+// writeAll writes the replies taken from the queue in one syscall where
+// the connection is a batchConn (batchConn sends early past 64 KB): gorilla
+// would make one per reply, which under load was most of the server's
+// system time.
+func (c *conn) writeAll(replies [][]byte) error {
+	if len(replies) == 0 {
+		return nil
+	}
 	_ = c.ws.SetWriteDeadline(time.Now().Add(c.s.o.WriteTimeout))
 	if c.batch != nil {
 		c.batch.begin()
 	}
-	err = c.ws.WriteMessage(websocket.TextMessage, reply)
-	for n := 1; err == nil && n < maxBatch; n++ {
-		next, got, open := c.tryNext()
-		if !got {
+	var err error
+	for _, r := range replies {
+		if err = c.ws.WriteMessage(websocket.TextMessage, r); err != nil {
 			break
 		}
-		if !open {
-			closed = true
-			break
-		}
-		err = c.ws.WriteMessage(websocket.TextMessage, next)
 	}
 	if c.batch != nil {
 		if ferr := c.batch.end(); err == nil {
 			err = ferr
 		}
 	}
-	return closed, err
-}
-
-// tryNext takes a queued reply without waiting: got is false when the
-// queue is empty, open is false when it is closed.
-func (c *conn) tryNext() (reply []byte, got, open bool) {
-	select {
-	case reply, open = <-c.send:
-		return reply, true, open
-	default:
-		return nil, false, true
-	}
-}
-
-// drain empties the queue after a write failure so the reader never blocks
-// on a queue nobody reads.
-func (c *conn) drain() {
-	for range c.send {
-	}
+	return err
 }
 
 // sendClose sends the recorded close frame, or a normal closure, and waits
