@@ -91,6 +91,9 @@ func (n *fastNode) object(m map[string]any) bool {
 			return false
 		}
 	}
+	if n.addl != addlSchema {
+		return n.declared(m)
+	}
 	for k, v := range m {
 		if p, ok := n.props[k]; ok {
 			if !p.valid(v) {
@@ -108,6 +111,24 @@ func (n *fastNode) object(m map[string]any) bool {
 		}
 	}
 	return true
+}
+
+// declared checks the declared properties by lookup, which is much cheaper
+// than iterating the instance's map; counting the hits tells whether any
+// other property is present, which only matters when they are denied.
+func (n *fastNode) declared(m map[string]any) bool {
+	hits := 0
+	for _, p := range n.propList {
+		v, ok := m[p.name]
+		if !ok {
+			continue
+		}
+		hits++
+		if !p.node.valid(v) {
+			return false
+		}
+	}
+	return n.addl != addlDeny || hits == len(m)
 }
 
 func (n *fastNode) array(a []any) bool {

@@ -85,6 +85,7 @@ func (b *fastBuilder) object(n *fastNode, s *jsonschema.Schema) {
 		n.props = make(map[string]*fastNode, len(s.Properties))
 		for k, p := range s.Properties {
 			n.props[k] = b.node(p)
+			n.propList = append(n.propList, namedNode{k, n.props[k]})
 		}
 	}
 	switch a := s.AdditionalProperties.(type) {

@@ -22,6 +22,7 @@ type fastNode struct {
 
 	required   []string
 	props      map[string]*fastNode
+	propList   []namedNode // props as a list: lookups beat iterating a map
 	addl       addlKind
 	addlNode   *fastNode
 	minProps   int
@@ -37,6 +38,12 @@ type fastNode struct {
 	exMin      bound
 	exMax      bound
 	multipleOf multiple
+}
+
+// namedNode is one entry of "properties".
+type namedNode struct {
+	name string
+	node *fastNode
 }
 
 type addlKind uint8
