@@ -76,7 +76,7 @@ func (c *conn) readPump() string {
 	})
 	ctx := context.Background()
 	for {
-		mt, frame, err := c.ws.ReadMessage()
+		mt, frame, err := c.readFrame()
 		if err != nil {
 			return c.readFailed(err)
 		}

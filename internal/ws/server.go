@@ -70,6 +70,9 @@ type Server struct {
 	// batches shares the buffers writers batch replies in, likewise held
 	// only while a batch is written.
 	batches *sync.Pool
+	// scratch shares the buffers frames are read into before being copied
+	// to their exact size.
+	scratch *sync.Pool
 }
 
 // New returns a server over p.
@@ -81,7 +84,7 @@ func New(p *pipeline.Pipeline, o Options) *Server {
 		o.Metrics = nopMetrics{}
 	}
 	return &Server{p: p, o: o, conns: make(map[*conn]struct{}),
-		pool: &sync.Pool{}, batches: newBatchPool()}
+		pool: &sync.Pool{}, batches: newBatchPool(), scratch: newScratchPool()}
 }
 
 // Handler serves the contract's endpoint: every text frame is an envelope.
