@@ -175,5 +175,8 @@ func (n *fastNode) str(s string) bool {
 			return false
 		}
 	}
+	if n.simple != nil {
+		return n.simple.match(s)
+	}
 	return n.pattern == nil || n.pattern.MatchString(s)
 }

@@ -41,6 +41,7 @@ func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
 	n.minItems, n.maxItems, n.unique = s.MinItems, s.MaxItems, s.UniqueItems
 	n.items = b.node(s.Items2020)
 	n.minLen, n.maxLen, n.pattern = s.MinLength, s.MaxLength, s.Pattern
+	n.simple = compileSimple(s.Pattern)
 	n.min, n.max = boundOf(s.Minimum), boundOf(s.Maximum)
 	n.exMin, n.exMax = boundOf(s.ExclusiveMinimum), boundOf(s.ExclusiveMaximum)
 	n.multipleOf = multipleOfRat(s.MultipleOf)

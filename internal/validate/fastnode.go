@@ -34,6 +34,7 @@ type fastNode struct {
 	minLen     int
 	maxLen     int
 	pattern    *regexp.Regexp
+	simple     *simplePattern // pattern's exact scanner, when it has that shape
 	min, max   bound
 	exMin      bound
 	exMax      bound

@@ -1,0 +1,126 @@
+package validate
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"unicode/utf8"
+)
+
+// simplePattern is an anchored pattern made of character sets each taken
+// a fixed number of times, of which only the last may vary in count, like
+// ^[A-Z]{3}-[0-9]{4}$ or ^[A-Z0-9 -]{3,10}$. For those, a left-to-right
+// scan without backtracking is exact, and several times faster than the
+// regexp engine.
+type simplePattern struct {
+	parts []patternPart
+}
+
+type patternPart struct {
+	ranges   []rune // pairs lo, hi, as regexp/syntax gives them
+	min, max int    // max -1: unbounded
+}
+
+// compileSimple returns the scanner for re, or nil when re is not of that
+// shape: the regexp engine then stays in charge.
+func compileSimple(re *regexp.Regexp) *simplePattern {
+	if re == nil {
+		return nil
+	}
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil || tree.Op != syntax.OpConcat || len(tree.Sub) < 2 {
+		return nil
+	}
+	subs := tree.Sub
+	if subs[0].Op != syntax.OpBeginText || subs[len(subs)-1].Op != syntax.OpEndText {
+		return nil
+	}
+	p := &simplePattern{}
+	for _, s := range subs[1 : len(subs)-1] {
+		if !p.add(s) {
+			return nil
+		}
+	}
+	for _, part := range p.parts[:max(len(p.parts)-1, 0)] {
+		if part.min != part.max {
+			return nil // a varying count before the end would need backtracking
+		}
+	}
+	return p
+}
+
+// add appends the parts one node of the concatenation stands for.
+func (p *simplePattern) add(s *syntax.Regexp) bool {
+	if s.Flags&syntax.FoldCase != 0 {
+		return false
+	}
+	switch s.Op {
+	case syntax.OpLiteral:
+		for _, r := range s.Rune {
+			p.parts = append(p.parts, patternPart{ranges: []rune{r, r}, min: 1, max: 1})
+		}
+		return true
+	case syntax.OpCharClass:
+		p.parts = append(p.parts, patternPart{ranges: s.Rune, min: 1, max: 1})
+		return true
+	case syntax.OpRepeat, syntax.OpPlus, syntax.OpStar, syntax.OpQuest:
+		set, ok := single(s.Sub[0])
+		if !ok {
+			return false
+		}
+		lo, hi := s.Min, s.Max
+		switch s.Op {
+		case syntax.OpPlus:
+			lo, hi = 1, -1
+		case syntax.OpStar:
+			lo, hi = 0, -1
+		case syntax.OpQuest:
+			lo, hi = 0, 1
+		}
+		p.parts = append(p.parts, patternPart{ranges: set, min: lo, max: hi})
+		return true
+	}
+	return false
+}
+
+// single is the rune set of a node that matches exactly one rune.
+func single(s *syntax.Regexp) ([]rune, bool) {
+	switch {
+	case s.Flags&syntax.FoldCase != 0:
+		return nil, false
+	case s.Op == syntax.OpCharClass:
+		return s.Rune, true
+	case s.Op == syntax.OpLiteral && len(s.Rune) == 1:
+		return []rune{s.Rune[0], s.Rune[0]}, true
+	}
+	return nil, false
+}
+
+// match reports whether s matches, exactly as the regexp would; input
+// that is not valid UTF-8 reports false, leaving it to the authority.
+func (p *simplePattern) match(s string) bool {
+	i := 0
+	for _, part := range p.parts {
+		n := 0
+		for part.max < 0 || n < part.max {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if size == 0 || (r == utf8.RuneError && size == 1) || !inRanges(part.ranges, r) {
+				break
+			}
+			i += size
+			n++
+		}
+		if n < part.min {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+func inRanges(ranges []rune, r rune) bool {
+	for j := 0; j+1 < len(ranges); j += 2 {
+		if r >= ranges[j] && r <= ranges[j+1] {
+			return true
+		}
+	}
+	return false
+}
