@@ -57,22 +57,17 @@ func Load(o Options) (*Registry, error) {
 		return nil, &LoadError{Dir: o.Dir, Problems: []Problem{{Err: err}}}
 	}
 	files, problems := scan(root)
-	c := newCompiler(draft, o.AssertFormat)
 	res, more := newResolver(files, o.Documents)
 	problems = append(problems, more...)
-	c.LoadURL = res.load
-	for _, f := range files {
-		if err := c.AddResource(f.url, bytes.NewReader(translatePatterns(f.data))); err != nil {
-			problems = append(problems, Problem{File: f.rel, Err: cleanErr(err)})
-		}
-	}
+	outcomes, more := compileAll(files, draft, o.AssertFormat, res.load)
+	problems = append(problems, more...)
 	maxDetails := o.MaxDetails
 	if maxDetails <= 0 {
 		maxDetails = DefaultMaxDetails
 	}
 	schemas := make(map[Key]*Schema)
-	for _, f := range files {
-		compiled, err := c.Compile(f.url)
+	for i, f := range files {
+		compiled, err := outcomes[i].schema, outcomes[i].err
 		if err != nil {
 			if !hasProblem(problems, f.rel) {
 				problems = append(problems, Problem{File: f.rel, Err: cleanErr(err)})
