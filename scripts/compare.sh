@@ -17,7 +17,7 @@ out=${OUT-BENCHMARKS.md}
 # 10,000 idle connections need as many descriptors in the server and in the
 # load generator; children inherit the limit.
 ulimit -n "$(ulimit -Hn)"
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 20100 ]; then
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 10100 ]; then
 	echo "compare.sh: ulimit -n is $(ulimit -n); the 10,000-connection scenario may fail" >&2
 fi
 
