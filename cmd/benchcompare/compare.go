@@ -29,7 +29,7 @@ func compare(ctx context.Context, c config) error {
 	started := time.Now().UTC()
 	for round := 0; round < c.rounds; round++ {
 		for _, sc := range scenarios() {
-			if sc.idle && c.idle == 0 {
+			if (sc.idle && c.idle == 0) || !strings.Contains(sc.name, c.only) {
 				continue
 			}
 			for _, n := range names {

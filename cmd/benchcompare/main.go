@@ -28,6 +28,7 @@ type config struct {
 	warmup     time.Duration
 	idle       int
 	rounds     int
+	only       string // run just the scenarios whose name contains this
 }
 
 func main() {
@@ -42,6 +43,7 @@ func main() {
 	flag.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured load before each measured run")
 	flag.IntVar(&c.idle, "idle", 10000, "idle connections held for the memory scenario (0 skips it)")
 	flag.IntVar(&c.rounds, "rounds", 1, "times each scenario runs per server; the median is reported")
+	flag.StringVar(&c.only, "only", "", "run just the scenarios whose name contains this (for quick checks)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := compare(ctx, c)
