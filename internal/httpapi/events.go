@@ -36,7 +36,7 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 func (a *API) postBatch(w http.ResponseWriter, r *http.Request, body []byte) {
 	items, httpStatus, err := splitBatch(body, a.o.MaxBatch)
 	if err != nil {
-		writeErrorStatus(w, httpStatus, err)
+		status.WriteHTTP(w, httpStatus, err)
 		return
 	}
 	replies := make([]byte, 0, 32*len(items)+2)

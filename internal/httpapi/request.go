@@ -48,7 +48,7 @@ func unauthenticated(err error) *status.Error {
 // answered already (415, 413 or 400) and returns false.
 func (a *API) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	if !jsonContent(r.Header.Get("Content-Type")) {
-		writeErrorStatus(w, http.StatusUnsupportedMediaType,
+		status.WriteHTTP(w, http.StatusUnsupportedMediaType,
 			status.New(codes.InvalidArgument, "Content-Type must be application/json"))
 		return nil, false
 	}
@@ -56,7 +56,7 @@ func (a *API) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeErrorStatus(w, http.StatusRequestEntityTooLarge,
+		status.WriteHTTP(w, http.StatusRequestEntityTooLarge,
 			status.Newf(codes.ResourceExhausted, "request body is larger than %d bytes", tooBig.Limit))
 		return nil, false
 	case err != nil:

@@ -3,6 +3,7 @@ package status
 import (
 	"encoding/json"
 	"errors"
+	"net/http/httptest"
 	"testing"
 
 	"google.golang.org/grpc/codes"
@@ -67,5 +68,17 @@ func TestFrom(t *testing.T) {
 	wrapped := Wrap(codes.Unavailable, plain, "sink failed: disk on fire")
 	if got := wrapped.Error(); got != "UNAVAILABLE: sink failed: disk on fire" {
 		t.Fatalf("Error() repeats the cause: %q", got)
+	}
+}
+
+func TestWriteHTTP(t *testing.T) {
+	rec := httptest.NewRecorder()
+	WriteHTTP(rec, 401, New(codes.Unauthenticated, "a bearer token is required"))
+	if rec.Code != 401 || rec.Header().Get("WWW-Authenticate") == "" || rec.Header().Get("Content-Type") != "application/json" {
+		t.Fatalf("status %d, headers %v", rec.Code, rec.Header())
+	}
+	want := `{"id":null,"ok":false,"error":{"code":16,"status":"UNAUTHENTICATED","message":"a bearer token is required"}}`
+	if rec.Body.String() != want {
+		t.Fatalf("body = %s\nwant   %s", rec.Body.String(), want)
 	}
 }

@@ -2,7 +2,6 @@ package ws
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -110,16 +109,7 @@ func (s *Server) checkOrigin(r *http.Request) bool {
 // writeError answers a refused upgrade with the same error body the API
 // uses, so that a client sees one error shape everywhere.
 func writeError(w http.ResponseWriter, e *status.Error) {
-	w.Header().Set("Content-Type", "application/json")
-	if e.Code == codes.Unauthenticated {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="schemagate"`)
-	}
-	w.WriteHeader(e.HTTPStatus())
-	_ = json.NewEncoder(w).Encode(struct {
-		ID    *string       `json:"id"`
-		OK    bool          `json:"ok"`
-		Error *status.Error `json:"error"`
-	}{Error: e})
+	status.WriteHTTP(w, e.HTTPStatus(), e)
 }
 
 func codeForStatus(httpStatus int) codes.Code {
