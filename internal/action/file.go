@@ -150,7 +150,7 @@ func NewFile(cfg FileConfig) (*File, error) {
 // queued and may still be written: the client got no ack, and a resend is
 // a duplicate that consumers drop by id.
 func (f *File) Do(ctx context.Context, ev Event) error {
-	line, err := encodeRecord(ev)
+	line, err := EncodeRecord(ev)
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,10 @@ import (
 	"github.com/schemagate/schemagate/internal/status"
 )
 
-// record is the JSON object the file sink writes as a line and the webhook
-// posts as its body, so that integrators parse a single shape.
-type record struct {
+// Record is the JSON object every sink delivers: the file sink's line, the
+// webhook's body, the NATS message, so that integrators parse one shape
+// whichever sink they read.
+type Record struct {
 	ID       string          `json:"id"`
 	Type     string          `json:"type"`
 	Version  int             `json:"version"`
@@ -20,14 +21,14 @@ type record struct {
 	Data     json.RawMessage `json:"data"`
 }
 
-// encodeRecord returns ev as one line of JSON ending in "\n".
+// EncodeRecord returns ev as a Record, one line of JSON ending in "\n".
 //
 // The data keeps its values, string escapes and number spellings as
 // received; only insignificant whitespace goes, because a pretty-printed
 // object would otherwise span several lines and break NDJSON. Data that is
 // not JSON is refused rather than written as a line no reader can parse;
 // the pipeline validated it, so that would be a server bug.
-func encodeRecord(ev Event) ([]byte, error) {
+func EncodeRecord(ev Event) ([]byte, error) {
 	data := json.RawMessage(ev.Data)
 	if len(data) == 0 {
 		data = nil // marshals as null; an empty RawMessage is not JSON
@@ -35,7 +36,7 @@ func encodeRecord(ev Event) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // "<" stays "<", as the client sent it
-	err := enc.Encode(record{
+	err := enc.Encode(Record{
 		ID:       ev.ID,
 		Type:     ev.Type,
 		Version:  ev.Version,

@@ -17,7 +17,7 @@ func TestEncodeRecord(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := encodeRecord(event("e1", tt.data))
+			got, err := EncodeRecord(event("e1", tt.data))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -29,6 +29,6 @@ func TestEncodeRecord(t *testing.T) {
 }
 
 func TestEncodeRecordRefusesNonJSON(t *testing.T) {
-	_, err := encodeRecord(event("e1", `{"a":`))
+	_, err := EncodeRecord(event("e1", `{"a":`))
 	wantCode(t, err, codes.Internal)
 }

@@ -83,7 +83,7 @@ func (w *Webhook) Do(ctx context.Context, ev Event) error {
 	if w.closed.Load() {
 		return unavailable(nil, "webhook is closed")
 	}
-	line, err := encodeRecord(ev)
+	line, err := EncodeRecord(ev)
 	if err != nil {
 		return err
 	}
