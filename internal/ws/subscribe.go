@@ -2,7 +2,6 @@ package ws
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // Feed is where a subscription's events come from (natsbus.Hub).
@@ -23,9 +23,6 @@ type Feed interface {
 // maxSubscribedTypes bounds the types one subscription may name.
 const maxSubscribedTypes = 64
 
-// eventType is the contract's type rule.
-var eventType = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,127}$`)
-
 // SubscribeHandler serves the fan-out: GET <path>?types=person,order.placed
 // upgrades (origin, auth and the connection limit as on /ws) and then
 // sends one text frame {"event":{"id","type","version","data"}} per event
@@ -34,45 +31,17 @@ var eventType = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,127}$`)
 // work, and otherwise ignored. A subscriber whose send queue fills is
 // closed with 1008 at once: waiting for it would hold up every other one.
 func (s *Server) SubscribeHandler(feed Feed, allowed []string) http.Handler {
-	up := s.subscribeUpgrader()
+	up := s.upgrader()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		types, err := s.admitSubscriber(r, allowed)
 		if err != nil {
-			s.o.Metrics.UpgradeRejected(reasonForStatus(err.HTTPStatus()))
-			writeError(w, err)
+			s.refuseUpgrade(w, err)
 			return
 		}
-		// From here the slot admit reserved is ours to release.
-		wsConn, uerr := up.Upgrade(batchWriter{ResponseWriter: w, pool: s.batches}, r, nil)
-		if uerr != nil {
-			s.count.Add(-1)
-			return
+		if c := s.accept(up, w, r, nil, nil); c != nil {
+			go c.runSubscription(feed, types) // as on /ws: free the HTTP goroutine
 		}
-		c := newConn(s, wsConn, nil, nil)
-		if !s.track(c) {
-			s.count.Add(-1)
-			c.closeNow(websocket.CloseGoingAway, "server is shutting down")
-			return
-		}
-		s.o.Metrics.ConnOpened()
-		c.runSubscription(feed, types)
 	})
-}
-
-// subscribeUpgrader is the upgrader of /ws, for subscribers.
-func (s *Server) subscribeUpgrader() *websocket.Upgrader {
-	return &websocket.Upgrader{
-		HandshakeTimeout: s.o.HandshakeTimeout,
-		ReadBufferSize:   1024,
-		WriteBufferSize:  1024,
-		WriteBufferPool:  s.pool,
-		Subprotocols:     s.o.Subprotocols,
-		CheckOrigin:      s.checkOrigin,
-		Error: func(w http.ResponseWriter, r *http.Request, code int, reason error) {
-			s.o.Metrics.UpgradeRejected(reasonForStatus(code))
-			writeError(w, status.New(codeForStatus(code), reason.Error()))
-		},
-	}
 }
 
 // admitSubscriber is admit, then the types: auth comes first so that the
@@ -99,7 +68,7 @@ func subscribedTypes(r *http.Request, allowed []string) ([]string, *status.Error
 		return nil, status.Newf(codes.InvalidArgument, "at most %d types per subscription", maxSubscribedTypes)
 	}
 	for _, t := range types {
-		if !eventType.MatchString(t) {
+		if !validate.ValidType(t) {
 			return nil, status.Newf(codes.InvalidArgument, "%q is not an event type", t)
 		}
 		if !allows(allowed, t) {

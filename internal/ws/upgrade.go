@@ -19,7 +19,26 @@ type handleFunc func(ctx context.Context, frame, dst []byte) []byte
 type refuseFunc func(frame, dst []byte, err *status.Error) []byte
 
 func (s *Server) upgradeHandler(handle handleFunc, refuse refuseFunc) http.Handler {
-	up := &websocket.Upgrader{
+	up := s.upgrader()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.admit(r); err != nil {
+			s.refuseUpgrade(w, err)
+			return
+		}
+		if c := s.accept(up, w, r, handle, refuse); c != nil {
+			// A fresh goroutine, and the handler returns: the HTTP
+			// server's goroutine, its grown stack and its 8 KB of
+			// buffers, which a hijacked connection never uses again, are
+			// freed rather than held for the connection's life. That is
+			// most of an idle connection's memory.
+			go c.run()
+		}
+	})
+}
+
+// upgrader is the one WebSocket upgrader configuration of every endpoint.
+func (s *Server) upgrader() *websocket.Upgrader {
+	return &websocket.Upgrader{
 		HandshakeTimeout: s.o.HandshakeTimeout,
 		// Small buffers: most frames are small, and 10,000 idle
 		// connections must stay light; larger frames are read in pieces.
@@ -28,37 +47,35 @@ func (s *Server) upgradeHandler(handle handleFunc, refuse refuseFunc) http.Handl
 		WriteBufferPool: s.pool,
 		Subprotocols:    s.o.Subprotocols,
 		CheckOrigin:     s.checkOrigin,
-		Error: func(w http.ResponseWriter, r *http.Request, code int, reason error) {
-			s.o.Metrics.UpgradeRejected(reasonForStatus(code))
-			writeError(w, status.New(codeForStatus(code), reason.Error()))
+		Error: func(w http.ResponseWriter, _ *http.Request, code int, reason error) {
+			s.refuseUpgrade(w, status.New(codeForStatus(code), reason.Error()))
 		},
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.admit(r); err != nil {
-			s.o.Metrics.UpgradeRejected(reasonForStatus(err.HTTPStatus()))
-			writeError(w, err)
-			return
-		}
-		// From here the slot admit reserved is ours to release.
-		wsConn, err := up.Upgrade(batchWriter{ResponseWriter: w, pool: s.batches}, r, nil)
-		if err != nil {
-			s.count.Add(-1)
-			return // the upgrader has answered already
-		}
-		c := newConn(s, wsConn, handle, refuse)
-		if !s.track(c) {
-			s.count.Add(-1)
-			c.closeNow(websocket.CloseGoingAway, "server is shutting down")
-			return
-		}
-		s.o.Metrics.ConnOpened()
-		// A fresh goroutine, and the handler returns: the HTTP server's
-		// goroutine, its grown stack and its 8 KB of buffers, which a
-		// hijacked connection never uses again, are freed rather than held
-		// for the connection's life. That is most of an idle connection's
-		// memory.
-		go c.run()
-	})
+}
+
+// accept upgrades an admitted request and tracks its connection; the slot
+// admit reserved is released here on every failure. A nil conn means the
+// request has been answered already.
+func (s *Server) accept(up *websocket.Upgrader, w http.ResponseWriter, r *http.Request, h handleFunc, rf refuseFunc) *conn {
+	wsConn, err := up.Upgrade(batchWriter{ResponseWriter: w, pool: s.batches}, r, nil)
+	if err != nil {
+		s.count.Add(-1)
+		return nil // the upgrader has answered already
+	}
+	c := newConn(s, wsConn, h, rf)
+	if !s.track(c) {
+		s.count.Add(-1)
+		c.closeNow(websocket.CloseGoingAway, "server is shutting down")
+		return nil
+	}
+	s.o.Metrics.ConnOpened()
+	return c
+}
+
+// refuseUpgrade answers a refused upgrade and counts it.
+func (s *Server) refuseUpgrade(w http.ResponseWriter, e *status.Error) {
+	s.o.Metrics.UpgradeRejected(reasonForStatus(e.HTTPStatus()))
+	writeError(w, e)
 }
 
 // admit refuses an upgrade before any WebSocket work is done: draining,
