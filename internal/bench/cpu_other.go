@@ -4,5 +4,5 @@ package bench
 
 import "time"
 
-// cpuTime is unknown off unix; ClientCPU then reads 0.
-func cpuTime() time.Duration { return 0 }
+// CPUTime is unknown off unix; ClientCPU then reads 0.
+func CPUTime() time.Duration { return 0 }

@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// cpuTime is the CPU this process has used, user plus system, so a run can
+// CPUTime is the CPU this process has used, user plus system, so a run can
 // show the generator was not the bottleneck of a box it shares with the server.
-func cpuTime() time.Duration {
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0

@@ -149,7 +149,7 @@ func forceClose(conns []*conn) {
 // beginMeasure starts counting; it returns when to stop, or nil to run
 // until Count frames are done.
 func (sh *shared) beginMeasure() <-chan time.Time {
-	sh.cpuStart = cpuTime()
+	sh.cpuStart = CPUTime()
 	sh.began, sh.measureStart = true, sh.now()
 	sh.phase.Store(phaseMeasure)
 	if sh.o.Duration == 0 {
@@ -165,7 +165,7 @@ func (sh *shared) stopSending(stopped bool) {
 	if sh.cpuEndAt != 0 {
 		return
 	}
-	sh.cpuEnd, sh.cpuEndAt = cpuTime(), sh.now()
+	sh.cpuEnd, sh.cpuEndAt = CPUTime(), sh.now()
 	if stopped && sh.phase.Load() != phaseStop { // not already halted by Count
 		sh.stopAt = sh.cpuEndAt
 	}

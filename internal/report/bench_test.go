@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/schemagate/schemagate/internal/bench"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -37,7 +38,7 @@ func BenchmarkValidateWorkload(b *testing.B) {
 			o := Options{Registry: reg, Inputs: []string{path}}
 			var sum Summary
 			runs := 0
-			cpu0 := cpuTime()
+			cpu0 := bench.CPUTime()
 			for b.Loop() {
 				if sum, err = Run(context.Background(), o, io.Discard); err != nil {
 					b.Fatal(err)
@@ -50,7 +51,7 @@ func BenchmarkValidateWorkload(b *testing.B) {
 			b.ReportMetric(float64(total*runs)/b.Elapsed().Seconds(), "events/s")
 			// On a shared machine wall time says little; CPU time says how
 			// much work an event costs, and cores how many the run kept busy.
-			if cpu := cpuTime() - cpu0; cpu > 0 {
+			if cpu := bench.CPUTime() - cpu0; cpu > 0 {
 				b.ReportMetric(float64(total*runs)/cpu.Seconds(), "events/cpu-s")
 				b.ReportMetric(cpu.Seconds()/b.Elapsed().Seconds(), "cores")
 			}
