@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestSchemasCommands(t *testing.T) {
+	cfg := "../../configs/schemagate.yaml"
+	cases := []struct {
+		name string
+		args []string
+		exit int
+		want []string
+	}{
+		{"list", []string{"schemas", "list", "--config", cfg, "--schemas", repoSchemas(t)}, 0,
+			[]string{"echo    1        echo/v1.json", "person  2        person/v2.json  person v2"}},
+		{"check ok", []string{"schemas", "check", "--config", cfg, "--schemas", repoSchemas(t)}, 0, []string{"ok: 3 schemas"}},
+		{"check broken", []string{"schemas", "check", "--config", cfg, "--schemas", brokenTree(t)}, 2, []string{"a/v1.json", "b/v1.json"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(context.Background(), tc.args, strings.NewReader(""), &out, &out)
+			if exitCode(err) != tc.exit {
+				t.Fatalf("exit %d (%v), want %d\n%s", exitCode(err), err, tc.exit, out.String())
+			}
+			text := out.String()
+			if err != nil {
+				text += err.Error()
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Fatalf("output lacks %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
