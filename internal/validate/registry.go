@@ -6,7 +6,6 @@ package validate
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -79,9 +78,16 @@ func newRegistry(dir string, schemas map[Key]*Schema) *Registry {
 	return &Registry{dir: dir, schemas: schemas, sorted: sorted}
 }
 
-// typeRe is compiled once per process; regexp values are safe for
-// concurrent use and never mutated.
-var typeRe = regexp.MustCompile(TypePattern)
-
-// ValidType reports whether s is a well-formed event type name.
-func ValidType(s string) bool { return typeRe.MatchString(s) }
+// ValidType reports whether s matches TypePattern. It runs on every frame,
+// so it is written out; FuzzValidType holds it to the pattern.
+func ValidType(s string) bool {
+	if len(s) == 0 || len(s) > 128 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z') && !('0' <= c && c <= '9') && c != '_' && c != '.' && c != '-' {
+			return false
+		}
+	}
+	return true
+}

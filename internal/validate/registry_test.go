@@ -2,6 +2,7 @@ package validate
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -81,4 +82,17 @@ func TestValidate(t *testing.T) {
 			t.Errorf("%v %s: Valid() = %v", c.key, c.data, rep.Valid())
 		}
 	}
+}
+
+// FuzzValidType holds the written-out check to the contract's pattern.
+func FuzzValidType(f *testing.F) {
+	re := regexp.MustCompile(TypePattern)
+	for _, s := range []string{"person", "order.placed", "a", "A", "9a", "a-b_c.d", "", "é", strings.Repeat("a", 128), strings.Repeat("a", 129), "a\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := ValidType(s), re.MatchString(s); got != want {
+			t.Fatalf("ValidType(%q) = %v, the pattern says %v", s, got, want)
+		}
+	})
 }
