@@ -31,15 +31,16 @@ type Envelope struct {
 	RawID []byte
 	// Key is zero when type or version was not readable.
 	Key validate.Key
-	// Data is the decoded data (as encoding/json with UseNumber would
-	// give it) and Raw its JSON exactly as received. Raw points into the
+	// Raw is the data's JSON exactly as received, checked by jsonparse's
+	// rules but not built into values: the validator reads it as bytes
+	// and handlers decode it into their own types. It points into the
 	// frame.
-	Data any
-	Raw  []byte
+	Raw []byte
 }
 
 // Decode parses a frame once: the envelope and its data in one pass,
-// duplicate keys anywhere refused as ambiguous. Errors are
+// duplicate keys anywhere refused as ambiguous, the data checked but left
+// as bytes. Errors are
 // INVALID_ARGUMENT; the envelope is returned as far as it was read, so that
 // a reply can carry the id whenever the id itself was readable.
 func Decode(frame []byte, maxDepth int) (Envelope, *status.Error) {
@@ -74,7 +75,7 @@ func Decode(frame []byte, maxDepth int) (Envelope, *status.Error) {
 	if data == nil {
 		return env, status.New(codes.InvalidArgument, "envelope: data is missing")
 	}
-	env.Data, env.Raw = data.Value, data.Raw
+	env.Raw = data.Raw
 	return env, nil
 }
 

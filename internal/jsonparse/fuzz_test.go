@@ -58,6 +58,10 @@ func checkAgainstEncodingJSON(t *testing.T, b []byte) {
 		t.Fatalf("Valid(%q) = %v, Parse error %v", b, verr, err)
 	}
 	checkParseObject(t, b, got, err)
+	r := NewReader(b, fuzzMaxDepth)
+	if read := readAll(&r) && r.End(); read != (err == nil) {
+		t.Fatalf("a Reader read %q whole: %v; Parse error %v", b, read, err)
+	}
 	if !utf8.Valid(b) {
 		if err == nil {
 			t.Fatalf("Parse(%q) accepted invalid UTF-8", b)
@@ -105,10 +109,20 @@ func checkParseObject(t *testing.T, b []byte, v any, err error) {
 		t.Fatalf("ParseObject(%q) = %d members, %v; Parse found %d", b, len(ms), oerr, len(m))
 	}
 	for _, mem := range ms {
-		if !reflect.DeepEqual(mem.Value, m[mem.Key]) {
-			t.Fatalf("ParseObject(%q) member %q = %#v, Parse has %#v", b, mem.Key, mem.Value, m[mem.Key])
+		// Objects and arrays are left as Raw; scalars are built.
+		want := m[mem.Key]
+		switch want.(type) {
+		case map[string]any, []any:
+			if mem.Value != nil {
+				t.Fatalf("ParseObject(%q) member %q = %#v, want nil for a container", b, mem.Key, mem.Value)
+			}
+		default:
+			if !reflect.DeepEqual(mem.Value, want) {
+				t.Fatalf("ParseObject(%q) member %q = %#v, Parse has %#v", b, mem.Key, mem.Value, want)
+			}
 		}
-		if raw, err := Parse(mem.Raw, fuzzMaxDepth); err != nil || !reflect.DeepEqual(raw, mem.Value) {
+		// The nesting left to Raw is one level less than in b.
+		if raw, err := Parse(mem.Raw, fuzzMaxDepth); err != nil || !reflect.DeepEqual(raw, want) {
 			t.Fatalf("ParseObject(%q) member %q Raw %q parses to %#v, %v", b, mem.Key, mem.Raw, raw, err)
 		}
 	}
@@ -232,4 +246,64 @@ func TestOracle(t *testing.T) {
 	if _, err := stdParse([]byte(" {} \n")); err != nil {
 		t.Errorf("stdParse rejected trailing whitespace: %v", err)
 	}
+}
+
+// readAll walks one value with a Reader the way the validator does,
+// finding repeated keys itself, skipping every other member and reading
+// each array element twice from a mark, and reports whether it read one
+// well-formed value.
+func readAll(r *Reader) bool {
+	switch r.Peek() {
+	case Object:
+		return readObject(r)
+	case Array:
+		empty, ok := r.Open()
+		for more := !empty; ok && more; {
+			m := r.Mark()
+			if !r.Skip() {
+				return false
+			}
+			r.Reset(m)
+			if !readAll(r) {
+				return false
+			}
+			more, ok = r.NextElement()
+		}
+		return ok
+	case String:
+		_, _, ok := r.String()
+		return ok
+	case Number:
+		_, ok := r.Number()
+		return ok
+	case Bool:
+		_, ok := r.Bool()
+		return ok
+	case Null:
+		return r.Null()
+	}
+	return false
+}
+
+func readObject(r *Reader) bool {
+	empty, ok := r.Open()
+	seen := map[string]bool{}
+	for more := !empty; ok && more; {
+		k, escaped, keyOK := r.Key()
+		if !keyOK {
+			return false
+		}
+		if escaped {
+			k = AppendUnescaped(nil, k)
+		}
+		if seen[string(k)] {
+			return false
+		}
+		seen[string(k)] = true
+		if len(seen)%2 == 0 && !r.Skip() || len(seen)%2 == 1 && !readAll(r) {
+			return false
+		}
+		more, ok = r.NextMember()
+	}
+	return ok
 }

@@ -13,7 +13,7 @@ func (p *parser) number() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := json.Number(p.str[p.pos:end])
+	n := json.Number(p.text(p.pos, end))
 	p.pos = end
 	return n, nil
 }

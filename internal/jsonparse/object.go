@@ -1,12 +1,16 @@
 package jsonparse
 
-// Member is one member of a top-level object: its key, its parsed value,
-// and Raw, the value's exact bytes with surrounding whitespace trimmed, so
-// a caller can forward a value as it came or decode it into a Go type.
+// Member is one member of a top-level object: its key, its value when that
+// is a string, number, boolean or null, and Raw, the value's exact bytes
+// with surrounding whitespace trimmed, so a caller can forward a value as
+// it came or hand it to a Reader. An object or array is checked by the
+// same rules as Parse but not built: its Value is nil and Raw is all there
+// is, because building it is most of the cost of a frame and a validator
+// that reads bytes does not need it.
 //
 // Raw is a subslice of the input to ParseObject, not a copy: it is only
 // valid until the caller reuses that buffer. Key and Value do not alias the
-// input; like Parse's results they share one copy of it.
+// input.
 type Member struct {
 	Key   string
 	Value any
@@ -27,7 +31,6 @@ func ParseObject(b []byte, maxDepth int) ([]Member, error) {
 		}
 		return nil, ErrNotObject
 	}
-	p.str = string(b) // now that values will be built; see newParser
 	members, err := p.members()
 	if err != nil {
 		return nil, err
@@ -56,7 +59,7 @@ func (p *parser) members() ([]Member, error) {
 		}
 		key := p.keyString(start, end, escaped)
 		valStart := p.pos
-		v, err := p.value()
+		v, err := p.shallow()
 		if err != nil {
 			return nil, inMember(err, key)
 		}
@@ -73,4 +76,18 @@ func (p *parser) members() ([]Member, error) {
 			return members, nil
 		}
 	}
+}
+
+// shallow parses a scalar value or checks a container without building it.
+func (p *parser) shallow() (any, error) {
+	if p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case '{', '[':
+			mark := len(p.arena)
+			err := p.check()
+			p.arena = p.arena[:mark]
+			return nil, err
+		}
+	}
+	return p.value()
 }

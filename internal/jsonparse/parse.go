@@ -154,6 +154,9 @@ func (p *parser) literal(word string) error {
 
 // skipSpace skips the four whitespace bytes RFC 8259 allows between tokens.
 func (p *parser) skipSpace() {
+	if p.pos < len(p.data) && p.data[p.pos] > ' ' {
+		return // the usual case, kept cheap enough to inline
+	}
 	for p.pos < len(p.data) {
 		switch p.data[p.pos] {
 		case ' ', '\t', '\n', '\r':

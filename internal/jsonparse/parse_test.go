@@ -363,6 +363,9 @@ func TestResultDoesNotAliasInput(t *testing.T) {
 		t.Errorf("Parse value changed with input: %#v", v)
 	}
 	for _, m := range ms {
+		if m.Key == "k" {
+			continue // a container: ParseObject leaves it as Raw
+		}
 		if !reflect.DeepEqual(m.Value, want[m.Key]) {
 			t.Errorf("ParseObject member %q changed with input: %#v", m.Key, m.Value)
 		}

@@ -2,6 +2,7 @@ package jsonparse
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -18,10 +19,11 @@ func (p *parser) stringValue() (any, error) {
 
 // keyString returns the decoded string whose contents are data[start:end].
 // Without escapes it is a substring of the single copy made by newParser,
-// so it costs no allocation.
+// so it costs no allocation; a parser that made no copy (ParseObject, which
+// builds only a few scalars) copies just the string.
 func (p *parser) keyString(start, end int, escaped bool) string {
 	if !escaped {
-		return p.str[start:end]
+		return p.text(start, end)
 	}
 	p.scratch = appendUnescaped(p.scratch[:0], p.data[start:end])
 	return string(p.scratch)
@@ -46,6 +48,10 @@ func (p *parser) scanString() (start, end int, escaped bool, err error) {
 	d := p.data
 	start = p.pos + 1
 	for i := start; i < len(d); {
+		i = plainRun(d, i)
+		if i >= len(d) {
+			break
+		}
 		c := d[i]
 		switch {
 		case c == '"':
@@ -70,6 +76,33 @@ func (p *parser) scanString() (start, end int, escaped bool, err error) {
 		}
 	}
 	return 0, 0, false, p.failAt(len(d), "unterminated string starting at byte "+strconv.Itoa(p.pos))
+}
+
+// plainRun returns the offset of the first byte at or after i that needs
+// a closer look in a string: a quote, a backslash, a control character or
+// the start of a multi-byte character. It looks at eight bytes at a time,
+// since most string bytes are plain ASCII.
+func plainRun(d []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(d); i += 8 {
+		w := binary.LittleEndian.Uint64(d[i:])
+		q := w ^ (ones * '"')
+		b := w ^ (ones * '\\')
+		// A byte of x is below n (n <= 128) iff (x - n) borrows into its
+		// high bit while x's own high bit is clear; every lane is exact
+		// when no lower lane borrows, and a lower lane that borrows has
+		// itself been found.
+		special := ((q - ones) &^ q) | ((b - ones) &^ b) | ((w - ones*0x20) &^ w) | w
+		if special&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(d); i++ {
+		if c := d[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
 }
 
 // scanEscape checks the escape sequence whose backslash is at d[i] and
@@ -168,4 +201,13 @@ func hex4(b []byte) rune {
 
 func isHex(c byte) bool {
 	return isDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+}
+
+// text returns data[start:end] as a string, from the shared copy when
+// there is one.
+func (p *parser) text(start, end int) string {
+	if p.str == "" {
+		return string(p.data[start:end])
+	}
+	return p.str[start:end]
 }

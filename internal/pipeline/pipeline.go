@@ -93,7 +93,7 @@ func (p *Pipeline) Envelope(ctx context.Context, frame, dst []byte) Outcome {
 // reply (the tutorial's echo server, which echoed any text).
 func (p *Pipeline) Bare(ctx context.Context, key validate.Key, frame, dst []byte, raw bool) Outcome {
 	start := time.Now()
-	data, perr := jsonparse.Parse(frame, p.maxDepth)
+	perr := jsonparse.Valid(frame, p.maxDepth)
 	if perr != nil && raw {
 		return Outcome{Code: codes.OK, Reply: append(dst, frame...)}
 	}
@@ -103,7 +103,7 @@ func (p *Pipeline) Bare(ctx context.Context, key validate.Key, frame, dst []byte
 	if perr != nil {
 		err = status.New(codes.InvalidArgument, "data is not valid JSON: "+perr.Error())
 	} else {
-		env := envelope.Envelope{Key: key, Data: data, Raw: frame}
+		env := envelope.Envelope{Key: key, Raw: frame}
 		result, known, err = p.process(ctx, &env)
 	}
 	p.finish(frame, key, known, err, start)
@@ -118,7 +118,11 @@ func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope) ([]byte,
 	if !ok {
 		return nil, false, status.Newf(codes.NotFound, "no schema for %s", env.Key)
 	}
-	if rep := rt.schema.Validate(env.Data); !rep.Valid() {
+	rep, perr := rt.schema.ValidateJSON(env.Raw, p.maxDepth)
+	if perr != nil { // both doors checked the data already: a bug if it shows
+		return nil, true, status.Wrap(codes.Internal, perr, "data could not be read")
+	}
+	if !rep.Valid() {
 		return nil, true, &status.Error{Code: codes.InvalidArgument,
 			Message: "data does not match " + env.Key.String(), Details: rep.Details, Omitted: rep.Omitted}
 	}

@@ -6,7 +6,6 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/envelope"
-	"github.com/schemagate/schemagate/internal/jsonparse"
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/validate"
 )
@@ -63,22 +62,21 @@ func (c *checker) checkEnvelope(r *result, b []byte) {
 		r.outcome, r.err = outcomeUnknown, status.Newf(codes.NotFound, "no schema for %s", env.Key)
 		return
 	}
-	c.validate(r, s, env.Data)
+	c.validate(r, s, env.Raw)
 }
 
 // checkBare mirrors the server's bare routes, where a frame is the data.
 func (c *checker) checkBare(r *result, b []byte) {
 	r.key, r.hasKey = c.bare.Key, true
-	data, err := jsonparse.Parse(b, c.maxDepth)
-	if err != nil {
+	c.validate(r, c.bare, b)
+}
+
+func (c *checker) validate(r *result, s *validate.Schema, data []byte) {
+	rep, err := s.ValidateJSON(data, c.maxDepth)
+	if err != nil { // only a bare frame can be malformed here: Decode checked envelopes
 		r.outcome, r.err = outcomeMalformed, status.New(codes.InvalidArgument, "data is not valid JSON: "+err.Error())
 		return
 	}
-	c.validate(r, c.bare, data)
-}
-
-func (c *checker) validate(r *result, s *validate.Schema, data any) {
-	rep := s.Validate(data)
 	if rep.Valid() {
 		r.outcome = outcomeValid
 		return

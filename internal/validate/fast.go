@@ -1,176 +1,132 @@
 package validate
 
 import (
-	"encoding/json"
+	"bytes"
 	"unicode/utf8"
+
+	"github.com/schemagate/schemagate/internal/jsonparse"
 )
 
 // maxUniqueFast bounds the quadratic uniqueItems check; longer arrays go
 // to the authority, which hashes.
-const maxUniqueFast = 64
+const maxUniqueFast = 16
 
-// valid reports whether v certainly matches n. False means "ask the
-// authority": the instance may still be valid.
-func (n *fastNode) valid(v any) bool {
-	if n.always != nil {
-		return *n.always
+// maxExtraKeys bounds the keys an object may have beyond its declared ones
+// for the fast path to find duplicates among them by comparison.
+const maxExtraKeys = 8
+
+// fastScan is one fast check of a JSON text: the reader over the bytes and
+// a buffer for strings with escapes.
+type fastScan struct {
+	r       jsonparse.Reader
+	scratch []byte // the string being checked, unescaped
+	keys    []byte // unescaped keys, kept while the scan lasts
+}
+
+// validJSON reports whether data, one JSON text, is certainly well formed
+// by jsonparse's rules and certainly matches n. False means "ask the
+// parser and the authority": the instance may still be valid.
+func (n *fastNode) validJSON(data []byte, maxDepth int) bool {
+	s := fastScan{r: jsonparse.NewReader(data, maxDepth)}
+	return n.scan(&s) && s.r.End()
+}
+
+// scan reads one value and reports whether it certainly matches n and
+// every schema n applies by $ref and allOf. Each of those reads the value
+// again from the same mark: a value can only be read once per pass.
+func (n *fastNode) scan(s *fastScan) bool {
+	if len(n.applied) == 0 {
+		return n.scanOwn(s)
 	}
-	if n.types != 0 && !n.typeOK(v) {
+	if !n.own && len(n.applied) == 1 {
+		return n.applied[0].scan(s) // a bare $ref, the usual case
+	}
+	start := s.r.Mark()
+	if !n.scanOwn(s) {
 		return false
 	}
-	if n.hasEnum && !n.inEnum(v) {
-		return false
-	}
-	if n.format != nil && !n.format(v) {
-		return false
-	}
-	if n.ref != nil && !n.ref.valid(v) {
-		return false
-	}
-	for _, a := range n.allOf {
-		if !a.valid(v) {
+	end := s.r.Mark()
+	for _, a := range n.applied {
+		s.r.Reset(start)
+		if !a.scan(s) {
 			return false
 		}
 	}
-	switch v := v.(type) {
-	case map[string]any:
-		return n.object(v)
-	case []any:
-		return n.array(v)
-	case string:
-		return n.str(v)
-	case json.Number:
-		return n.number(string(v))
-	case bool, nil:
-		return true
-	}
-	return false // a Go type the parser never makes: the authority decides
+	s.r.Reset(end)
+	return true
 }
 
-func (n *fastNode) typeOK(v any) bool {
-	switch v := v.(type) {
-	case nil:
-		return n.types&tNull != 0
-	case bool:
-		return n.types&tBoolean != 0
-	case string:
-		return n.types&tString != 0
-	case []any:
-		return n.types&tArray != 0
-	case map[string]any:
-		return n.types&tObject != 0
-	case json.Number:
-		if n.types&tNumber != 0 {
-			return true
-		}
-		// "1.0" and "1e2" are integers too; only plain digits are decided here.
-		d, ok := parseDecimal(string(v))
-		return n.types&tInteger != 0 && ok && !d.frac
+// scanOwn reads one value and checks n's own keywords on it.
+func (n *fastNode) scanOwn(s *fastScan) bool {
+	if n.always != nil {
+		return *n.always && s.r.Skip()
+	}
+	switch s.r.Peek() {
+	case jsonparse.Object:
+		return n.allows(tObject) && n.plain() && n.object(s)
+	case jsonparse.Array:
+		return n.allows(tArray) && n.plain() && n.array(s)
+	case jsonparse.String:
+		return n.allows(tString) && n.stringValue(s)
+	case jsonparse.Number:
+		return n.numberValue(s)
+	case jsonparse.Bool:
+		v, ok := s.r.Bool()
+		return ok && n.allows(tBoolean) && !n.formatAll && (!n.hasEnum || n.inEnum(v))
+	case jsonparse.Null:
+		return s.r.Null() && n.allows(tNull) && !n.formatAll && (!n.hasEnum || n.inEnum(nil))
 	}
 	return false
 }
+
+func (n *fastNode) allows(t uint8) bool { return n.types == 0 || n.types&t != 0 }
+
+// plain says no enum or format judges a container, which the fast path
+// would have to compare or hand over as a built value: the authority's job.
+func (n *fastNode) plain() bool { return !n.hasEnum && !n.formatAll }
 
 func (n *fastNode) inEnum(v any) bool {
-	switch v.(type) {
-	case string, bool, nil:
-		for _, e := range n.enum {
-			if e == v {
-				return true
-			}
+	for _, e := range n.enum {
+		if e == v {
+			return true
 		}
 	}
 	return false
 }
 
-func (n *fastNode) object(m map[string]any) bool {
-	if (n.minProps >= 0 && len(m) < n.minProps) || (n.maxProps >= 0 && len(m) > n.maxProps) {
+func (n *fastNode) stringValue(s *fastScan) bool {
+	raw, escaped, ok := s.r.String()
+	if !ok {
 		return false
 	}
-	for _, r := range n.required {
-		if _, ok := m[r]; !ok {
-			return false
-		}
+	if escaped {
+		s.scratch = jsonparse.AppendUnescaped(s.scratch[:0], raw)
+		raw = s.scratch
 	}
-	if n.addl != addlSchema {
-		return n.declared(m)
-	}
-	for k, v := range m {
-		if p, ok := n.props[k]; ok {
-			if !p.valid(v) {
-				return false
-			}
-			continue
-		}
-		switch n.addl {
-		case addlDeny:
-			return false
-		case addlSchema:
-			if !n.addlNode.valid(v) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// declared checks the declared properties by lookup, which is much cheaper
-// than iterating the instance's map; counting the hits tells whether any
-// other property is present, which only matters when they are denied.
-func (n *fastNode) declared(m map[string]any) bool {
-	hits := 0
-	for _, p := range n.propList {
-		v, ok := m[p.name]
-		if !ok {
-			continue
-		}
-		hits++
-		if !p.node.valid(v) {
-			return false
-		}
-	}
-	return n.addl != addlDeny || hits == len(m)
-}
-
-func (n *fastNode) array(a []any) bool {
-	if (n.minItems >= 0 && len(a) < n.minItems) || (n.maxItems >= 0 && len(a) > n.maxItems) {
+	if n.hasEnum && !n.inEnumString(raw) {
 		return false
 	}
-	if n.unique && !uniqueStrings(a) {
+	// The library's own checker decides, so both paths agree on every
+	// format; a quick look first spares it (and its allocations) the
+	// plain cases.
+	if n.format != nil && (n.quick == nil || !n.quick(raw)) && !n.format(string(raw)) {
 		return false
 	}
-	if n.items != nil {
-		for _, v := range a {
-			if !n.items.valid(v) {
-				return false
-			}
-		}
-	}
-	return true
+	return n.str(raw)
 }
 
-// uniqueStrings decides uniqueness for short arrays of strings; any other
-// element type is compared by value, which is the authority's job.
-func uniqueStrings(a []any) bool {
-	if len(a) > maxUniqueFast {
-		return false
-	}
-	for i, x := range a {
-		xs, ok := x.(string)
-		if !ok {
-			return false
-		}
-		for _, y := range a[:i] {
-			if y.(string) == xs {
-				return false
-			}
+func (n *fastNode) inEnumString(b []byte) bool {
+	for _, e := range n.enum {
+		if es, ok := e.(string); ok && es == string(b) {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
-func (n *fastNode) str(s string) bool {
+func (n *fastNode) str(s []byte) bool {
 	if n.minLen >= 0 || n.maxLen >= 0 {
-		l := utf8.RuneCountInString(s)
+		l := utf8.RuneCount(s)
 		if (n.minLen >= 0 && l < n.minLen) || (n.maxLen >= 0 && l > n.maxLen) {
 			return false
 		}
@@ -178,5 +134,175 @@ func (n *fastNode) str(s string) bool {
 	if n.simple != nil {
 		return n.simple.match(s)
 	}
-	return n.pattern == nil || n.pattern.MatchString(s)
+	return n.pattern == nil || n.pattern.Match(s)
+}
+
+func (n *fastNode) numberValue(s *fastScan) bool {
+	raw, ok := s.r.Number()
+	if !ok || n.hasEnum || n.formatAll {
+		return false // numbers compare by value: the authority's job
+	}
+	if n.types != 0 && n.types&tNumber == 0 {
+		// "1.0" and "1e2" are integers too; only plain digits are decided here.
+		d, ok := parseDecimal(raw)
+		if n.types&tInteger == 0 || !ok || d.frac {
+			return false
+		}
+	}
+	return n.number(raw)
+}
+
+// object reads an object member by member. Declared (and required) keys
+// are found by index, a bit each, which also catches them repeated; other
+// keys are compared with each other for the same reason.
+func (n *fastNode) object(s *fastScan) bool {
+	if !n.indexed {
+		return false
+	}
+	empty, ok := s.r.Open()
+	if !ok {
+		return false
+	}
+	var k keyTracker
+	for more := !empty; more; {
+		key, escaped, ok := s.r.Key()
+		if !ok {
+			return false
+		}
+		if escaped {
+			// "\u0061" and "a" are one key. An earlier key's bytes stay
+			// put when keys grows: append copies, it never moves them.
+			mark := len(s.keys)
+			s.keys = jsonparse.AppendUnescaped(s.keys, key)
+			key = s.keys[mark:]
+		}
+		sub, ok := n.member(key, &k)
+		if !ok || !scanOrSkip(s, sub) {
+			return false
+		}
+		if more, ok = s.r.NextMember(); !ok {
+			return false
+		}
+	}
+	return k.seen&n.requiredMask == n.requiredMask &&
+		(n.minProps < 0 || k.count >= n.minProps) && (n.maxProps < 0 || k.count <= n.maxProps)
+}
+
+// keyTracker is what object remembers of the keys it has read.
+type keyTracker struct {
+	seen     uint64 // bits of n.keys
+	count    int
+	extraBuf [maxExtraKeys][]byte
+	extra    int
+}
+
+// member records key and returns the schema its value must match (nil:
+// anything); ok is false for a repeated key or a denied one.
+func (n *fastNode) member(key []byte, k *keyTracker) (sub *fastNode, ok bool) {
+	k.count++
+	if i := n.keyIndex(key); i >= 0 {
+		if k.seen&(1<<i) != 0 {
+			return nil, false
+		}
+		k.seen |= 1 << i
+		sub = n.keys[i].node // nil for a required key that is not declared
+	} else {
+		for _, e := range k.extraBuf[:k.extra] {
+			if bytes.Equal(e, key) {
+				return nil, false
+			}
+		}
+		if k.extra == maxExtraKeys {
+			return nil, false
+		}
+		k.extraBuf[k.extra] = key
+		k.extra++
+	}
+	if sub != nil {
+		return sub, true
+	}
+	switch n.addl {
+	case addlDeny:
+		return nil, false
+	case addlSchema:
+		return n.addlNode, true
+	}
+	return nil, true
+}
+
+// scanOrSkip reads a value against sub, or just reads it when any value
+// will do.
+func scanOrSkip(s *fastScan, sub *fastNode) bool {
+	if sub == nil {
+		return s.r.Skip()
+	}
+	return sub.scan(s)
+}
+
+// keyIndex finds key among n.keys; a short list is faster to compare
+// than to hash.
+func (n *fastNode) keyIndex(key []byte) int {
+	if n.keyMap == nil {
+		for i := range n.keys {
+			if n.keys[i].name == string(key) {
+				return i
+			}
+		}
+		return -1
+	}
+	if i, ok := n.keyMap[string(key)]; ok {
+		return i
+	}
+	return -1
+}
+
+func (n *fastNode) array(s *fastScan) bool {
+	empty, ok := s.r.Open()
+	if !ok {
+		return false
+	}
+	var seen stringSet
+	count := 0
+	for more := !empty; more; {
+		if n.unique && !seen.addNext(s) {
+			return false
+		}
+		if !scanOrSkip(s, n.items) {
+			return false
+		}
+		count++
+		if more, ok = s.r.NextElement(); !ok {
+			return false
+		}
+	}
+	return (n.minItems < 0 || count >= n.minItems) && (n.maxItems < 0 || count <= n.maxItems)
+}
+
+// stringSet holds the elements of an array with uniqueItems read so far.
+type stringSet struct {
+	buf [maxUniqueFast][]byte
+	n   int
+}
+
+// addNext peeks at the next element, which must be a string without
+// escapes that the set does not hold yet, and adds it; any other element
+// type is compared by value, which is the authority's job.
+func (u *stringSet) addNext(s *fastScan) bool {
+	if s.r.Peek() != jsonparse.String || u.n == maxUniqueFast {
+		return false
+	}
+	mark := s.r.Mark()
+	raw, escaped, ok := s.r.String()
+	s.r.Reset(mark)
+	if !ok || escaped {
+		return false
+	}
+	for _, prev := range u.buf[:u.n] {
+		if bytes.Equal(prev, raw) {
+			return false
+		}
+	}
+	u.buf[u.n] = raw
+	u.n++
+	return true
 }

@@ -4,6 +4,26 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
+// maxCompareKeys is how many keys an object schema may know for a key to
+// be looked up by comparing names rather than by hashing.
+const maxCompareKeys = 12
+
+// libraryFormat says name is one of jsonschema/v5's own format checkers,
+// each of which passes every value that is not a string (format.go opens
+// each with "s, ok := v.(string); if !ok { return true }", and
+// TestLibraryFormatsPassNonStrings holds the library to it). A checker
+// registered by anyone else may judge numbers too.
+func libraryFormat(name string) bool {
+	switch name {
+	case "date-time", "date", "time", "duration", "period", "hostname",
+		"email", "ip-address", "ipv4", "ipv6", "uri", "iri",
+		"uri-reference", "uriref", "iri-reference", "uri-template",
+		"regex", "json-pointer", "relative-json-pointer", "uuid":
+		return true
+	}
+	return false
+}
+
 // fastBuilder turns a compiled schema graph into fast nodes, sharing a node
 // per schema so that recursive $refs stay finite.
 type fastBuilder struct {
@@ -45,15 +65,28 @@ func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
 	n.min, n.max = boundOf(s.Minimum), boundOf(s.Maximum)
 	n.exMin, n.exMax = boundOf(s.ExclusiveMinimum), boundOf(s.ExclusiveMaximum)
 	n.multipleOf = multipleOfRat(s.MultipleOf)
+	n.own = hasOwn(n)
 	return n
+}
+
+// hasOwn says whether n checks anything itself, besides the schemas it
+// applies: a node that does not can hand its value straight to its $ref.
+func hasOwn(n *fastNode) bool {
+	return n.always != nil || n.types != 0 || n.hasEnum || n.format != nil ||
+		len(n.keys) > 0 || n.addl != addlAllow || n.minProps >= 0 || n.maxProps >= 0 ||
+		n.minItems >= 0 || n.maxItems >= 0 || n.unique || n.items != nil ||
+		n.minLen >= 0 || n.maxLen >= 0 || n.pattern != nil ||
+		n.min.set || n.max.set || n.exMin.set || n.exMax.set || n.multipleOf.set
 }
 
 // general fills the keywords that apply to every type.
 func (b *fastBuilder) general(n *fastNode, s *jsonschema.Schema) {
 	n.always = s.Always
-	n.ref = b.node(s.Ref)
+	if s.Ref != nil {
+		n.applied = append(n.applied, b.node(s.Ref))
+	}
 	for _, a := range s.AllOf {
-		n.allOf = append(n.allOf, b.node(a))
+		n.applied = append(n.applied, b.node(a))
 	}
 	for _, t := range s.Types {
 		n.types |= typeBit(t)
@@ -76,18 +109,32 @@ func (b *fastBuilder) general(n *fastNode, s *jsonschema.Schema) {
 		if !ok {
 			b.unsupported = true
 		}
-		n.format = f
+		n.format, n.quick = f, quickFormat(s.Format)
+		n.formatAll = !libraryFormat(s.Format)
 	}
 }
 
 func (b *fastBuilder) object(n *fastNode, s *jsonschema.Schema) {
-	n.required, n.minProps, n.maxProps = s.Required, s.MinProperties, s.MaxProperties
-	if len(s.Properties) > 0 {
-		n.props = make(map[string]*fastNode, len(s.Properties))
-		for k, p := range s.Properties {
-			n.props[k] = b.node(p)
-			n.propList = append(n.propList, namedNode{k, n.props[k]})
+	n.minProps, n.maxProps = s.MinProperties, s.MaxProperties
+	index := map[string]int{}
+	for k, p := range s.Properties {
+		index[k] = len(n.keys)
+		n.keys = append(n.keys, namedNode{k, b.node(p)})
+	}
+	for _, r := range s.Required {
+		i, ok := index[r]
+		if !ok {
+			i = len(n.keys)
+			index[r] = i
+			n.keys = append(n.keys, namedNode{r, nil})
 		}
+		if i < 64 {
+			n.requiredMask |= 1 << i
+		}
+	}
+	n.indexed = len(n.keys) <= 64
+	if len(n.keys) > maxCompareKeys {
+		n.keyMap = index
 	}
 	switch a := s.AdditionalProperties.(type) {
 	case bool:

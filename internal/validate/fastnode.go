@@ -13,35 +13,41 @@ import (
 // decides rejections and writes their reports.
 type fastNode struct {
 	always  *bool
-	ref     *fastNode
-	allOf   []*fastNode
-	types   uint8 // bit set of json types allowed; 0: any
-	enum    []any // strings, booleans and nulls only
+	applied []*fastNode // $ref and allOf: schemas the same value must also match
+	own     bool        // whether n has keywords of its own besides those
+	types   uint8       // bit set of json types allowed; 0: any
+	enum    []any       // strings, booleans and nulls only
 	hasEnum bool
-	format  func(any) bool
+	format  func(any) bool    // for strings
+	quick   func([]byte) bool // format's plain cases, when it has them
+	// formatAll: the format may judge values other than strings too,
+	// which the fast path leaves to the authority.
+	formatAll bool
 
-	required   []string
-	props      map[string]*fastNode
-	propList   []namedNode // props as a list: lookups beat iterating a map
-	addl       addlKind
-	addlNode   *fastNode
-	minProps   int
-	maxProps   int
-	minItems   int
-	maxItems   int
-	unique     bool
-	items      *fastNode
-	minLen     int
-	maxLen     int
-	pattern    *regexp.Regexp
-	simple     *simplePattern // pattern's exact scanner, when it has that shape
-	min, max   bound
-	exMin      bound
-	exMax      bound
-	multipleOf multiple
+	keys         []namedNode    // properties, then required names not among them (node nil)
+	keyMap       map[string]int // index of keys, when there are too many to compare
+	requiredMask uint64         // bits of keys that are required
+	indexed      bool           // keys fit the 64 bits of a mask; else objects go to the authority
+	addl         addlKind
+	addlNode     *fastNode
+	minProps     int
+	maxProps     int
+	minItems     int
+	maxItems     int
+	unique       bool
+	items        *fastNode
+	minLen       int
+	maxLen       int
+	pattern      *regexp.Regexp
+	simple       *simplePattern // pattern's exact scanner, when it has that shape
+	min, max     bound
+	exMin        bound
+	exMax        bound
+	multipleOf   multiple
 }
 
-// namedNode is one entry of "properties".
+// namedNode is one key an object schema knows: a property, or a required
+// name with no property schema (node nil).
 type namedNode struct {
 	name string
 	node *fastNode

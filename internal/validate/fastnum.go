@@ -11,8 +11,8 @@ type decimal struct {
 
 // parseDecimal reads s, which the parser has already checked is a JSON
 // number; ok is false for exponents and integer parts over 18 digits.
-func parseDecimal(s string) (d decimal, ok bool) {
-	if s != "" && s[0] == '-' {
+func parseDecimal[T ~string | ~[]byte](s T) (d decimal, ok bool) {
+	if len(s) > 0 && s[0] == '-' {
 		d.neg, s = true, s[1:]
 	}
 	i := 0
@@ -61,7 +61,7 @@ func (d decimal) atMost(b int64) bool {
 
 // number checks the numeric keywords on the number's text; any bound or
 // number it cannot compare exactly sends the instance to the authority.
-func (n *fastNode) number(s string) bool {
+func (n *fastNode) number(s []byte) bool {
 	if !n.min.set && !n.max.set && !n.exMin.set && !n.exMax.set && !n.multipleOf.set {
 		return true
 	}

@@ -97,12 +97,12 @@ func single(s *syntax.Regexp) ([]rune, bool) {
 
 // match reports whether s matches, exactly as the regexp would; input
 // that is not valid UTF-8 reports false, leaving it to the authority.
-func (p *simplePattern) match(s string) bool {
+func (p *simplePattern) match(s []byte) bool {
 	i := 0
 	for _, part := range p.parts {
 		n := 0
 		for part.max < 0 || n < part.max {
-			r, size := utf8.DecodeRuneInString(s[i:])
+			r, size := utf8.DecodeRune(s[i:])
 			if size == 0 || (r == utf8.RuneError && size == 1) || !inRanges(part.ranges, r) {
 				break
 			}

@@ -52,7 +52,11 @@ func TestJSONSchemaTestSuite(t *testing.T) {
 		}
 		for _, c := range g.Tests {
 			id := g.name + " | " + c.Description
-			if got := s.Validate(decodeBytes(t, c.Data)).Valid(); got != c.Valid {
+			rep, err := s.ValidateJSON(c.Data, 0)
+			if err != nil {
+				t.Fatalf("%s: %v", id, err)
+			}
+			if got := rep.Valid(); got != c.Valid {
 				failed = append(failed, id)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/schemagate/schemagate/internal/jsonparse"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
@@ -27,16 +28,27 @@ type Report struct {
 // Valid reports whether the instance matched.
 func (r Report) Valid() bool { return len(r.Details) == 0 && r.Omitted == 0 }
 
-// Validate checks v, a value as encoding/json decodes it with UseNumber
-// (map[string]any, []any, json.Number, string, bool, nil), against s.
-//
-// A fast path answers first for schemas within its keywords: it only ever
-// says "certainly valid", without allocating; every other instance, and so
-// every rejection and its report, comes from the jsonschema/v5 authority.
-func (s *Schema) Validate(v any) Report {
-	if s.fast != nil && s.fast.valid(v) {
-		return Report{}
+// ValidateJSON checks data, one JSON text, against s. A fast path reads
+// the bytes first for schemas within its keywords: it only ever says
+// "certainly valid", without building the instance or allocating. Every
+// other instance is parsed and goes to the jsonschema/v5 authority, which
+// alone decides rejections and writes their reports. The error is the
+// parser's, when data is not JSON by jsonparse's rules (maxDepth as there).
+func (s *Schema) ValidateJSON(data []byte, maxDepth int) (Report, error) {
+	if s.fast != nil && s.fast.validJSON(data, maxDepth) {
+		return Report{}, nil
 	}
+	v, err := jsonparse.Parse(data, maxDepth)
+	if err != nil {
+		return Report{}, err
+	}
+	return s.Validate(v), nil
+}
+
+// Validate checks v, a value as encoding/json decodes it with UseNumber
+// (map[string]any, []any, json.Number, string, bool, nil), against s with
+// the authority alone.
+func (s *Schema) Validate(v any) Report {
 	err := s.compiled.Validate(v)
 	if err == nil {
 		return Report{}

@@ -1,0 +1,152 @@
+package jsonparse
+
+// Reader walks one JSON value token by token, by exactly the rules of Parse
+// (grammar, UTF-8, number bounds, nesting depth, duplicate keys in what it
+// skips), without building anything. It exists so that a validator can
+// check a frame on its bytes; a caller that meets malformed input gets
+// false and learns why from Parse, which alone writes syntax errors.
+//
+// Duplicate keys are the caller's to find in the objects it reads member
+// by member (with Key), since only the caller knows which keys it keeps;
+// Skip finds them itself.
+type Reader struct {
+	p parser
+}
+
+// Kind is the kind of the next value, read from its first byte.
+type Kind uint8
+
+// The kinds of JSON values; Invalid means no value can start here.
+const (
+	Invalid Kind = iota
+	Null
+	Bool
+	Number
+	String
+	Array
+	Object
+)
+
+// Mark is a position a Reader can return to, so that one value can be read
+// more than once (by each of several schemas that apply to it).
+type Mark struct{ pos, depth int }
+
+// NewReader prepares to read b, which holds one value and optional
+// whitespace around it; maxDepth is as for Parse.
+func NewReader(b []byte, maxDepth int) Reader {
+	r := Reader{p: newParser(b, maxDepth, false)}
+	r.p.skipSpace()
+	return r
+}
+
+// Peek returns the kind of the value at the current position.
+func (r *Reader) Peek() Kind {
+	if r.p.pos >= len(r.p.data) {
+		return Invalid
+	}
+	switch c := r.p.data[r.p.pos]; c {
+	case '{':
+		return Object
+	case '[':
+		return Array
+	case '"':
+		return String
+	case 't', 'f':
+		return Bool
+	case 'n':
+		return Null
+	default:
+		if c == '-' || isDigit(c) {
+			return Number
+		}
+	}
+	return Invalid
+}
+
+// Mark returns the current position.
+func (r *Reader) Mark() Mark { return Mark{r.p.pos, r.p.depth} }
+
+// Reset returns to a position m taken from this reader.
+func (r *Reader) Reset(m Mark) { r.p.pos, r.p.depth = m.pos, m.depth }
+
+// String reads a string and returns its contents as they appear between the
+// quotes; when escaped is true, AppendUnescaped decodes them.
+func (r *Reader) String() (s []byte, escaped, ok bool) {
+	start, end, escaped, err := r.p.scanString()
+	if err != nil {
+		return nil, false, false
+	}
+	return r.p.data[start:end], escaped, true
+}
+
+// Number reads a number and returns its literal text.
+func (r *Reader) Number() ([]byte, bool) {
+	end, err := r.p.scanNumber()
+	if err != nil {
+		return nil, false
+	}
+	n := r.p.data[r.p.pos:end]
+	r.p.pos = end
+	return n, true
+}
+
+// Bool reads true or false.
+func (r *Reader) Bool() (v, ok bool) {
+	if r.p.data[r.p.pos] == 't' {
+		return true, r.p.literal("true") == nil
+	}
+	return false, r.p.literal("false") == nil
+}
+
+// Null reads null.
+func (r *Reader) Null() bool { return r.p.literal("null") == nil }
+
+// Open enters the array or object at the current position (Peek said
+// which) and reports whether it is empty, in which case it is also closed.
+func (r *Reader) Open() (empty, ok bool) {
+	closer := byte(']')
+	if r.p.data[r.p.pos] == '{' {
+		closer = '}'
+	}
+	empty, err := r.p.open(closer)
+	return empty, err == nil
+}
+
+// Key reads an object member's key and the ':' after it.
+func (r *Reader) Key() (key []byte, escaped, ok bool) {
+	start, end, escaped, err := r.p.memberKey()
+	if err != nil {
+		return nil, false, false
+	}
+	return r.p.data[start:end], escaped, true
+}
+
+// NextMember reads what follows an object member: ',' (more is true) or
+// the closing brace.
+func (r *Reader) NextMember() (more, ok bool) {
+	more, err := r.p.next('}', "")
+	return more, err == nil
+}
+
+// NextElement reads what follows an array element: ',' (more is true) or
+// the closing bracket.
+func (r *Reader) NextElement() (more, ok bool) {
+	more, err := r.p.next(']', "")
+	return more, err == nil
+}
+
+// Skip reads the value at the current position, whatever it is, checking
+// it as Parse would (duplicate keys included).
+func (r *Reader) Skip() bool {
+	mark := len(r.p.arena)
+	err := r.p.check()
+	r.p.arena = r.p.arena[:mark]
+	return err == nil
+}
+
+// End reports whether only whitespace is left.
+func (r *Reader) End() bool { return r.p.end() == nil }
+
+// AppendUnescaped appends the decoded form of s, the contents of a string
+// that a Reader returned as escaped, as Parse would decode it.
+func AppendUnescaped(dst, s []byte) []byte { return appendUnescaped(dst, s) }
