@@ -2,7 +2,6 @@ package validate
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -119,15 +118,6 @@ func remotes(t *testing.T) map[string][]byte {
 	return docs
 }
 
-func decodeBytes(t *testing.T, b []byte) any {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
 
 // knownFailures reads "file | group | test\treason" lines.
 func knownFailures(t *testing.T) map[string]string {
