@@ -63,6 +63,9 @@ func (r *Reader) Peek() Kind {
 	return Invalid
 }
 
+// Pos is the byte offset of the mark in the input.
+func (m Mark) Pos() int { return m.pos }
+
 // Mark returns the current position.
 func (r *Reader) Mark() Mark { return Mark{r.p.pos, r.p.depth} }
 

@@ -39,7 +39,7 @@ func (n *fastNode) scan(s *fastScan) bool {
 		return n.scanOwn(s)
 	}
 	if !n.own && len(n.applied) == 1 {
-		return n.applied[0].scan(s) // a bare $ref, the usual case
+		return n.applied[0].node.scan(s) // a bare $ref, the usual case
 	}
 	start := s.r.Mark()
 	if !n.scanOwn(s) {
@@ -48,7 +48,7 @@ func (n *fastNode) scan(s *fastScan) bool {
 	end := s.r.Mark()
 	for _, a := range n.applied {
 		s.r.Reset(start)
-		if !a.scan(s) {
+		if !a.node.scan(s) {
 			return false
 		}
 	}

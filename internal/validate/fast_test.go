@@ -155,5 +155,6 @@ func FuzzFastPath(f *testing.F) {
 			return
 		}
 		checkAgree(t, s, data, "fuzz")
+		checkSameReport(t, s, data, "fuzz")
 	})
 }

@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"strconv"
+
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -50,7 +52,7 @@ func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
 	if n, ok := b.seen[s]; ok {
 		return n
 	}
-	n := &fastNode{}
+	n := &fastNode{schema: s}
 	b.seen[s] = n
 	if !supported(s) {
 		b.unsupported = true
@@ -83,10 +85,10 @@ func hasOwn(n *fastNode) bool {
 func (b *fastBuilder) general(n *fastNode, s *jsonschema.Schema) {
 	n.always = s.Always
 	if s.Ref != nil {
-		n.applied = append(n.applied, b.node(s.Ref))
+		n.applied = append(n.applied, namedNode{"$ref", b.node(s.Ref)})
 	}
-	for _, a := range s.AllOf {
-		n.applied = append(n.applied, b.node(a))
+	for i, a := range s.AllOf {
+		n.applied = append(n.applied, namedNode{"allOf/" + strconv.Itoa(i), b.node(a)})
 	}
 	for _, t := range s.Types {
 		n.types |= typeBit(t)

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"github.com/santhosh-tekuri/jsonschema/v5"
 	"math"
 	"math/big"
 	"regexp"
@@ -12,8 +13,9 @@ import (
 // value it is unsure about, goes to the jsonschema/v5 authority, which alone
 // decides rejections and writes their reports.
 type fastNode struct {
+	schema  *jsonschema.Schema // the authority's schema this node stands for
 	always  *bool
-	applied []*fastNode // $ref and allOf: schemas the same value must also match
+	applied []namedNode // $ref and allOf/i: schemas the same value must also match
 	own     bool        // whether n has keywords of its own besides those
 	types   uint8       // bit set of json types allowed; 0: any
 	enum    []any       // strings, booleans and nulls only
@@ -46,8 +48,9 @@ type fastNode struct {
 	multipleOf   multiple
 }
 
-// namedNode is one key an object schema knows: a property, or a required
-// name with no property schema (node nil).
+// namedNode is a schema with a name: one key an object schema knows (a
+// property, or a required name with no property schema: node nil), or an
+// applied schema with its keyword path.
 type namedNode struct {
 	name string
 	node *fastNode

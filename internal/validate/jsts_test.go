@@ -118,7 +118,6 @@ func remotes(t *testing.T) map[string][]byte {
 	return docs
 }
 
-
 // knownFailures reads "file | group | test\treason" lines.
 func knownFailures(t *testing.T) map[string]string {
 	f, err := os.Open("testdata/jsts-known-failures.txt")

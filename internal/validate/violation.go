@@ -31,13 +31,34 @@ func (r Report) Valid() bool { return len(r.Details) == 0 && r.Omitted == 0 }
 // ValidateJSON checks data, one JSON text, against s. A fast path reads
 // the bytes first for schemas within its keywords: it only ever says
 // "certainly valid", without building the instance or allocating. Every
-// other instance is parsed and goes to the jsonschema/v5 authority, which
-// alone decides rejections and writes their reports. The error is the
-// parser's, when data is not JSON by jsonparse's rules (maxDepth as there).
+// other instance goes to the jsonschema/v5 authority, which alone decides
+// rejections and writes their reports: only the parts the fast path could
+// not vouch for are parsed and judged (see locator), or the whole instance
+// when it cannot narrow them down. The error is the parser's, when data is
+// not JSON by jsonparse's rules (maxDepth as there).
 func (s *Schema) ValidateJSON(data []byte, maxDepth int) (Report, error) {
-	if s.fast != nil && s.fast.validJSON(data, maxDepth) {
+	if s.fast == nil {
+		return s.validateWhole(data, maxDepth)
+	}
+	if s.fast.validJSON(data, maxDepth) {
 		return Report{}, nil
 	}
+	parts, ok := s.fast.locate(data, maxDepth)
+	if !ok {
+		return s.validateWhole(data, maxDepth)
+	}
+	var all []status.Detail
+	for _, p := range parts {
+		v, err := jsonparse.Parse(p.data, maxDepth)
+		if err != nil { // the locator read it all by the same rules
+			return Report{}, err
+		}
+		all = appendLeaves(all, p.schema.Validate(v), p.keyword, p.instance)
+	}
+	return capped(all, s.maxDetails), nil
+}
+
+func (s *Schema) validateWhole(data []byte, maxDepth int) (Report, error) {
 	v, err := jsonparse.Parse(data, maxDepth)
 	if err != nil {
 		return Report{}, err
@@ -49,31 +70,28 @@ func (s *Schema) ValidateJSON(data []byte, maxDepth int) (Report, error) {
 // (map[string]any, []any, json.Number, string, bool, nil), against s with
 // the authority alone.
 func (s *Schema) Validate(v any) Report {
-	err := s.compiled.Validate(v)
+	return capped(appendLeaves(nil, s.compiled.Validate(v), "", ""), s.maxDetails)
+}
+
+// appendLeaves flattens the validator's error tree into its leaves (the
+// wrapping nodes, "doesn't validate with ...", say nothing a person can act
+// on), with the locations of the part it judged put in front.
+func appendLeaves(all []status.Detail, err error, keyword, instance string) []status.Detail {
 	if err == nil {
-		return Report{}
+		return all
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		// The validator only fails otherwise on a broken instance type,
 		// which the decoders here never produce; still, say so.
-		return Report{Details: []status.Detail{{KeywordLocation: "", InstanceLocation: "", Message: err.Error()}}}
+		return append(all, status.Detail{KeywordLocation: keyword, InstanceLocation: instance, Message: err.Error()})
 	}
-	return collect(ve, s.maxDetails)
-}
-
-// collect flattens the validator's error tree into its leaves (the wrapping
-// nodes, "doesn't validate with ...", say nothing a person can act on),
-// orders them by location, because the validator walks properties in map
-// order and a report must read the same every time, and then caps them.
-func collect(ve *jsonschema.ValidationError, max int) Report {
-	var all []status.Detail
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
 			all = append(all, status.Detail{
-				InstanceLocation: e.InstanceLocation,
-				KeywordLocation:  e.KeywordLocation,
+				InstanceLocation: instance + e.InstanceLocation,
+				KeywordLocation:  keyword + e.KeywordLocation,
 				Message:          e.Message,
 			})
 			return
@@ -83,6 +101,13 @@ func collect(ve *jsonschema.ValidationError, max int) Report {
 		}
 	}
 	walk(ve)
+	return all
+}
+
+// capped orders details by location, because the validator walks
+// properties in map order and a report must read the same every time, and
+// then caps them.
+func capped(all []status.Detail, max int) Report {
 	sort.SliceStable(all, func(i, j int) bool {
 		if c := comparePointers(all[i].InstanceLocation, all[j].InstanceLocation); c != 0 {
 			return c < 0

@@ -1,0 +1,142 @@
+package validate
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/schemagate/schemagate/internal/jsonparse"
+)
+
+// part is a piece of an instance the fast path could not vouch for: the
+// value, the schema that judges it, and where both sit in the whole, as
+// jsonschema/v5 writes keyword and instance locations.
+type part struct {
+	schema            *jsonschema.Schema
+	data              []byte
+	keyword, instance string
+}
+
+// locator narrows a rejected instance down to the parts that need the
+// authority. Where the fast path can vouch for an object or array itself
+// (type, required, additional keys, counts), the authority's report on it
+// is exactly the union of its reports on the members the fast path is
+// unsure of, so only those are parsed and judged. This spares an invalid
+// frame the cost of parsing and validating all the rest; the reports stay
+// the authority's, which TestLocatedReportsEqualWhole checks word for word.
+type locator struct {
+	fastScan
+	data   []byte
+	parts  []part
+	broken bool // the input is not JSON: the parser must say why
+}
+
+// locate returns the parts of data that may violate n, or ok false when
+// data must go to the authority whole.
+func (n *fastNode) locate(data []byte, maxDepth int) (parts []part, ok bool) {
+	l := locator{fastScan: fastScan{r: jsonparse.NewReader(data, maxDepth)}, data: data}
+	l.value(n, "", "")
+	if l.broken || !l.r.End() {
+		return nil, false
+	}
+	return l.parts, true
+}
+
+// value reads one value against n and reports whether it is certainly
+// valid; when it is not, the parts that may violate n have been added.
+func (l *locator) value(n *fastNode, keyword, instance string) bool {
+	start := l.r.Mark()
+	if n.scan(&l.fastScan) {
+		return true
+	}
+	l.r.Reset(start)
+	switch {
+	case len(n.applied) == 1 && !n.own:
+		return l.value(n.applied[0].node, keyword+"/"+n.applied[0].name, instance)
+	case len(n.applied) == 0 && n.always == nil && l.members(n, keyword, instance):
+		return false
+	}
+	l.r.Reset(start)
+	if !l.r.Skip() {
+		l.broken = true
+		return false
+	}
+	l.parts = append(l.parts, part{n.schema, l.data[start.Pos():l.r.Mark().Pos()], keyword, instance})
+	return false
+}
+
+// members looks inside an object or array whose own keywords hold and adds
+// a part for each member that may not; false when the container itself may
+// be at fault, and then nothing is added.
+func (l *locator) members(n *fastNode, keyword, instance string) bool {
+	mark := len(l.parts)
+	var ok bool
+	switch l.r.Peek() {
+	case jsonparse.Object:
+		ok = n.allows(tObject) && n.plain() && n.indexed && l.object(n, keyword, instance)
+	case jsonparse.Array:
+		ok = n.allows(tArray) && n.plain() && l.array(n, keyword, instance)
+	}
+	if !ok || l.broken {
+		l.parts = l.parts[:mark]
+		return false
+	}
+	return true
+}
+
+func (l *locator) object(n *fastNode, keyword, instance string) bool {
+	empty, ok := l.r.Open()
+	var k keyTracker
+	for more := !empty; ok && more; {
+		key, escaped, keyOK := l.r.Key()
+		if !keyOK || escaped {
+			return false
+		}
+		sub, memberOK := n.member(key, &k)
+		if !memberOK {
+			return false
+		}
+		tok := escapeToken(string(key))
+		kw := keyword + "/additionalProperties"
+		if i := n.keyIndex(key); i >= 0 && n.keys[i].node != nil {
+			kw = keyword + "/properties/" + tok
+		}
+		if sub == nil {
+			l.broken = l.broken || !l.r.Skip()
+		} else {
+			l.value(sub, kw, instance+"/"+tok)
+		}
+		more, ok = l.r.NextMember()
+	}
+	return ok && !l.broken && k.seen&n.requiredMask == n.requiredMask &&
+		(n.minProps < 0 || k.count >= n.minProps) && (n.maxProps < 0 || k.count <= n.maxProps)
+}
+
+func (l *locator) array(n *fastNode, keyword, instance string) bool {
+	empty, ok := l.r.Open()
+	var seen stringSet
+	count := 0
+	for more := !empty; ok && more; count++ {
+		if n.unique && !seen.addNext(&l.fastScan) {
+			return false
+		}
+		if n.items == nil {
+			l.broken = l.broken || !l.r.Skip()
+		} else {
+			l.value(n.items, keyword+"/items", instance+"/"+strconv.Itoa(count))
+		}
+		more, ok = l.r.NextElement()
+	}
+	return ok && !l.broken && (n.minItems < 0 || count >= n.minItems) && (n.maxItems < 0 || count <= n.maxItems)
+}
+
+// escapeToken writes a key as a location token the way jsonschema/v5's
+// own escape does (JSON Pointer escapes, then URL path escapes), so that
+// located reports read exactly as whole ones.
+func escapeToken(key string) string {
+	key = strings.ReplaceAll(key, "~", "~0")
+	key = strings.ReplaceAll(key, "/", "~1")
+	return url.PathEscape(key)
+}
