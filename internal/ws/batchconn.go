@@ -23,6 +23,10 @@ const maxPooledBatch = 256 << 10
 // an idle connection holds none.
 type batchConn struct {
 	net.Conn
+	// br is the buffered reader gorilla reads frames through (it reuses
+	// the one the hijack hands it), kept so the reader can see whether a
+	// frame may already be buffered before it waits on the socket.
+	br       *bufio.Reader
 	pool     *sync.Pool // of *[]byte
 	mu       sync.Mutex
 	batching bool
@@ -83,7 +87,14 @@ func newBatchPool() *sync.Pool {
 	}}
 }
 
-// batchWriter hands gorilla's Upgrade a hijack that yields a batchConn.
+// readBufferSize is each connection's read buffer: most frames are small,
+// and 10,000 idle connections must stay light; larger frames are read in
+// pieces.
+const readBufferSize = 1024
+
+// batchWriter hands gorilla's Upgrade a hijack that yields a batchConn and
+// a read buffer of ours, which gorilla adopts (Upgrader.ReadBufferSize is
+// 0): net/http's own is four times the size.
 type batchWriter struct {
 	http.ResponseWriter
 	pool *sync.Pool
@@ -98,5 +109,41 @@ func (w batchWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return &batchConn{Conn: c, pool: w.pool}, brw, nil
+	bc := &batchConn{Conn: c, pool: w.pool}
+	if brw.Reader.Buffered() > 0 {
+		return bc, brw, nil // gorilla refuses such a client anyway
+	}
+	bc.br = bufio.NewReaderSize(bc, readBufferSize)
+	return bc, bufio.NewReadWriter(bc.br, brw.Writer), nil
+}
+
+// readerPool holds read buffers while their connections wait: readers
+// with a buffer, and empty shells to park one in. Both are bufio.Readers
+// because gorilla keeps a pointer to its own and only its contents can
+// be swapped.
+type readerPool struct {
+	full, shells *sync.Pool
+}
+
+func newReaderPool() readerPool {
+	return readerPool{
+		full:   &sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readBufferSize) }},
+		shells: &sync.Pool{New: func() any { return new(bufio.Reader) }},
+	}
+}
+
+// park moves br's buffer into the pool, leaving br empty: nothing may read
+// through br until fill.
+func (p readerPool) park(br *bufio.Reader) {
+	shell := p.shells.Get().(*bufio.Reader)
+	*shell, *br = *br, bufio.Reader{}
+	p.full.Put(shell)
+}
+
+// fill gives br a buffer from the pool, reading from src.
+func (p readerPool) fill(br *bufio.Reader, src *batchConn) {
+	r := p.full.Get().(*bufio.Reader)
+	*br, *r = *r, bufio.Reader{}
+	br.Reset(src)
+	p.shells.Put(r)
 }

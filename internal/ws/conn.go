@@ -17,14 +17,22 @@ import (
 
 // conn is one WebSocket connection: readPump owns reading, writePump owns
 // writing, and send is the bounded queue between them (the shape of
-// gorilla's chat example).
+// gorilla's chat example). The writer runs only while there is something
+// to write (see writerLinger); timers, not a goroutine, wait for pings and
+// limits.
 type conn struct {
-	s      *Server
-	ws     *websocket.Conn
-	batch  *batchConn // ws's connection, when writes can be batched
-	handle handleFunc
-	refuse refuseFunc
-	send   *replyQueue
+	s          *Server
+	ws         *websocket.Conn
+	batch      *batchConn // ws's connection, when writes can be batched
+	handle     handleFunc
+	refuse     refuseFunc
+	send       *replyQueue
+	writer     atomic.Int32  // writerIdle, writerRunning or writerFinished
+	writerDone chan struct{} // closed when the writing is over
+	pingDue    atomic.Bool
+	pinger     *time.Timer
+	limits     *time.Timer // nil when no idle or lifetime limit is on
+	wait       readWaiter
 	// closing carries the close frame the writer must send last; the
 	// first reason to close wins.
 	closing   chan closeMsg
@@ -39,8 +47,10 @@ type conn struct {
 func newConn(s *Server, w *websocket.Conn, h handleFunc, r refuseFunc) *conn {
 	bc, _ := w.UnderlyingConn().(*batchConn)
 	c := &conn{s: s, ws: w, batch: bc, handle: h, refuse: r,
-		send: newReplyQueue(s.o.SendQueue), closing: make(chan closeMsg, 1), started: time.Now()}
+		send: newReplyQueue(s.o.SendQueue), writerDone: make(chan struct{}),
+		closing: make(chan closeMsg, 1), started: time.Now()}
 	c.lastFrame.Store(c.started.UnixNano())
+	c.wait = newReadWaiter(bc, s)
 	if rl := s.o.RateLimit; rl.PerSecond > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(rl.PerSecond), rl.Burst)
 	}
@@ -48,18 +58,20 @@ func newConn(s *Server, w *websocket.Conn, h handleFunc, r refuseFunc) *conn {
 }
 
 // run serves the connection until it closes; the reader runs on the
-// caller's goroutine, the writer on its own.
+// caller's goroutine, the writer on its own when there is work.
 func (c *conn) run() {
-	done := make(chan struct{})
-	go func() {
-		c.writePump()
-		close(done)
-	}()
-	reason := c.readPump()
-	// The reader is done: no more replies will be queued. Closing send lets
-	// the writer flush what is owed and then send the close frame.
+	c.startTimers()
+	c.finish(c.readPump())
+}
+
+// finish ends a connection once its reader is done: no more replies will
+// be queued, so closing send lets the writer flush what is owed and then
+// send the close frame.
+func (c *conn) finish(reason string) {
 	c.send.close()
-	<-done
+	c.wake()
+	<-c.writerDone
+	c.stopTimers()
 	c.ws.Close()
 	c.s.untrack(c)
 	c.s.o.Metrics.ConnClosed(reason)
@@ -76,6 +88,7 @@ func (c *conn) readPump() string {
 	})
 	ctx := context.Background()
 	for {
+		c.awaitFrame()
 		mt, frame, err := c.readFrame()
 		if err != nil {
 			return c.readFailed(err)
@@ -123,6 +136,11 @@ func (c *conn) answer(ctx context.Context, frame []byte) ([]byte, string) {
 // enqueue waits up to WriteTimeout for room: a briefly slow reader is
 // tolerated, one that never reads is cut off so its queue stays bounded.
 func (c *conn) enqueue(reply []byte) bool {
+	if c.send.tryPush(reply) {
+		c.wake()
+		return true
+	}
+	c.wake() // a full queue has a writer already; this costs nothing
 	return c.send.push(reply, c.s.o.WriteTimeout)
 }
 

@@ -87,6 +87,13 @@ func recycle(items [][]byte) [][]byte {
 	return items[:0]
 }
 
+// pending says the writer has something to do: items, or the close.
+func (q *replyQueue) pending() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return (len(q.items) > 0 && !q.dropping) || q.closed
+}
+
 // close says the producer is finished; the writer sends what is queued.
 func (q *replyQueue) close() {
 	q.mu.Lock()

@@ -73,6 +73,9 @@ type Server struct {
 	// scratch shares the buffers frames are read into before being copied
 	// to their exact size.
 	scratch *sync.Pool
+	// readers lends read buffers to connections that have something to
+	// read; a waiting connection parks its buffer here (see readWaiter).
+	readers readerPool
 }
 
 // New returns a server over p.
@@ -84,7 +87,7 @@ func New(p *pipeline.Pipeline, o Options) *Server {
 		o.Metrics = nopMetrics{}
 	}
 	return &Server{p: p, o: o, conns: make(map[*conn]struct{}),
-		pool: &sync.Pool{}, batches: newBatchPool(), scratch: newScratchPool()}
+		pool: &sync.Pool{}, batches: newBatchPool(), scratch: newScratchPool(), readers: newReaderPool()}
 }
 
 // Handler serves the contract's endpoint: every text frame is an envelope.

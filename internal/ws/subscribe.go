@@ -90,20 +90,12 @@ func allows(allowed []string, t string) bool {
 // runSubscription is run for a subscriber: the writer sends what the feed
 // queues, the reader only watches the connection.
 func (c *conn) runSubscription(feed Feed, types []string) {
-	done := make(chan struct{})
-	go func() {
-		c.writePump()
-		close(done)
-	}()
+	c.startTimers()
 	cancel := feed.Subscribe(types, c.deliver)
 	reason := c.watch()
 	// No delivery after cancel, so closing send cannot race a send on it.
 	cancel()
-	c.send.close()
-	<-done
-	c.ws.Close()
-	c.s.untrack(c)
-	c.s.o.Metrics.ConnClosed(reason)
+	c.finish(reason)
 }
 
 // deliver queues one event frame without blocking the feed.
@@ -112,6 +104,7 @@ func (c *conn) deliver(frame []byte) {
 		c.stop(websocket.ClosePolicyViolation, "too slow: send queue full", reasonSlow)
 		return
 	}
+	c.wake()
 	// Events are activity: idle_timeout closes a subscriber only when
 	// nothing happens either way.
 	c.lastFrame.Store(time.Now().UnixNano())

@@ -40,9 +40,9 @@ func (s *Server) upgradeHandler(handle handleFunc, refuse refuseFunc) http.Handl
 func (s *Server) upgrader() *websocket.Upgrader {
 	return &websocket.Upgrader{
 		HandshakeTimeout: s.o.HandshakeTimeout,
-		// Small buffers: most frames are small, and 10,000 idle
-		// connections must stay light; larger frames are read in pieces.
-		ReadBufferSize:  1024,
+		// 0: gorilla adopts the read buffer the hijack hands it, which
+		// batchWriter makes readBufferSize. Writes use pooled buffers.
+		ReadBufferSize:  0,
 		WriteBufferSize: 1024,
 		WriteBufferPool: s.pool,
 		Subprotocols:    s.o.Subprotocols,

@@ -1,46 +1,97 @@
 package ws
 
 import (
+	"math"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
 
-// writePump writes queued replies, pings on schedule, enforces the idle
-// and lifetime limits, and ends with the close frame when one was asked
-// for. It is the only goroutine that writes data frames.
+// writerLinger is how long a writer with nothing to write waits for more
+// before it returns. A busy connection keeps its writer; an idle one holds
+// no writer goroutine, and so no second stack, which is most of what ten
+// thousand idle connections would otherwise cost.
+const writerLinger = time.Second
+
+// Writer states. A connection has at most one writer goroutine at a time:
+// whoever moves the state from idle to running starts it.
+const (
+	writerIdle int32 = iota
+	writerRunning
+	writerFinished // the close frame is sent or writing failed
+)
+
+// wake makes sure a writer will see what was just queued: it starts one
+// unless one is running (and will look again before it returns) or the
+// writing is over.
+func (c *conn) wake() {
+	if c.writer.CompareAndSwap(writerIdle, writerRunning) {
+		go c.writePump()
+	}
+}
+
+// kick wakes a writer that may be waiting for work, or starts one.
+func (c *conn) kick() {
+	signal(c.send.ready)
+	c.wake()
+}
+
+// writePump writes queued replies and due pings, and ends with the close
+// frame once the queue is closed. It is the only goroutine that writes
+// data frames, and it runs only while there is work (see writerLinger).
 func (c *conn) writePump() {
-	ping := time.NewTicker(c.s.o.PingInterval)
-	defer ping.Stop()
-	limits := c.limitTimer()
-	defer limits.Stop()
+	linger := time.NewTimer(writerLinger)
+	defer linger.Stop()
 	var batch [][]byte
 	for {
-		select {
-		case <-c.send.ready:
-			var closed bool
-			batch, closed = c.send.take(batch)
-			err := c.writeAll(batch)
-			batch = recycle(batch)
-			if err != nil {
-				c.ws.Close() // ends the reader's read too
-				c.send.drop()
-				return
-			}
-			if closed {
-				c.sendClose()
-				return
-			}
-		case <-ping.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.o.WriteTimeout)); err != nil {
-				c.ws.Close()
-				c.send.drop()
-				return
-			}
-		case <-limits.C:
-			c.checkLimits(limits)
+		var closed bool
+		batch, closed = c.send.take(batch)
+		err := c.writeAll(batch)
+		batch = recycle(batch)
+		if err == nil && c.pingDue.Swap(false) {
+			err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.o.WriteTimeout))
+			c.pinger.Reset(c.s.o.PingInterval)
+		}
+		if err != nil {
+			c.ws.Close() // ends the reader's read too
+			c.send.drop()
+			c.finishWriting()
+			return
+		}
+		if closed {
+			c.sendClose()
+			c.finishWriting()
+			return
+		}
+		if !c.awaitWork(linger) {
+			return
 		}
 	}
+}
+
+// awaitWork waits up to writerLinger for something to write; false means
+// the writer has gone idle and must return.
+func (c *conn) awaitWork(linger *time.Timer) bool {
+	if c.hasWork() {
+		return true
+	}
+	linger.Reset(writerLinger)
+	select {
+	case <-c.send.ready:
+		return true
+	case <-linger.C:
+	}
+	c.writer.Store(writerIdle)
+	// What was queued or fell due just before the store found the writer
+	// running and started none: look again, and take the writer back.
+	return c.hasWork() && c.writer.CompareAndSwap(writerIdle, writerRunning)
+}
+
+func (c *conn) hasWork() bool { return c.pingDue.Load() || c.send.pending() }
+
+func (c *conn) finishWriting() {
+	c.writer.Store(writerFinished)
+	close(c.writerDone)
 }
 
 // writeAll writes the replies taken from the queue in one syscall where
@@ -85,15 +136,30 @@ func (c *conn) sendClose() {
 	c.linger()
 }
 
-// limitTimer fires at the next idle or lifetime check; a stopped timer
-// stands in when neither limit is on.
-func (c *conn) limitTimer() *time.Timer {
-	t := time.NewTimer(time.Hour)
-	t.Stop()
+// startTimers arms the ping and, when a limit is on, the idle and
+// lifetime check. Timers cost no goroutine while they wait.
+func (c *conn) startTimers() {
+	arm(&c.pinger, c.s.o.PingInterval, func() {
+		c.pingDue.Store(true)
+		c.kick()
+	})
 	if d := c.nextCheck(time.Now()); d > 0 {
-		t.Reset(d)
+		arm(&c.limits, d, c.checkLimits)
 	}
-	return t
+}
+
+func (c *conn) stopTimers() {
+	c.pinger.Stop()
+	if c.limits != nil {
+		c.limits.Stop()
+	}
+}
+
+// arm stores time.AfterFunc(d, f) in *t before the timer can fire, so
+// that f may use *t (Reset orders the store before f runs).
+func arm(t **time.Timer, d time.Duration, f func()) {
+	*t = time.AfterFunc(math.MaxInt64, f)
+	(*t).Reset(d)
 }
 
 func (c *conn) nextCheck(now time.Time) time.Duration {
@@ -112,7 +178,9 @@ func (c *conn) nextCheck(now time.Time) time.Duration {
 	return next
 }
 
-func (c *conn) checkLimits(t *time.Timer) {
+// checkLimits runs on the limits timer: it closes a connection past its
+// lifetime or idle limit, or sets the timer for the next check.
+func (c *conn) checkLimits() {
 	now := time.Now()
 	if life := c.s.o.MaxLifetime; life > 0 && now.Sub(c.started) >= life {
 		c.stop(websocket.CloseNormalClosure, "maximum connection lifetime reached; reconnect", reasonLifetime)
@@ -122,5 +190,5 @@ func (c *conn) checkLimits(t *time.Timer) {
 		c.stop(websocket.CloseNormalClosure, "idle timeout", reasonIdle)
 		return
 	}
-	t.Reset(c.nextCheck(now))
+	c.limits.Reset(c.nextCheck(now))
 }
