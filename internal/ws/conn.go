@@ -29,6 +29,7 @@ type conn struct {
 	send       *replyQueue
 	writer     atomic.Int32  // writerIdle, writerRunning or writerFinished
 	writerDone chan struct{} // closed when the writing is over
+	taken      [][]byte      // replies being written, reused by whoever writes
 	pingDue    atomic.Bool
 	pinger     *time.Timer
 	limits     *time.Timer // nil when no idle or lifetime limit is on
@@ -135,13 +136,21 @@ func (c *conn) answer(ctx context.Context, frame []byte) ([]byte, string) {
 
 // enqueue waits up to WriteTimeout for room: a briefly slow reader is
 // tolerated, one that never reads is cut off so its queue stays bounded.
+// When the client has sent nothing more yet, it is waiting for this reply
+// and the reader writes it at once (flush); while more input is buffered,
+// a writer goroutine writes the replies of the burst in batches, alongside
+// the reader.
 func (c *conn) enqueue(reply []byte) bool {
-	if c.send.tryPush(reply) {
-		c.wake()
-		return true
+	if !c.send.tryPush(reply) {
+		c.wake() // a full queue has a writer already; this costs nothing
+		return c.send.push(reply, c.s.o.WriteTimeout)
 	}
-	c.wake() // a full queue has a writer already; this costs nothing
-	return c.send.push(reply, c.s.o.WriteTimeout)
+	if c.batch != nil && c.batch.br != nil && c.batch.br.Buffered() > 0 {
+		c.wake()
+	} else {
+		c.flush()
+	}
+	return true
 }
 
 func (c *conn) readFailed(err error) string {

@@ -11,7 +11,7 @@ import (
 // before it returns. A busy connection keeps its writer; an idle one holds
 // no writer goroutine, and so no second stack, which is most of what ten
 // thousand idle connections would otherwise cost.
-const writerLinger = time.Second
+const writerLinger = 200 * time.Millisecond
 
 // Writer states. A connection has at most one writer goroutine at a time:
 // whoever moves the state from idle to running starts it.
@@ -37,36 +37,58 @@ func (c *conn) kick() {
 }
 
 // writePump writes queued replies and due pings, and ends with the close
-// frame once the queue is closed. It is the only goroutine that writes
-// data frames, and it runs only while there is work (see writerLinger).
+// frame once the queue is closed. It runs only while there is work (see
+// writerLinger) and while no one else holds the writer's role.
 func (c *conn) writePump() {
 	linger := time.NewTimer(writerLinger)
 	defer linger.Stop()
-	var batch [][]byte
-	for {
-		var closed bool
-		batch, closed = c.send.take(batch)
-		err := c.writeAll(batch)
-		batch = recycle(batch)
-		if err == nil && c.pingDue.Swap(false) {
-			err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.o.WriteTimeout))
-			c.pinger.Reset(c.s.o.PingInterval)
-		}
-		if err != nil {
-			c.ws.Close() // ends the reader's read too
-			c.send.drop()
-			c.finishWriting()
-			return
-		}
-		if closed {
-			c.sendClose()
-			c.finishWriting()
-			return
-		}
-		if !c.awaitWork(linger) {
-			return
-		}
+	for c.writeOnce() && c.awaitWork(linger) {
 	}
+}
+
+// flush writes what is queued on the reader's own goroutine, when the
+// client has nothing more buffered for it to read: the client is waiting
+// for these replies, and handing them to a writer goroutine would cost a
+// wake-up each time. When a writer is running it gets them instead.
+func (c *conn) flush() {
+	if !c.writer.CompareAndSwap(writerIdle, writerRunning) {
+		signal(c.send.ready)
+		return
+	}
+	if !c.writeOnce() {
+		return
+	}
+	c.writer.Store(writerIdle)
+	if c.hasWork() { // a ping fell due, say
+		c.wake()
+	}
+}
+
+// writeOnce writes everything queued and a due ping; whoever holds the
+// writer's role calls it. False means the writing is over: the close
+// frame is sent, or writing failed and the connection is closed.
+func (c *conn) writeOnce() bool {
+	var closed bool
+	var items [][]byte
+	items, closed = c.send.take(c.taken)
+	err := c.writeAll(items)
+	c.taken = recycle(items)
+	if err == nil && c.pingDue.Swap(false) {
+		err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.o.WriteTimeout))
+		c.pinger.Reset(c.s.o.PingInterval)
+	}
+	switch {
+	case err != nil:
+		c.ws.Close() // ends the reader's read too
+		c.send.drop()
+	case closed:
+		c.sendClose()
+	default:
+		return true
+	}
+	c.writer.Store(writerFinished)
+	close(c.writerDone)
+	return false
 }
 
 // awaitWork waits up to writerLinger for something to write; false means
@@ -88,11 +110,6 @@ func (c *conn) awaitWork(linger *time.Timer) bool {
 }
 
 func (c *conn) hasWork() bool { return c.pingDue.Load() || c.send.pending() }
-
-func (c *conn) finishWriting() {
-	c.writer.Store(writerFinished)
-	close(c.writerDone)
-}
 
 // writeAll writes the replies taken from the queue in one syscall where
 // the connection is a batchConn (batchConn sends early past 64 KB): gorilla

@@ -1,6 +1,8 @@
 package ws
 
 import (
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -44,27 +46,68 @@ func TestPingsKeepAnsweringClientAlive(t *testing.T) {
 	}
 }
 
-// TestWriterOnlyWhileThereIsWork: after writerLinger without replies the
-// writer goroutine is gone, and the next frame brings one back.
-func TestWriterOnlyWhileThereIsWork(t *testing.T) {
-	ts := newTestServer(t, testOptions())
+// TestRepliesWithoutWriterGoroutine: a lone frame's reply is written by
+// the reader itself (no writer is left running), a burst of frames sent
+// in one write is answered in order, and after writerLinger a writer
+// started by a ping is gone again.
+func TestRepliesWithoutWriterGoroutine(t *testing.T) {
+	o := testOptions()
+	o.PingInterval = writerLinger + 100*time.Millisecond
+	ts := newTestServer(t, o)
 	c := ts.dial(t, "/ws", nil)
 	frame := `{"id":"w1","type":"echo","version":1,"data":"x"}`
 	if r, raw := roundTrip(t, c, frame); !r.OK {
 		t.Fatalf("reply %s", raw)
 	}
-	if got := writerStates(ts.ws); got[writerRunning] != 1 {
-		t.Fatalf("right after a reply: writer states %v, want one running", got)
-	}
-	time.Sleep(writerLinger + 300*time.Millisecond)
 	if got := writerStates(ts.ws); got[writerIdle] != 1 {
-		t.Fatalf("after %v without work: writer states %v, want one idle", writerLinger, got)
+		t.Fatalf("right after a reply: writer states %v, want one idle", got)
 	}
-	for i := range 3 {
-		if r, raw := roundTrip(t, c, frame); !r.OK {
-			t.Fatalf("reply %d after the writer went idle: %s", i, raw)
+	nc := c.NetConn() // one write carrying many frames, as a pipelining client's
+	var burst []byte
+	for i := range 50 {
+		msg := []byte(`{"id":"b` + strconv.Itoa(i) + `","type":"echo","version":1,"data":` + strconv.Itoa(i) + `}`)
+		burst = append(burst, maskedFrame(msg)...)
+	}
+	if _, err := nc.Write(burst); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for i := range 50 {
+		_, msg, err := c.ReadMessage()
+		if err != nil {
+			t.Fatalf("reply %d: %v", i, err)
+		}
+		if want := `"id":"b` + strconv.Itoa(i) + `"`; !strings.Contains(string(msg), want) {
+			t.Fatalf("reply %d is %s, want %s", i, msg, want)
 		}
 	}
+	// A ping starts a writer, which leaves writerLinger later.
+	for _, want := range []int32{writerRunning, writerIdle} {
+		deadline := time.Now().Add(3 * o.PingInterval)
+		for writerStates(ts.ws)[want] != 1 {
+			if time.Now().After(deadline) {
+				t.Fatalf("writer never %d; states %v", want, writerStates(ts.ws))
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}
+
+// maskedFrame is a client's text frame (masked, as RFC 6455 requires).
+func maskedFrame(p []byte) []byte {
+	key := [4]byte{1, 2, 3, 4}
+	f := []byte{0x81}
+	switch {
+	case len(p) < 126:
+		f = append(f, 0x80|byte(len(p)))
+	default:
+		f = append(f, 0x80|126, byte(len(p)>>8), byte(len(p)))
+	}
+	f = append(f, key[:]...)
+	for i, b := range p {
+		f = append(f, b^key[i%4])
+	}
+	return f
 }
 
 func writerStates(s *Server) map[int32]int {
