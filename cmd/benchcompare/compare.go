@@ -43,6 +43,13 @@ func compare(ctx context.Context, c config) error {
 		}
 	}
 	rep := report{c: c, servers: names, res: res, notes: notes, started: started}
+	if strings.Contains("startup", c.only) { // -only startup, or no -only
+		rep.startup, err = measureStartup(ctx, c)
+		if err != nil {
+			rep.startupErr = err.Error()
+		}
+		fmt.Fprintf(os.Stderr, "startup: %d schemas compiled in %s %s\n", startupSchemas, rep.startup, rep.startupErr)
+	}
 	return rep.write()
 }
 

@@ -18,11 +18,13 @@ const (
 )
 
 type report struct {
-	c       config
-	servers []string
-	res     results
-	notes   []string
-	started time.Time
+	c          config
+	servers    []string
+	res        results
+	notes      []string
+	started    time.Time
+	startup    time.Duration // median time to compile the startup tree
+	startupErr string
 }
 
 // write renders the report to stdout, or into c.out between the markers.
@@ -75,6 +77,7 @@ func (rp report) render(w io.Writer) {
 	}
 	rp.wrongLine(w)
 	rp.targets(w)
+	rp.startupLine(w)
 	for _, n := range rp.notes {
 		fmt.Fprintf(w, "- %s\n", n)
 	}
