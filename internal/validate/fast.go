@@ -63,8 +63,14 @@ func (n *fastNode) scanOwn(s *fastScan) bool {
 	}
 	switch s.r.Peek() {
 	case jsonparse.Object:
+		if n.anyObject {
+			return n.allows(tObject) && n.plain() && s.r.Skip()
+		}
 		return n.allows(tObject) && n.plain() && n.object(s)
 	case jsonparse.Array:
+		if n.anyArray {
+			return n.allows(tArray) && n.plain() && s.r.Skip()
+		}
 		return n.allows(tArray) && n.plain() && n.array(s)
 	case jsonparse.String:
 		return n.allows(tString) && n.stringValue(s)

@@ -68,6 +68,8 @@ func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
 	n.exMin, n.exMax = boundOf(s.ExclusiveMinimum), boundOf(s.ExclusiveMaximum)
 	n.multipleOf = multipleOfRat(s.MultipleOf)
 	n.own = hasOwn(n)
+	n.anyObject = len(n.keys) == 0 && n.addl == addlAllow && n.minProps < 0 && n.maxProps < 0
+	n.anyArray = n.items == nil && !n.unique && n.minItems < 0 && n.maxItems < 0
 	return n
 }
 

@@ -30,22 +30,25 @@ type fastNode struct {
 	keyMap       map[string]int // index of keys, when there are too many to compare
 	requiredMask uint64         // bits of keys that are required
 	indexed      bool           // keys fit the 64 bits of a mask; else objects go to the authority
-	addl         addlKind
-	addlNode     *fastNode
-	minProps     int
-	maxProps     int
-	minItems     int
-	maxItems     int
-	unique       bool
-	items        *fastNode
-	minLen       int
-	maxLen       int
-	pattern      *regexp.Regexp
-	simple       *simplePattern // pattern's exact scanner, when it has that shape
-	min, max     bound
-	exMin        bound
-	exMax        bound
-	multipleOf   multiple
+	// anyObject and anyArray: no keyword looks inside one, so reading it
+	// by the parser's rules (Skip) is the whole check, for any size.
+	anyObject, anyArray bool
+	addl                addlKind
+	addlNode            *fastNode
+	minProps            int
+	maxProps            int
+	minItems            int
+	maxItems            int
+	unique              bool
+	items               *fastNode
+	minLen              int
+	maxLen              int
+	pattern             *regexp.Regexp
+	simple              *simplePattern // pattern's exact scanner, when it has that shape
+	min, max            bound
+	exMin               bound
+	exMax               bound
+	multipleOf          multiple
 }
 
 // namedNode is a schema with a name: one key an object schema knows (a

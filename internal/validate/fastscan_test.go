@@ -52,6 +52,7 @@ func TestFastScan(t *testing.T) {
 		"many/v1.json":   many,
 		"depth/v1.json":  `{"type":"array","items":{"type":"array"}}`,
 		"always/v1.json": `{"properties":{"x":false,"y":true}}`,
+		"free/v1.json":   `{"type":["object","array"]}`,
 	}))
 	cases := []struct {
 		schema, data string
@@ -102,6 +103,10 @@ func TestFastScan(t *testing.T) {
 		{"many", `{"k69":1,"k0":1}`, false}, // more keys than a mask holds
 		{"depth", `[[],[1]]`, true},
 		{"depth", `[[],[[[[[[1]]]]]]]`, false}, // deeper than maxDepth 4
+		{"free", manyKeys(20, ""), true},       // no keyword looks inside: read, not tracked
+		{"free", manyKeys(20, `,"k3":0`), false},
+		{"free", `[` + strings.Repeat(`{"a":1},`, 99) + `{"a":1}]`, true},
+		{"free", `[{"a":1,"a":2}]`, false},
 		{"always", `{"y":1}`, true},
 		{"always", `{"x":1}`, false},
 		{"always", `{"y":[1,}`, false},
@@ -125,4 +130,13 @@ func keysSchema(n int) string {
 		keys[i] = `"k` + strconv.Itoa(i) + `":{}`
 	}
 	return strings.Join(keys, ",")
+}
+
+// manyKeys is an object with keys k0 to k<n-1>, then extra.
+func manyKeys(n int, extra string) string {
+	members := make([]string, n)
+	for i := range members {
+		members[i] = `"k` + strconv.Itoa(i) + `":` + strconv.Itoa(i)
+	}
+	return "{" + strings.Join(members, ",") + extra + "}"
 }
