@@ -1,8 +1,9 @@
 // Package ws is the WebSocket front door: it upgrades requests (origin,
-// auth, connection limit), runs one reader and one writer goroutine per
-// connection with a bounded send queue between them, and closes
-// connections with the RFC 6455 code that says why. Frames go to the
-// pipeline; the package knows nothing about schemas.
+// auth, connection limit), runs a reader goroutine per connection and a
+// writer goroutine while there is something to write, with a bounded send
+// queue between them, and closes connections with the RFC 6455 code that
+// says why. Frames go to the pipeline; the package knows nothing about
+// schemas.
 package ws
 
 import (
