@@ -81,12 +81,7 @@ func (c *conn) finish(reason string) {
 // readPump reads frames and queues their replies until the connection
 // fails or must close; it returns the reason for metrics.
 func (c *conn) readPump() string {
-	c.ws.SetReadLimit(c.s.o.ReadLimit)
-	c.extendDeadline()
-	c.ws.SetPongHandler(func(string) error {
-		c.extendDeadline()
-		return nil
-	})
+	c.prepareRead()
 	ctx := context.Background()
 	for {
 		c.awaitFrame()
@@ -107,6 +102,25 @@ func (c *conn) readPump() string {
 			return c.close(websocket.ClosePolicyViolation, "too slow: send queue full", reasonSlow)
 		}
 	}
+}
+
+// prepareRead sets the read limit, the deadline and the handlers of the
+// peer's control frames. gorilla's own close handler answers a close at
+// once, on the reader's goroutine, and then refuses every data write: the
+// replies still queued for frames that came before the close (events
+// already accepted) would be lost. Here the close is only recorded, and
+// the writer sends it after them, echoing the peer's code.
+func (c *conn) prepareRead() {
+	c.ws.SetReadLimit(c.s.o.ReadLimit)
+	c.extendDeadline()
+	c.ws.SetPongHandler(func(string) error {
+		c.extendDeadline()
+		return nil
+	})
+	c.ws.SetCloseHandler(func(code int, _ string) error {
+		c.close(code, "", reasonNormal)
+		return nil
+	})
 }
 
 // checkFrame enforces what the protocol layer leaves to us: text only, and

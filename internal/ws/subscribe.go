@@ -113,12 +113,7 @@ func (c *conn) deliver(frame []byte) {
 // watch reads until the connection ends, so that pongs extend the
 // deadline and the client's close is seen; its frames are dropped.
 func (c *conn) watch() string {
-	c.ws.SetReadLimit(c.s.o.ReadLimit)
-	c.extendDeadline()
-	c.ws.SetPongHandler(func(string) error {
-		c.extendDeadline()
-		return nil
-	})
+	c.prepareRead()
 	for {
 		mt, frame, err := c.ws.ReadMessage()
 		if err != nil {

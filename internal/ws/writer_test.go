@@ -119,3 +119,39 @@ func writerStates(s *Server) map[int32]int {
 	}
 	return out
 }
+
+// TestRepliesBeforeClientClose: a client that sends a burst of frames
+// and its close frame in one write gets every reply before the server's
+// close, which echoes its code. gorilla's default close handler answered
+// at once and then refused the queued replies.
+func TestRepliesBeforeClientClose(t *testing.T) {
+	ts := newTestServer(t, testOptions())
+	const rounds, n = 10, 30
+	for range rounds {
+		c := ts.dial(t, "/ws", nil)
+		var burst []byte
+		for i := range n {
+			burst = append(burst, maskedFrame([]byte(`{"id":"b`+strconv.Itoa(i)+`","type":"echo","version":1,"data":1}`))...)
+		}
+		closeFrame := maskedFrame(websocket.FormatCloseMessage(websocket.CloseGoingAway, "bye"))
+		closeFrame[0] = 0x88 // FIN + close opcode
+		if _, err := c.NetConn().Write(append(burst, closeFrame...)); err != nil {
+			t.Fatal(err)
+		}
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		got := 0
+		for {
+			_, _, err := c.ReadMessage()
+			if err != nil {
+				if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+					t.Fatalf("after %d replies: %v, want the echoed 1001", got, err)
+				}
+				break
+			}
+			got++
+		}
+		if got != n {
+			t.Fatalf("%d of %d replies before the close", got, n)
+		}
+	}
+}
