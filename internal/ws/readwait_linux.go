@@ -41,15 +41,42 @@ func newReadWaiter(bc *batchConn, s *Server) readWaiter {
 // than a system call to find out first.
 func (c *conn) awaitFrame() {
 	w := &c.wait
-	if w.raw == nil || w.bc.br.Buffered() > 0 {
+	if w.raw == nil {
 		return
 	}
 	if w.ready == nil {
 		w.ready = w.peekReady
 	}
-	w.pool.park(w.bc.br)
-	_ = w.raw.Read(w.ready)
-	w.pool.fill(w.bc.br, w.bc)
+	for w.bc.br.Buffered() == 0 {
+		w.pool.park(w.bc.br)
+		_ = w.raw.Read(w.ready)
+		w.pool.fill(w.bc.br, w.bc)
+		if !c.skipPong() {
+			return
+		}
+	}
+}
+
+// skipPong consumes a whole pong at the head of the read buffer and
+// extends the deadline, as the pong handler would. Left to gorilla, a pong
+// is handled inside its read, which then waits there, deep and holding the
+// buffer, for the next frame: every idle connection would go back to the
+// large stack after its first ping. Only the exact shape of a client's
+// pong is taken (final, no extension bits, masked, at most 125 bytes, all
+// buffered); anything else is gorilla's to read and to judge.
+func (c *conn) skipPong() bool {
+	br := c.wait.bc.br
+	h, err := br.Peek(2)
+	if err != nil || h[0] != 0x8A || h[1]&0x80 == 0 || h[1]&0x7f > 125 {
+		return false
+	}
+	size := 2 + 4 + int(h[1]&0x7f)
+	if br.Buffered() < size {
+		return false
+	}
+	_, _ = br.Discard(size)
+	c.extendDeadline()
+	return true
 }
 
 // peekReady is RawConn.Read's callback: true when a byte (or the end of

@@ -155,3 +155,37 @@ func TestRepliesBeforeClientClose(t *testing.T) {
 		}
 	}
 }
+
+// TestPongsBetweenFrames: pongs taken in the reader's shallow wait (see
+// skipPong) keep the connection alive and in step, alone or ahead of a
+// frame, whole or with a frame cut in two.
+func TestPongsBetweenFrames(t *testing.T) {
+	o := testOptions()
+	o.PongTimeout = 300 * time.Millisecond
+	ts := newTestServer(t, o)
+	c := ts.dial(t, "/ws", nil)
+	pong := maskedFrame([]byte("p"))
+	pong[0] = 0x8A // FIN + pong opcode
+	frame := maskedFrame([]byte(`{"id":"a","type":"echo","version":1,"data":1}`))
+	nc := c.NetConn()
+	for i := range 6 { // longer than the pong timeout in all, kept alive by pongs alone
+		if _, err := nc.Write(pong); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		if i%2 == 1 {
+			write := append(append(append([]byte{}, pong...), pong...), frame...)
+			if _, err := nc.Write(write[:len(write)-5]); err != nil { // the frame cut short
+				t.Fatal(err)
+			}
+			time.Sleep(20 * time.Millisecond)
+			if _, err := nc.Write(write[len(write)-5:]); err != nil {
+				t.Fatal(err)
+			}
+			_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
+			if _, msg, err := c.ReadMessage(); err != nil || !strings.Contains(string(msg), `"ok":true`) {
+				t.Fatalf("round %d: %s, %v", i, msg, err)
+			}
+		}
+	}
+}
