@@ -25,7 +25,8 @@ type part struct {
 // is exactly the union of its reports on the members the fast path is
 // unsure of, so only those are parsed and judged. This spares an invalid
 // frame the cost of parsing and validating all the rest; the reports stay
-// the authority's, which TestLocatedReportsEqualWhole checks word for word.
+// the authority's, which TestFastPathJSONSchemaTestSuite and
+// TestLocatedReportsEqualWhole check word for word.
 type locator struct {
 	fastScan
 	data   []byte

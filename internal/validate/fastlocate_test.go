@@ -2,9 +2,6 @@ package validate
 
 import (
 	"encoding/json"
-	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -49,51 +46,13 @@ func normalized(ds []status.Detail) []status.Detail {
 	return out
 }
 
-// TestLocatedReportsEqualWhole: over the whole JSON Schema Test Suite and
-// the benchmark workloads with many mutations each (several at once, so
-// that violations sit in different members), a located report is the
-// whole report.
+// TestLocatedReportsEqualWhole: over the benchmark workloads with many
+// mutations each, a located report is the whole report (the suite's cases
+// are checked by TestFastPathJSONSchemaTestSuite).
 func TestLocatedReportsEqualWhole(t *testing.T) {
-	root := filepath.Join(jstsDir, "tests", "draft2020-12")
-	if _, err := os.Stat(root); err == nil {
-		groups, files := readSuite(t, root)
-		reg, err := Load(Options{Dir: writeTree(t, files), AssertFormat: true, Documents: remotes(t)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, g := range groups {
-			s, _ := reg.Lookup(Key{Type: groupType(i), Version: 1})
-			for _, c := range g.Tests {
-				checkSameReport(t, s, c.Data, g.name+" | "+c.Description)
-			}
-		}
-	}
-	reg := benchRegistry(t)
-	rng := rand.New(rand.NewPCG(7, 7))
-	for _, name := range []string{"person-valid", "order-valid", "mixed-10pct-invalid"} {
-		for _, w := range readFrames(t, name, 300) {
-			s, ok := reg.Lookup(Key{Type: w.Frame.Type, Version: w.Frame.Version})
-			if !ok {
-				continue
-			}
-			checkSameReport(t, s, w.Frame.Data, name)
-			v, err := jsonparse.Parse(w.Frame.Data, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for range 30 {
-				m := v
-				for range 1 + rng.IntN(4) {
-					m = mutate(rng, m)
-				}
-				b, err := json.Marshal(m)
-				if err != nil {
-					t.Fatal(err)
-				}
-				checkSameReport(t, s, b, name+" mutated")
-			}
-		}
-	}
+	eachWorkloadFrame(t, 7, 300, 30, func(s *Schema, w workloadFrame, what string) {
+		checkSameReport(t, s, w.Frame.Data, what)
+	}, func(s *Schema, data []byte, what string) { checkSameReport(t, s, data, what) })
 }
 
 // TestLocatedReportNarrows: a frame with one bad value sends only that
