@@ -15,35 +15,43 @@ import (
 	"github.com/schemagate/schemagate/internal/status"
 )
 
-// defaultConfigFile is where serve looks when --config is not given.
+// defaultConfigFile is read when neither --config nor SCHEMAGATE_CONFIG
+// names a file, and only if it exists: outside a checkout (a team running
+// `schemagate validate` in its own CI) the defaults apply.
 const defaultConfigFile = "configs/schemagate.yaml"
 
 // envPrefix prefixes every environment override: SCHEMAGATE_LISTEN,
 // SCHEMAGATE_WEBSOCKET_READ_LIMIT, SCHEMAGATE_AUTH_TOKENS (comma-separated).
 const envPrefix = "SCHEMAGATE"
 
+// envConfig names the configuration file, like --config.
+const envConfig = envPrefix + "_CONFIG"
+
+// notKeys are SCHEMAGATE_ variables that are not configuration keys, so
+// applyEnv must not call them unknown: the file's own name, and the token
+// the client commands send.
+var notKeys = map[string]bool{envConfig: true, envPrefix + "_TOKEN": true}
+
 // configFlags are the flags every command that reads the configuration
 // takes; each overrides its key.
 func configFlags(fs *pflag.FlagSet) {
-	fs.StringP("config", "c", defaultConfigFile, "configuration file (YAML)")
+	fs.StringP("config", "c", "", "configuration file (YAML; default $"+envConfig+", else "+defaultConfigFile+" if it exists)")
 	fs.String("listen", "", "listen address host:port (overrides listen)")
 	fs.String("schemas", "", "schema directory (overrides schemas.dir)")
 }
 
 // loadConfig builds the configuration from, lowest first: the defaults,
 // the YAML file, SCHEMAGATE_* variables, then flags. An unknown key, a bad
-// value or a missing file is a configuration error (exit code 2), reported
-// whole.
+// value or a named file that is missing is a configuration error (exit
+// code 2), reported whole.
 func loadConfig(fs *pflag.FlagSet, environ []string) (config.Config, error) {
 	v := viper.New()
 	if err := setDefaults(v); err != nil {
 		return config.Config{}, err
 	}
-	path, _ := fs.GetString("config")
-	v.SetConfigFile(path)
-	v.SetConfigType("yaml")
-	if err := v.ReadInConfig(); err != nil {
-		return config.Config{}, configError(fmt.Errorf("config file %s: %w", path, unwrapPathErr(err)))
+	label, err := readConfigFile(v, fs, environ)
+	if err != nil {
+		return config.Config{}, err
 	}
 	if err := applyEnv(v, environ); err != nil {
 		return config.Config{}, err
@@ -59,12 +67,46 @@ func loadConfig(fs *pflag.FlagSet, environ []string) (config.Config, error) {
 		mapstructure.StringToSliceHookFunc(","),
 	))
 	if err := v.UnmarshalExact(&cfg, hook); err != nil {
-		return cfg, configError(fmt.Errorf("config file %s: %w", path, err))
+		return cfg, configError(fmt.Errorf("%s: %w", label, err))
 	}
 	if err := cfg.Validate(); err != nil {
-		return cfg, configError(fmt.Errorf("config file %s: %w", path, err))
+		return cfg, configError(fmt.Errorf("%s: %w", label, err))
 	}
 	return cfg, nil
+}
+
+// readConfigFile reads the file --config or SCHEMAGATE_CONFIG names, which
+// must exist, or else the default file if there is one. It returns how
+// errors should name the configuration.
+func readConfigFile(v *viper.Viper, fs *pflag.FlagSet, environ []string) (string, error) {
+	path, named := "", false
+	if f := fs.Lookup("config"); f != nil && f.Value.String() != "" {
+		path, named = f.Value.String(), true
+	} else if p := lookupEnv(environ, envConfig); p != "" {
+		path, named = p, true
+	}
+	if !named {
+		if _, err := os.Stat(defaultConfigFile); errors.Is(err, os.ErrNotExist) {
+			return "configuration (defaults, no " + defaultConfigFile + ")", nil
+		}
+		path = defaultConfigFile
+	}
+	v.SetConfigFile(path)
+	v.SetConfigType("yaml")
+	label := "config file " + path
+	if err := v.ReadInConfig(); err != nil {
+		return label, configError(fmt.Errorf("%s: %w", label, unwrapPathErr(err)))
+	}
+	return label, nil
+}
+
+func lookupEnv(environ []string, name string) string {
+	for _, kv := range environ {
+		if k, val, _ := strings.Cut(kv, "="); k == name {
+			return val
+		}
+	}
+	return ""
 }
 
 // setDefaults registers every key with its default, which is also what
@@ -108,7 +150,7 @@ func applyEnv(v *viper.Viper, environ []string) error {
 	var unknown []string
 	for _, kv := range environ {
 		name, val, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, envPrefix+"_") {
+		if !strings.HasPrefix(name, envPrefix+"_") || notKeys[name] {
 			continue
 		}
 		key, ok := byEnv[name]

@@ -12,8 +12,9 @@ import (
 	"github.com/schemagate/schemagate/internal/status"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version, when set at build time with -ldflags "-X main.version=...",
+// overrides the module version the build info carries.
+var version = ""
 
 // streams are the process's standard streams, passed down so that the
 // whole program runs in-process in tests.
@@ -31,7 +32,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		Short:         "A gateway that lets only well-formed events in",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       version,
+		Version:       buildVersion().String(),
 	}
 	root.SetArgs(args)
 	root.SetIn(stdin)

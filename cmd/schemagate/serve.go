@@ -21,8 +21,9 @@ func newServeCmd(s streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the gateway",
-		Long: "Run the gateway on the configuration file (default " + defaultConfigFile + "),\n" +
-			"SCHEMAGATE_* environment variables and flags, in that order of precedence.",
+		Long: "Run the gateway on the defaults, the configuration file (--config, $" + envConfig + ",\n" +
+			"else " + defaultConfigFile + " if it exists), SCHEMAGATE_* environment variables and flags,\n" +
+			"in that order of precedence.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(cmd.Flags(), os.Environ())

@@ -78,6 +78,7 @@ func TestConfigErrors(t *testing.T) {
 		want []string
 	}{
 		{"missing file", []string{"--config", filepath.Join(dir, "nope.yaml")}, nil, []string{"nope.yaml", "no such file"}},
+		{"missing file from the environment", nil, map[string]string{"SCHEMAGATE_CONFIG": filepath.Join(dir, "gone.yaml")}, []string{"gone.yaml", "no such file"}},
 		{"unknown key", []string{"--config", write("unknown.yaml", "listen: 127.0.0.1:0\nlisten_port: 3\n")}, nil, []string{"listen_port"}},
 		{"bad values, all reported", []string{"--config", write("bad.yaml", "websocket: {send_queue: 0}\nlog: {level: loud}\n")}, nil,
 			[]string{"log.level", "websocket.send_queue"}},

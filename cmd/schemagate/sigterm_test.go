@@ -29,7 +29,9 @@ func buildBinary(t *testing.T) string {
 		t.Skip("builds and runs the binary; skipped with -short")
 	}
 	bin := filepath.Join(t.TempDir(), "schemagate")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	// -buildvcs=auto whatever GOFLAGS says, so that `version` is tested
+	// on what a build from a checkout records.
+	out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The binary as a new user meets it: run from another project's folder,
+// with no configs/schemagate.yaml and no SCHEMAGATE_* variables, every
+// command works on the defaults and --schemas.
+func TestBinaryOutsideTheRepository(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	copyTree(t, repoSchemas(t), filepath.Join(dir, "schemas"))
+	events := "{\"id\":\"a\",\"type\":\"person\",\"version\":1,\"data\":{\"name\":\"John\",\"age\":30,\"city\":\"New York\"}}\n" +
+		"{\"id\":\"b\",\"type\":\"person\",\"version\":1,\"data\":{\"name\":\"John\",\"age\":-1,\"city\":\"New York\"}}\n"
+	if err := os.WriteFile(filepath.Join(dir, "events.ndjson"), []byte(events), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sg := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		cmd.Env = cleanEnv()
+		return cmd
+	}
+	cases := []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"validate", "--schemas", "./schemas", "events.ndjson"}, 1, []string{"/properties/age"}},
+		{[]string{"validate", "--schemas", "./schemas", "-q", "events.ndjson"}, 1, nil},
+		{[]string{"schemas", "list", "--schemas", "./schemas"}, 0, []string{"person/v2.json"}},
+		{[]string{"schemas", "check", "--schemas", "./schemas"}, 0, []string{"ok: 3 schemas"}},
+		{[]string{"send", "--help"}, 0, []string{"-h, --help ", "    --bare "}},
+		{[]string{"version"}, 0, []string{"schemagate ", "(commit "}},
+	}
+	for _, tc := range cases {
+		out, err := sg(tc.args...).CombinedOutput()
+		if code := exitOf(t, err); code != tc.code {
+			t.Errorf("%v: exit %d, want %d\n%s", tc.args, code, tc.code, out)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(string(out), w) {
+				t.Errorf("%v: output lacks %q:\n%s", tc.args, w, out)
+			}
+		}
+		if strings.Contains(string(out), "[=true|false]") {
+			t.Errorf("%v: help shows bool flags as [=true|false]:\n%s", tc.args, out)
+		}
+	}
+	serveAndSendOutside(t, sg)
+}
+
+// serveAndSendOutside runs serve on the copied tree, sends to it with
+// send, and stops it with SIGTERM.
+func serveAndSendOutside(t *testing.T, sg func(...string) *exec.Cmd) {
+	serve := sg("serve", "--schemas", "./schemas", "--listen", "127.0.0.1:0")
+	logs := &syncBuffer{}
+	serve.Stderr = logs
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- serve.Wait() }()
+	defer func() { _ = serve.Process.Kill() }()
+	addr := waitListening(t, logs, exited)
+	out, err := sg("send", "--url", "ws://"+addr+"/ws", "--type", "person", "--data", `{"name":"John","age":30,"city":"New York"}`).CombinedOutput()
+	if exitOf(t, err) != 0 || !strings.Contains(string(out), `"ok":true`) {
+		t.Fatalf("send: %v\n%s", err, out)
+	}
+	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("serve exited with %v\n%s", err, logs.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not stop on SIGTERM\n%s", logs.String())
+	}
+}
+
+// The revision `version` prints is the one the build recorded; when the
+// go command recorded one (a build in a git checkout), it is there.
+func TestBinaryVersionIsTheBuilds(t *testing.T) {
+	bin := buildBinary(t)
+	meta, err := exec.Command("go", "version", "-m", bin).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(meta), "\n") {
+		if rev, ok := strings.CutPrefix(strings.TrimSpace(line), "build\tvcs.revision="); ok {
+			if !strings.Contains(string(out), "commit "+rev) {
+				t.Fatalf("version = %q, want the recorded revision %s", out, rev)
+			}
+			return
+		}
+	}
+	t.Logf("the go command recorded no revision (no .git folder, or -buildvcs off): %s", out)
+}
+
+func exitOf(t *testing.T, err error) int {
+	t.Helper()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.ExitCode()
+	}
+	t.Fatal(err)
+	return -1
+}
+
+// cleanEnv is the environment without SCHEMAGATE_ variables, as a new
+// user's shell would be.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, envPrefix+"_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
