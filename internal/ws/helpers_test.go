@@ -23,7 +23,11 @@ import (
 func testOptions() Options {
 	return Options{
 		ReadLimit: 64 << 10, SendQueue: 16, WriteTimeout: 2 * time.Second,
-		PongTimeout: 5 * time.Second, PingInterval: 2 * time.Second, HandshakeTimeout: 2 * time.Second,
+		// Pings far apart: a test client reads only when it waits for a
+		// reply, so on a loaded machine a 2 s ping with a 5 s pong bound
+		// closed connections mid-test (1001 "no pong"). Tests of pings set
+		// their own.
+		PongTimeout: time.Minute, PingInterval: 30 * time.Second, HandshakeTimeout: 2 * time.Second,
 		MaxConnections: 100,
 	}
 }
