@@ -87,6 +87,15 @@ func (env *Envelope) setID(m *jsonparse.Member) *status.Error {
 	if !ok {
 		return status.New(codes.InvalidArgument, "envelope: id must be a string")
 	}
+	// Decoding makes a lone surrogate U+FFFD, so "a\ud800" and "a\udc00"
+	// would be one id in the file, the webhook's Idempotency-Key and
+	// Nats-Msg-Id while their replies echo two: de-duplication would drop
+	// an acknowledged event. Refused, every id is the string sent; the
+	// reply still echoes the literal so the client can match it.
+	if jsonparse.LoneSurrogate(m.Raw) {
+		env.RawID = m.Raw
+		return status.New(codes.InvalidArgument, "envelope: id must be valid Unicode (it escapes a lone surrogate)")
+	}
 	if n := utf8.RuneCountInString(s); n < 1 || n > maxIDLength {
 		return status.Newf(codes.InvalidArgument, "envelope: id must be 1 to %d characters, got %d", maxIDLength, n)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/jsonparse"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -28,6 +29,8 @@ func TestDecode(t *testing.T) {
 		{`{"id":"a","type":"x","version":01,"data":1}`, false, "", validate.Key{}, ""},
 		{`{"id":null,"type":"x","version":1,"data":1}`, false, "", validate.Key{}, "envelope: id must be a string"},
 		{`{"id":"a","type":"","version":1,"data":1}`, false, `"a"`, validate.Key{}, ""},
+		{`{"id":"lone\ud800","type":"a","version":1,"data":1}`, false, `"lone\ud800"`, validate.Key{}, "envelope: id must be valid Unicode (it escapes a lone surrogate)"},
+		{`{"id":"\ud83d\ude00","type":"a","version":1,"data":1}`, true, `"\ud83d\ude00"`, validate.Key{Type: "a", Version: 1}, ""},
 		{`[]`, false, "", validate.Key{}, "frame is not a JSON object"},
 		{``, false, "", validate.Key{}, ""},
 	}
@@ -64,6 +67,9 @@ func FuzzDecode(f *testing.F) {
 		}
 		if err != nil {
 			return
+		}
+		if jsonparse.LoneSurrogate(env.RawID) {
+			t.Fatalf("accepted id %s, which is not Unicode", env.RawID)
 		}
 		if n := utf8.RuneCountInString(env.ID); n < 1 || n > maxIDLength {
 			t.Fatalf("accepted id of %d characters", n)

@@ -371,3 +371,19 @@ func TestResultDoesNotAliasInput(t *testing.T) {
 		}
 	}
 }
+
+func TestLoneSurrogate(t *testing.T) {
+	for _, c := range []struct {
+		lit  string
+		lone bool
+	}{
+		{`"abc"`, false}, {`"\ud83d\ude00"`, false}, {`"\uD83D\uDE00x"`, false}, {`"\ufffd"`, false},
+		{`"\\ud800"`, false}, {`"\n\u0041"`, false}, {`"a\ud800"`, true}, {`"\udbff"`, true},
+		{`"\udc00"`, true}, {`"\ud83d\u0041"`, true}, {`"\ud83d\ud83d\ude00"`, true},
+		{`"\ude00\ud83d"`, true}, {`"\ud83d\n"`, true}, {`"\\\ud800"`, true}, {`"\ud83d\ude00\udc00"`, true},
+	} {
+		if got := LoneSurrogate([]byte(c.lit)); got != c.lone {
+			t.Errorf("LoneSurrogate(%s) = %v, want %v", c.lit, got, c.lone)
+		}
+	}
+}

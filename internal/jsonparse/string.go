@@ -211,3 +211,32 @@ func (p *parser) text(start, end int) string {
 	}
 	return p.str[start:end]
 }
+
+// LoneSurrogate reports whether a string literal, as Parse accepted it,
+// escapes a UTF-16 surrogate that is not half of a valid pair ("\ud800").
+// Such a string is not Unicode: decoding makes it U+FFFD, so distinct
+// literals decode to one string. Callers that must keep a string exactly
+// as sent (an id) refuse it instead.
+func LoneSurrogate(literal []byte) bool {
+	for i := 0; i+1 < len(literal); i++ {
+		if literal[i] != '\\' {
+			continue
+		}
+		if literal[i+1] != 'u' || i+6 > len(literal) {
+			i++ // a one-character escape, "\\" included
+			continue
+		}
+		r := hex4(literal[i+2 : i+6])
+		i += 5
+		if !utf16.IsSurrogate(r) {
+			continue
+		}
+		rest := literal[i+1:]
+		if len(rest) < 6 || rest[0] != '\\' || rest[1] != 'u' ||
+			utf16.DecodeRune(r, hex4(rest[2:6])) == utf8.RuneError {
+			return true
+		}
+		i += 6
+	}
+	return false
+}
