@@ -131,8 +131,12 @@ func (a *app) buildActions() (map[string]action.Action, error) {
 			}
 			act = f
 		case "webhook":
-			act = action.NewWebhook(action.WebhookConfig{URL: spec.URL, Timeout: spec.Timeout, Retries: spec.Retries,
-				Backoff: spec.Backoff, Headers: spec.Headers}, &http.Client{})
+			w, err := action.NewWebhook(action.WebhookConfig{URL: spec.URL, Timeout: spec.Timeout, Retries: spec.Retries,
+				Backoff: spec.Backoff, Headers: spec.Headers, Secrets: spec.SigningSecrets}, &http.Client{})
+			if err != nil {
+				return nil, configError(fmt.Errorf("actions.%s: %w", name, err))
+			}
+			act = w
 		case "nats":
 			act = a.bus.Publisher()
 		}

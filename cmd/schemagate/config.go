@@ -72,6 +72,9 @@ func loadConfig(fs *pflag.FlagSet, environ []string) (config.Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return cfg, configError(fmt.Errorf("%s: %w", label, err))
 	}
+	if err := cfg.ResolveSecrets(lookupIn(environ)); err != nil {
+		return cfg, configError(fmt.Errorf("%s: %w", label, err))
+	}
 	return cfg, nil
 }
 
@@ -164,6 +167,19 @@ func applyEnv(v *viper.Viper, environ []string) error {
 		return configError(fmt.Errorf("unknown environment variables: %s", strings.Join(unknown, ", ")))
 	}
 	return nil
+}
+
+// lookupIn is os.LookupEnv over environ, so that webhook secrets named
+// env:NAME come from the environment the command was given.
+func lookupIn(environ []string) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		for i := len(environ) - 1; i >= 0; i-- {
+			if k, v, ok := strings.Cut(environ[i], "="); ok && k == name {
+				return v, true
+			}
+		}
+		return "", false
+	}
 }
 
 func configError(err error) error {

@@ -31,7 +31,9 @@ func (s *script) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.t.Errorf("body = %+v (%v)", body, err)
 	}
 	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" ||
-		r.Header.Get("Idempotency-Key") != "e1" || r.Header.Get("X-Token") != "t0k" {
+		r.Header.Get("Idempotency-Key") != "e1" || r.Header.Get("X-Token") != "t0k" ||
+		r.Header.Get("webhook-id") != "e1" || r.Header.Get("webhook-event-type") != "person" ||
+		r.Header.Get("webhook-event-version") != "2" || r.Header.Get("webhook-signature") != "" {
 		s.t.Errorf("request %s with headers %v", r.Method, r.Header)
 	}
 	if s.delay > 0 {
@@ -82,7 +84,7 @@ func TestWebhook(t *testing.T) {
 			srv := httptest.NewServer(s)
 			defer srv.Close()
 			timeout := cmp.Or(tt.timeout, 5*time.Second)
-			w := NewWebhook(WebhookConfig{
+			w := newWebhook(t, WebhookConfig{
 				URL: srv.URL, Timeout: timeout, Retries: tt.retries,
 				Backoff: 20 * time.Millisecond, Headers: map[string]string{"X-Token": "t0k"},
 			}, srv.Client())
@@ -117,7 +119,7 @@ func TestWebhookDownThenUp(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 
-	w := NewWebhook(WebhookConfig{URL: "http://" + addr + "/hook", Timeout: time.Second, Retries: 1,
+	w := newWebhook(t, WebhookConfig{URL: "http://" + addr + "/hook", Timeout: time.Second, Retries: 1,
 		Backoff: 10 * time.Millisecond, Headers: map[string]string{"X-Token": "t0k"}}, nil)
 	defer closeOK(t, w)
 	err = w.Do(context.Background(), event("e1", `{"a":1}`))
@@ -143,7 +145,7 @@ func TestWebhookStopsAtContext(t *testing.T) {
 	s := &script{codes: []int{503}, t: t}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	w := NewWebhook(WebhookConfig{URL: srv.URL, Timeout: time.Second, Retries: 10, Backoff: 200 * time.Millisecond,
+	w := newWebhook(t, WebhookConfig{URL: srv.URL, Timeout: time.Second, Retries: 10, Backoff: 200 * time.Millisecond,
 		Headers: map[string]string{"X-Token": "t0k"}}, srv.Client())
 	defer closeOK(t, w)
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
@@ -156,7 +158,21 @@ func TestWebhookStopsAtContext(t *testing.T) {
 }
 
 func TestWebhookClosed(t *testing.T) {
-	w := NewWebhook(WebhookConfig{URL: "http://127.0.0.1:1"}, nil)
+	w := newWebhook(t, WebhookConfig{URL: "http://127.0.0.1:1"}, nil)
 	closeOK(t, w)
 	wantCode(t, w.Do(context.Background(), event("e1", `{}`)), codes.Unavailable)
+}
+
+func newWebhook(t *testing.T, cfg WebhookConfig, client *http.Client) *Webhook {
+	t.Helper()
+	w, err := NewWebhook(cfg, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func TestWebhookRefusesABadSecret(t *testing.T) {
+	_, err := NewWebhook(WebhookConfig{URL: "http://127.0.0.1:1", Secrets: []string{"whsec_c2hvcnQ="}}, nil)
+	wantCode(t, err, codes.InvalidArgument)
 }

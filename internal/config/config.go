@@ -67,6 +67,14 @@ type Webhook struct {
 	Retries int               `mapstructure:"retries"`
 	Backoff time.Duration     `mapstructure:"backoff"`
 	Headers map[string]string `mapstructure:"headers"`
+	// Secret and Secrets sign every delivery the Standard Webhooks way;
+	// each is env:NAME, file:PATH or the whsec_ secret itself (see
+	// ResolveSecrets). Every secret signs, for rotation.
+	Secret  string   `mapstructure:"secret"`
+	Secrets []string `mapstructure:"secrets"`
+	// SigningSecrets are the secrets Secret and Secrets name, filled by
+	// ResolveSecrets; never read from the file, never logged.
+	SigningSecrets []string `mapstructure:"-"`
 }
 
 // Route sends one schema's accepted events to named actions.

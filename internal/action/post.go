@@ -1,0 +1,175 @@
+package action
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/whsign"
+)
+
+// message is what a webhook sends for one event: the body and the
+// fields its headers carry. The outbox stores it as is, so a resend is
+// byte for byte the first send.
+type message struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Version int    `json:"version"`
+	Body    []byte `json:"body"`
+}
+
+func newMessage(ev Event) (message, error) {
+	line, err := EncodeRecord(ev)
+	if err != nil {
+		return message{}, err
+	}
+	// The line's "\n" is no part of a JSON body.
+	return message{ID: ev.ID, Type: ev.Type, Version: ev.Version, Body: line[:len(line)-1]}, nil
+}
+
+// poster makes single attempts at delivering a message: the request, its
+// headers and signature, the timeout, and what the answer was.
+type poster struct {
+	url     string
+	timeout time.Duration
+	headers map[string]string
+	signer  *whsign.Signer // nil: unsigned
+	client  *http.Client
+}
+
+// newPoster sends with a copy of client (a fresh one if nil). The copy
+// follows only redirects that keep the method POST (307, 308): following a
+// 301, 302 or 303 turns the POST into a GET without the event, whose 2xx
+// would count as delivered.
+func newPoster(cfg WebhookConfig, client *http.Client) (*poster, error) {
+	p := &poster{url: cfg.URL, timeout: cfg.Timeout, headers: cfg.Headers, client: &http.Client{}}
+	if p.timeout <= 0 {
+		p.timeout = 5 * time.Second
+	}
+	if len(cfg.Secrets) > 0 {
+		s, err := whsign.NewSigner(cfg.Secrets)
+		if err != nil {
+			return nil, status.Wrap(codes.InvalidArgument, err, "webhook: "+err.Error())
+		}
+		p.signer = s
+	}
+	if client != nil {
+		*p.client = *client
+	}
+	p.client.CheckRedirect = keepPost
+	return p, nil
+}
+
+func keepPost(req *http.Request, via []*http.Request) error {
+	if req.Method != http.MethodPost || len(via) >= 10 {
+		return http.ErrUseLastResponse
+	}
+	return nil
+}
+
+// answer is the outcome of one attempt: Code is the HTTP status (0 when
+// none came back), Err describes a failure, RetryAfter is the receiver's
+// Retry-After (0 if none or unreadable).
+type answer struct {
+	Code       int
+	Err        error
+	RetryAfter time.Duration
+	Canceled   bool // ctx ended: the attempt says nothing about the receiver
+	TimedOut   bool
+	BadURL     bool // no request could be made; no retry fixes that
+}
+
+// attempt POSTs msg once, within the per-attempt timeout.
+func (p *poster) attempt(ctx context.Context, msg message) answer {
+	actx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, p.url, bytes.NewReader(msg.Body))
+	if err != nil {
+		return answer{Err: err, BadURL: true}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", msg.ID)
+	req.Header.Set(whsign.HeaderID, msg.ID)
+	req.Header.Set(whsign.HeaderEventType, msg.Type)
+	req.Header.Set(whsign.HeaderEventVersion, strconv.Itoa(msg.Version))
+	if p.signer != nil {
+		p.signer.SetHeaders(req.Header, msg.ID, time.Now(), msg.Body)
+	}
+	for k, v := range p.headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := p.client.Do(req)
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return answer{Err: err, Canceled: true}
+	case errors.Is(actx.Err(), context.DeadlineExceeded):
+		return answer{Err: fmt.Errorf("no answer within %s", p.timeout), TimedOut: true}
+	default:
+		return answer{Err: err}
+	}
+	defer resp.Body.Close()
+	// Reading the body lets the connection be reused; its start explains
+	// a refusal in the logs.
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	a := answer{Code: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	if !ok2xx(a.Code) {
+		a.Err = fmt.Errorf("HTTP %d: %q", a.Code, head)
+	}
+	return a
+}
+
+func ok2xx(code int) bool { return code >= 200 && code < 300 }
+
+// retryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+func retryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// syncAttempt makes one attempt for a caller waiting on it, and says
+// whether a failure is worth retrying.
+func (p *poster) syncAttempt(ctx context.Context, msg message) (retry bool, err error) {
+	a := p.attempt(ctx, msg)
+	switch {
+	case a.Canceled:
+		return false, unavailable(a.Err, "gave up delivering to the webhook")
+	case a.TimedOut:
+		return true, unavailable(a.Err, fmt.Sprintf("webhook did not answer within %s", p.timeout))
+	case a.BadURL:
+		return false, status.Wrap(codes.FailedPrecondition, a.Err, "webhook URL is not usable")
+	case a.Code == 0:
+		return true, unavailable(a.Err, "webhook unreachable")
+	}
+	return classify(a.Code, a.Err)
+}
+
+// classify turns an HTTP answer into nil or an error, and whether a resend
+// may succeed.
+func classify(code int, cause error) (retry bool, err error) {
+	switch {
+	case ok2xx(code):
+		return false, nil
+	case code == http.StatusRequestTimeout, code == http.StatusTooManyRequests, code >= 500:
+		return true, unavailable(cause, fmt.Sprintf("webhook answered %d; try again", code))
+	default:
+		return false, status.Wrap(codes.FailedPrecondition, cause, fmt.Sprintf("webhook refused the event with %d", code))
+	}
+}
