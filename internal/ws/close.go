@@ -2,6 +2,7 @@ package ws
 
 import (
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -29,38 +30,75 @@ type closeMsg struct {
 	reason string
 }
 
-// close records why the connection must end, with the RFC 6455 code the
-// peer will see, and returns the metric reason. Only the first call
-// counts; the writer sends the frame once the replies owed are out.
+// phase is where a connection is in its life (see the package doc).
+type phase uint8
+
+const (
+	phaseOpen    phase = iota // frames are read and answered
+	phaseClosing              // a close is decided: reading stops, what is owed goes out, then the close frame
+	phaseClosed               // the close frame is out, or the network failed: nothing more is written
+)
+
+// lifecycle is a connection's close state machine: open → closing →
+// closed, each step taken once, under one lock, by whoever gets there
+// first. The first close decided is the one the peer sees. Deciding a
+// close also expires the read deadline, so a reader blocked on the socket
+// returns at once; extend takes the same lock, so a reader extending its
+// deadline can never undo that.
+type lifecycle struct {
+	mu    sync.Mutex
+	phase phase
+	msg   closeMsg
+	nc    interface{ SetReadDeadline(time.Time) error }
+}
+
+// decide moves open to closing with m and returns the close in force:
+// m, or the one decided before it.
+func (l *lifecycle) decide(m closeMsg) closeMsg {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.phase == phaseOpen {
+		l.phase, l.msg = phaseClosing, m
+		_ = l.nc.SetReadDeadline(time.Now())
+	}
+	return l.msg
+}
+
+// decided is the close in force, if one was decided.
+func (l *lifecycle) decided() (closeMsg, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.msg, l.phase != phaseOpen
+}
+
+// extend gives the peer another d to send something while the connection
+// is open; once a close is decided the deadline stays expired.
+func (l *lifecycle) extend(d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.phase == phaseOpen {
+		_ = l.nc.SetReadDeadline(time.Now().Add(d))
+	}
+}
+
+// end moves to closed and returns the close frame to send: the one
+// decided, or a normal closure when the reader simply stopped.
+func (l *lifecycle) end() closeMsg {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.phase == phaseOpen {
+		l.msg = closeMsg{code: websocket.CloseNormalClosure, reason: reasonNormal}
+	}
+	l.phase = phaseClosed
+	return l.msg
+}
+
+// close decides the connection must end, with the RFC 6455 code the peer
+// will see, and returns the metric reason of the close in force. Any
+// goroutine may call it; the writer sends the frame once the replies owed
+// are out.
 func (c *conn) close(code int, text, reason string) string {
-	first := false
-	c.closeOnce.Do(func() {
-		c.closing <- closeMsg{code: code, text: text, reason: reason}
-		first = true
-	})
-	if !first {
-		return c.requested()
-	}
-	return reason
-}
-
-// requested is the reason of the close already recorded.
-func (c *conn) requested() string {
-	select {
-	case m := <-c.closing:
-		c.closing <- m
-		return m.reason
-	default:
-		return reasonError
-	}
-}
-
-// stop is close for goroutines other than the reader (the writer's timers,
-// shutdown): it records the close and ends the reader's blocked read.
-func (c *conn) stop(code int, text, reason string) {
-	c.close(code, text, reason)
-	c.stopping.Store(true)
-	_ = c.ws.SetReadDeadline(time.Now())
+	return c.life.decide(closeMsg{code: code, text: text, reason: reason}).reason
 }
 
 // closeNow sends a close frame on a connection that never started.

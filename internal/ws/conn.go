@@ -3,7 +3,6 @@ package ws
 import (
 	"context"
 	"errors"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -27,29 +26,25 @@ type conn struct {
 	handle     handleFunc
 	refuse     refuseFunc
 	send       *replyQueue
-	writer     atomic.Int32  // writerIdle, writerRunning or writerFinished
+	life       lifecycle     // open → closing → closed
+	writing    atomic.Bool   // the writer's role is taken (see writer.go)
 	writerDone chan struct{} // closed when the writing is over
 	taken      [][]byte      // replies being written, reused by whoever writes
 	pingDue    atomic.Bool
 	pinger     *time.Timer
 	limits     *time.Timer // nil when no idle or lifetime limit is on
 	wait       readWaiter
-	// closing carries the close frame the writer must send last; the
-	// first reason to close wins.
-	closing   chan closeMsg
-	closeOnce sync.Once
-	stopping  atomic.Bool  // a close was asked for from outside the reader
-	lastFrame atomic.Int64 // unix nanos of the last data frame, for idle
-	started   time.Time
-	limiter   *rate.Limiter
-	strikes   int
+	lastFrame  atomic.Int64 // unix nanos of the last data frame, for idle
+	started    time.Time
+	limiter    *rate.Limiter
+	strikes    int
 }
 
 func newConn(s *Server, w *websocket.Conn, h handleFunc, r refuseFunc) *conn {
 	bc, _ := w.UnderlyingConn().(*batchConn)
 	c := &conn{s: s, ws: w, batch: bc, handle: h, refuse: r,
-		send: newReplyQueue(s.o.SendQueue), writerDone: make(chan struct{}),
-		closing: make(chan closeMsg, 1), started: time.Now()}
+		send: newReplyQueue(s.o.SendQueue), writerDone: make(chan struct{}), started: time.Now()}
+	c.life.nc = w.NetConn()
 	c.lastFrame.Store(c.started.UnixNano())
 	c.wait = newReadWaiter(bc, s)
 	if rl := s.o.RateLimit; rl.PerSecond > 0 {
@@ -89,7 +84,6 @@ func (c *conn) readPump() string {
 		if err != nil {
 			return c.readFailed(err)
 		}
-		c.extendDeadline()
 		c.lastFrame.Store(time.Now().UnixNano())
 		if reason := c.checkFrame(mt, frame); reason != "" {
 			return reason
@@ -101,6 +95,9 @@ func (c *conn) readPump() string {
 		if !c.enqueue(reply) {
 			return c.close(websocket.ClosePolicyViolation, "too slow: send queue full", reasonSlow)
 		}
+		// The peer's silence is counted from here: the time the server
+		// took to answer (a 10 MB frame under load) is not the peer's.
+		c.extendDeadline()
 	}
 }
 
@@ -172,9 +169,11 @@ func (c *conn) readFailed(err error) string {
 	switch {
 	case errors.Is(err, websocket.ErrReadLimit):
 		return c.close(websocket.CloseMessageTooBig, "frame exceeds the read limit", reasonTooBig)
-	case c.stopping.Load():
-		return c.requested()
-	case errors.As(err, &ce):
+	}
+	if m, ok := c.life.decided(); ok {
+		return m.reason
+	}
+	if errors.As(err, &ce) {
 		return reasonNormal
 	}
 	var ne interface{ Timeout() bool }
@@ -184,18 +183,11 @@ func (c *conn) readFailed(err error) string {
 	return reasonError
 }
 
-// extendDeadline gives the peer another PongTimeout, unless a stop was
-// asked for: stop sets its flag before it expires the deadline, so checking
-// the flag after extending never undoes a stop.
-func (c *conn) extendDeadline() {
-	_ = c.ws.SetReadDeadline(time.Now().Add(c.s.o.PongTimeout))
-	if c.stopping.Load() {
-		_ = c.ws.SetReadDeadline(time.Now())
-	}
-}
+// extendDeadline gives the peer another PongTimeout while the connection
+// is open.
+func (c *conn) extendDeadline() { c.life.extend(c.s.o.PongTimeout) }
 
-// goAway asks the reader to stop at the next frame boundary: expiring the
-// read deadline ends the blocked read, and readFailed sees the flag.
+// goAway asks the reader to stop at the next frame boundary.
 func (c *conn) goAway() {
-	c.stop(websocket.CloseGoingAway, "server is shutting down", reasonGoingAway)
+	c.close(websocket.CloseGoingAway, "server is shutting down", reasonGoingAway)
 }

@@ -206,7 +206,7 @@ func TestConnectionLimitFreesSlots(t *testing.T) {
 
 // waitFor polls cond until it holds or the deadline passes: the event the
 // test needs is on the server's side, where no channel reaches.
-func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
+func waitFor(t testing.TB, limit time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for !cond() {

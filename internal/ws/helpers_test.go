@@ -65,7 +65,7 @@ func (a *countingAction) count() int {
 	return len(a.ids)
 }
 
-func newTestServer(t *testing.T, o Options) *testServer {
+func newTestServer(t testing.TB, o Options) *testServer {
 	t.Helper()
 	reg, err := validate.Load(validate.Options{Dir: "testdata/schemas", AssertFormat: true})
 	if err != nil {

@@ -13,19 +13,18 @@ import (
 // thousand idle connections would otherwise cost.
 const writerLinger = 200 * time.Millisecond
 
-// Writer states. A connection has at most one writer goroutine at a time:
-// whoever moves the state from idle to running starts it.
-const (
-	writerIdle int32 = iota
-	writerRunning
-	writerFinished // the close frame is sent or writing failed
-)
+// takeWriter takes the writer's role: only its holder writes to the
+// socket (gorilla's own pongs and protocol closes aside, see gorilla.go).
+// The holder releases it when it has nothing left to write, except the
+// one that sends the close frame or sees the network fail: it keeps the
+// role for ever, so no writer starts again.
+func (c *conn) takeWriter() bool { return c.writing.CompareAndSwap(false, true) }
 
 // wake makes sure a writer will see what was just queued: it starts one
 // unless one is running (and will look again before it returns) or the
 // writing is over.
 func (c *conn) wake() {
-	if c.writer.CompareAndSwap(writerIdle, writerRunning) {
+	if c.takeWriter() {
 		go c.writePump()
 	}
 }
@@ -51,14 +50,14 @@ func (c *conn) writePump() {
 // for these replies, and handing them to a writer goroutine would cost a
 // wake-up each time. When a writer is running it gets them instead.
 func (c *conn) flush() {
-	if !c.writer.CompareAndSwap(writerIdle, writerRunning) {
+	if !c.takeWriter() {
 		signal(c.send.ready)
 		return
 	}
 	if !c.writeOnce() {
 		return
 	}
-	c.writer.Store(writerIdle)
+	c.writing.Store(false)
 	if c.hasWork() { // a ping fell due, say
 		c.wake()
 	}
@@ -86,7 +85,6 @@ func (c *conn) writeOnce() bool {
 	default:
 		return true
 	}
-	c.writer.Store(writerFinished)
 	close(c.writerDone)
 	return false
 }
@@ -103,10 +101,10 @@ func (c *conn) awaitWork(linger *time.Timer) bool {
 		return true
 	case <-linger.C:
 	}
-	c.writer.Store(writerIdle)
+	c.writing.Store(false)
 	// What was queued or fell due just before the store found the writer
 	// running and started none: look again, and take the writer back.
-	return c.hasWork() && c.writer.CompareAndSwap(writerIdle, writerRunning)
+	return c.hasWork() && c.takeWriter()
 }
 
 func (c *conn) hasWork() bool { return c.pingDue.Load() || c.send.pending() }
@@ -140,11 +138,7 @@ func (c *conn) writeAll(replies [][]byte) error {
 // sendClose sends the recorded close frame, or a normal closure, and waits
 // briefly for the peer's close so the TCP connection ends cleanly.
 func (c *conn) sendClose() {
-	m := closeMsg{code: websocket.CloseNormalClosure}
-	select {
-	case m = <-c.closing:
-	default:
-	}
+	m := c.life.end()
 	deadline := time.Now().Add(c.s.o.WriteTimeout)
 	// Linger even when this write fails: gorilla may have sent the close
 	// itself (1009) and then refuses a second, while the client is still
@@ -200,11 +194,11 @@ func (c *conn) nextCheck(now time.Time) time.Duration {
 func (c *conn) checkLimits() {
 	now := time.Now()
 	if life := c.s.o.MaxLifetime; life > 0 && now.Sub(c.started) >= life {
-		c.stop(websocket.CloseNormalClosure, "maximum connection lifetime reached; reconnect", reasonLifetime)
+		c.close(websocket.CloseNormalClosure, "maximum connection lifetime reached; reconnect", reasonLifetime)
 		return
 	}
 	if idle := c.s.o.IdleTimeout; idle > 0 && now.Sub(time.Unix(0, c.lastFrame.Load())) >= idle {
-		c.stop(websocket.CloseNormalClosure, "idle timeout", reasonIdle)
+		c.close(websocket.CloseNormalClosure, "idle timeout", reasonIdle)
 		return
 	}
 	c.limits.Reset(c.nextCheck(now))

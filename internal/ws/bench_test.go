@@ -1,0 +1,96 @@
+package ws
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/schemagate/schemagate/internal/bench"
+)
+
+// BenchmarkReplies drives a real server over loopback with the load
+// generator (64 connections, 16 frames in flight each) and reports the
+// replies per second: the coalesced writes and the reader's inline replies
+// show here.
+func BenchmarkReplies(b *testing.B) {
+	o := testOptions()
+	ts := newTestServer(b, o)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	b.ResetTimer()
+	r, err := bench.Run(ctx, bench.Options{URL: "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws",
+		Workload: "../bench/testdata/valid.ndjson", Count: max(b.N, 1)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !r.OK() {
+		b.Fatalf("not clean: %+v", r)
+	}
+	b.ReportMetric(r.Rate, "replies/s")
+}
+
+// BenchmarkIdleConn opens idle connections with hand-made handshakes (no
+// client goroutines, so what grows is the server's) and reports what each
+// costs in heap and stacks, after a ping and its pong, as a connection
+// ends up after its first ping interval.
+func BenchmarkIdleConn(b *testing.B) {
+	const n = 2000
+	o := testOptions()
+	o.MaxConnections = n + 10
+	ts := newTestServer(b, o)
+	addr := strings.TrimPrefix(ts.URL, "http://")
+	before := inUse()
+	conns := make([]net.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range n {
+		conns = append(conns, rawDial(b, addr))
+	}
+	waitFor(b, 30*time.Second, func() bool { return ts.ws.Connections() == n })
+	pong := maskedFrame(nil)
+	pong[0] = 0x8A
+	for _, c := range conns { // a pong, as after a ping
+		if _, err := c.Write(pong); err != nil {
+			b.Fatal(err)
+		}
+	}
+	time.Sleep(writerLinger + 300*time.Millisecond)
+	after := inUse()
+	b.ReportMetric(float64(after-before)/n, "B/conn")
+}
+
+// inUse is the heap and stack memory in use after a collection.
+func inUse() int64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapInuse + m.StackInuse)
+}
+
+// rawDial upgrades a bare TCP connection by hand and returns it.
+func rawDial(tb testing.TB, addr string) net.Conn {
+	tb.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req := "GET /ws HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+	if _, err := c.Write([]byte(req)); err != nil {
+		tb.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReaderSize(c, 256), nil)
+	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols {
+		tb.Fatalf("upgrade: %v %v", resp, err)
+	}
+	return c
+}
