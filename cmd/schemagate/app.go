@@ -14,6 +14,7 @@ import (
 	"github.com/schemagate/schemagate/internal/action"
 	"github.com/schemagate/schemagate/internal/auth"
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/events"
 	"github.com/schemagate/schemagate/internal/httpapi"
 	"github.com/schemagate/schemagate/internal/natsbus"
@@ -53,11 +54,7 @@ func build(cfg config.Config, logger *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a.reg = reg
-	keys := make([]validate.Key, 0, reg.Len())
-	for _, s := range reg.Schemas() {
-		keys = append(keys, s.Key)
-	}
-	a.metrics = telemetry.New(keys)
+	a.metrics = telemetry.New(reg.Keys())
 	if err := a.connectNATS(); err != nil {
 		return nil, err
 	}
@@ -90,7 +87,7 @@ func (a *app) buildPipeline() error {
 		register(b)
 	}
 	for _, r := range a.cfg.Routes {
-		b.Route(pipeline.Route{Key: validate.Key{Type: r.Type, Version: r.Version}, Actions: pick(actions, r.Actions)})
+		b.Route(pipeline.Route{Key: event.Key{Type: r.Type, Version: r.Version}, Actions: pick(actions, r.Actions)})
 	}
 	b.DefaultActions(pick(actions, a.cfg.DefaultActions)...)
 	opts := pipeline.Options{MaxDepth: a.cfg.Schemas.MaxDepth, Observer: a.metrics, Logger: a.logger}
@@ -206,7 +203,7 @@ func (a *app) logLoaded(addr string) {
 func (a *app) routes() (http.Handler, error) {
 	wsPaths := map[string]http.Handler{a.cfg.WebSocket.Path: a.ws.Handler()}
 	for _, b := range a.cfg.WebSocket.Bare {
-		wsPaths[b.Path] = a.ws.BareHandler(validate.Key{Type: b.Type, Version: b.Version}, b.Raw)
+		wsPaths[b.Path] = a.ws.BareHandler(event.Key{Type: b.Type, Version: b.Version}, b.Raw)
 	}
 	if a.hub != nil {
 		wsPaths[subscribePath] = a.ws.SubscribeHandler(a.hub, a.cfg.NATS.FanOut.Types)
@@ -214,7 +211,7 @@ func (a *app) routes() (http.Handler, error) {
 	o := httpapi.Options{
 		MaxBody: a.cfg.HTTP.MaxBody, MaxBatch: a.cfg.HTTP.MaxBatch, RequestTimeout: a.cfg.HTTP.RequestTimeout,
 		Ready: a.ready, Metrics: a.metrics.Handler(), WebSocket: wsPaths,
-		BareUpgrade: func(k validate.Key) http.Handler { return a.ws.BareHandler(k, false) },
+		BareUpgrade: func(k event.Key) http.Handler { return a.ws.BareHandler(k, false) },
 	}
 	if a.auth.Enabled() {
 		o.Authorize = a.auth.Check

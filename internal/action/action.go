@@ -17,29 +17,18 @@ package action
 
 import (
 	"context"
-	"time"
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 )
-
-// Event is an accepted event as actions see it.
-type Event struct {
-	ID      string
-	Type    string
-	Version int
-	// Data is the data's raw JSON, exactly as received.
-	Data []byte
-	// Received is when the gateway read the frame.
-	Received time.Time
-}
 
 // Action delivers accepted events somewhere.
 type Action interface {
 	// Do delivers ev. It must be safe for concurrent use, and it returns
 	// nil only once the event is as durable as the action promises.
-	Do(ctx context.Context, ev Event) error
+	Do(ctx context.Context, ev event.Event) error
 	// Close flushes what is buffered and releases the action's resources.
 	// Do after Close fails with UNAVAILABLE.
 	Close(ctx context.Context) error

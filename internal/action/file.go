@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
@@ -149,7 +150,7 @@ func NewFile(cfg FileConfig) (*File, error) {
 // demands. If ctx ends first, Do returns UNAVAILABLE but the line stays
 // queued and may still be written: the client got no ack, and a resend is
 // a duplicate that consumers drop by id.
-func (f *File) Do(ctx context.Context, ev Event) error {
+func (f *File) Do(ctx context.Context, ev event.Event) error {
 	line, err := EncodeRecord(ev)
 	if err != nil {
 		return err

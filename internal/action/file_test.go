@@ -33,7 +33,7 @@ func TestFileConcurrentDo(t *testing.T) {
 				wg.Go(func() {
 					for i := range perG {
 						id := fmt.Sprintf("g%d-%d", g, i)
-						if err := f.Do(context.Background(), event(id, fmt.Sprintf(`{"g":%d,"i":%d}`, g, i))); err != nil {
+						if err := f.Do(context.Background(), testEvent(id, fmt.Sprintf(`{"g":%d,"i":%d}`, g, i))); err != nil {
 							t.Errorf("Do(%s): %v", id, err)
 							return
 						}
@@ -70,7 +70,7 @@ func TestFileAppendsAndReceivedIsRFC3339Nano(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.Do(context.Background(), event(id, `{}`)); err != nil {
+		if err := f.Do(context.Background(), testEvent(id, `{}`)); err != nil {
 			t.Fatal(err)
 		}
 		closeOK(t, f)
@@ -95,11 +95,11 @@ func TestFileRefusals(t *testing.T) {
 	}
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
-	wantCode(t, f.Do(canceled, event("c", `{}`)), codes.Unavailable)
-	wantCode(t, f.Do(context.Background(), event("bad", `{"a":`)), codes.Internal)
+	wantCode(t, f.Do(canceled, testEvent("c", `{}`)), codes.Unavailable)
+	wantCode(t, f.Do(context.Background(), testEvent("bad", `{"a":`)), codes.Internal)
 	closeOK(t, f)
 	closeOK(t, f) // a second Close reports the same outcome
-	wantCode(t, f.Do(context.Background(), event("late", `{}`)), codes.Unavailable)
+	wantCode(t, f.Do(context.Background(), testEvent("late", `{}`)), codes.Unavailable)
 }
 
 func TestFileConfigErrors(t *testing.T) {
@@ -130,7 +130,7 @@ func TestFileCreatesItsFolder(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewFile: %v", err)
 	}
-	if err := f.Do(context.Background(), event("a", `{}`)); err != nil {
+	if err := f.Do(context.Background(), testEvent("a", `{}`)); err != nil {
 		t.Fatal(err)
 	}
 	closeOK(t, f)
@@ -189,7 +189,7 @@ func BenchmarkFileDo(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer f.Close(context.Background())
-			ev := event("bench", `{"name":"Ada Lovelace","born":1815,"tags":["math","engines"]}`)
+			ev := testEvent("bench", `{"name":"Ada Lovelace","born":1815,"tags":["math","engines"]}`)
 			b.SetParallelism(16) // many connections per CPU, as in the gateway
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {

@@ -32,7 +32,7 @@ func TestFileDevFull(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i := range 3 { // a failed batch must not wedge the next
-				err := f.Do(context.Background(), event(fmt.Sprint(i), `{}`))
+				err := f.Do(context.Background(), testEvent(fmt.Sprint(i), `{}`))
 				wantCode(t, err, codes.Unavailable)
 				if !errors.Is(err, syscall.ENOSPC) {
 					t.Errorf("cause = %v, want ENOSPC", err)
@@ -75,7 +75,7 @@ func TestFileFullDiskCutsBackAndRecovers(t *testing.T) {
 			var written []string
 			for i := 0; ; i++ {
 				id := fmt.Sprintf("e%d", i)
-				err := f.Do(context.Background(), event(id, big))
+				err := f.Do(context.Background(), testEvent(id, big))
 				if err != nil {
 					wantCode(t, err, codes.Unavailable)
 					if !errors.Is(err, syscall.ENOSPC) {
@@ -90,7 +90,7 @@ func TestFileFullDiskCutsBackAndRecovers(t *testing.T) {
 			}
 			assertIDs(t, path, written)
 			// Still full: another failure, and still only whole lines.
-			if err := f.Do(context.Background(), event("again", big)); err == nil {
+			if err := f.Do(context.Background(), testEvent("again", big)); err == nil {
 				t.Fatal("Do succeeded on a full disk")
 			}
 			assertIDs(t, path, written)
@@ -100,7 +100,7 @@ func TestFileFullDiskCutsBackAndRecovers(t *testing.T) {
 			if err := os.Truncate(path, 0); err != nil {
 				t.Fatal(err)
 			}
-			if err := f.Do(context.Background(), event("after", big)); err != nil {
+			if err := f.Do(context.Background(), testEvent("after", big)); err != nil {
 				t.Fatalf("Do after space returned: %v", err)
 			}
 			assertIDs(t, path, []string{"after"})

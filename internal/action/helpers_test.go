@@ -11,6 +11,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
@@ -68,8 +69,8 @@ func wantCode(t *testing.T, err error, want codes.Code) {
 	}
 }
 
-func event(id string, data string) Event {
-	return Event{ID: id, Type: "person", Version: 2, Data: []byte(data), Received: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)}
+func testEvent(id string, data string) event.Event {
+	return event.Event{ID: id, Key: event.Key{Type: "person", Version: 2}, Raw: []byte(data), Received: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)}
 }
 
 func closeOK(t *testing.T, a interface{ Close(context.Context) error }) {

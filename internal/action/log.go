@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"sync/atomic"
+
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 // logAction writes each event as one structured log line. It promises no
@@ -28,18 +30,18 @@ func NewLog(l *slog.Logger) Action {
 // Do logs ev and succeeds until Close: a log line that cannot be written is
 // the handler's concern, and failing events for it would stop the gateway
 // over its diagnostics.
-func (a *logAction) Do(ctx context.Context, ev Event) error {
+func (a *logAction) Do(ctx context.Context, ev event.Event) error {
 	if a.closed.Load() {
 		return unavailable(nil, "event log is closed")
 	}
-	data := json.RawMessage(ev.Data)
+	data := json.RawMessage(ev.Raw)
 	if len(data) == 0 {
 		data = json.RawMessage("null")
 	}
 	a.l.LogAttrs(ctx, slog.LevelInfo, "event accepted",
 		slog.String("id", ev.ID),
-		slog.String("type", ev.Type),
-		slog.Int("version", ev.Version),
+		slog.String("type", ev.Key.Type),
+		slog.Int("version", ev.Key.Version),
 		slog.Any("data", data),
 	)
 	return nil

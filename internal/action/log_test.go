@@ -13,7 +13,7 @@ import (
 func TestLog(t *testing.T) {
 	var buf bytes.Buffer
 	a := NewLog(slog.New(slog.NewJSONHandler(&buf, nil)))
-	if err := a.Do(context.Background(), event("e1", `{"name":"Ada","tags":["<x>"]}`)); err != nil {
+	if err := a.Do(context.Background(), testEvent("e1", `{"name":"Ada","tags":["<x>"]}`)); err != nil {
 		t.Fatal(err)
 	}
 	var got struct {
@@ -35,5 +35,5 @@ func TestLog(t *testing.T) {
 	}
 
 	closeOK(t, a)
-	wantCode(t, a.Do(context.Background(), event("e2", `{}`)), codes.Unavailable)
+	wantCode(t, a.Do(context.Background(), testEvent("e2", `{}`)), codes.Unavailable)
 }

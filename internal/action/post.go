@@ -12,6 +12,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/whsign"
 )
@@ -26,13 +27,13 @@ type message struct {
 	Body    []byte `json:"body"`
 }
 
-func newMessage(ev Event) (message, error) {
+func newMessage(ev event.Event) (message, error) {
 	line, err := EncodeRecord(ev)
 	if err != nil {
 		return message{}, err
 	}
 	// The line's "\n" is no part of a JSON body.
-	return message{ID: ev.ID, Type: ev.Type, Version: ev.Version, Body: line[:len(line)-1]}, nil
+	return message{ID: ev.ID, Type: ev.Key.Type, Version: ev.Key.Version, Body: line[:len(line)-1]}, nil
 }
 
 // poster makes single attempts at delivering a message: the request, its

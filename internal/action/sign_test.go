@@ -31,7 +31,7 @@ func TestSignedDeliveriesVerifyWithTheReferenceLibrary(t *testing.T) {
 	send := func(url string, secrets []string, id string) error {
 		w := newWebhook(t, WebhookConfig{URL: url + "/hook", Secrets: secrets}, nil)
 		defer closeOK(t, w)
-		return w.Do(context.Background(), event(id, `{"name":"Zoë <&>","age":3}`))
+		return w.Do(context.Background(), testEvent(id, `{"name":"Zoë <&>","age":3}`))
 	}
 	steps := []struct {
 		name    string
@@ -105,7 +105,7 @@ func TestUnsignedDeliveryHeaders(t *testing.T) {
 	defer srv.Close()
 	w := newWebhook(t, WebhookConfig{URL: srv.URL}, srv.Client())
 	defer closeOK(t, w)
-	if err := w.Do(context.Background(), event("e9", `{}`)); err != nil {
+	if err := w.Do(context.Background(), testEvent("e9", `{}`)); err != nil {
 		t.Fatal(err)
 	}
 	if h.Get("webhook-id") != "e9" || h.Get("webhook-event-type") != "person" || h.Get("webhook-event-version") != "2" ||

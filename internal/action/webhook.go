@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 // WebhookConfig configures the webhook action.
@@ -64,7 +66,7 @@ func NewWebhook(cfg WebhookConfig, client *http.Client) (*Webhook, error) {
 
 // Do delivers ev, retrying transient failures. It returns nil once the
 // receiver answered 2xx.
-func (w *Webhook) Do(ctx context.Context, ev Event) error {
+func (w *Webhook) Do(ctx context.Context, ev event.Event) error {
 	if w.closed.Load() {
 		return unavailable(nil, "webhook is closed")
 	}

@@ -91,7 +91,7 @@ func TestWebhook(t *testing.T) {
 			defer closeOK(t, w)
 
 			start := time.Now()
-			err := w.Do(context.Background(), event("e1", `{"a":1}`))
+			err := w.Do(context.Background(), testEvent("e1", `{"a":1}`))
 			elapsed := time.Since(start)
 			if tt.want == codes.OK {
 				if err != nil {
@@ -122,7 +122,7 @@ func TestWebhookDownThenUp(t *testing.T) {
 	w := newWebhook(t, WebhookConfig{URL: "http://" + addr + "/hook", Timeout: time.Second, Retries: 1,
 		Backoff: 10 * time.Millisecond, Headers: map[string]string{"X-Token": "t0k"}}, nil)
 	defer closeOK(t, w)
-	err = w.Do(context.Background(), event("e1", `{"a":1}`))
+	err = w.Do(context.Background(), testEvent("e1", `{"a":1}`))
 	wantCode(t, err, codes.Unavailable)
 
 	ln, err = net.Listen("tcp", addr)
@@ -135,7 +135,7 @@ func TestWebhookDownThenUp(t *testing.T) {
 	srv.Listener = ln
 	srv.Start()
 	defer srv.Close()
-	if err := w.Do(context.Background(), event("e1", `{"a":1}`)); err != nil {
+	if err := w.Do(context.Background(), testEvent("e1", `{"a":1}`)); err != nil {
 		t.Fatalf("Do once the receiver is up: %v", err)
 	}
 }
@@ -151,7 +151,7 @@ func TestWebhookStopsAtContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	wantCode(t, w.Do(ctx, event("e1", `{"a":1}`)), codes.Unavailable)
+	wantCode(t, w.Do(ctx, testEvent("e1", `{"a":1}`)), codes.Unavailable)
 	if elapsed := time.Since(start); elapsed > 300*time.Millisecond {
 		t.Errorf("took %v past a 150ms deadline", elapsed)
 	}
@@ -160,7 +160,7 @@ func TestWebhookStopsAtContext(t *testing.T) {
 func TestWebhookClosed(t *testing.T) {
 	w := newWebhook(t, WebhookConfig{URL: "http://127.0.0.1:1"}, nil)
 	closeOK(t, w)
-	wantCode(t, w.Do(context.Background(), event("e1", `{}`)), codes.Unavailable)
+	wantCode(t, w.Do(context.Background(), testEvent("e1", `{}`)), codes.Unavailable)
 }
 
 func newWebhook(t *testing.T, cfg WebhookConfig, client *http.Client) *Webhook {

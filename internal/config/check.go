@@ -5,24 +5,11 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/event"
 )
-
-// handlerName is how Handlers names a schema: "person/v1".
-var handlerName = regexp.MustCompile(`^([a-z][a-z0-9_.-]{0,127})/v([1-9][0-9]{0,8})$`)
-
-// ParseHandler splits "person/v1" into type and version.
-func ParseHandler(s string) (string, int, bool) {
-	m := handlerName.FindStringSubmatch(s)
-	if m == nil {
-		return "", 0, false
-	}
-	v, _ := strconv.Atoi(m[2])
-	return m[1], v, true
-}
 
 // Validate checks the whole configuration and reports every problem at
 // once, each naming its key.
@@ -37,7 +24,7 @@ func (c *Config) Validate() error {
 	positive(&p, "schemas.max_details", c.Schemas.MaxDetails)
 	positive(&p, "schemas.max_depth", c.Schemas.MaxDepth)
 	for i, h := range c.Handlers {
-		if _, _, ok := ParseHandler(h); !ok {
+		if _, ok := event.ParseName(h); !ok {
 			p.add(fmt.Sprintf("handlers[%d]", i), "%q is not <type>/v<N>", h)
 		}
 	}
@@ -103,7 +90,7 @@ func (c *Config) UsesNATS() bool {
 func (c *Config) checkRoutes(p *problems) {
 	for i, r := range c.Routes {
 		key := fmt.Sprintf("routes[%d]", i)
-		if !handlerName.MatchString(fmt.Sprintf("%s/v%d", r.Type, r.Version)) {
+		if !(event.Key{Type: r.Type, Version: r.Version}).Valid() {
 			p.add(key, "type %q version %d is not a valid schema key", r.Type, r.Version)
 		}
 		c.checkActionNames(p, key+".actions", r.Actions)
@@ -155,7 +142,7 @@ func (w *WebSocket) check(p *problems) {
 			p.add(key+".path", "%q must start with / and be unique (also against websocket.path)", b.Path)
 		}
 		paths[b.Path] = true
-		if !handlerName.MatchString(fmt.Sprintf("%s/v%d", b.Type, b.Version)) {
+		if !(event.Key{Type: b.Type, Version: b.Version}).Valid() {
 			p.add(key, "type %q version %d is not a valid schema key", b.Type, b.Version)
 		}
 	}

@@ -47,20 +47,3 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		}
 	}
 }
-
-func TestParseHandler(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		typ  string
-		ver  int
-		good bool
-	}{
-		{"person/v1", "person", 1, true}, {"order.placed/v12", "order.placed", 12, true},
-		{"person/v0", "", 0, false}, {"person/1", "", 0, false}, {"../x/v1", "", 0, false}, {"person/v01", "", 0, false},
-	} {
-		typ, ver, ok := ParseHandler(c.in)
-		if ok != c.good || typ != c.typ || ver != c.ver {
-			t.Errorf("ParseHandler(%q) = %q %d %v", c.in, typ, ver, ok)
-		}
-	}
-}

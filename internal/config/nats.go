@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 // NATS connects schemagate to NATS JetStream: where the nats action
@@ -92,7 +94,7 @@ func (n *NATS) check(p *problems, usedByAction bool) {
 	}
 	n.checkStream(p)
 	for i, t := range n.FanOut.Types {
-		if t != "*" && !handlerName.MatchString(t+"/v1") {
+		if t != "*" && !event.ValidType(t) {
 			p.add(fmt.Sprintf("nats.fanout.types[%d]", i), "%q is not an event type or *", t)
 		}
 	}

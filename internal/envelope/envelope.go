@@ -6,36 +6,30 @@ package envelope
 
 import (
 	"errors"
-	"strconv"
 	"unicode/utf8"
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/jsonparse"
 	"github.com/schemagate/schemagate/internal/status"
-	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // maxIDLength is the contract's bound on an envelope id, in characters.
 const maxIDLength = 128
 
-// maxVersion keeps versions in the range a file name v<N>.json can have.
-const maxVersion = 999_999_999
-
 // Envelope is a frame decoded by the contract's rules, as far as it could
 // be read.
+//
+// Its event's Key is zero when type or version was not readable; its Raw
+// is checked by jsonparse's rules but not built into values: the
+// validator reads it as bytes and handlers decode it into their own
+// types.
 type Envelope struct {
-	ID string
+	event.Event
 	// RawID is the id as it appeared (a JSON string literal), so a reply
 	// can echo it without re-encoding; nil when the id was not readable.
 	RawID []byte
-	// Key is zero when type or version was not readable.
-	Key validate.Key
-	// Raw is the data's JSON exactly as received, checked by jsonparse's
-	// rules but not built into values: the validator reads it as bytes
-	// and handlers decode it into their own types. It points into the
-	// frame.
-	Raw []byte
 }
 
 // Decode parses a frame once: the envelope and its data in one pass,
@@ -108,29 +102,16 @@ func (env *Envelope) setKey(typ, ver *jsonparse.Member) *status.Error {
 		return status.New(codes.InvalidArgument, "envelope: type is missing")
 	}
 	t, ok := typ.Value.(string)
-	if !ok || !validate.ValidType(t) {
-		return status.New(codes.InvalidArgument, "envelope: type must be a string matching "+validate.TypePattern)
+	if !ok || !event.ValidType(t) {
+		return status.New(codes.InvalidArgument, "envelope: type must be a string matching "+event.TypePattern)
 	}
 	if ver == nil {
 		return status.New(codes.InvalidArgument, "envelope: version is missing")
 	}
-	v, ok := parseVersion(ver.Raw)
+	v, ok := event.ParseVersionLiteral(ver.Raw)
 	if !ok {
 		return status.New(codes.InvalidArgument, "envelope: version must be an integer >= 1")
 	}
-	env.Key = validate.Key{Type: t, Version: v}
+	env.Key = event.Key{Type: t, Version: v}
 	return nil
-}
-
-// parseVersion accepts a JSON integer literal; "1", 1.0 and true are not
-// versions.
-func parseVersion(raw []byte) (int, bool) {
-	if len(raw) == 0 || len(raw) > 9 || raw[0] < '1' || raw[0] > '9' {
-		return 0, false
-	}
-	v, err := strconv.Atoi(string(raw))
-	if err != nil || v < 1 || v > maxVersion {
-		return 0, false
-	}
-	return v, true
 }

@@ -7,8 +7,8 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/jsonparse"
-	"github.com/schemagate/schemagate/internal/validate"
 )
 
 func TestDecode(t *testing.T) {
@@ -16,23 +16,23 @@ func TestDecode(t *testing.T) {
 		frame  string
 		ok     bool
 		rawID  string // "" when the id must not be readable
-		key    validate.Key
+		key    event.Key
 		errMsg string
 	}{
-		{`{"id":"a","type":"person","version":1,"data":{}}`, true, `"a"`, validate.Key{Type: "person", Version: 1}, ""},
-		{` {"data":null , "version":2,"type":"a.b-c_d","id":"\u0041"} `, true, `"\u0041"`, validate.Key{Type: "a.b-c_d", Version: 2}, ""},
-		{`{"id":"a","type":"person","version":1}`, false, `"a"`, validate.Key{Type: "person", Version: 1}, "envelope: data is missing"},
-		{`{"id":"a","type":"person","version":1.0,"data":1}`, false, `"a"`, validate.Key{}, "envelope: version must be an integer >= 1"},
-		{`{"id":"a","type":"person","version":1e0,"data":1}`, false, `"a"`, validate.Key{}, "envelope: version must be an integer >= 1"},
-		{`{"id":"a","type":"person","version":999999999,"data":1}`, true, `"a"`, validate.Key{Type: "person", Version: 999999999}, ""},
-		{`{"id":"a","type":"person","version":1000000000,"data":1}`, false, `"a"`, validate.Key{}, "envelope: version must be an integer >= 1"},
-		{`{"id":"a","type":"x","version":01,"data":1}`, false, "", validate.Key{}, ""},
-		{`{"id":null,"type":"x","version":1,"data":1}`, false, "", validate.Key{}, "envelope: id must be a string"},
-		{`{"id":"a","type":"","version":1,"data":1}`, false, `"a"`, validate.Key{}, ""},
-		{`{"id":"lone\ud800","type":"a","version":1,"data":1}`, false, `"lone\ud800"`, validate.Key{}, "envelope: id must be valid Unicode (it escapes a lone surrogate)"},
-		{`{"id":"\ud83d\ude00","type":"a","version":1,"data":1}`, true, `"\ud83d\ude00"`, validate.Key{Type: "a", Version: 1}, ""},
-		{`[]`, false, "", validate.Key{}, "frame is not a JSON object"},
-		{``, false, "", validate.Key{}, ""},
+		{`{"id":"a","type":"person","version":1,"data":{}}`, true, `"a"`, event.Key{Type: "person", Version: 1}, ""},
+		{` {"data":null , "version":2,"type":"a.b-c_d","id":"\u0041"} `, true, `"\u0041"`, event.Key{Type: "a.b-c_d", Version: 2}, ""},
+		{`{"id":"a","type":"person","version":1}`, false, `"a"`, event.Key{Type: "person", Version: 1}, "envelope: data is missing"},
+		{`{"id":"a","type":"person","version":1.0,"data":1}`, false, `"a"`, event.Key{}, "envelope: version must be an integer >= 1"},
+		{`{"id":"a","type":"person","version":1e0,"data":1}`, false, `"a"`, event.Key{}, "envelope: version must be an integer >= 1"},
+		{`{"id":"a","type":"person","version":999999999,"data":1}`, true, `"a"`, event.Key{Type: "person", Version: 999999999}, ""},
+		{`{"id":"a","type":"person","version":1000000000,"data":1}`, false, `"a"`, event.Key{}, "envelope: version must be an integer >= 1"},
+		{`{"id":"a","type":"x","version":01,"data":1}`, false, "", event.Key{}, ""},
+		{`{"id":null,"type":"x","version":1,"data":1}`, false, "", event.Key{}, "envelope: id must be a string"},
+		{`{"id":"a","type":"","version":1,"data":1}`, false, `"a"`, event.Key{}, ""},
+		{`{"id":"lone\ud800","type":"a","version":1,"data":1}`, false, `"lone\ud800"`, event.Key{}, "envelope: id must be valid Unicode (it escapes a lone surrogate)"},
+		{`{"id":"\ud83d\ude00","type":"a","version":1,"data":1}`, true, `"\ud83d\ude00"`, event.Key{Type: "a", Version: 1}, ""},
+		{`[]`, false, "", event.Key{}, "frame is not a JSON object"},
+		{``, false, "", event.Key{}, ""},
 	}
 	for _, c := range cases {
 		env, err := Decode([]byte(c.frame), 0)
@@ -74,7 +74,7 @@ func FuzzDecode(f *testing.F) {
 		if n := utf8.RuneCountInString(env.ID); n < 1 || n > maxIDLength {
 			t.Fatalf("accepted id of %d characters", n)
 		}
-		if !validate.ValidType(env.Key.Type) || env.Key.Version < 1 {
+		if !event.ValidType(env.Key.Type) || env.Key.Version < 1 {
 			t.Fatalf("accepted key %v", env.Key)
 		}
 		if !json.Valid(env.Raw) {

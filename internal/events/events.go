@@ -11,8 +11,8 @@ import (
 	"log/slog"
 	"sort"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
-	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // PersonV1 is the tutorial's person.
@@ -58,12 +58,12 @@ func LogPersonV2(l *slog.Logger) pipeline.HandlerFunc[PersonV2] {
 // that registers it. The configuration's handlers list chooses among them.
 func Builtins(l *slog.Logger) map[string]func(*pipeline.Builder) {
 	return map[string]func(*pipeline.Builder){
-		"echo/v1": func(b *pipeline.Builder) { pipeline.Register(b, validate.Key{Type: "echo", Version: 1}, Echo) },
+		"echo/v1": func(b *pipeline.Builder) { pipeline.Register(b, event.Key{Type: "echo", Version: 1}, Echo) },
 		"person/v1": func(b *pipeline.Builder) {
-			pipeline.Register(b, validate.Key{Type: "person", Version: 1}, LogPersonV1(l))
+			pipeline.Register(b, event.Key{Type: "person", Version: 1}, LogPersonV1(l))
 		},
 		"person/v2": func(b *pipeline.Builder) {
-			pipeline.Register(b, validate.Key{Type: "person", Version: 2}, LogPersonV2(l))
+			pipeline.Register(b, event.Key{Type: "person", Version: 2}, LogPersonV2(l))
 		},
 	}
 }

@@ -8,13 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
 func TestEchoReturnsTheDataAsItCame(t *testing.T) {
 	raw := []byte(`{"n": 123456789012345678901234567890, "s": "\u00e9"}`)
-	got, err := Echo(context.Background(), pipeline.Event[json.RawMessage]{Data: raw, Raw: raw})
+	got, err := Echo(context.Background(), pipeline.Event[json.RawMessage]{Event: event.Event{Raw: raw}, Data: raw})
 	if err != nil || !bytes.Equal(got, raw) {
 		t.Fatalf("Echo = %s, %v", got, err)
 	}
@@ -24,10 +25,10 @@ func TestPersonHandlersLogTheTutorialLine(t *testing.T) {
 	var buf bytes.Buffer
 	l := slog.New(slog.NewJSONHandler(&buf, nil))
 	p := PersonV1{Name: "John", Age: 30, City: "New York"}
-	if _, err := LogPersonV1(l)(context.Background(), pipeline.Event[PersonV1]{ID: "a", Data: p}); err != nil {
+	if _, err := LogPersonV1(l)(context.Background(), pipeline.Event[PersonV1]{Event: event.Event{ID: "a"}, Data: p}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LogPersonV2(l)(context.Background(), pipeline.Event[PersonV2]{ID: "b", Data: PersonV2{PersonV1: p, Email: "j@example.com"}}); err != nil {
+	if _, err := LogPersonV2(l)(context.Background(), pipeline.Event[PersonV2]{Event: event.Event{ID: "b"}, Data: PersonV2{PersonV1: p, Email: "j@example.com"}}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/validate"
 )
@@ -51,7 +52,7 @@ type Options struct {
 	// GET /v1/events/{type}/v{version} is then delegated to it, the
 	// WebSocket twin of POSTing bare data. It is called once per schema
 	// at New.
-	BareUpgrade func(key validate.Key) http.Handler
+	BareUpgrade func(key event.Key) http.Handler
 }
 
 // API is the HTTP handler of the whole server. Build it with New.
@@ -60,8 +61,8 @@ type API struct {
 	reg      *validate.Registry
 	o        Options
 	mux      *http.ServeMux
-	catalog  []byte                        // GET /v1/schemas, rendered once
-	upgrades map[validate.Key]http.Handler // from Options.BareUpgrade
+	catalog  []byte                     // GET /v1/schemas, rendered once
+	upgrades map[event.Key]http.Handler // from Options.BareUpgrade
 	draining atomic.Bool
 }
 
@@ -87,7 +88,7 @@ func New(p *pipeline.Pipeline, reg *validate.Registry, o Options) (*API, error) 
 	}
 	a.catalog = catalog
 	if o.BareUpgrade != nil {
-		a.upgrades = make(map[validate.Key]http.Handler, reg.Len())
+		a.upgrades = make(map[event.Key]http.Handler, reg.Len())
 		for _, s := range reg.Schemas() {
 			a.upgrades[s.Key] = o.BareUpgrade(s.Key)
 		}

@@ -12,7 +12,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
-	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/httpapi"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/status"
@@ -30,7 +30,7 @@ const (
 // failing is an action whose sink is down: a failure a retry may fix.
 type failing struct{}
 
-func (failing) Do(context.Context, action.Event) error {
+func (failing) Do(context.Context, event.Event) error {
 	return status.New(codes.Unavailable, "sink is down")
 }
 func (failing) Close(context.Context) error { return nil }
@@ -39,7 +39,7 @@ func (failing) Close(context.Context) error { return nil }
 // proves the request timeout reaches the pipeline.
 type waiting struct{}
 
-func (waiting) Do(ctx context.Context, _ action.Event) error {
+func (waiting) Do(ctx context.Context, _ event.Event) error {
 	<-ctx.Done()
 	return status.Wrap(codes.Unavailable, ctx.Err(), "sink timed out")
 }
@@ -61,12 +61,12 @@ func newFixture(t *testing.T, edit func(*httpapi.Options)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := telemetry.ForRegistry(reg)
+	m := telemetry.New(reg.Keys())
 	b := pipeline.NewBuilder(reg)
-	pipeline.Register(b, validate.Key{Type: "echo", Version: 1},
+	pipeline.Register(b, event.Key{Type: "echo", Version: 1},
 		func(_ context.Context, ev pipeline.Event[json.RawMessage]) ([]byte, error) { return ev.Raw, nil })
-	b.Route(pipeline.Route{Key: validate.Key{Type: "flaky", Version: 1}, Actions: []pipeline.NamedAction{{Name: "down", Action: failing{}}}})
-	b.Route(pipeline.Route{Key: validate.Key{Type: "slow", Version: 1}, Actions: []pipeline.NamedAction{{Name: "slow", Action: waiting{}}}})
+	b.Route(pipeline.Route{Key: event.Key{Type: "flaky", Version: 1}, Actions: []pipeline.NamedAction{{Name: "down", Action: failing{}}}})
+	b.Route(pipeline.Route{Key: event.Key{Type: "slow", Version: 1}, Actions: []pipeline.NamedAction{{Name: "slow", Action: waiting{}}}})
 	p, err := b.Build(pipeline.Options{Observer: m})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/httpapi"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/validate"
@@ -29,7 +30,7 @@ func marker(name string) http.Handler {
 func TestWebSocketMounts(t *testing.T) {
 	f := newFixture(t, func(o *httpapi.Options) {
 		o.WebSocket = map[string]http.Handler{"/ws": marker("ws"), "/": marker("root"), "/tutorial/": marker("tutorial")}
-		o.BareUpgrade = func(k validate.Key) http.Handler { return marker("bare " + k.String()) }
+		o.BareUpgrade = func(k event.Key) http.Handler { return marker("bare " + k.String()) }
 		o.Authorize = func(*http.Request) error { return fmt.Errorf("WebSocket handlers check their own auth") }
 	})
 	cases := []struct {
@@ -119,7 +120,7 @@ func upgrader(name string) http.Handler {
 func TestRealWebSocketUpgrades(t *testing.T) {
 	f := newFixture(t, func(o *httpapi.Options) {
 		o.WebSocket = map[string]http.Handler{"/ws": upgrader("ws")}
-		o.BareUpgrade = func(k validate.Key) http.Handler { return upgrader(k.String()) }
+		o.BareUpgrade = func(k event.Key) http.Handler { return upgrader(k.String()) }
 	})
 	base := "ws" + strings.TrimPrefix(f.srv.URL, "http")
 	for path, want := range map[string]string{"/ws": "ws: hi", "/v1/events/person/v1": "person v1: hi"} {

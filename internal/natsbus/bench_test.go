@@ -19,7 +19,7 @@ func BenchmarkPublish(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if err := p.Do(context.Background(), event("id-"+strconv.FormatInt(n.Add(1), 10))); err != nil {
+			if err := p.Do(context.Background(), testEvent("id-"+strconv.FormatInt(n.Add(1), 10))); err != nil {
 				b.Error(err)
 				return
 			}

@@ -72,7 +72,7 @@ func TestClusterLosesANode(t *testing.T) {
 	p, ctx := b.Publisher(), context.Background()
 	deliver := func(id string) int { // resends until acked; returns the refusals
 		for refused := 0; refused < 100; refused++ {
-			err := p.Do(ctx, event(id))
+			err := p.Do(ctx, testEvent(id))
 			if err == nil {
 				return refused
 			}

@@ -26,7 +26,7 @@ func TestHubFansOutAcrossInstances(t *testing.T) {
 	warm := 0
 	waitFor(t, 10*time.Second, "the hub's first event", func() bool {
 		warm++ // a new id each time: a resent one would not be stored again
-		if err := p.Do(ctx, event(fmt.Sprintf("warm-up-%d", warm))); err != nil {
+		if err := p.Do(ctx, testEvent(fmt.Sprintf("warm-up-%d", warm))); err != nil {
 			t.Fatal(err)
 		}
 		select {
@@ -36,13 +36,13 @@ func TestHubFansOutAcrossInstances(t *testing.T) {
 			return false
 		}
 	})
-	order := event("o-1")
-	order.Type = "order.placed"
+	order := testEvent("o-1")
+	order.Key.Type = "order.placed"
 	for _, ev := range []func() error{
 		func() error { return p.Do(ctx, order) },
-		func() error { return p.Do(ctx, event("p-1")) },
-		func() error { return p.Do(ctx, event("p-1")) }, // a resend: stored once, sent once
-		func() error { return p.Do(ctx, event("p-2")) },
+		func() error { return p.Do(ctx, testEvent("p-1")) },
+		func() error { return p.Do(ctx, testEvent("p-1")) }, // a resend: stored once, sent once
+		func() error { return p.Do(ctx, testEvent("p-2")) },
 	} {
 		if err := ev(); err != nil {
 			t.Fatal(err)
@@ -93,7 +93,7 @@ func TestHubResumesAfterNATSRestart(t *testing.T) {
 		t.Helper()
 		waitFor(t, 20*time.Second, what, func() bool {
 			n++
-			if p.Do(context.Background(), event(fmt.Sprintf("e-%d", n))) != nil {
+			if p.Do(context.Background(), testEvent(fmt.Sprintf("e-%d", n))) != nil {
 				return false // NATS not back yet
 			}
 			select {

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
@@ -32,11 +33,11 @@ func (b *Bus) Publisher() *Publisher { return &Publisher{b: b} }
 
 // Do publishes ev and waits for the ack, at most the publish timeout.
 // NATS unreachable, slow or without the stream: UNAVAILABLE with Retry.
-func (p *Publisher) Do(ctx context.Context, ev action.Event) error {
+func (p *Publisher) Do(ctx context.Context, ev event.Event) error {
 	if p.closed.Load() {
 		return unavailable(nil, "nats action is closed")
 	}
-	subject, err := p.b.Subject(ev.Type, ev.Version)
+	subject, err := p.b.Subject(ev.Key)
 	if err != nil {
 		return err
 	}
@@ -65,14 +66,14 @@ func (p *Publisher) Close(context.Context) error {
 	return nil
 }
 
-// Subject is where events of (typ, version) are published:
-// <prefix>.<type>.v<version>. A type with an empty dot-separated part
-// cannot be a subject.
-func (b *Bus) Subject(typ string, version int) (string, error) {
+// Subject is where events of k are published: <prefix>.<type>.v<version>.
+// A type with an empty dot-separated part cannot be a subject.
+func (b *Bus) Subject(k event.Key) (string, error) {
+	typ := k.Type
 	if typ == "" || strings.HasPrefix(typ, ".") || strings.HasSuffix(typ, ".") || strings.Contains(typ, "..") {
 		return "", status.Newf(codes.FailedPrecondition, "type %q cannot be a NATS subject", typ)
 	}
-	return b.cfg.SubjectPrefix + "." + typ + ".v" + strconv.Itoa(version), nil
+	return b.cfg.SubjectPrefix + "." + typ + ".v" + strconv.Itoa(k.Version), nil
 }
 
 // publishError maps a failed publish to the client's error. Only an event

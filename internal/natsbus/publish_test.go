@@ -10,12 +10,12 @@ import (
 	"github.com/nats-io/nats.go"
 	"google.golang.org/grpc/codes"
 
-	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
-func event(id string) action.Event {
-	return action.Event{ID: id, Type: "person", Version: 1, Data: []byte(`{"name":"John","age":30,"city":"New York"}`),
+func testEvent(id string) event.Event {
+	return event.Event{ID: id, Key: event.Key{Type: "person", Version: 1}, Raw: []byte(`{"name":"John","age":30,"city":"New York"}`),
 		Received: time.Now()}
 }
 
@@ -36,7 +36,7 @@ func TestResendIsStoredOnce(t *testing.T) {
 			if i > 0 && id == "c-2" {
 				continue
 			}
-			if err := p.Do(ctx, event(id)); err != nil {
+			if err := p.Do(ctx, testEvent(id)); err != nil {
 				t.Fatalf("publish %s (try %d): %v", id, i+1, err)
 			}
 		}
@@ -62,8 +62,8 @@ func TestSubjectCarriesTypeAndVersion(t *testing.T) {
 	if err := nc.Flush(); err != nil { // the server knows the subscription before the publish
 		t.Fatal(err)
 	}
-	ev := event("c-1")
-	ev.Type, ev.Version = "order.placed", 3
+	ev := testEvent("c-1")
+	ev.Key = event.Key{Type: "order.placed", Version: 3}
 	if err := b.Publisher().Do(context.Background(), ev); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestSubjectCarriesTypeAndVersion(t *testing.T) {
 	if m.Subject != "events.order.placed.v3" || m.Header.Get(nats.MsgIdHdr) != "c-1" {
 		t.Fatalf("subject %q, Nats-Msg-Id %q", m.Subject, m.Header.Get(nats.MsgIdHdr))
 	}
-	if _, err := b.Subject("a..b", 1); status.From(err).Code != codes.FailedPrecondition {
+	if _, err := b.Subject(event.Key{Type: "a..b", Version: 1}); status.From(err).Code != codes.FailedPrecondition {
 		t.Fatalf("type a..b: %v", err)
 	}
 }
@@ -91,7 +91,7 @@ func TestOutageGivesUnavailableThenResumes(t *testing.T) {
 	p, ctx := b.Publisher(), context.Background()
 	var acked []string
 	send := func(id string) error {
-		err := p.Do(ctx, event(id))
+		err := p.Do(ctx, testEvent(id))
 		if err == nil {
 			acked = append(acked, id)
 		}
@@ -120,7 +120,7 @@ func TestOutageGivesUnavailableThenResumes(t *testing.T) {
 	// de-duplication window survived the restart.
 	for i := range 10 {
 		for _, id := range []string{fmt.Sprintf("b-%d", i), fmt.Sprintf("a-%d", i)} {
-			if err := p.Do(ctx, event(id)); err != nil {
+			if err := p.Do(ctx, testEvent(id)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -154,7 +154,7 @@ func TestSlowNATSTimesOut(t *testing.T) {
 	cfg.SubjectPrefix = "elsewhere" // publishes go where only the silent subscriber listens
 	p := connect(t, cfg).Publisher()
 	start := time.Now()
-	err = p.Do(context.Background(), event("c-1"))
+	err = p.Do(context.Background(), testEvent("c-1"))
 	wantUnavailable(t, err)
 	if el := time.Since(start); el < 200*time.Millisecond || el > 2*time.Second {
 		t.Fatalf("answered after %s, want about the 200ms timeout", el)
@@ -167,13 +167,13 @@ func TestMissingStreamIsNotCreatedUnlessAllowed(t *testing.T) {
 	cfg.CreateStream = false
 	b := connect(t, cfg)
 	wantUnavailable(t, b.Ready())
-	wantUnavailable(t, b.Publisher().Do(context.Background(), event("c-1")))
+	wantUnavailable(t, b.Publisher().Do(context.Background(), testEvent("c-1")))
 	cfg.CreateStream = true
 	connect(t, cfg) // another gateway, allowed to create it
 	if err := b.Ready(); err != nil {
 		t.Fatalf("stream exists now: %v", err)
 	}
-	if err := b.Publisher().Do(context.Background(), event("c-1")); err != nil {
+	if err := b.Publisher().Do(context.Background(), testEvent("c-1")); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -24,7 +25,7 @@ func BenchmarkPipeline(b *testing.B) {
 		b.Skipf("shared bench schemas not available (../shared absent?): %v", err)
 	}
 	bld := NewBuilder(reg)
-	Register(bld, validate.Key{Type: "echo", Version: 1}, func(_ context.Context, ev Event[json.RawMessage]) ([]byte, error) {
+	Register(bld, event.Key{Type: "echo", Version: 1}, func(_ context.Context, ev Event[json.RawMessage]) ([]byte, error) {
 		return ev.Data, nil
 	})
 	p, err := bld.Build(Options{})

@@ -16,7 +16,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 	"google.golang.org/grpc/codes"
 
-	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/events"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/validate"
@@ -29,7 +29,7 @@ type keptIDs struct {
 	ids map[string]int
 }
 
-func (k *keptIDs) Do(_ context.Context, ev action.Event) error {
+func (k *keptIDs) Do(_ context.Context, ev event.Event) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.ids[ev.ID]++
@@ -134,7 +134,7 @@ func FuzzPipelineBench(f *testing.F) {
 		f.Fatal(err)
 	}
 	b := pipeline.NewBuilder(reg)
-	pipeline.Register(b, validate.Key{Type: "echo", Version: 1}, events.Echo)
+	pipeline.Register(b, event.Key{Type: "echo", Version: 1}, events.Echo)
 	sink := &keptIDs{ids: map[string]int{}}
 	b.DefaultActions(pipeline.NamedAction{Name: "sink", Action: sink})
 	p, err := b.Build(pipeline.Options{})

@@ -10,18 +10,15 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
-	"github.com/schemagate/schemagate/internal/validate"
 )
 
-// Event is an accepted event as a typed handler sees it: its data already
-// validated against the schema of Key and decoded into T.
+// Event is an accepted event as a typed handler sees it: the event, its
+// data already validated against the schema of Key and decoded into T.
 type Event[T any] struct {
-	ID   string
-	Key  validate.Key
+	event.Event
 	Data T
-	// Raw is the data's JSON exactly as the client sent it.
-	Raw []byte
 }
 
 // HandlerFunc handles one accepted event of type T. It returns the JSON to
@@ -33,36 +30,36 @@ type HandlerFunc[T any] func(ctx context.Context, ev Event[T]) (result []byte, e
 // handler is the type-erased form the pipeline stores. Erasure happens in
 // Register, where the compiler still sees T, so a handler can never be
 // handed data of another type.
-type handler func(ctx context.Context, id string, key validate.Key, raw []byte) ([]byte, error)
+type handler func(ctx context.Context, ev event.Event) ([]byte, error)
 
 // Register binds fn to the schema key. Data reaches fn decoded into T with
 // encoding/json after validation; for T = json.RawMessage no decoding
 // happens at all.
-func Register[T any](b *Builder, key validate.Key, fn HandlerFunc[T]) {
+func Register[T any](b *Builder, key event.Key, fn HandlerFunc[T]) {
 	b.handlers = append(b.handlers, registered{key: key, typ: fmt.Sprintf("%T", *new(T)), fn: erase(fn)})
 }
 
 func erase[T any](fn HandlerFunc[T]) handler {
-	return func(ctx context.Context, id string, key validate.Key, raw []byte) ([]byte, error) {
+	return func(ctx context.Context, ev event.Event) ([]byte, error) {
 		var data T
 		if p, ok := any(&data).(*json.RawMessage); ok {
-			*p = raw
-		} else if err := json.Unmarshal(raw, &data); err != nil {
+			*p = ev.Raw
+		} else if err := json.Unmarshal(ev.Raw, &data); err != nil {
 			// JSON Schema counts 30.0 and 3e1 as integers, encoding/json
 			// will not put them in an int: retry with such numbers
 			// written as integers before calling it a server bug.
-			if plain, ok := integralNumbers(raw); !ok || json.Unmarshal(plain, &data) != nil {
+			if plain, ok := integralNumbers(ev.Raw); !ok || json.Unmarshal(plain, &data) != nil {
 				// The schema accepted data the Go type cannot hold: the
 				// schema and the type disagree, which is a server bug.
-				return nil, status.Wrap(codes.Internal, err, fmt.Sprintf("data of %s does not fit its handler's type %T", key, data))
+				return nil, status.Wrap(codes.Internal, err, fmt.Sprintf("data of %s does not fit its handler's type %T", ev.Key, data))
 			}
 		}
-		return fn(ctx, Event[T]{ID: id, Key: key, Data: data, Raw: raw})
+		return fn(ctx, Event[T]{Event: ev, Data: data})
 	}
 }
 
 type registered struct {
-	key validate.Key
+	key event.Key
 	typ string
 	fn  handler
 }

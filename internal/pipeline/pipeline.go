@@ -12,11 +12,10 @@ import (
 
 	"google.golang.org/grpc/codes"
 
-	"github.com/schemagate/schemagate/internal/action"
 	"github.com/schemagate/schemagate/internal/envelope"
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/jsonparse"
 	"github.com/schemagate/schemagate/internal/status"
-	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // Options tunes a pipeline; the zero value is usable.
@@ -40,12 +39,12 @@ type DeadLetter interface {
 // came from a client and names no schema, so that metrics never take a
 // label from client input.
 type Observer interface {
-	Observe(key validate.Key, known bool, code codes.Code, elapsed time.Duration)
+	Observe(key event.Key, known bool, code codes.Code, elapsed time.Duration)
 }
 
 // Pipeline is built once and then used by every connection concurrently.
 type Pipeline struct {
-	routes   map[validate.Key]*route
+	routes   map[event.Key]*route
 	maxDepth int
 	opts     Options
 }
@@ -79,6 +78,7 @@ func (b *Builder) Build(o Options) (*Pipeline, error) {
 func (p *Pipeline) Envelope(ctx context.Context, frame, dst []byte) Outcome {
 	start := time.Now()
 	env, err := envelope.Decode(frame, p.maxDepth)
+	env.Received = start
 	var result []byte
 	known := false
 	if err == nil {
@@ -91,7 +91,7 @@ func (p *Pipeline) Envelope(ctx context.Context, frame, dst []byte) Outcome {
 // Bare handles a frame of a bare route, which is the data itself for a
 // fixed key. When raw is set and the frame is not JSON, the frame is the
 // reply (the tutorial's echo server, which echoed any text).
-func (p *Pipeline) Bare(ctx context.Context, key validate.Key, frame, dst []byte, raw bool) Outcome {
+func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame, dst []byte, raw bool) Outcome {
 	start := time.Now()
 	perr := jsonparse.Valid(frame, p.maxDepth)
 	if perr != nil && raw {
@@ -103,7 +103,7 @@ func (p *Pipeline) Bare(ctx context.Context, key validate.Key, frame, dst []byte
 	if perr != nil {
 		err = status.New(codes.InvalidArgument, "data is not valid JSON: "+perr.Error())
 	} else {
-		env := envelope.Envelope{Key: key, Raw: frame}
+		env := envelope.Envelope{Event: event.Event{Key: key, Raw: frame, Received: start}}
 		result, known, err = p.process(ctx, &env)
 	}
 	p.finish(frame, key, known, err, start)
@@ -135,7 +135,7 @@ func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope) ([]byte,
 func (p *Pipeline) deliver(ctx context.Context, rt *route, env *envelope.Envelope) ([]byte, *status.Error) {
 	var result []byte
 	if rt.handler != nil {
-		r, err := rt.handler(ctx, env.ID, env.Key, env.Raw)
+		r, err := rt.handler(ctx, env.Event)
 		if err != nil {
 			return nil, p.failure(env, "handler", err)
 		}
@@ -144,9 +144,8 @@ func (p *Pipeline) deliver(ctx context.Context, rt *route, env *envelope.Envelop
 	if len(rt.actions) == 0 {
 		return result, nil
 	}
-	ev := action.Event{ID: env.ID, Type: env.Key.Type, Version: env.Key.Version, Data: env.Raw, Received: time.Now()}
 	for _, a := range rt.actions {
-		if err := a.Action.Do(ctx, ev); err != nil {
+		if err := a.Action.Do(ctx, env.Event); err != nil {
 			return nil, p.failure(env, "action "+a.Name, err)
 		}
 	}
@@ -166,7 +165,7 @@ func (p *Pipeline) failure(env *envelope.Envelope, where string, err error) *sta
 	return se
 }
 
-func (p *Pipeline) finish(frame []byte, key validate.Key, known bool, err *status.Error, start time.Time) {
+func (p *Pipeline) finish(frame []byte, key event.Key, known bool, err *status.Error, start time.Time) {
 	if p.opts.Observer != nil {
 		p.opts.Observer.Observe(key, known, codeOf(err), time.Since(start))
 	}
@@ -192,12 +191,12 @@ func codeOf(err *status.Error) codes.Code {
 // with err, carrying the frame's id when it can be read.
 func (p *Pipeline) Refuse(frame, dst []byte, err *status.Error) []byte {
 	env, _ := envelope.Decode(frame, p.maxDepth)
-	p.finish(frame, validate.Key{}, false, err, time.Now())
+	p.finish(frame, event.Key{}, false, err, time.Now())
 	return appendReply(dst, env.RawID, nil, err)
 }
 
 // RefuseBare is Refuse for bare routes, whose replies carry no id.
 func (p *Pipeline) RefuseBare(frame, dst []byte, err *status.Error) []byte {
-	p.finish(frame, validate.Key{}, false, err, time.Now())
+	p.finish(frame, event.Key{}, false, err, time.Now())
 	return appendBareReply(dst, nil, err)
 }

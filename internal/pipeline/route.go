@@ -6,13 +6,14 @@ import (
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // Route says what happens to an accepted event of one schema: its typed
 // handler, if one is registered, then its actions in order.
 type Route struct {
-	Key     validate.Key
+	Key     event.Key
 	Actions []NamedAction
 }
 
@@ -52,13 +53,13 @@ func (b *Builder) DefaultActions(as ...NamedAction) { b.defaults = as }
 
 // resolve checks every route and handler against the registry, reporting
 // all that name a schema the tree does not have.
-func (b *Builder) resolve() (map[validate.Key]*route, error) {
-	routes := make(map[validate.Key]*route, b.reg.Len())
+func (b *Builder) resolve() (map[event.Key]*route, error) {
+	routes := make(map[event.Key]*route, b.reg.Len())
 	for _, s := range b.reg.Schemas() {
 		routes[s.Key] = &route{schema: s, actions: b.defaults}
 	}
 	var problems []string
-	seen := map[validate.Key]bool{}
+	seen := map[event.Key]bool{}
 	for _, r := range b.routes {
 		rt, ok := routes[r.Key]
 		switch {

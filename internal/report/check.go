@@ -6,6 +6,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/envelope"
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/validate"
 )
@@ -23,7 +24,7 @@ type checker struct {
 func newChecker(o *Options) *checker {
 	c := &checker{reg: o.Registry, maxDepth: o.MaxDepth, now: o.now}
 	if o.Type != "" {
-		c.bare, _ = o.Registry.Lookup(validate.Key{Type: o.Type, Version: o.Version})
+		c.bare, _ = o.Registry.Lookup(event.Key{Type: o.Type, Version: o.Version})
 	}
 	return c
 }

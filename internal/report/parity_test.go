@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/report"
 	"github.com/schemagate/schemagate/internal/status"
@@ -49,10 +50,10 @@ func TestParityWithPipeline(t *testing.T) {
 	}
 	cases := []struct {
 		file string
-		bare validate.Key
+		bare event.Key
 	}{
-		{"testdata/events/envelopes.ndjson", validate.Key{}},
-		{"testdata/bare/person.ndjson", validate.Key{Type: "person", Version: 1}},
+		{"testdata/events/envelopes.ndjson", event.Key{}},
+		{"testdata/bare/person.ndjson", event.Key{Type: "person", Version: 1}},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -75,7 +76,7 @@ func TestParityWithPipeline(t *testing.T) {
 	}
 }
 
-func reportLines(t *testing.T, reg *validate.Registry, file string, bare validate.Key) []reportLine {
+func reportLines(t *testing.T, reg *validate.Registry, file string, bare event.Key) []reportLine {
 	t.Helper()
 	var buf bytes.Buffer
 	o := report.Options{Registry: reg, Inputs: []string{file}, Format: report.FormatJSON, Stream: true,

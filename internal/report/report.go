@@ -13,6 +13,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/validate"
 )
@@ -182,9 +183,9 @@ func (o Options) checkBare() error {
 	if o.Type == "" {
 		return nil
 	}
-	key := validate.Key{Type: o.Type, Version: o.Version}
-	if !validate.ValidType(o.Type) || o.Version < 1 {
-		return status.Newf(codes.InvalidArgument, "bare data needs a type matching %s and a version >= 1", validate.TypePattern)
+	key := event.Key{Type: o.Type, Version: o.Version}
+	if !key.Valid() {
+		return status.Newf(codes.InvalidArgument, "bare data needs a type matching %s and a version >= 1", event.TypePattern)
 	}
 	if _, ok := o.Registry.Lookup(key); !ok {
 		return status.Newf(codes.NotFound, "no schema for %s", key)

@@ -3,8 +3,8 @@ package report
 import (
 	"time"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
-	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // outcome is what became of one record.
@@ -42,7 +42,7 @@ type result struct {
 	line    int
 	id      string
 	hasID   bool
-	key     validate.Key
+	key     event.Key
 	hasKey  bool
 	outcome outcome
 	err     *status.Error

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schemagate/schemagate/internal/validate"
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 // topN is how many keywords and instance paths a summary ranks.
@@ -80,7 +80,7 @@ func (s Summary) ExitCode() int {
 type tally struct {
 	s         Summary
 	maxErrors int
-	keys      map[validate.Key]*KeyCount
+	keys      map[event.Key]*KeyCount
 	unknown   int // distinct unknown keys in keys
 	keywords  counter
 	paths     counter
@@ -88,7 +88,7 @@ type tally struct {
 }
 
 func newTally(maxErrors int) *tally {
-	return &tally{maxErrors: maxErrors, keys: make(map[validate.Key]*KeyCount),
+	return &tally{maxErrors: maxErrors, keys: make(map[event.Key]*KeyCount),
 		keywords: newCounter(), paths: newCounter()}
 }
 

@@ -7,8 +7,8 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
-	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // unknownLabel stands in for type and version when a frame named no loaded
@@ -32,7 +32,7 @@ type series struct {
 // counter is the little part of prometheus.Counter the hot path needs.
 type counter interface{ Inc() }
 
-func (m *Metrics) newSeries(k validate.Key) *series {
+func (m *Metrics) newSeries(k event.Key) *series {
 	s := &series{typ: k.Type, ver: strconv.Itoa(k.Version)}
 	s.latency = m.latency.WithLabelValues(s.typ, s.ver)
 	// Pre-create the outcomes every schema sees, so their first increase
@@ -65,7 +65,7 @@ func (m *Metrics) counter(s *series, c codes.Code) counter {
 
 // Observe records one frame's outcome; it implements pipeline.Observer.
 // Known is false when the key came from the client and names no schema.
-func (m *Metrics) Observe(key validate.Key, known bool, code codes.Code, elapsed time.Duration) {
+func (m *Metrics) Observe(key event.Key, known bool, code codes.Code, elapsed time.Duration) {
 	s := m.unknown
 	if known {
 		if ks, ok := m.keys[key]; ok {

@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/schemagate/schemagate/internal/validate"
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 // latencyBuckets span a small frame's validation (tens of microseconds) up
@@ -31,7 +31,7 @@ type Metrics struct {
 
 	frames   *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
-	keys     map[validate.Key]*series // read-only after New, so lookups need no lock
+	keys     map[event.Key]*series // read-only after New, so lookups need no lock
 	unknown  *series
 	conns    prometheus.Gauge
 	closed   reasons
@@ -41,7 +41,7 @@ type Metrics struct {
 // New builds the metrics for the schemas behind keys (the registry's key
 // list). Their series are resolved here, once, so that Observe does a map
 // hit and an atomic add and never allocates.
-func New(keys []validate.Key) *Metrics {
+func New(keys []event.Key) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		frames: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -65,7 +65,7 @@ func New(keys []validate.Key) *Metrics {
 	m.reg.MustRegister(m.frames, m.latency, m.conns,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.keys = make(map[validate.Key]*series, len(keys))
+	m.keys = make(map[event.Key]*series, len(keys))
 	for _, k := range keys {
 		m.keys[k] = m.newSeries(k)
 	}
@@ -84,13 +84,3 @@ func (m *Metrics) Registerer() prometheus.Registerer { return m.reg }
 
 // Gatherer exposes the registry for tests and for embedding elsewhere.
 func (m *Metrics) Gatherer() prometheus.Gatherer { return m.reg }
-
-// ForRegistry is New for every schema of reg, the usual way to build the
-// metrics of a server.
-func ForRegistry(reg *validate.Registry) *Metrics {
-	keys := make([]validate.Key, 0, reg.Len())
-	for _, s := range reg.Schemas() {
-		keys = append(keys, s.Key)
-	}
-	return New(keys)
-}

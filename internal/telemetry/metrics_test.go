@@ -12,9 +12,9 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/telemetry"
-	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // The pipeline and the ws package rely on these method sets.
@@ -27,16 +27,16 @@ var (
 	} = (*telemetry.Metrics)(nil)
 )
 
-var person = validate.Key{Type: "person", Version: 1}
+var person = event.Key{Type: "person", Version: 1}
 
 func TestFramesCountedByKnownKeyAndCode(t *testing.T) {
-	m := telemetry.New([]validate.Key{person})
+	m := telemetry.New([]event.Key{person})
 	m.Observe(person, true, codes.OK, time.Millisecond)
 	m.Observe(person, true, codes.OK, time.Millisecond)
 	m.Observe(person, true, codes.Unavailable, time.Millisecond)
 	// A client-chosen key must never become a label.
-	m.Observe(validate.Key{Type: "evil", Version: 7}, false, codes.NotFound, time.Millisecond)
-	m.Observe(validate.Key{}, false, codes.InvalidArgument, time.Millisecond)
+	m.Observe(event.Key{Type: "evil", Version: 7}, false, codes.NotFound, time.Millisecond)
+	m.Observe(event.Key{}, false, codes.InvalidArgument, time.Millisecond)
 
 	want := `
 # HELP schemagate_frames_total Frames handled by the pipeline, by schema and result code (type and version are "unknown" when the frame named no loaded schema).
@@ -53,7 +53,7 @@ schemagate_frames_total{code="UNAVAILABLE",type="person",version="1"} 1
 }
 
 func TestLatencyHistogram(t *testing.T) {
-	m := telemetry.New([]validate.Key{person})
+	m := telemetry.New([]event.Key{person})
 	m.Observe(person, true, codes.OK, 30*time.Microsecond)
 	m.Observe(person, true, codes.InvalidArgument, 2*time.Second)
 	n, err := testutil.GatherAndCount(m.Gatherer(), "schemagate_pipeline_seconds")
@@ -128,7 +128,7 @@ func TestConnections(t *testing.T) {
 }
 
 func TestHandlerServesOwnRegistry(t *testing.T) {
-	m := telemetry.New([]validate.Key{person})
+	m := telemetry.New([]event.Key{person})
 	m.Observe(person, true, codes.OK, time.Millisecond)
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
@@ -152,7 +152,7 @@ func TestHandlerServesOwnRegistry(t *testing.T) {
 }
 
 func TestTwoInstancesDoNotShareState(t *testing.T) {
-	a, b := telemetry.New([]validate.Key{person}), telemetry.New([]validate.Key{person})
+	a, b := telemetry.New([]event.Key{person}), telemetry.New([]event.Key{person})
 	a.ConnOpened()
 	n, _ := testutil.GatherAndFormat(b.Gatherer(), expfmt.TypeTextPlain, "schemagate_connections")
 	if !strings.Contains(string(n), "schemagate_connections 0") {
@@ -161,8 +161,8 @@ func TestTwoInstancesDoNotShareState(t *testing.T) {
 }
 
 func TestObserveDoesNotAllocate(t *testing.T) {
-	m := telemetry.New([]validate.Key{person})
-	unknown := validate.Key{Type: "nope", Version: 3}
+	m := telemetry.New([]event.Key{person})
+	unknown := event.Key{Type: "nope", Version: 3}
 	// Warm the lazily resolved counters.
 	m.Observe(person, true, codes.Unavailable, time.Millisecond)
 	allocs := testing.AllocsPerRun(1000, func() {
@@ -176,7 +176,7 @@ func TestObserveDoesNotAllocate(t *testing.T) {
 }
 
 func BenchmarkObserve(b *testing.B) {
-	m := telemetry.New([]validate.Key{person, {Type: "echo", Version: 1}})
+	m := telemetry.New([]event.Key{person, {Type: "echo", Version: 1}})
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -186,7 +186,7 @@ func BenchmarkObserve(b *testing.B) {
 }
 
 func BenchmarkObserveSerial(b *testing.B) {
-	m := telemetry.New([]validate.Key{person})
+	m := telemetry.New([]event.Key{person})
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Observe(person, true, codes.OK, 40*time.Microsecond)

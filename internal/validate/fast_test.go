@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/jsonparse"
 )
 
@@ -54,7 +55,7 @@ func TestFastPathJSONSchemaTestSuite(t *testing.T) {
 	known := knownFailures(t)
 	var covered, decided int
 	for i, g := range groups {
-		s, _ := reg.Lookup(Key{Type: groupType(i), Version: 1})
+		s, _ := reg.Lookup(event.Key{Type: groupType(i), Version: 1})
 		if s.fast == nil {
 			continue
 		}
@@ -135,7 +136,7 @@ func eachWorkloadFrame(t *testing.T, seed uint64, max, mutations int,
 	rng := rand.New(rand.NewPCG(seed, seed))
 	for _, name := range []string{"person-valid", "order-valid", "mixed-10pct-invalid"} {
 		for i, w := range readFrames(t, name, max) {
-			s, ok := reg.Lookup(Key{Type: w.Frame.Type, Version: w.Frame.Version})
+			s, ok := reg.Lookup(event.Key{Type: w.Frame.Type, Version: w.Frame.Version})
 			if !ok {
 				continue
 			}
@@ -170,7 +171,7 @@ func FuzzFastPath(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, typ string, data []byte) {
-		s, ok := reg.Lookup(Key{Type: typ, Version: 1})
+		s, ok := reg.Lookup(event.Key{Type: typ, Version: 1})
 		if !ok {
 			return
 		}

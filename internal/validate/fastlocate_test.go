@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/jsonparse"
 	"github.com/schemagate/schemagate/internal/status"
 )
@@ -59,7 +60,7 @@ func TestLocatedReportsEqualWhole(t *testing.T) {
 // value to the authority, with its locations in the whole.
 func TestLocatedReportNarrows(t *testing.T) {
 	reg := benchRegistry(t)
-	s, _ := reg.Lookup(Key{Type: "order.placed", Version: 1})
+	s, _ := reg.Lookup(event.Key{Type: "order.placed", Version: 1})
 	frames := readFrames(t, "order-valid", 1)
 	var order map[string]any
 	if err := json.Unmarshal(frames[0].Frame.Data, &order); err != nil {

@@ -1,10 +1,11 @@
 package validate
 
 import (
-	"github.com/santhosh-tekuri/jsonschema/v5"
 	"math"
 	"math/big"
 	"regexp"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
 // fastNode is one schema of the fast path: the keywords of the common

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 // TestLibraryFormatsPassNonStrings holds jsonschema/v5 to what the fast
@@ -112,7 +114,7 @@ func TestFastScan(t *testing.T) {
 		{"always", `{"y":[1,}`, false},
 	}
 	for _, c := range cases {
-		s, ok := reg.Lookup(Key{Type: c.schema, Version: 1})
+		s, ok := reg.Lookup(event.Key{Type: c.schema, Version: 1})
 		if !ok || s.fast == nil {
 			t.Fatalf("%s: no fast path", c.schema)
 		}

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 // jstsDir is the official JSON Schema Test Suite beside the repo; the
@@ -45,7 +47,7 @@ func TestJSONSchemaTestSuite(t *testing.T) {
 	known := knownFailures(t)
 	var failed []string
 	for i, g := range groups {
-		s, ok := reg.Lookup(Key{Type: groupType(i), Version: 1})
+		s, ok := reg.Lookup(event.Key{Type: groupType(i), Version: 1})
 		if !ok {
 			t.Fatalf("group %s not loaded", g.name)
 		}

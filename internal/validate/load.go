@@ -8,11 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 // Options says how to load a schema tree.
@@ -33,16 +33,13 @@ type Options struct {
 	Documents map[string][]byte
 }
 
-// versionFile is the only shape of file name that defines an event schema.
-var versionFile = regexp.MustCompile(`^v([1-9][0-9]{0,8})\.json$`)
-
 // file is one JSON document of the tree.
 type file struct {
 	rel  string // relative path with forward slashes
 	abs  string // absolute path
 	url  string // file:// URL the compiler knows it by
 	data []byte
-	key  *Key // nil for shared definitions
+	key  *event.Key // nil for shared definitions
 }
 
 // Load reads and compiles the whole tree. It reports every problem it finds
@@ -65,7 +62,7 @@ func Load(o Options) (*Registry, error) {
 	if maxDetails <= 0 {
 		maxDetails = DefaultMaxDetails
 	}
-	schemas := make(map[Key]*Schema)
+	schemas := make(map[event.Key]*Schema)
 	for i, f := range files {
 		compiled, err := outcomes[i].schema, outcomes[i].err
 		if err != nil {
@@ -183,7 +180,7 @@ func readFile(root, p, rel string) (*file, error) {
 
 // keyOf derives the event key from a path relative to the root: "person/v1.json"
 // names person v1; anything under an "_" folder is shared and has no key.
-func keyOf(rel string) (*Key, error) {
+func keyOf(rel string) (*event.Key, error) {
 	parts := strings.Split(rel, "/")
 	if strings.HasPrefix(parts[0], "_") {
 		return nil, nil
@@ -191,15 +188,15 @@ func keyOf(rel string) (*Key, error) {
 	if len(parts) != 2 {
 		return nil, fmt.Errorf("unexpected location: schemas live at <type>/v<N>.json; shared definitions go under a folder starting with _")
 	}
-	if !ValidType(parts[0]) {
-		return nil, fmt.Errorf("folder %q is not a valid event type (%s)", parts[0], TypePattern)
+	if !event.ValidType(parts[0]) {
+		return nil, fmt.Errorf("folder %q is not a valid event type (%s)", parts[0], event.TypePattern)
 	}
-	m := versionFile.FindStringSubmatch(parts[1])
-	if m == nil {
+	name, isJSON := strings.CutSuffix(parts[1], ".json")
+	v, ok := event.ParseVersion(name)
+	if !isJSON || !ok {
 		return nil, fmt.Errorf("file name %q is not v<N>.json with N >= 1", parts[1])
 	}
-	v, _ := strconv.Atoi(m[1])
-	return &Key{Type: parts[0], Version: v}, nil
+	return &event.Key{Type: parts[0], Version: v}, nil
 }
 
 // checkJSON gives a readable parse error with a line number before the

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 // TestLoadThousandSchemas compiles 1,000 copies of the benchmark's order
@@ -23,7 +25,7 @@ func TestLoadThousandSchemas(t *testing.T) {
 	if reg.Len() != 1000 {
 		t.Fatalf("loaded %d schemas, want 1000", reg.Len())
 	}
-	if s, _ := reg.Lookup(Key{Type: "t0999", Version: 1}); s.fast == nil {
+	if s, _ := reg.Lookup(event.Key{Type: "t0999", Version: 1}); s.fast == nil {
 		t.Fatal("no fast path for the order schema")
 	}
 }

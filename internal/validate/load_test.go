@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 // writeTree makes a schema dir from path → content.
@@ -96,7 +98,7 @@ func TestLoadSymlinkOutside(t *testing.T) {
 func TestDetailsCapped(t *testing.T) {
 	dir := writeTree(t, map[string]string{"many/v1.json": `{"type":"array","items":{"type":"string"}}`})
 	r := mustLoad(t, dir)
-	s, _ := r.Lookup(Key{"many", 1})
+	s, _ := r.Lookup(event.Key{Type: "many", Version: 1})
 	rep := s.Validate(decode(t, "["+strings.Repeat("1,", 4999)+"1]"))
 	if len(rep.Details) != DefaultMaxDetails || rep.Omitted != 5000-DefaultMaxDetails {
 		t.Fatalf("details = %d, omitted = %d", len(rep.Details), rep.Omitted)
@@ -111,7 +113,7 @@ func TestCatastrophicPatternIsLinear(t *testing.T) {
 	// Go's RE2 answers in linear time. 50,000 characters would never finish
 	// under backtracking.
 	dir := writeTree(t, map[string]string{"re/v1.json": `{"type":"string","pattern":"^(a+)+$"}`})
-	s, _ := mustLoad(t, dir).Lookup(Key{"re", 1})
+	s, _ := mustLoad(t, dir).Lookup(event.Key{Type: "re", Version: 1})
 	rep := s.Validate(strings.Repeat("a", 50000) + "b")
 	if rep.Valid() {
 		t.Fatal("pattern should not match")

@@ -5,28 +5,16 @@
 package validate
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/schemagate/schemagate/internal/event"
 )
-
-// TypePattern is the contract's rule for an event type name; schema folders
-// follow it too, so every loadable type is also a sendable one.
-const TypePattern = `^[a-z][a-z0-9_.-]{0,127}$`
-
-// Key names one schema: an event type and its major version.
-type Key struct {
-	Type    string
-	Version int
-}
-
-// String renders the key the way people write it: "person v1".
-func (k Key) String() string { return fmt.Sprintf("%s v%d", k.Type, k.Version) }
 
 // Schema is one compiled event schema with the file it came from.
 type Schema struct {
-	Key
+	event.Key
 	// Path is the file, relative to the schema dir, with forward slashes.
 	Path string
 	// Source is the file's bytes, served by the catalog endpoint.
@@ -43,13 +31,13 @@ type Schema struct {
 // concurrent use.
 type Registry struct {
 	dir     string
-	schemas map[Key]*Schema
+	schemas map[event.Key]*Schema
 	sorted  []*Schema
 }
 
 // Lookup returns the schema for k. The key comes from a client, so it is
 // only ever a map key, never part of a path.
-func (r *Registry) Lookup(k Key) (*Schema, bool) {
+func (r *Registry) Lookup(k event.Key) (*Schema, bool) {
 	s, ok := r.schemas[k]
 	return s, ok
 }
@@ -57,13 +45,22 @@ func (r *Registry) Lookup(k Key) (*Schema, bool) {
 // Schemas lists every schema, ordered by type then version.
 func (r *Registry) Schemas() []*Schema { return r.sorted }
 
+// Keys lists every schema's key, in the order of Schemas.
+func (r *Registry) Keys() []event.Key {
+	keys := make([]event.Key, len(r.sorted))
+	for i, s := range r.sorted {
+		keys[i] = s.Key
+	}
+	return keys
+}
+
 // Len is the number of event schemas.
 func (r *Registry) Len() int { return len(r.sorted) }
 
 // Dir is the absolute schema dir the registry was loaded from.
 func (r *Registry) Dir() string { return r.dir }
 
-func newRegistry(dir string, schemas map[Key]*Schema) *Registry {
+func newRegistry(dir string, schemas map[event.Key]*Schema) *Registry {
 	sorted := make([]*Schema, 0, len(schemas))
 	for _, s := range schemas {
 		sorted = append(sorted, s)
@@ -76,18 +73,4 @@ func newRegistry(dir string, schemas map[Key]*Schema) *Registry {
 		return a.Version < b.Version
 	})
 	return &Registry{dir: dir, schemas: schemas, sorted: sorted}
-}
-
-// ValidType reports whether s matches TypePattern. It runs on every frame,
-// so it is written out; FuzzValidType holds it to the pattern.
-func ValidType(s string) bool {
-	if len(s) == 0 || len(s) > 128 || s[0] < 'a' || s[0] > 'z' {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		if c := s[i]; !('a' <= c && c <= 'z') && !('0' <= c && c <= '9') && c != '_' && c != '.' && c != '-' {
-			return false
-		}
-	}
-	return true
 }

@@ -2,9 +2,10 @@ package validate
 
 import (
 	"encoding/json"
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 func mustLoad(t *testing.T, dir string) *Registry {
@@ -37,10 +38,10 @@ func TestLoadGoodTree(t *testing.T) {
 	if strings.Join(got, ",") != want {
 		t.Fatalf("schemas = %v, want %s", got, want)
 	}
-	if _, ok := r.Lookup(Key{"person", 2}); ok {
+	if _, ok := r.Lookup(event.Key{Type: "person", Version: 2}); ok {
 		t.Fatal("person v2 should not exist")
 	}
-	if s, _ := r.Lookup(Key{"person", 1}); s.Title != "person v1" {
+	if s, _ := r.Lookup(event.Key{Type: "person", Version: 1}); s.Title != "person v1" {
 		t.Fatalf("title = %q", s.Title)
 	}
 }
@@ -48,19 +49,19 @@ func TestLoadGoodTree(t *testing.T) {
 func TestValidate(t *testing.T) {
 	r := mustLoad(t, "testdata/good")
 	cases := []struct {
-		key   Key
+		key   event.Key
 		data  string
 		want  []string // instanceLocation|keywordLocation of each detail
 		extra int
 	}{
-		{Key{"person", 1}, `{"name":"John","age":30,"city":"New York"}`, nil, 0},
-		{Key{"person", 1}, `{"name":"John","age":-1,"city":"New York"}`, []string{"/age|/properties/age/minimum"}, 0},
-		{Key{"person", 1}, `{"name":"","age":1.5}`, []string{"|/required", "/age|/properties/age/type", "/name|/properties/name/minLength"}, 0},
-		{Key{"order", 1}, `{"total":19.99}`, nil, 0},
-		{Key{"order", 1}, `{"total":19.999}`, []string{"/total|/properties/total/$ref/multipleOf"}, 0},
-		{Key{"order", 1}, `{"total":1,"contact":"not-an-email"}`, []string{"/contact|/properties/contact/$ref/format"}, 0},
-		{Key{"byid", 2}, `[1, -2, 3.001]`, []string{"/1|/items/$ref/minimum", "/2|/items/$ref/multipleOf"}, 0},
-		{Key{"echo", 1}, `{"anything":[1,2,{"x":null}]}`, nil, 0},
+		{event.Key{Type: "person", Version: 1}, `{"name":"John","age":30,"city":"New York"}`, nil, 0},
+		{event.Key{Type: "person", Version: 1}, `{"name":"John","age":-1,"city":"New York"}`, []string{"/age|/properties/age/minimum"}, 0},
+		{event.Key{Type: "person", Version: 1}, `{"name":"","age":1.5}`, []string{"|/required", "/age|/properties/age/type", "/name|/properties/name/minLength"}, 0},
+		{event.Key{Type: "order", Version: 1}, `{"total":19.99}`, nil, 0},
+		{event.Key{Type: "order", Version: 1}, `{"total":19.999}`, []string{"/total|/properties/total/$ref/multipleOf"}, 0},
+		{event.Key{Type: "order", Version: 1}, `{"total":1,"contact":"not-an-email"}`, []string{"/contact|/properties/contact/$ref/format"}, 0},
+		{event.Key{Type: "byid", Version: 2}, `[1, -2, 3.001]`, []string{"/1|/items/$ref/minimum", "/2|/items/$ref/multipleOf"}, 0},
+		{event.Key{Type: "echo", Version: 1}, `{"anything":[1,2,{"x":null}]}`, nil, 0},
 	}
 	for _, c := range cases {
 		s, ok := r.Lookup(c.key)
@@ -82,17 +83,4 @@ func TestValidate(t *testing.T) {
 			t.Errorf("%v %s: Valid() = %v", c.key, c.data, rep.Valid())
 		}
 	}
-}
-
-// FuzzValidType holds the written-out check to the contract's pattern.
-func FuzzValidType(f *testing.F) {
-	re := regexp.MustCompile(TypePattern)
-	for _, s := range []string{"person", "order.placed", "a", "A", "9a", "a-b_c.d", "", "é", strings.Repeat("a", 128), strings.Repeat("a", 129), "a\n"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := ValidType(s), re.MatchString(s); got != want {
-			t.Fatalf("ValidType(%q) = %v, the pattern says %v", s, got, want)
-		}
-	})
 }

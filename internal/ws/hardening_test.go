@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/validate"
 )
@@ -28,7 +29,7 @@ func newHardeningServer(t *testing.T, o Options) *testServer {
 	}
 	sink := &countingAction{}
 	b := pipeline.NewBuilder(reg)
-	pipeline.Register(b, validate.Key{Type: "echo", Version: 1}, func(_ context.Context, ev pipeline.Event[json.RawMessage]) ([]byte, error) {
+	pipeline.Register(b, event.Key{Type: "echo", Version: 1}, func(_ context.Context, ev pipeline.Event[json.RawMessage]) ([]byte, error) {
 		return ev.Data, nil
 	})
 	b.DefaultActions(pipeline.NamedAction{Name: "sink", Action: sink})

@@ -14,7 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 	"google.golang.org/grpc/codes"
 
-	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/validate"
@@ -47,7 +47,7 @@ type countingAction struct {
 	fail bool
 }
 
-func (a *countingAction) Do(_ context.Context, ev action.Event) error {
+func (a *countingAction) Do(_ context.Context, ev event.Event) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.fail {
@@ -73,10 +73,10 @@ func newTestServer(t testing.TB, o Options) *testServer {
 	}
 	sink := &countingAction{}
 	b := pipeline.NewBuilder(reg)
-	pipeline.Register(b, validate.Key{Type: "echo", Version: 1}, func(_ context.Context, ev pipeline.Event[json.RawMessage]) ([]byte, error) {
+	pipeline.Register(b, event.Key{Type: "echo", Version: 1}, func(_ context.Context, ev pipeline.Event[json.RawMessage]) ([]byte, error) {
 		return ev.Data, nil
 	})
-	b.Route(pipeline.Route{Key: validate.Key{Type: "person", Version: 1}, Actions: []pipeline.NamedAction{{Name: "sink", Action: sink}}})
+	b.Route(pipeline.Route{Key: event.Key{Type: "person", Version: 1}, Actions: []pipeline.NamedAction{{Name: "sink", Action: sink}}})
 	p, err := b.Build(pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -84,8 +84,8 @@ func newTestServer(t testing.TB, o Options) *testServer {
 	s := New(p, o)
 	mux := http.NewServeMux()
 	mux.Handle("/ws", s.Handler())
-	mux.Handle("/echo", s.BareHandler(validate.Key{Type: "echo", Version: 1}, true))
-	mux.Handle("/person", s.BareHandler(validate.Key{Type: "person", Version: 1}, false))
+	mux.Handle("/echo", s.BareHandler(event.Key{Type: "echo", Version: 1}, true))
+	mux.Handle("/person", s.BareHandler(event.Key{Type: "person", Version: 1}, false))
 	ts := httptest.NewServer(mux)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -14,8 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
-	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // Options tunes connections. Durations of zero turn the feature off where
@@ -100,7 +100,7 @@ func (s *Server) Handler() http.Handler {
 
 // BareHandler serves a bare route: every text frame is the data of key.
 // With raw, frames that are not JSON are echoed as they came.
-func (s *Server) BareHandler(key validate.Key, raw bool) http.Handler {
+func (s *Server) BareHandler(key event.Key, raw bool) http.Handler {
 	return s.upgradeHandler(func(ctx context.Context, frame, dst []byte) []byte {
 		return s.p.Bare(ctx, key, frame, dst, raw).Reply
 	}, s.p.RefuseBare)

@@ -8,8 +8,8 @@ import (
 	"github.com/gorilla/websocket"
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
-	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // Feed is where a subscription's events come from (natsbus.Hub).
@@ -68,7 +68,7 @@ func subscribedTypes(r *http.Request, allowed []string) ([]string, *status.Error
 		return nil, status.Newf(codes.InvalidArgument, "at most %d types per subscription", maxSubscribedTypes)
 	}
 	for _, t := range types {
-		if !validate.ValidType(t) {
+		if !event.ValidType(t) {
 			return nil, status.Newf(codes.InvalidArgument, "%q is not an event type", t)
 		}
 		if !allows(allowed, t) {
