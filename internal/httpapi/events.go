@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"time"
 
 	"google.golang.org/grpc/codes"
 
@@ -21,11 +22,12 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	received := time.Now()
 	if firstByte(body) == '[' {
-		a.postBatch(w, r, body)
+		a.postBatch(w, r, body, received)
 		return
 	}
-	out := a.p.Envelope(r.Context(), body, nil)
+	out := a.p.Envelope(r.Context(), body, received, nil)
 	writeOutcome(w, out.Code, out.Reply)
 }
 
@@ -33,7 +35,7 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 // in the same order: 200 when every one was accepted, 207 otherwise, so a
 // client can tell at a glance whether it must look at the items. Items run
 // one after another, so that sinks see them in the order sent.
-func (a *API) postBatch(w http.ResponseWriter, r *http.Request, body []byte) {
+func (a *API) postBatch(w http.ResponseWriter, r *http.Request, body []byte, received time.Time) {
 	items, httpStatus, err := splitBatch(body, a.o.MaxBatch)
 	if err != nil {
 		status.WriteHTTP(w, httpStatus, err)
@@ -46,7 +48,7 @@ func (a *API) postBatch(w http.ResponseWriter, r *http.Request, body []byte) {
 		if i > 0 {
 			replies = append(replies, ',')
 		}
-		out := a.p.Envelope(r.Context(), item, replies)
+		out := a.p.Envelope(r.Context(), item, received, replies)
 		replies = out.Reply
 		if out.Code != codes.OK {
 			httpStatus = http.StatusMultiStatus
@@ -104,7 +106,7 @@ func (a *API) postBare(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	out := a.p.Bare(r.Context(), key, body, nil, false)
+	out := a.p.Bare(r.Context(), key, body, time.Now(), nil, false)
 	writeOutcome(w, out.Code, out.Reply)
 }
 

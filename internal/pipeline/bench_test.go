@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/validate"
@@ -41,7 +42,7 @@ func BenchmarkPipeline(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				f := frames[i%len(frames)]
-				out := p.Envelope(ctx, f.frame, buf[:0])
+				out := p.Envelope(ctx, f.frame, time.Now(), buf[:0])
 				if ok := out.Code == 0; ok != f.valid {
 					b.Fatalf("frame %d: code %v, want valid=%v: %s", i%len(frames), out.Code, f.valid, out.Reply)
 				}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -181,7 +182,7 @@ func workloadFrames(t testing.TB, name string, n int) [][]byte {
 // every client relies on.
 func checkFrame(p *pipeline.Pipeline, sink *keptIDs, oracle map[string]*jsonschema.Schema) func(*testing.T, []byte) {
 	return func(t *testing.T, frame []byte) {
-		out := p.Envelope(context.Background(), frame, nil)
+		out := p.Envelope(context.Background(), frame, time.Now(), nil)
 		r := checkReply(t, out.Reply)
 		checkVerdict(t, oracle, frame, out.Code, out.Reply)
 		if r.code != out.Code {
@@ -219,7 +220,7 @@ func TestSeedsThroughPipeline(t *testing.T) {
 		"h-2": codes.InvalidArgument,
 	}
 	for _, s := range contractSeeds {
-		out := p.Envelope(context.Background(), []byte(s), nil)
+		out := p.Envelope(context.Background(), []byte(s), time.Now(), nil)
 		checkReply(t, out.Reply)
 		checkVerdict(t, oracle, []byte(s), out.Code, out.Reply)
 		id, _ := frameID([]byte(s))

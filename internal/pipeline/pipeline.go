@@ -73,12 +73,12 @@ func (b *Builder) Build(o Options) (*Pipeline, error) {
 	return &Pipeline{routes: routes, maxDepth: o.MaxDepth, opts: o}, nil
 }
 
-// Envelope handles one frame of the contract: an envelope object. The reply
-// is appended to dst.
-func (p *Pipeline) Envelope(ctx context.Context, frame, dst []byte) Outcome {
+// Envelope handles one frame of the contract: an envelope object, read by
+// its front door at received. The reply is appended to dst.
+func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Time, dst []byte) Outcome {
 	start := time.Now()
 	env, err := envelope.Decode(frame, p.maxDepth)
-	env.Received = start
+	env.Received = received
 	var result []byte
 	known := false
 	if err == nil {
@@ -89,9 +89,10 @@ func (p *Pipeline) Envelope(ctx context.Context, frame, dst []byte) Outcome {
 }
 
 // Bare handles a frame of a bare route, which is the data itself for a
-// fixed key. When raw is set and the frame is not JSON, the frame is the
-// reply (the tutorial's echo server, which echoed any text).
-func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame, dst []byte, raw bool) Outcome {
+// fixed key, read at received. When raw is set and the frame is not JSON,
+// the frame is the reply (the tutorial's echo server, which echoed any
+// text).
+func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, received time.Time, dst []byte, raw bool) Outcome {
 	start := time.Now()
 	perr := jsonparse.Valid(frame, p.maxDepth)
 	if perr != nil && raw {
@@ -103,7 +104,7 @@ func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame, dst []byte, r
 	if perr != nil {
 		err = status.New(codes.InvalidArgument, "data is not valid JSON: "+perr.Error())
 	} else {
-		env := envelope.Envelope{Event: event.Event{Key: key, Raw: frame, Received: start}}
+		env := envelope.Envelope{Event: event.Event{Key: key, Raw: frame, Received: received}}
 		result, known, err = p.process(ctx, &env)
 	}
 	p.finish(frame, key, known, err, start)

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
@@ -66,9 +67,9 @@ func TestParityWithPipeline(t *testing.T) {
 				frame := []byte(frames[r.Line-1])
 				var out pipeline.Outcome
 				if c.bare.Type != "" {
-					out = p.Bare(context.Background(), c.bare, frame, nil, false)
+					out = p.Bare(context.Background(), c.bare, frame, time.Now(), nil, false)
 				} else {
-					out = p.Envelope(context.Background(), frame, nil)
+					out = p.Envelope(context.Background(), frame, time.Now(), nil)
 				}
 				compare(t, r, out.Reply, c.bare.Type != "")
 			}

@@ -84,11 +84,12 @@ func (c *conn) readPump() string {
 		if err != nil {
 			return c.readFailed(err)
 		}
-		c.lastFrame.Store(time.Now().UnixNano())
+		received := time.Now()
+		c.lastFrame.Store(received.UnixNano())
 		if reason := c.checkFrame(mt, frame); reason != "" {
 			return reason
 		}
-		reply, reason := c.answer(ctx, frame)
+		reply, reason := c.answer(ctx, frame, received)
 		if reason != "" {
 			return reason
 		}
@@ -133,7 +134,7 @@ func (c *conn) checkFrame(mt int, frame []byte) string {
 }
 
 // answer runs the frame through the rate limit and the pipeline.
-func (c *conn) answer(ctx context.Context, frame []byte) ([]byte, string) {
+func (c *conn) answer(ctx context.Context, frame []byte, received time.Time) ([]byte, string) {
 	if c.limiter != nil && !c.limiter.Allow() {
 		c.strikes++
 		if max := c.s.o.RateLimit.MaxViolations; max > 0 && c.strikes >= max {
@@ -142,7 +143,7 @@ func (c *conn) answer(ctx context.Context, frame []byte) ([]byte, string) {
 		return c.refuse(frame, nil, status.New(codes.ResourceExhausted, "rate limit exceeded; slow down")), ""
 	}
 	c.strikes = 0
-	return c.handle(ctx, frame, nil), ""
+	return c.handle(ctx, frame, received, nil), ""
 }
 
 // enqueue waits up to WriteTimeout for room: a briefly slow reader is

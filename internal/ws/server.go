@@ -93,16 +93,16 @@ func New(p *pipeline.Pipeline, o Options) *Server {
 
 // Handler serves the contract's endpoint: every text frame is an envelope.
 func (s *Server) Handler() http.Handler {
-	return s.upgradeHandler(func(ctx context.Context, frame, dst []byte) []byte {
-		return s.p.Envelope(ctx, frame, dst).Reply
+	return s.upgradeHandler(func(ctx context.Context, frame []byte, received time.Time, dst []byte) []byte {
+		return s.p.Envelope(ctx, frame, received, dst).Reply
 	}, s.p.Refuse)
 }
 
 // BareHandler serves a bare route: every text frame is the data of key.
 // With raw, frames that are not JSON are echoed as they came.
 func (s *Server) BareHandler(key event.Key, raw bool) http.Handler {
-	return s.upgradeHandler(func(ctx context.Context, frame, dst []byte) []byte {
-		return s.p.Bare(ctx, key, frame, dst, raw).Reply
+	return s.upgradeHandler(func(ctx context.Context, frame []byte, received time.Time, dst []byte) []byte {
+		return s.p.Bare(ctx, key, frame, received, dst, raw).Reply
 	}, s.p.RefuseBare)
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gorilla/websocket"
 	"google.golang.org/grpc/codes"
@@ -12,8 +13,9 @@ import (
 	"github.com/schemagate/schemagate/internal/status"
 )
 
-// handleFunc turns a frame into its reply, appended to dst.
-type handleFunc func(ctx context.Context, frame, dst []byte) []byte
+// handleFunc turns a frame, read at received, into its reply appended to
+// dst.
+type handleFunc func(ctx context.Context, frame []byte, received time.Time, dst []byte) []byte
 
 // refuseFunc answers a frame that is not processed (rate limit) with err.
 type refuseFunc func(frame, dst []byte, err *status.Error) []byte

@@ -1,0 +1,49 @@
+package pipeline_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+// receivedSeen is an action that keeps the Received of the last event.
+type receivedSeen struct{ at time.Time }
+
+func (r *receivedSeen) Do(_ context.Context, ev event.Event) error { r.at = ev.Received; return nil }
+func (r *receivedSeen) Close(context.Context) error                { return nil }
+
+// The handler and every action see the time the front door read the
+// frame, whatever the handler spent before them.
+func TestReceivedIsTheFrontDoorsReadTime(t *testing.T) {
+	reg, err := validate.Load(validate.Options{Dir: "../../schemas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
+	var handled time.Time
+	b := pipeline.NewBuilder(reg)
+	pipeline.Register(b, event.Key{Type: "echo", Version: 1}, func(_ context.Context, ev pipeline.Event[json.RawMessage]) ([]byte, error) {
+		handled = ev.Received
+		return nil, nil
+	})
+	sink := &receivedSeen{}
+	b.DefaultActions(pipeline.NamedAction{Name: "sink", Action: sink})
+	p, err := b.Build(pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := p.Envelope(context.Background(), []byte(`{"id":"r","type":"echo","version":1,"data":1}`), read, nil)
+	if string(out.Reply) != `{"id":"r","ok":true}` || !handled.Equal(read) || !sink.at.Equal(read) {
+		t.Fatalf("reply %s; handler saw %v, action saw %v, want %v", out.Reply, handled, sink.at, read)
+	}
+	handled, sink.at = time.Time{}, time.Time{}
+	p.Bare(context.Background(), event.Key{Type: "echo", Version: 1}, []byte(`2`), read, nil, false)
+	if !handled.Equal(read) || !sink.at.Equal(read) {
+		t.Fatalf("bare: handler saw %v, action saw %v, want %v", handled, sink.at, read)
+	}
+}
