@@ -54,6 +54,9 @@ func build(cfg config.Config, logger *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a.reg = reg
+	if err := gateCompat(cfg.Schemas, reg, logger); err != nil {
+		return nil, err
+	}
 	a.metrics = telemetry.New(reg.Keys())
 	if err := a.connectNATS(); err != nil {
 		return nil, err

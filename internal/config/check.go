@@ -23,6 +23,7 @@ func (c *Config) Validate() error {
 	}
 	positive(&p, "schemas.max_details", c.Schemas.MaxDetails)
 	positive(&p, "schemas.max_depth", c.Schemas.MaxDepth)
+	c.Schemas.Compat.check(&p)
 	for i, h := range c.Handlers {
 		if _, ok := event.ParseName(h); !ok {
 			p.add(fmt.Sprintf("handlers[%d]", i), "%q is not <type>/v<N>", h)
@@ -181,4 +182,14 @@ func oneOf(p *problems, key, v string, allowed ...string) {
 		}
 	}
 	p.add(key, "%q is not one of %s", v, strings.Join(allowed, ", "))
+}
+
+func (c Compat) check(p *problems) {
+	oneOf(p, "schemas.compat.mode", c.Mode, CompatModes()...)
+	for t, m := range c.Types {
+		if !event.ValidType(t) {
+			p.add("schemas.compat.types."+t, "%q is not an event type", t)
+		}
+		oneOf(p, "schemas.compat.types."+t, m, CompatModes()...)
+	}
 }

@@ -44,7 +44,25 @@ type Schemas struct {
 	AssertFormat bool   `mapstructure:"assert_format"`
 	MaxDetails   int    `mapstructure:"max_details"`
 	MaxDepth     int    `mapstructure:"max_depth"`
+	// Compat is the compatibility each type's versions must keep; serve
+	// refuses a tree that breaks it.
+	Compat Compat `mapstructure:"compat"`
 }
+
+// Compat is the compatibility mode of each type's versions: backward
+// (each version accepts what the one before it did), forward, full
+// (both) or none.
+type Compat struct {
+	// Mode applies to every type Types does not name.
+	Mode string `mapstructure:"mode"`
+	// Transitive judges each version against every earlier one.
+	Transitive bool `mapstructure:"transitive"`
+	// Types are per-type modes: {person: full, echo: none}.
+	Types map[string]string `mapstructure:"types"`
+}
+
+// CompatModes lists the accepted compatibility modes.
+func CompatModes() []string { return []string{"backward", "forward", "full", "none"} }
 
 // Action is one named sink. Kind selects which fields apply.
 type Action struct {
@@ -149,8 +167,9 @@ type Shutdown struct {
 // configs/schemagate.yaml documents.
 func Default() Config {
 	return Config{
-		Listen:  "127.0.0.1:8080",
-		Schemas: Schemas{Dir: "schemas", DefaultDraft: "2020-12", AssertFormat: true, MaxDetails: 20, MaxDepth: 1000},
+		Listen: "127.0.0.1:8080",
+		Schemas: Schemas{Dir: "schemas", DefaultDraft: "2020-12", AssertFormat: true, MaxDetails: 20, MaxDepth: 1000,
+			Compat: Compat{Mode: "backward"}},
 		WebSocket: WebSocket{
 			Path: "/ws", ReadLimit: 1 << 20, SendQueue: 256,
 			WriteTimeout: 10 * time.Second, PongTimeout: 60 * time.Second, PingInterval: 50 * time.Second,

@@ -74,3 +74,8 @@ func newRegistry(dir string, schemas map[event.Key]*Schema) *Registry {
 	})
 	return &Registry{dir: dir, schemas: schemas, sorted: sorted}
 }
+
+// Compiled is the authority's compiled form of s, for rooms that reason
+// about schemas themselves (compatibility, documents) rather than only
+// validate against them. It is shared and must not be modified.
+func (s *Schema) Compiled() *jsonschema.Schema { return s.compiled }

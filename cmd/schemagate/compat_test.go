@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// breakingTree is a tree whose person v2 requires what v1 left optional.
+func breakingTree(t *testing.T) string {
+	dir := t.TempDir()
+	for p, c := range map[string]string{
+		"person/v1.json": `{"type":"object","properties":{"email":{"type":"string"}}}`,
+		"person/v2.json": `{"type":"object","required":["email"],"properties":{"email":{"type":"string"}}}`,
+	} {
+		_ = os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+		_ = os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644)
+	}
+	return dir
+}
+
+func TestCompatCommand(t *testing.T) {
+	cfg := "../../configs/schemagate.yaml"
+	breaking := breakingTree(t)
+	cases := []struct {
+		name string
+		args []string
+		exit int
+		want []string
+	}{
+		{"shipped tree", []string{"--schemas", repoSchemas(t)}, 0, []string{"person v1 → v2 backward: compatible"}},
+		{"shipped tree full transitive", []string{"--schemas", repoSchemas(t), "--mode", "full", "--transitive"}, 1,
+			[]string{"PROPERTY_REMOVED_FROM_CLOSED at /email", "counterexample:"}},
+		{"breaking", []string{"--schemas", breaking}, 1, []string{"REQUIRED_ADDED", `counterexample: {}`}},
+		{"breaking, mode none", []string{"--schemas", breaking, "--mode", "none"}, 0, []string{"0 pairs judged"}},
+		{"breaking, forward", []string{"--schemas", breaking, "--mode", "forward"}, 0, []string{"compatible"}},
+		{"json", []string{"--schemas", breaking, "-o", "json"}, 1, []string{`"rule": "REQUIRED_ADDED"`, `"exitCode": 1`}},
+		{"github", []string{"--schemas", breaking, "-o", "github"}, 1, []string{"::error file=" + breaking + "/person/v2.json,line=1"}},
+		{"against itself", []string{"--schemas", breaking, "--against", breaking}, 0, []string{"v2 (" + breaking + ") → v2 backward: compatible"}},
+		{"against the shipped tree", []string{"--schemas", breaking, "--against", repoSchemas(t)}, 1, []string{"VERSION_REMOVED", "echo v1 (" + repoSchemas(t) + ") removed"}},
+		{"bad mode", []string{"--schemas", breaking, "--mode", "sideways"}, 2, []string{"sideways"}},
+		{"bad fail-on", []string{"--schemas", breaking, "--fail-on", "info"}, 2, []string{"--fail-on"}},
+		{"bad format", []string{"--schemas", breaking, "-o", "yaml"}, 2, []string{"--format"}},
+		{"bad against", []string{"--schemas", breaking, "--against", "no-such-ref-or-dir"}, 2, []string{"no-such-ref-or-dir"}},
+		{"broken tree", []string{"--schemas", brokenTree(t)}, 2, []string{"a/v1.json"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			args := append([]string{"compat", "--config", cfg}, tc.args...)
+			err := run(context.Background(), args, strings.NewReader(""), &out, &out)
+			if exitCode(err) != tc.exit {
+				t.Fatalf("exit %d (%v), want %d\n%s", exitCode(err), err, tc.exit, out.String())
+			}
+			text := out.String()
+			if err != nil {
+				text += err.Error()
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Fatalf("output lacks %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
+
+// TestCompatAgainstGitRef judges the shipped tree against the commit it
+// was last changed in: the same files, so compatible.
+func TestCompatAgainstGitRef(t *testing.T) {
+	if _, err := os.Stat("../../.git"); err != nil {
+		if _, err := os.Stat("../../../.git"); err != nil {
+			t.Skip("not in a git checkout")
+		}
+	}
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"compat", "--config", "../../configs/schemagate.yaml",
+		"--schemas", repoSchemas(t), "--against", "HEAD"}, strings.NewReader(""), &out, &out)
+	if exitCode(err) != 0 || !strings.Contains(out.String(), "person v2 (HEAD) → v2 backward: compatible") {
+		t.Fatalf("exit %d (%v)\n%s", exitCode(err), err, out.String())
+	}
+}
+
+// TestServeRefusesBreakingTree: serve stops before listening, with exit
+// code 2 and the compat report; with the type's mode none it would start.
+func TestServeRefusesBreakingTree(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--config", "../../configs/schemagate.yaml",
+		"--schemas", breakingTree(t), "--listen", "127.0.0.1:0"}, strings.NewReader(""), &out, &out)
+	if exitCode(err) != 2 {
+		t.Fatalf("exit %d (%v), want 2\n%s", exitCode(err), err, out.String())
+	}
+	for _, w := range []string{"break their compatibility mode", "REQUIRED_ADDED", "counterexample: {}"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q:\n%v", w, err)
+		}
+	}
+}
