@@ -84,3 +84,19 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// jsonschema/v5 lists extra properties in map order; a report must read
+// the same every time.
+func TestExtraPropertiesMessageIsStable(t *testing.T) {
+	s, _ := mustLoad(t, "../../schemas").Lookup(event.Key{Type: "person", Version: 1})
+	data := `{"name":"Jo","age":1,"city":"X","d":1,"b":2,"c":3,"a":4}`
+	for range 20 {
+		rep, err := s.ValidateJSON([]byte(data), 100)
+		if err != nil || len(rep.Details) != 1 {
+			t.Fatalf("%+v %v", rep, err)
+		}
+		if m := rep.Details[0].Message; m != "additionalProperties 'a', 'b', 'c', 'd' not allowed" {
+			t.Fatalf("message %q", m)
+		}
+	}
+}

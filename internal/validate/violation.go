@@ -92,7 +92,7 @@ func appendLeaves(all []status.Detail, err error, keyword, instance string) []st
 			all = append(all, status.Detail{
 				InstanceLocation: instance + e.InstanceLocation,
 				KeywordLocation:  keyword + e.KeywordLocation,
-				Message:          e.Message,
+				Message:          stableMessage(e.Message),
 			})
 			return
 		}
@@ -102,6 +102,25 @@ func appendLeaves(all []status.Detail, err error, keyword, instance string) []st
 	}
 	walk(ve)
 	return all
+}
+
+// Around the property names jsonschema/v5 lists, in map order, when
+// additionalProperties is false.
+const (
+	extraHead = "additionalProperties "
+	extraTail = " not allowed"
+)
+
+// stableMessage puts the names of "additionalProperties 'y', 'x' not
+// allowed" in order, so that the same event gets the same words every
+// time, whichever door it came by.
+func stableMessage(m string) string {
+	if !strings.HasPrefix(m, extraHead) || !strings.HasSuffix(m, extraTail) || !strings.Contains(m, ", ") {
+		return m
+	}
+	names := strings.Split(m[len(extraHead):len(m)-len(extraTail)], ", ")
+	sort.Strings(names)
+	return extraHead + strings.Join(names, ", ") + extraTail
 }
 
 // capped orders details by location, because the validator walks
