@@ -47,7 +47,19 @@ func (c *Checker) Check(r *http.Request) error {
 	if !c.Enabled() {
 		return nil
 	}
-	tok := Token(r)
+	return c.checkToken(Token(r))
+}
+
+// CheckBearer is Check for a bare Authorization value ("Bearer <token>"),
+// as gRPC carries it in the authorization metadata.
+func (c *Checker) CheckBearer(authorization string) error {
+	if !c.Enabled() {
+		return nil
+	}
+	return c.checkToken(bearer(authorization))
+}
+
+func (c *Checker) checkToken(tok string) error {
 	if tok == "" {
 		return status.New(codes.Unauthenticated, "a bearer token is required")
 	}
@@ -66,10 +78,7 @@ func (c *Checker) Check(r *http.Request) error {
 // documented on Check.
 func Token(r *http.Request) string {
 	if h := r.Header.Get("Authorization"); h != "" {
-		if scheme, tok, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
-			return strings.TrimSpace(tok)
-		}
-		return ""
+		return bearer(h)
 	}
 	protos := websocketProtocols(r)
 	for i := 0; i+1 < len(protos); i++ {
@@ -78,6 +87,15 @@ func Token(r *http.Request) string {
 		}
 	}
 	return r.URL.Query().Get(QueryParam)
+}
+
+// bearer is the token of an Authorization value, "" unless its scheme is
+// Bearer.
+func bearer(h string) string {
+	if scheme, tok, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
+		return strings.TrimSpace(tok)
+	}
+	return ""
 }
 
 func websocketProtocols(r *http.Request) []string {

@@ -45,3 +45,22 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("auth off must allow: %v", err)
 	}
 }
+
+func TestCheckBearer(t *testing.T) {
+	const good = "0123456789abcdef-good"
+	c := New([]string{good})
+	for _, tc := range []struct {
+		value string
+		ok    bool
+	}{
+		{"", false}, {"Bearer " + good, true}, {"bearer " + good, true},
+		{"Bearer nope", false}, {"Basic " + good, false}, {good, false},
+	} {
+		if err := c.CheckBearer(tc.value); (err == nil) != tc.ok {
+			t.Errorf("CheckBearer(%q) = %v, want ok=%v", tc.value, err, tc.ok)
+		}
+	}
+	if err := New(nil).CheckBearer(""); err != nil {
+		t.Fatalf("auth off must allow: %v", err)
+	}
+}

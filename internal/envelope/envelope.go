@@ -5,6 +5,7 @@
 package envelope
 
 import (
+	"bytes"
 	"errors"
 	"unicode/utf8"
 
@@ -67,7 +68,7 @@ func Decode(frame []byte, maxDepth int) (Envelope, *status.Error) {
 		return env, e
 	}
 	if data == nil {
-		return env, status.New(codes.InvalidArgument, "envelope: data is missing")
+		return env, errNoData()
 	}
 	env.Raw = data.Raw
 	return env, nil
@@ -90,10 +91,17 @@ func (env *Envelope) setID(m *jsonparse.Member) *status.Error {
 		env.RawID = m.Raw
 		return status.New(codes.InvalidArgument, "envelope: id must be valid Unicode (it escapes a lone surrogate)")
 	}
+	if e := checkID(s); e != nil {
+		return e
+	}
+	env.ID, env.RawID = s, m.Raw
+	return nil
+}
+
+func checkID(s string) *status.Error {
 	if n := utf8.RuneCountInString(s); n < 1 || n > maxIDLength {
 		return status.Newf(codes.InvalidArgument, "envelope: id must be 1 to %d characters, got %d", maxIDLength, n)
 	}
-	env.ID, env.RawID = s, m.Raw
 	return nil
 }
 
@@ -103,15 +111,59 @@ func (env *Envelope) setKey(typ, ver *jsonparse.Member) *status.Error {
 	}
 	t, ok := typ.Value.(string)
 	if !ok || !event.ValidType(t) {
-		return status.New(codes.InvalidArgument, "envelope: type must be a string matching "+event.TypePattern)
+		return errType()
 	}
 	if ver == nil {
 		return status.New(codes.InvalidArgument, "envelope: version is missing")
 	}
 	v, ok := event.ParseVersionLiteral(ver.Raw)
 	if !ok {
-		return status.New(codes.InvalidArgument, "envelope: version must be an integer >= 1")
+		return errVersion()
 	}
 	env.Key = event.Key{Type: t, Version: v}
 	return nil
+}
+
+// The rules' refusals that carry no detail of the frame, shared by Decode
+// and FromParts so that both say the same thing. Each call is a new value:
+// an error may be changed by whoever receives it.
+func errType() *status.Error {
+	return status.New(codes.InvalidArgument, "envelope: type must be a string matching "+event.TypePattern)
+}
+
+func errVersion() *status.Error {
+	return status.New(codes.InvalidArgument, "envelope: version must be an integer >= 1")
+}
+
+func errNoData() *status.Error { return status.New(codes.InvalidArgument, "envelope: data is missing") }
+
+// FromParts applies the contract's rules to an envelope that arrived as
+// separate fields (a gRPC Event) rather than as one JSON object, with the
+// same words as Decode: the same event is refused alike by every door.
+// The data must be one JSON value under jsonparse's rules, whitespace
+// around it dropped as Decode drops it; empty data is missing data. RawID
+// stays nil: such an envelope has no JSON form.
+func FromParts(id, typ string, version uint64, data []byte, maxDepth int) (Envelope, *status.Error) {
+	var env Envelope
+	env.ID = id
+	if e := checkID(id); e != nil {
+		return env, e
+	}
+	if !event.ValidType(typ) {
+		return env, errType()
+	}
+	if version < 1 || version > event.MaxVersion {
+		return env, errVersion()
+	}
+	env.Key = event.Key{Type: typ, Version: int(version)}
+	// Decode's data never has the whitespace around it; neither has this.
+	data = bytes.Trim(data, " \t\r\n")
+	if len(data) == 0 {
+		return env, errNoData()
+	}
+	if err := jsonparse.Valid(data, maxDepth); err != nil {
+		return env, status.New(codes.InvalidArgument, "data is not valid JSON: "+err.Error())
+	}
+	env.Raw = data
+	return env, nil
 }

@@ -82,3 +82,41 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFromParts holds FromParts to Decode: the fields of a gRPC Event and
+// the same envelope as JSON are accepted or refused alike, in the same
+// words, with the same key and data.
+func FuzzFromParts(f *testing.F) {
+	f.Add("c-1", "person", uint64(1), []byte(`{"name":"John"}`))
+	f.Add("", "person", uint64(1), []byte(`1`))
+	f.Add("x", "Person", uint64(1), []byte(`1`))
+	f.Add("x", "person", uint64(0), []byte(`1`))
+	f.Add("x", "person", uint64(1_000_000_000), []byte(`1`))
+	f.Add("x", "person", uint64(1), []byte(``))
+	f.Add("x", "person", uint64(1), []byte(`{"a":1,"a":2}`))
+	f.Fuzz(func(t *testing.T, id, typ string, version uint64, data []byte) {
+		env, err := FromParts(id, typ, version, data, 64)
+		if !utf8.ValidString(id) || !utf8.ValidString(typ) || len(data) == 0 || jsonparseInvalid(data) {
+			return // JSON cannot carry these as the same envelope
+		}
+		i, _ := json.Marshal(id)
+		ty, _ := json.Marshal(typ)
+		frame := []byte(`{"id":` + string(i) + `,"type":` + string(ty) + `,"version":` + itoa(version) + `,"data":` + string(data) + `}`)
+		want, wantErr := Decode(frame, 65) // one level more: the envelope object
+		if (err == nil) != (wantErr == nil) || (err != nil && err.Message != wantErr.Message) {
+			t.Fatalf("FromParts: %v\nDecode:    %v\nframe %s", err, wantErr, frame)
+		}
+		if err == nil && (env.ID != want.ID || env.Key != want.Key || string(env.Raw) != string(want.Raw)) {
+			t.Fatalf("FromParts %+v, Decode %+v", env, want)
+		}
+	})
+}
+
+func jsonparseInvalid(data []byte) bool {
+	return jsonparse.Valid(data, 64) != nil
+}
+
+func itoa(v uint64) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -167,13 +167,21 @@ func (p *Pipeline) failure(env *envelope.Envelope, where string, err error) *sta
 }
 
 func (p *Pipeline) finish(frame []byte, key event.Key, known bool, err *status.Error, start time.Time) {
+	p.observe(key, known, err, start)
+	if err != nil && p.opts.DeadLetter != nil && rejected(err.Code) {
+		p.deadLetter(frame, err)
+	}
+}
+
+func (p *Pipeline) observe(key event.Key, known bool, err *status.Error, start time.Time) {
 	if p.opts.Observer != nil {
 		p.opts.Observer.Observe(key, known, codeOf(err), time.Since(start))
 	}
-	if err != nil && p.opts.DeadLetter != nil && rejected(err.Code) {
-		if dlErr := p.opts.DeadLetter.Record(frame, err); dlErr != nil {
-			p.opts.Logger.Error("dead letter not recorded", "err", dlErr)
-		}
+}
+
+func (p *Pipeline) deadLetter(frame []byte, err *status.Error) {
+	if dlErr := p.opts.DeadLetter.Record(frame, err); dlErr != nil {
+		p.opts.Logger.Error("dead letter not recorded", "err", dlErr)
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package status is schemagate's one error model: a gRPC code, a message and
 // the violations behind it. Every front door derives what it shows from it:
-// the WebSocket reply object, the HTTP status and the CLI exit code.
+// the WebSocket reply object, the HTTP status, the gRPC status with its
+// details (grpc.go) and the CLI exit code.
 package status
 
 import (
