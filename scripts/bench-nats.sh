@@ -54,7 +54,7 @@ YAML
 measure() {
 	local kind=$1 n=$2
 	config "$kind" "$n" >"$tmp/$kind-$n.yaml"
-	"$tmp/schemagate" serve --config "$tmp/$kind-$n.yaml" --listen "127.0.0.1:$GW_PORT" 2>>"$tmp/serve.log" &
+	"$tmp/schemagate" serve --config "$tmp/$kind-$n.yaml" --listen "127.0.0.1:$GW_PORT" --grpc-listen "" 2>>"$tmp/serve.log" &
 	local gw=$!
 	for _ in $(seq 100); do
 		curl -fsS "http://127.0.0.1:$GW_PORT/readyz" >/dev/null 2>&1 && break

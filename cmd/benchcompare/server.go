@@ -39,7 +39,7 @@ func servers(c config) map[string]server {
 	return map[string]server{
 		"schemagate": {name: "schemagate", dir: c.repo, argv: func(port int) []string {
 			return []string{c.schemagate, "serve", "--config", "configs/bench.yaml",
-				"--listen", "127.0.0.1:" + strconv.Itoa(port)}
+				"--listen", "127.0.0.1:" + strconv.Itoa(port), "--grpc-listen", ""}
 		}},
 		"node-ws-ajv":       peer("node-ws-ajv", "--workers", "2"),
 		"go-naive":          peer("go-naive"),

@@ -16,6 +16,7 @@ import (
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/events"
+	"github.com/schemagate/schemagate/internal/grpcapi"
 	"github.com/schemagate/schemagate/internal/httpapi"
 	"github.com/schemagate/schemagate/internal/natsbus"
 	"github.com/schemagate/schemagate/internal/pipeline"
@@ -33,6 +34,7 @@ type app struct {
 	reg      *validate.Registry
 	pipe     *pipeline.Pipeline
 	ws       *ws.Server
+	grpc     *grpcapi.Server // nil when grpc.listen is empty
 	auth     *auth.Checker
 	metrics  *telemetry.Metrics
 	handler  http.Handler
@@ -72,6 +74,12 @@ func build(cfg config.Config, logger *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a.handler = h
+	if cfg.GRPC.Listen != "" {
+		if a.grpc, err = grpcapi.New(a.pipe, a.reg, grpcOptions(cfg, a.auth, a.ready, logger)); err != nil {
+			a.close(context.Background())
+			return nil, err
+		}
+	}
 	return a, nil
 }
 

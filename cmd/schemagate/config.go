@@ -38,6 +38,7 @@ func configFlags(fs *pflag.FlagSet) {
 	fs.StringP("config", "c", "", "configuration file (YAML; default $"+envConfig+", else "+defaultConfigFile+" if it exists)")
 	fs.String("listen", "", "listen address host:port (overrides listen)")
 	fs.String("schemas", "", "schema directory (overrides schemas.dir)")
+	fs.String("grpc-listen", "", `gRPC listen address host:port, "" for none (overrides grpc.listen)`)
 }
 
 // loadConfig builds the configuration from, lowest first: the defaults,
@@ -56,7 +57,7 @@ func loadConfig(fs *pflag.FlagSet, environ []string) (config.Config, error) {
 	if err := applyEnv(v, environ); err != nil {
 		return config.Config{}, err
 	}
-	for flag, key := range map[string]string{"listen": "listen", "schemas": "schemas.dir"} {
+	for flag, key := range map[string]string{"listen": "listen", "schemas": "schemas.dir", "grpc-listen": "grpc.listen"} {
 		if f := fs.Lookup(flag); f != nil && f.Changed {
 			v.Set(key, f.Value.String())
 		}

@@ -54,6 +54,14 @@ func serve(ctx context.Context, cfg config.Config, s streams) error {
 		app.close(context.Background())
 		return configError(fmt.Errorf("listen %s: %w", cfg.Listen, err))
 	}
+	// gRPC first, so that its address is in the log before "listening",
+	// which says the server is up.
+	served := make(chan error, 2)
+	if err := app.serveGRPC(served); err != nil {
+		_ = ln.Close()
+		app.close(context.Background())
+		return err
+	}
 	app.logLoaded(ln.Addr().String())
 	if host, _, _ := net.SplitHostPort(cfg.Listen); !isLoopback(host) && !app.auth.Enabled() {
 		logger.Warn("listening beyond loopback with auth off: anyone who can reach this address can send events; set auth.tokens")
@@ -73,10 +81,11 @@ func serve(ctx context.Context, cfg config.Config, s streams) error {
 		WriteTimeout:      cfg.HTTP.WriteTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
 	case err := <-served:
+		_ = app.shutdownGRPC(context.Background())
+		_ = srv.Close()
 		app.close(context.Background())
 		return fmt.Errorf("server stopped: %w", err)
 	case <-ctx.Done():
@@ -89,11 +98,12 @@ func drain(srv *http.Server, app *app, timeout time.Duration, logger *slog.Logge
 	app.draining.Store(true)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- srv.Shutdown(ctx) }()
 	go func() { errc <- app.ws.Shutdown(ctx) }()
+	go func() { errc <- app.shutdownGRPC(ctx) }()
 	var errs []error
-	for range 2 {
+	for range 3 {
 		if err := <-errc; err != nil {
 			errs = append(errs, err)
 		}

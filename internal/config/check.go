@@ -36,6 +36,7 @@ func (c *Config) Validate() error {
 	}
 	c.WebSocket.check(&p)
 	c.HTTP.check(&p)
+	c.GRPC.check(&p, c.Listen)
 	for i, t := range c.Auth.Tokens {
 		if len(t) < 16 {
 			p.add(fmt.Sprintf("auth.tokens[%d]", i), "must be at least 16 characters")
@@ -153,6 +154,20 @@ func (h *HTTP) check(p *problems) {
 	positive(p, "http.max_body", int(h.MaxBody))
 	positive(p, "http.max_batch", h.MaxBatch)
 	positive(p, "http.request_timeout", int(h.RequestTimeout))
+}
+
+func (g *GRPC) check(p *problems, httpListen string) {
+	if g.Listen == "" {
+		return
+	}
+	if _, _, err := net.SplitHostPort(g.Listen); err != nil {
+		p.add("grpc.listen", "%q is not host:port (empty turns gRPC off)", g.Listen)
+	} else if g.Listen == httpListen && !strings.HasSuffix(g.Listen, ":0") {
+		p.add("grpc.listen", "%q is also listen: the two servers need their own ports", g.Listen)
+	}
+	if g.MinPingInterval < 0 {
+		p.add("grpc.min_ping_interval", "must be >= 0")
+	}
 }
 
 type problems []string

@@ -26,6 +26,8 @@ type Config struct {
 	WebSocket WebSocket `mapstructure:"websocket"`
 	// HTTP tunes the HTTP API.
 	HTTP HTTP `mapstructure:"http"`
+	// GRPC is the gRPC door; its limits are the WebSocket's.
+	GRPC GRPC `mapstructure:"grpc"`
 	// Auth guards upgrades and the HTTP API with bearer tokens.
 	Auth Auth `mapstructure:"auth"`
 	// Log configures structured logging.
@@ -147,6 +149,19 @@ type HTTP struct {
 	RequestTimeout    time.Duration `mapstructure:"request_timeout"`
 }
 
+// GRPC tunes the gRPC door (schemagate.v1.EventService, health,
+// reflection). It shares the WebSocket's limits: read_limit bounds an
+// Event, max_connections the connections, rate_limit each connection's
+// events, ping_interval and pong_timeout its keepalive, idle_timeout and
+// max_lifetime its life; auth.tokens guard it.
+type GRPC struct {
+	// Listen is the host:port of the gRPC server; empty turns it off.
+	Listen string `mapstructure:"listen"`
+	// MinPingInterval is the shortest keepalive ping interval a client may
+	// use; one pinging more often is sent away (GOAWAY too_many_pings).
+	MinPingInterval time.Duration `mapstructure:"min_ping_interval"`
+}
+
 // Auth holds the accepted bearer tokens; none means auth is off.
 type Auth struct {
 	Tokens []string `mapstructure:"tokens"`
@@ -178,6 +193,7 @@ func Default() Config {
 		},
 		HTTP: HTTP{MaxBody: 10 << 20, MaxBatch: 1000, ReadHeaderTimeout: 10 * time.Second,
 			ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, RequestTimeout: 30 * time.Second},
+		GRPC:       GRPC{Listen: "127.0.0.1:9090", MinPingInterval: 10 * time.Second},
 		DeadLetter: File{Sync: "interval", Interval: time.Second},
 		Log:        Log{Level: "info", Format: "json"},
 		Shutdown:   Shutdown{DrainTimeout: 15 * time.Second},

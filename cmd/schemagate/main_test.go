@@ -1,0 +1,20 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+// TestMain moves the gRPC door off its default port for every server the
+// tests start, in this process or as a child (children inherit the
+// environment): tests of other packages and other checkouts run at the same
+// time, and 127.0.0.1:9090 can be had by one of them only. Tests of the
+// gRPC door pass --grpc-listen, which wins over the variable.
+func TestMain(m *testing.M) {
+	if err := os.Setenv("SCHEMAGATE_GRPC_LISTEN", "127.0.0.1:0"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}

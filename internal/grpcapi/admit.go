@@ -1,0 +1,156 @@
+package grpcapi
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/stats"
+	grpcstatus "google.golang.org/grpc/status"
+
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// healthPrefix marks the health service's methods, open to probes like
+// /healthz and /readyz.
+var healthPrefix = "/" + healthpb.Health_ServiceDesc.ServiceName + "/"
+
+func (s *Server) unaryAdmit(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	start := time.Now()
+	resp, err := s.admitted(ctx, info.FullMethod, func() (any, error) { return h(ctx, req) })
+	s.observe(info.FullMethod, err, start)
+	return resp, err
+}
+
+func (s *Server) streamAdmit(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+	start := time.Now()
+	_, err := s.admitted(ss.Context(), info.FullMethod, func() (any, error) { return nil, h(srv, ss) })
+	s.observe(info.FullMethod, err, start)
+	return err
+}
+
+// admitted runs an RPC once its caller is authorized.
+func (s *Server) admitted(ctx context.Context, method string, rpc func() (any, error)) (any, error) {
+	if s.o.Authorize != nil && !strings.HasPrefix(method, healthPrefix) {
+		if err := s.o.Authorize(authorization(ctx)); err != nil {
+			return nil, refusal(err)
+		}
+	}
+	return rpc()
+}
+
+func (s *Server) observe(method string, err error, start time.Time) {
+	if s.o.Metrics != nil {
+		s.o.Metrics.RPC(method, grpcstatus.Code(err), time.Since(start))
+	}
+}
+
+// refusal keeps a status error's code and turns any other error into
+// UNAUTHENTICATED without its text, as the HTTP API does.
+func refusal(err error) error {
+	if se := status.From(err); se.Code != codes.Internal {
+		return se
+	}
+	return status.Wrap(codes.Unauthenticated, err, "a valid bearer token is required")
+}
+
+func authorization(ctx context.Context) string {
+	if v := metadata.ValueFromIncomingContext(ctx, "authorization"); len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// limiterKey finds a connection's rate limiter in its RPCs' contexts.
+type limiterKey struct{}
+
+// bucket is one connection's token bucket and its violations in a row.
+type bucket struct {
+	lim     *rate.Limiter
+	strikes atomic.Int32
+}
+
+// connTagger gives each connection its bucket: grpc-go derives every RPC's
+// context from the one TagConn returns, so the bucket spans all the
+// connection's RPCs, as the WebSocket's spans all its frames.
+type connTagger struct{ rate RateLimit }
+
+func (c connTagger) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context {
+	if c.rate.PerSecond <= 0 {
+		return ctx
+	}
+	return context.WithValue(ctx, limiterKey{}, &bucket{lim: rate.NewLimiter(rate.Limit(c.rate.PerSecond), c.rate.Burst)})
+}
+
+func (connTagger) HandleConn(context.Context, stats.ConnStats)                     {}
+func (connTagger) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Context { return ctx }
+func (connTagger) HandleRPC(context.Context, stats.RPCStats)                       {}
+
+// errRate is the answer to an event over the rate limit, in the
+// WebSocket's words.
+func errRate() *status.Error {
+	return status.New(codes.ResourceExhausted, "rate limit exceeded; slow down")
+}
+
+// allow takes a token for one event. over says the connection has been
+// over the limit maxViolations times in a row and should be cut off.
+func (s *Server) allow(ctx context.Context) (ok, over bool) {
+	b, _ := ctx.Value(limiterKey{}).(*bucket)
+	if b == nil {
+		return true, false
+	}
+	if b.lim.Allow() {
+		b.strikes.Store(0)
+		return true, false
+	}
+	n := b.strikes.Add(1)
+	return false, s.o.RateLimit.MaxViolations > 0 && int(n) >= s.o.RateLimit.MaxViolations
+}
+
+// limitListener closes connections beyond max at once, the gRPC form of
+// the WebSocket's 503: the client sees UNAVAILABLE and may retry elsewhere.
+func limitListener(ln net.Listener, max int, logger *slog.Logger) net.Listener {
+	return &limited{Listener: ln, max: int64(max), logger: logger}
+}
+
+type limited struct {
+	net.Listener
+	max    int64
+	open   atomic.Int64
+	logger *slog.Logger
+}
+
+func (l *limited) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if l.open.Add(1) <= l.max {
+			return &counted{Conn: c, l: l}, nil
+		}
+		l.open.Add(-1)
+		l.logger.Warn("grpc connection refused: connection limit reached", "max", l.max, "remote", c.RemoteAddr().String())
+		_ = c.Close()
+	}
+}
+
+type counted struct {
+	net.Conn
+	l    *limited
+	once sync.Once
+}
+
+func (c *counted) Close() error {
+	c.once.Do(func() { c.l.open.Add(-1) })
+	return c.Conn.Close()
+}

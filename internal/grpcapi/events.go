@@ -1,0 +1,122 @@
+package grpcapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync/atomic"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+
+	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
+	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// Publish answers one event; a rejection is the RPC's status.
+func (s *Server) Publish(ctx context.Context, ev *schemagatev1.Event) (*schemagatev1.Reply, error) {
+	if ok, _ := s.allow(ctx); !ok {
+		return nil, s.p.RefuseParts(errRate())
+	}
+	v := s.p.Parts(ctx, ev.GetId(), ev.GetType(), uint64(ev.GetVersion()), ev.GetData())
+	if v.Err != nil {
+		return nil, v.Err
+	}
+	return &schemagatev1.Reply{Id: ev.GetId(), Ok: true, Result: v.Result}, nil
+}
+
+// The worker's states; see the package doc.
+const (
+	idle int32 = iota
+	busy
+	ended
+)
+
+// PublishStream answers each event in order with a Reply; a rejection is
+// the reply's error and the stream goes on. It ends when the client ends
+// its side (OK), when the connection breaks, when a drain finds it idle
+// (UNAVAILABLE), or after MaxViolations events in a row over the rate
+// limit (RESOURCE_EXHAUSTED).
+func (s *Server) PublishStream(stream grpc.BidiStreamingServer[schemagatev1.Event, schemagatev1.Reply]) error {
+	w := &worker{s: s, stream: stream}
+	done := make(chan error, 1)
+	go func() { done <- w.run() }()
+	select {
+	case err := <-done:
+		return err
+	case <-s.drain:
+	}
+	if w.state.CompareAndSwap(idle, ended) {
+		// The worker waits in Recv and owes nothing; whatever it receives
+		// from now on is dropped unanswered, hence never acknowledged.
+		return errDraining()
+	}
+	return <-done
+}
+
+func errDraining() *status.Error {
+	return status.New(codes.Unavailable, "the server is draining; reconnect and resend what was not answered")
+}
+
+type worker struct {
+	s      *Server
+	stream grpc.BidiStreamingServer[schemagatev1.Event, schemagatev1.Reply]
+	state  atomic.Int32
+}
+
+func (w *worker) run() error {
+	ctx := w.stream.Context()
+	var reply schemagatev1.Reply // reused: Send has encoded it when it returns
+	for {
+		ev := new(schemagatev1.Event)
+		if err := w.stream.RecvMsg(ev); err != nil {
+			return endOfStream(err)
+		}
+		if !w.state.CompareAndSwap(idle, busy) {
+			return nil // the handler has ended the stream for a drain
+		}
+		end := w.answer(ctx, ev, &reply)
+		if end == nil {
+			end = w.stream.Send(&reply)
+		}
+		if end != nil {
+			w.state.Store(ended)
+			return end
+		}
+		w.state.Store(idle)
+		if w.s.draining() && w.state.CompareAndSwap(idle, ended) {
+			return errDraining()
+		}
+	}
+}
+
+// answer fills reply for ev. A non-nil error ends the stream instead.
+func (w *worker) answer(ctx context.Context, ev *schemagatev1.Event, reply *schemagatev1.Reply) error {
+	reply.Id, reply.Ok, reply.Result, reply.Error = ev.GetId(), false, nil, nil
+	var v pipeline.Verdict
+	switch ok, over := w.s.allow(ctx); {
+	case over:
+		return status.New(codes.ResourceExhausted, "rate limit exceeded too many times in a row")
+	case !ok:
+		v.Err = w.s.p.RefuseParts(errRate())
+	default:
+		v = w.s.p.Parts(ctx, ev.GetId(), ev.GetType(), uint64(ev.GetVersion()), ev.GetData())
+	}
+	if v.Err != nil {
+		reply.Error = v.Err.Proto()
+		return nil
+	}
+	reply.Ok, reply.Result = true, v.Result
+	return nil
+}
+
+// endOfStream is the stream's status once Recv fails: OK when the client
+// closed its side, the receive error otherwise (RESOURCE_EXHAUSTED for an
+// event over the size limit, CANCELLED when the client went away).
+func endOfStream(err error) error {
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
+}

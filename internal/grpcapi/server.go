@@ -1,0 +1,175 @@
+// Package grpcapi is schemagate's gRPC front door: schemagate.v1.EventService
+// (proto/schemagate/v1) on the same pipeline as the WebSocket and the HTTP
+// API, with grpc.health.v1 and server reflection beside it. It admits like
+// the other doors (bearer tokens, message size, connection and rate limits,
+// keepalive), hands each Event's fields to the pipeline, and answers with
+// the one error model: a rejection's google.rpc.Status comes from
+// internal/status.
+//
+// A PublishStream runs in two goroutines: the handler's, which only waits
+// for the end or for a drain, and a worker, which receives an event,
+// answers it, and receives the next:
+//
+//	worker:  Recv ──▶ busy: pipeline, Send ──▶ idle ──▶ Recv ...
+//	drain:   idle → the handler ends the stream at once (UNAVAILABLE);
+//	         busy → the worker answers the event, then ends it.
+//
+// So a drain never cuts off a reply that is owed, and never waits for a
+// client that has nothing more to send.
+package grpcapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
+	"google.golang.org/grpc/reflection"
+
+	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
+	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+// Options configures the door. The limits mirror the WebSocket's (see
+// config.GRPC for which keys feed them); zero turns a limit off unless the
+// field says otherwise.
+type Options struct {
+	// MaxMessage bounds an Event in bytes (websocket.read_limit); a bigger
+	// one fails its RPC with RESOURCE_EXHAUSTED. 0 keeps grpc-go's 4 MiB.
+	MaxMessage int
+	// MaxConnections bounds open connections; one beyond is closed at once.
+	MaxConnections int
+	// RateLimit is a token bucket per connection, over all its RPCs.
+	RateLimit RateLimit
+	// Keepalive is what the server asks of connections and allows them.
+	Keepalive Keepalive
+	// Authorize, when set, must accept the authorization metadata of every
+	// RPC but the health checks'; its error is the RPC's status.
+	Authorize func(authorization string) error
+	// Ready, when set, is asked by the health service, as /readyz asks it.
+	Ready func() error
+	// Metrics, when set, is told the outcome of every RPC.
+	Metrics Metrics
+	Logger  *slog.Logger
+}
+
+// RateLimit is a token bucket per connection; see config.RateLimit.
+type RateLimit struct {
+	PerSecond     float64
+	Burst         int
+	MaxViolations int
+}
+
+// Keepalive maps the WebSocket's ping settings onto HTTP/2 pings.
+type Keepalive struct {
+	PingInterval    time.Duration // the server pings an idle connection this often
+	PongTimeout     time.Duration // silence after which the peer is dead (> PingInterval)
+	IdleTimeout     time.Duration // a connection with no RPC for this long is closed (0: off)
+	MaxLifetime     time.Duration // a connection's age limit (0: off)
+	MinPingInterval time.Duration // a client pinging more often is sent away
+}
+
+// Metrics learns the outcome of each RPC: its full method name, status
+// code and duration (for a stream, its whole life).
+type Metrics interface {
+	RPC(method string, code codes.Code, elapsed time.Duration)
+}
+
+// Server is the gRPC door. Build it with New, run it with Serve, stop it
+// with Shutdown.
+type Server struct {
+	schemagatev1.UnimplementedEventServiceServer
+	p      *pipeline.Pipeline
+	reg    *validate.Registry
+	o      Options
+	g      *grpc.Server
+	health *health
+	// drain is closed when Shutdown starts; streams end at their next
+	// idle moment.
+	drain     chan struct{}
+	drainOnce sync.Once
+}
+
+// New builds the door over p; reg serves the catalog rpcs.
+func New(p *pipeline.Pipeline, reg *validate.Registry, o Options) (*Server, error) {
+	if p == nil || reg == nil {
+		return nil, errors.New("grpcapi: a pipeline and a registry are required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{p: p, reg: reg, o: o, drain: make(chan struct{})}
+	s.health = newHealth(o.Ready, s.drain)
+	s.g = grpc.NewServer(s.serverOptions()...)
+	schemagatev1.RegisterEventServiceServer(s.g, s)
+	healthpb.RegisterHealthServer(s.g, s.health)
+	reflection.Register(s.g)
+	return s, nil
+}
+
+func (s *Server) serverOptions() []grpc.ServerOption {
+	k := s.o.Keepalive
+	params := keepalive.ServerParameters{MaxConnectionIdle: k.IdleTimeout, MaxConnectionAge: k.MaxLifetime}
+	if k.PingInterval > 0 && k.PongTimeout > k.PingInterval {
+		params.Time, params.Timeout = k.PingInterval, k.PongTimeout-k.PingInterval
+	}
+	opts := []grpc.ServerOption{
+		grpc.KeepaliveParams(params),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: k.MinPingInterval, PermitWithoutStream: true}),
+		grpc.StatsHandler(connTagger{rate: s.o.RateLimit}),
+		grpc.ChainUnaryInterceptor(s.unaryAdmit),
+		grpc.ChainStreamInterceptor(s.streamAdmit),
+	}
+	if s.o.MaxMessage > 0 {
+		opts = append(opts, grpc.MaxRecvMsgSize(s.o.MaxMessage))
+	}
+	return opts
+}
+
+// Serve accepts connections on ln until Shutdown; it returns nil after a
+// Shutdown and the listener's error otherwise.
+func (s *Server) Serve(ln net.Listener) error {
+	if s.o.MaxConnections > 0 {
+		ln = limitListener(ln, s.o.MaxConnections, s.o.Logger)
+	}
+	err := s.g.Serve(ln)
+	if errors.Is(err, grpc.ErrServerStopped) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown drains: the health service says NOT_SERVING, no new RPCs are
+// taken, streams end once they owe no reply, and in-flight RPCs finish.
+// When ctx ends first, every connection is closed at once and ctx's error
+// returned.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.drainOnce.Do(func() { close(s.drain) })
+	done := make(chan struct{})
+	go func() { s.g.GracefulStop(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.g.Stop()
+		<-done
+		return ctx.Err()
+	}
+}
+
+// draining reports whether Shutdown has begun.
+func (s *Server) draining() bool {
+	select {
+	case <-s.drain:
+		return true
+	default:
+		return false
+	}
+}
