@@ -10,22 +10,6 @@ import (
 // be looked up by comparing names rather than by hashing.
 const maxCompareKeys = 12
 
-// libraryFormat says name is one of jsonschema/v5's own format checkers,
-// each of which passes every value that is not a string (format.go opens
-// each with "s, ok := v.(string); if !ok { return true }", and
-// TestLibraryFormatsPassNonStrings holds the library to it). A checker
-// registered by anyone else may judge numbers too.
-func libraryFormat(name string) bool {
-	switch name {
-	case "date-time", "date", "time", "duration", "period", "hostname",
-		"email", "ip-address", "ipv4", "ipv6", "uri", "iri",
-		"uri-reference", "uriref", "iri-reference", "uri-template",
-		"regex", "json-pointer", "relative-json-pointer", "uuid":
-		return true
-	}
-	return false
-}
-
 // fastBuilder turns a compiled schema graph into fast nodes, sharing a node
 // per schema so that recursive $refs stay finite.
 type fastBuilder struct {
@@ -148,27 +132,4 @@ func (b *fastBuilder) object(n *fastNode, s *jsonschema.Schema) {
 	case *jsonschema.Schema:
 		n.addl, n.addlNode = addlSchema, b.node(a)
 	}
-}
-
-// supported says whether every keyword s carries is one the fast path
-// checks; the rest (combinators with branches, unevaluated*, dynamic refs,
-// content, dependencies, pattern properties, tuples, contains, const,
-// extensions) are left to the authority.
-func supported(s *jsonschema.Schema) bool {
-	return s.RecursiveRef == nil && s.DynamicRef == nil && len(s.Constant) == 0 &&
-		s.Not == nil && len(s.AnyOf) == 0 && len(s.OneOf) == 0 && s.If == nil &&
-		s.PropertyNames == nil && !s.RegexProperties && len(s.PatternProperties) == 0 &&
-		len(s.Dependencies) == 0 && len(s.DependentRequired) == 0 && len(s.DependentSchemas) == 0 &&
-		s.UnevaluatedProperties == nil && s.UnevaluatedItems == nil &&
-		s.Items == nil && s.AdditionalItems == nil && len(s.PrefixItems) == 0 && s.Contains == nil &&
-		s.ContentEncoding == "" && s.ContentMediaType == "" && s.ContentSchema == nil &&
-		len(s.Extensions) == 0 && knownAdditional(s.AdditionalProperties)
-}
-
-func knownAdditional(a any) bool {
-	switch a.(type) {
-	case nil, bool, *jsonschema.Schema:
-		return true
-	}
-	return false
 }
