@@ -40,6 +40,8 @@ type app struct {
 	handler  http.Handler
 	closers  []func(context.Context) error
 	draining atomic.Bool
+	// webhooks are the webhook actions, by name, for the admin API.
+	webhooks map[string]webhookEndpoint
 	// bus and hub are NATS, when configured: the nats actions' shared
 	// connection and the fan-out to subscribers.
 	bus *natsbus.Bus
@@ -84,7 +86,20 @@ func build(cfg config.Config, logger *slog.Logger) (*app, error) {
 }
 
 func (a *app) buildPipeline() error {
-	actions, err := a.buildActions()
+	opts := pipeline.Options{MaxDepth: a.cfg.Schemas.MaxDepth, Observer: a.metrics, Logger: a.logger}
+	var dead *action.DeadLetter
+	if dl := a.cfg.DeadLetter; dl.Path != "" {
+		d, err := action.NewDeadLetter(fileConfig(dl))
+		if err != nil {
+			return configError(fmt.Errorf("dead_letter: %w", err))
+		}
+		dead, opts.DeadLetter = d, d
+	}
+	actions, err := a.buildActions(dead)
+	// Closed after the actions: outbox senders write to it until they stop.
+	if dead != nil {
+		a.closers = append(a.closers, dead.Close)
+	}
 	if err != nil {
 		return err
 	}
@@ -101,15 +116,6 @@ func (a *app) buildPipeline() error {
 		b.Route(pipeline.Route{Key: event.Key{Type: r.Type, Version: r.Version}, Actions: pick(actions, r.Actions)})
 	}
 	b.DefaultActions(pick(actions, a.cfg.DefaultActions)...)
-	opts := pipeline.Options{MaxDepth: a.cfg.Schemas.MaxDepth, Observer: a.metrics, Logger: a.logger}
-	if dl := a.cfg.DeadLetter; dl.Path != "" {
-		d, err := action.NewDeadLetter(fileConfig(dl))
-		if err != nil {
-			return configError(fmt.Errorf("dead_letter: %w", err))
-		}
-		a.closers = append(a.closers, d.Close)
-		opts.DeadLetter = d
-	}
 	p, err := b.Build(opts)
 	if err != nil {
 		return configError(err)
@@ -119,7 +125,8 @@ func (a *app) buildPipeline() error {
 }
 
 // buildActions opens every configured action once; routes share them.
-func (a *app) buildActions() (map[string]action.Action, error) {
+// Outbox webhooks record the events they give up on in dead (if not nil).
+func (a *app) buildActions(dead *action.DeadLetter) (map[string]action.Action, error) {
 	out := map[string]action.Action{}
 	names := make([]string, 0, len(a.cfg.Actions))
 	for n := range a.cfg.Actions {
@@ -139,8 +146,7 @@ func (a *app) buildActions() (map[string]action.Action, error) {
 			}
 			act = f
 		case "webhook":
-			w, err := action.NewWebhook(action.WebhookConfig{URL: spec.URL, Timeout: spec.Timeout, Retries: spec.Retries,
-				Backoff: spec.Backoff, Headers: spec.Headers, Secrets: spec.SigningSecrets}, &http.Client{})
+			w, err := a.buildWebhook(name, spec.Webhook, dead)
 			if err != nil {
 				return nil, configError(fmt.Errorf("actions.%s: %w", name, err))
 			}

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -40,4 +43,62 @@ func TestWebhookSecretsFromEnvironment(t *testing.T) {
 	if strings.Contains(err.Error(), "d2Vhaw") {
 		t.Errorf("the report quotes the secret: %v", err)
 	}
+}
+
+// An outbox webhook acknowledges while its receiver is down, delivers
+// everything once it is back, and says so in the metrics.
+func TestOutboxWebhookAcksWhileReceiverIsDown(t *testing.T) {
+	recv := &webhookReceiver{got: map[string]bool{}, block: make(chan struct{}), mode: "down"}
+	hook := httptest.NewServer(recv)
+	defer hook.Close()
+	cfg := `
+schemas: {dir: ` + repoSchemas(t) + `}
+actions:
+  hook:
+    kind: webhook
+    url: "` + hook.URL + `/events"
+    timeout: 1s
+    delivery: outbox
+    outbox: {path: ` + filepath.Join(t.TempDir(), "hook.db") + `, schedule: [0s` + strings.Repeat(", 50ms", 100) + `]}
+routes:
+  - {type: person, version: 1, actions: [hook]}
+`
+	addr, _, _ := startServe(t, cfg)
+	c := hDial(t, addr, "/ws", nil)
+	for i := range 20 {
+		id := fmt.Sprintf("o-%d", i)
+		if r := hSend(t, c, personFrame(id)); !r.OK {
+			t.Fatalf("%s: %+v while the receiver is down; want an ack", id, r)
+		}
+	}
+	if m := metricsText(t, addr); !strings.Contains(m, `schemagate_webhook_backlog{endpoint="hook"} 20`) {
+		t.Errorf("metrics lack the backlog of 20:\n%s", grepLines(m, "schemagate_webhook"))
+	}
+	recv.set("up")
+	waitUntil(t, 20*time.Second, "every acked event delivered", func() bool {
+		recv.mu.Lock()
+		defer recv.mu.Unlock()
+		return len(recv.got) == 20
+	})
+	waitUntil(t, 10*time.Second, "the backlog gauge at 0", func() bool {
+		return strings.Contains(metricsText(t, addr), `schemagate_webhook_backlog{endpoint="hook"} 0`)
+	})
+	m := metricsText(t, addr)
+	for _, want := range []string{`schemagate_webhook_attempts_total{endpoint="hook",outcome="delivered"} 20`,
+		`schemagate_webhook_attempts_total{endpoint="hook",outcome="http_error"}`, `schemagate_webhook_delivery_seconds_count{endpoint="hook"} 20`,
+		`schemagate_webhook_oldest_undelivered_seconds{endpoint="hook"} 0`} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s:\n%s", want, grepLines(m, "schemagate_webhook"))
+		}
+	}
+}
+
+func grepLines(text, prefix string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -96,3 +96,29 @@ func encodeDead(now time.Time, frame []byte, err *status.Error) ([]byte, error) 
 func (d *DeadLetter) Close(ctx context.Context) error {
 	return d.f.Close(ctx)
 }
+
+// undeliveredRecord is the dead letter line of a webhook event whose
+// schedule ran out: the event as the receiver would have got it, and every
+// attempt.
+type undeliveredRecord struct {
+	Time     string          `json:"time"`
+	Webhook  string          `json:"webhook"`
+	Event    json.RawMessage `json:"event"`
+	Attempts []attempt       `json:"attempts"`
+}
+
+// RecordUndelivered appends a line for an event the webhook endpoint
+// never took:
+//
+//	{"time":"…","webhook":"<action>","event":{<the body>},"attempts":[{"at":"…","code":503,"error":"…"},…]}
+func (d *DeadLetter) RecordUndelivered(endpoint string, body []byte, attempts []attempt) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(undeliveredRecord{Time: time.Now().UTC().Format(time.RFC3339Nano), Webhook: endpoint,
+		Event: json.RawMessage(body), Attempts: attempts})
+	if err != nil {
+		return status.Wrap(codes.Internal, err, "cannot encode a dead letter")
+	}
+	return d.f.append(context.Background(), buf.Bytes())
+}

@@ -52,6 +52,7 @@ func (c *Config) Validate() error {
 }
 
 func (c *Config) checkActions(p *problems) {
+	outboxPaths := map[string]string{}
 	for name, a := range c.Actions {
 		key := "actions." + name
 		switch a.Kind {
@@ -71,6 +72,7 @@ func (c *Config) checkActions(p *problems) {
 			if a.Retries < 0 {
 				p.add(key+".retries", "must be >= 0")
 			}
+			a.Webhook.checkDelivery(p, key, outboxPaths)
 		case "nats": // its settings are the nats section's
 		default:
 			p.add(key+".kind", "%q is not one of log, file, webhook, nats", a.Kind)
@@ -104,6 +106,41 @@ func (c *Config) checkActionNames(p *problems, key string, names []string) {
 		if _, ok := c.Actions[n]; !ok {
 			p.add(key, "action %q is not defined under actions", n)
 		}
+	}
+}
+
+// checkDelivery checks an outbox webhook; outboxPaths maps each outbox
+// file to the key that claimed it, since two outboxes cannot share one.
+func (w Webhook) checkDelivery(p *problems, key string, outboxPaths map[string]string) {
+	switch w.Delivery {
+	case "", "sync":
+		return
+	case "outbox":
+	default:
+		p.add(key+".delivery", "%q is not one of sync, outbox", w.Delivery)
+		return
+	}
+	o, key := w.Outbox, key+".outbox"
+	if o.Path == "" {
+		p.add(key+".path", "must be set when delivery is outbox")
+	} else if other, ok := outboxPaths[o.Path]; ok {
+		p.add(key+".path", "%s is also %s's outbox", o.Path, other)
+	} else {
+		outboxPaths[o.Path] = key
+	}
+	if o.Sync != "" {
+		checkFile(p, key, File{Sync: o.Sync, Interval: o.Interval})
+	}
+	if o.MaxBytes < 0 || o.Concurrency < 0 {
+		p.add(key, "max_bytes and concurrency must be >= 0 (0: the default)")
+	}
+	for i, d := range o.Schedule {
+		if d < 0 {
+			p.add(fmt.Sprintf("%s.schedule[%d]", key, i), "must be >= 0")
+		}
+	}
+	if o.Order != "" {
+		oneOf(p, key+".order", o.Order, "endpoint", "type", "none")
 	}
 }
 

@@ -95,6 +95,25 @@ type Webhook struct {
 	// SigningSecrets are the secrets Secret and Secrets name, filled by
 	// ResolveSecrets; never read from the file, never logged.
 	SigningSecrets []string `mapstructure:"-"`
+	// Delivery is sync (the ack waits for the receiver's 2xx; Retries
+	// and Backoff apply) or outbox (the ack waits for the outbox).
+	Delivery string `mapstructure:"delivery"`
+	// Outbox is the outbox of delivery: outbox.
+	Outbox Outbox `mapstructure:"outbox"`
+}
+
+// Outbox is where a webhook's events wait for delivery, and how they are
+// retried.
+type Outbox struct {
+	Path     string        `mapstructure:"path"`
+	Sync     string        `mapstructure:"sync"` // always (default), interval, never
+	Interval time.Duration `mapstructure:"interval"`
+	MaxBytes int64         `mapstructure:"max_bytes"`
+	// Schedule is the wait before each attempt; empty means Svix's.
+	Schedule    []time.Duration `mapstructure:"schedule"`
+	Order       string          `mapstructure:"order"` // endpoint (default), type, none
+	Concurrency int             `mapstructure:"concurrency"`
+	History     time.Duration   `mapstructure:"history"`
 }
 
 // Route sends one schema's accepted events to named actions.

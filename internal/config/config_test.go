@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDefaultIsValid(t *testing.T) {
@@ -45,5 +46,34 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		if lines[i-1] > lines[i] {
 			t.Fatalf("problems not sorted:\n%v", err)
 		}
+	}
+}
+
+func TestOutboxDeliveryChecks(t *testing.T) {
+	hook := func(w Webhook) Action {
+		w.URL, w.Timeout = "http://x", time.Second
+		return Action{Kind: "webhook", Webhook: w}
+	}
+	c := Default()
+	c.Actions = map[string]Action{
+		"ok":     hook(Webhook{Delivery: "outbox", Outbox: Outbox{Path: "a.db"}}),
+		"sync":   hook(Webhook{Delivery: "sync"}),
+		"bad":    hook(Webhook{Delivery: "later"}),
+		"nopath": hook(Webhook{Delivery: "outbox"}),
+		"wrong": hook(Webhook{Delivery: "outbox", Outbox: Outbox{Path: "b.db", Sync: "sometimes", Order: "random",
+			Schedule: []time.Duration{0, -time.Second}, MaxBytes: -1}}),
+	}
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, want := range []string{"actions.bad.delivery:", "actions.nopath.outbox.path: must be set", "actions.wrong.outbox.sync:",
+		"actions.wrong.outbox.order:", "actions.wrong.outbox.schedule[1]:", "actions.wrong.outbox: max_bytes"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("report lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "actions.ok") || strings.Contains(err.Error(), "actions.sync") {
+		t.Errorf("good webhooks reported:\n%v", err)
 	}
 }

@@ -36,6 +36,7 @@ type Metrics struct {
 	conns    prometheus.Gauge
 	closed   reasons
 	rejected reasons
+	webhooks *Webhooks
 }
 
 // New builds the metrics for the schemas behind keys (the registry's key
@@ -70,8 +71,12 @@ func New(keys []event.Key) *Metrics {
 		m.keys[k] = m.newSeries(k)
 	}
 	m.unknown = m.newUnknownSeries()
+	m.webhooks = newWebhooks(m.reg)
 	return m
 }
+
+// Webhooks are the outbox webhooks' metrics.
+func (m *Metrics) Webhooks() *Webhooks { return m.webhooks }
 
 // Handler serves the registry in the Prometheus exposition format.
 func (m *Metrics) Handler() http.Handler {

@@ -1,0 +1,309 @@
+package action
+
+import (
+	"context"
+	"encoding/json"
+	"hash/fnv"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// SvixSchedule is the default retry schedule: the waits before each
+// attempt, the first immediate; eight attempts over about 27 hours.
+func SvixSchedule() []time.Duration {
+	return []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute,
+		2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour}
+}
+
+// How an outbox orders deliveries.
+const (
+	// OrderEndpoint delivers one event at a time, in acknowledgement
+	// order: a receiver that fails holds back every later event.
+	OrderEndpoint = "endpoint"
+	// OrderType keeps each event type's order, with Concurrency lanes
+	// that do not wait for one another.
+	OrderType = "type"
+	// OrderNone spreads events over Concurrency lanes by id.
+	OrderNone = "none"
+)
+
+// OutboxConfig configures a webhook delivered from an outbox.
+type OutboxConfig struct {
+	// Name names the endpoint in stats, metrics, logs and dead letters.
+	Name string
+	// Webhook is where and how to send: URL, Timeout (per attempt),
+	// Headers, Secrets. Retries and Backoff do not apply: Schedule does.
+	Webhook WebhookConfig
+	// Path is the outbox file (bbolt); Sync and Interval are the file
+	// action's policy (empty Sync means SyncAlways).
+	Path     string
+	Sync     SyncPolicy
+	Interval time.Duration
+	// MaxBytes bounds the file's events; pending ones past it make Do
+	// fail with UNAVAILABLE, delivered ones kept for replay make room.
+	// Zero means 256 MiB.
+	MaxBytes int64
+	// Schedule is the wait before each attempt; an event whose last
+	// attempt fails goes to the dead letter. Empty means SvixSchedule.
+	Schedule []time.Duration
+	// Order is OrderEndpoint (default), OrderType or OrderNone, and
+	// Concurrency the lanes of the latter two (default 4).
+	Order       string
+	Concurrency int
+	// History is how long delivered events are kept for replay; zero
+	// means 24 hours, negative means not at all.
+	History time.Duration
+	// DeadLetter, when set, also gets a line for each exhausted event.
+	DeadLetter *DeadLetter
+	// Observer, when set, hears every attempt.
+	Observer OutboxObserver
+	// Logger hears what no caller can: failures of the sender. Nil means
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// OutboxObserver learns what the sender does, for metrics.
+type OutboxObserver interface {
+	// WebhookAttempt is one attempt: outcome is delivered, http_error,
+	// unreachable, timeout or gone (410), took its duration.
+	WebhookAttempt(endpoint, outcome string, took time.Duration)
+	// WebhookDelivered is an event delivered, sinceAck after it was
+	// acknowledged.
+	WebhookDelivered(endpoint string, sinceAck time.Duration)
+	// WebhookDead is an event whose schedule ran out.
+	WebhookDead(endpoint string)
+}
+
+var _ Action = (*Outbox)(nil)
+
+// Outbox is a webhook whose ack waits only until the event is durably in
+// a local outbox; senders deliver it afterwards, retrying on the schedule,
+// honouring Retry-After, and stopping at a 410 until Enable. An event is
+// delivered at least once: a crash after the receiver's 2xx and before the
+// outbox noted it sends it again, with the same webhook-id.
+type Outbox struct {
+	cfg  OutboxConfig
+	post *poster
+	db   *bolt.DB
+	w    *opWriter
+	log  *slog.Logger
+
+	pending      atomic.Int64 // events in lanes
+	pendingBytes atomic.Int64
+	reserved     atomic.Int64 // bytes of events on their way into a lane
+	historyBytes atomic.Int64
+	lastPrune    time.Time // writer only
+
+	lanes []chan struct{} // wakes lane n's sender; capacity 1
+
+	mu          sync.Mutex
+	disabled    string        // why, when a 410 stopped delivery
+	enabled     chan struct{} // closed by Enable
+	lastSuccess time.Time
+	lastError   string
+	lastErrorAt time.Time
+
+	stop   context.CancelFunc
+	ctx    context.Context
+	sender sync.WaitGroup
+	closed atomic.Bool
+}
+
+// NewOutbox opens (or creates) the outbox file and starts its senders,
+// which first deliver what a previous run left.
+func NewOutbox(cfg OutboxConfig) (*Outbox, error) {
+	cfg = cfg.withDefaults()
+	p, err := newPoster(cfg.Webhook, &http.Client{})
+	if err != nil {
+		return nil, err
+	}
+	db, err := openStore(cfg.Path, cfg.Sync)
+	if err != nil {
+		return nil, status.Wrap(codes.FailedPrecondition, err, "cannot open the webhook outbox "+cfg.Path)
+	}
+	sizes, err := measure(db)
+	if err != nil {
+		db.Close()
+		return nil, status.Wrap(codes.FailedPrecondition, err, "cannot read the webhook outbox "+cfg.Path)
+	}
+	o := &Outbox{cfg: cfg, post: p, db: db, log: cfg.Logger, disabled: sizes.disabled, enabled: make(chan struct{})}
+	o.pending.Store(sizes.pending)
+	o.pendingBytes.Store(sizes.pendingBytes)
+	o.historyBytes.Store(sizes.historyBytes)
+	o.w = newOpWriter(db, cfg.Sync, cfg.Interval, o.log, o.evict)
+	lanes := max(sizes.lanes, 1)
+	if cfg.Order != OrderEndpoint {
+		lanes = max(lanes, cfg.Concurrency)
+	}
+	o.ctx, o.stop = context.WithCancel(context.Background())
+	for n := range lanes {
+		o.lanes = append(o.lanes, make(chan struct{}, 1))
+		o.sender.Add(1)
+		go o.runLane(n)
+	}
+	return o, nil
+}
+
+func (c OutboxConfig) withDefaults() OutboxConfig {
+	if c.Sync == "" {
+		c.Sync = SyncAlways
+	}
+	if c.Interval <= 0 {
+		c.Interval = time.Second
+	}
+	if c.MaxBytes <= 0 {
+		c.MaxBytes = 256 << 20
+	}
+	if len(c.Schedule) == 0 {
+		c.Schedule = SvixSchedule()
+	}
+	if c.Order == "" {
+		c.Order = OrderEndpoint
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 4
+	}
+	if c.History == 0 {
+		c.History = 24 * time.Hour
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// laneOf is the lane an event waits in: the same for every event that
+// must keep its order relative to it.
+func (o *Outbox) laneOf(m message) int {
+	if o.cfg.Order == OrderEndpoint || o.cfg.Concurrency <= 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	if o.cfg.Order == OrderType {
+		h.Write([]byte(m.Type))
+	} else {
+		h.Write([]byte(m.ID))
+	}
+	return int(h.Sum32() % uint32(o.cfg.Concurrency))
+}
+
+// Do puts ev in the outbox and returns nil once it is there as durably as
+// the sync policy says. A full outbox is UNAVAILABLE: an ack it could not
+// keep would be worse.
+func (o *Outbox) Do(ctx context.Context, ev event.Event) error {
+	if o.closed.Load() {
+		return unavailable(nil, "webhook outbox is closed")
+	}
+	msg, err := newMessage(ev)
+	if err != nil {
+		return err
+	}
+	v, err := json.Marshal(entry{Msg: msg, Enqueued: time.Now().UTC()})
+	if err != nil {
+		return status.Wrap(codes.Internal, err, "cannot encode an outbox entry")
+	}
+	size := int64(len(v))
+	if o.reserved.Add(size)+o.pendingBytes.Load() > o.cfg.MaxBytes {
+		o.reserved.Add(-size)
+		return unavailable(nil, "webhook "+o.cfg.Name+": outbox full (max_bytes); try again later")
+	}
+	lane := o.laneOf(msg)
+	op := o.w.submit(func(tx *bolt.Tx) (func(), error) {
+		b, err := tx.CreateBucketIfNotExists(laneBucket(lane))
+		if err != nil {
+			return nil, err
+		}
+		seq, err := b.NextSequence()
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			o.pending.Add(1)
+			o.pendingBytes.Add(size)
+		}, b.Put(seqKey(seq), v)
+	})
+	err = op.wait(ctx)
+	// Once committed (or failed) the reservation is the op's to settle;
+	// a caller that stopped waiting settles it when the op is done.
+	go func() { <-op.done; o.reserved.Add(-size) }()
+	if err != nil {
+		return err
+	}
+	o.wake(lane)
+	return nil
+}
+
+func (o *Outbox) wake(lane int) {
+	select {
+	case o.lanes[lane] <- struct{}{}:
+	default:
+	}
+}
+
+// evict runs at the end of every commit: delivered events older than
+// History go, and so do the oldest ones while the file holds more than
+// MaxBytes.
+func (o *Outbox) evict(tx *bolt.Tx) (func(), error) {
+	over := o.pendingBytes.Load() + o.reserved.Load() + o.historyBytes.Load() - o.cfg.MaxBytes
+	now := time.Now()
+	byAge := o.cfg.History < 0 || now.Sub(o.lastPrune) > time.Minute
+	if over <= 0 && !byAge {
+		return nil, nil
+	}
+	if byAge {
+		o.lastPrune = now
+	}
+	b := tx.Bucket(bucketHistory)
+	c := b.Cursor()
+	var freed int64
+	for k, v := c.First(); k != nil; k, v = c.First() {
+		if over-freed <= 0 {
+			if !byAge {
+				break
+			}
+			var e entry
+			if json.Unmarshal(v, &e) == nil && now.Sub(e.Delivered) < o.cfg.History {
+				break
+			}
+		}
+		freed += int64(len(v))
+		if err := c.Delete(); err != nil {
+			return nil, err
+		}
+	}
+	return func() { o.historyBytes.Add(-freed) }, nil
+}
+
+// Close stops the senders (an attempt in flight is abandoned and made
+// again at the next start), commits what is queued, fsyncs and closes the
+// file. Do after Close fails with UNAVAILABLE.
+func (o *Outbox) Close(ctx context.Context) error {
+	if o.closed.Swap(true) {
+		return nil
+	}
+	o.stop()
+	stopped := make(chan struct{})
+	go func() { o.sender.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-ctx.Done():
+		return unavailable(ctx.Err(), "webhook senders still stopping")
+	}
+	if err := o.w.close(ctx); err != nil {
+		return err
+	}
+	if err := o.db.Sync(); err != nil {
+		o.db.Close()
+		return status.Wrap(codes.DataLoss, err, "webhook outbox: the final fsync failed")
+	}
+	return o.db.Close()
+}

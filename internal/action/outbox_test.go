@@ -1,0 +1,295 @@
+package action
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+)
+
+// hookServer records the ids it took, in order, and answers what answer
+// says for each request (nil: 204).
+type hookServer struct {
+	mu     sync.Mutex
+	got    []string
+	tries  map[string][]time.Time
+	answer func(id string, n int) (code int, retryAfter string)
+}
+
+func (h *hookServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := r.Header.Get("webhook-id")
+	h.mu.Lock()
+	h.tries[id] = append(h.tries[id], time.Now())
+	n := len(h.tries[id])
+	h.mu.Unlock()
+	code, ra := http.StatusNoContent, ""
+	if h.answer != nil {
+		code, ra = h.answer(id, n)
+	}
+	if ra != "" {
+		w.Header().Set("Retry-After", ra)
+	}
+	if code >= 200 && code < 300 {
+		h.mu.Lock()
+		h.got = append(h.got, id)
+		h.mu.Unlock()
+	}
+	w.WriteHeader(code)
+}
+
+func (h *hookServer) delivered() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.got...)
+}
+
+func startHook(t *testing.T, answer func(id string, n int) (int, string)) (*hookServer, *httptest.Server) {
+	h := &hookServer{tries: map[string][]time.Time{}, answer: answer}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return h, srv
+}
+
+func openOutbox(t *testing.T, cfg OutboxConfig) *Outbox {
+	t.Helper()
+	if cfg.Name == "" {
+		cfg.Name = "hook"
+	}
+	if cfg.Schedule == nil {
+		cfg.Schedule = []time.Duration{0, 10 * time.Millisecond, 10 * time.Millisecond, 10 * time.Millisecond}
+	}
+	o, err := NewOutbox(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 20s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func sendN(t *testing.T, o *Outbox, prefix string, n int) []string {
+	t.Helper()
+	var ids []string
+	for i := range n {
+		id := fmt.Sprintf("%s-%03d", prefix, i)
+		if err := o.Do(context.Background(), testEvent(id, `{"i":1}`)); err != nil {
+			t.Fatalf("Do %s: %v", id, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// Acks come before delivery; a receiver failing at first holds back the
+// events behind it, which then arrive in order, each exactly once.
+func TestOutboxDeliversInOrderAfterFailures(t *testing.T) {
+	h, srv := startHook(t, func(id string, n int) (int, string) {
+		if id == "e-000" && n < 3 {
+			return http.StatusServiceUnavailable, ""
+		}
+		return http.StatusNoContent, ""
+	})
+	o := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: filepath.Join(t.TempDir(), "o.db")})
+	defer closeOK(t, o)
+	ids := sendN(t, o, "e", 50)
+	waitFor(t, "all delivered", func() bool { return len(h.delivered()) == len(ids) })
+	if got := strings.Join(h.delivered(), ","); got != strings.Join(ids, ",") {
+		t.Fatalf("delivered %s", got)
+	}
+	waitFor(t, "backlog empty", func() bool { return o.Stats().Backlog == 0 })
+	if s := o.Stats(); s.LastSuccess.IsZero() || !strings.Contains(s.LastError, "503") {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+// A Retry-After longer than the schedule's wait is honoured.
+func TestOutboxHonoursRetryAfter(t *testing.T) {
+	h, srv := startHook(t, func(id string, n int) (int, string) {
+		if n == 1 {
+			return http.StatusTooManyRequests, "1"
+		}
+		return http.StatusOK, ""
+	})
+	o := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: filepath.Join(t.TempDir(), "o.db")})
+	defer closeOK(t, o)
+	sendN(t, o, "r", 1)
+	waitFor(t, "delivered", func() bool { return len(h.delivered()) == 1 })
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if tr := h.tries["r-000"]; len(tr) != 2 || tr[1].Sub(tr[0]) < 900*time.Millisecond {
+		t.Fatalf("attempts at %v, want the second a second after the first", tr)
+	}
+}
+
+// 410 stops the endpoint, across a restart, until Enable; nothing is
+// lost meanwhile.
+func TestOutboxGoneDisablesUntilEnabled(t *testing.T) {
+	var gone sync.Mutex
+	isGone := true
+	h, srv := startHook(t, func(string, int) (int, string) {
+		gone.Lock()
+		defer gone.Unlock()
+		if isGone {
+			return http.StatusGone, ""
+		}
+		return http.StatusNoContent, ""
+	})
+	path := filepath.Join(t.TempDir(), "o.db")
+	cfg := OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: path}
+	o := openOutbox(t, cfg)
+	ids := sendN(t, o, "g", 3)
+	waitFor(t, "disabled", func() bool { return o.Stats().Disabled != "" })
+	closeOK(t, o)
+
+	gone.Lock()
+	isGone = false
+	gone.Unlock()
+	o = openOutbox(t, cfg)
+	defer closeOK(t, o)
+	time.Sleep(100 * time.Millisecond) // would be plenty to deliver, were it enabled
+	if s := o.Stats(); s.Disabled == "" || s.Backlog != 3 || len(h.delivered()) != 0 {
+		t.Fatalf("after restart: %+v, delivered %v", s, h.delivered())
+	}
+	if was, err := o.Enable(context.Background()); err != nil || !was {
+		t.Fatalf("Enable: %v %v", was, err)
+	}
+	waitFor(t, "delivered once enabled", func() bool { return len(h.delivered()) == 3 })
+	if got := strings.Join(h.delivered(), ","); got != strings.Join(ids, ",") {
+		t.Fatalf("delivered %s", got)
+	}
+}
+
+// An event whose schedule runs out goes to the dead letter with every
+// attempt, the next goes on; a replay sends it again.
+func TestOutboxExhaustedToDeadLetterThenReplayed(t *testing.T) {
+	var mu sync.Mutex
+	refuse := true
+	h, srv := startHook(t, func(id string, n int) (int, string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if id == "d-000" && refuse {
+			return http.StatusInternalServerError, ""
+		}
+		return http.StatusNoContent, ""
+	})
+	dir := t.TempDir()
+	dl, err := NewDeadLetter(FileConfig{Path: filepath.Join(dir, "dead.ndjson")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeOK(t, dl)
+	o := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: filepath.Join(dir, "o.db"), DeadLetter: dl})
+	defer closeOK(t, o)
+	sendN(t, o, "d", 2)
+	waitFor(t, "the second delivered", func() bool { return len(h.delivered()) == 1 })
+	if h.delivered()[0] != "d-001" {
+		t.Fatalf("delivered %v", h.delivered())
+	}
+	waitFor(t, "the dead letter line", func() bool { b, _ := os.ReadFile(filepath.Join(dir, "dead.ndjson")); return len(b) > 0 })
+	b, _ := os.ReadFile(filepath.Join(dir, "dead.ndjson"))
+	var line undeliveredRecord
+	if err := json.Unmarshal(b, &line); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	var ev fileLine
+	if err := json.Unmarshal(line.Event, &ev); err != nil || ev.ID != "d-000" || line.Webhook != "hook" ||
+		len(line.Attempts) != 4 || line.Attempts[3].Code != 500 {
+		t.Fatalf("dead letter line %s", b)
+	}
+
+	mu.Lock()
+	refuse = false
+	mu.Unlock()
+	n, err := o.Replay(context.Background(), time.Time{}, "d-000")
+	if err != nil || n != 1 {
+		t.Fatalf("Replay: %d %v", n, err)
+	}
+	waitFor(t, "the replayed one delivered", func() bool { return len(h.delivered()) == 2 })
+	// Since: both were delivered and are in the history now.
+	n, err = o.Replay(context.Background(), time.Now().Add(-time.Minute), "")
+	if err != nil || n != 2 {
+		t.Fatalf("Replay since: %d %v", n, err)
+	}
+	waitFor(t, "replayed again", func() bool { return len(h.delivered()) == 4 })
+}
+
+// A full outbox refuses with UNAVAILABLE rather than ack what it could not
+// keep; once delivered events leave, it takes more.
+func TestOutboxFullIsUnavailable(t *testing.T) {
+	var mu sync.Mutex
+	down := true
+	h, srv := startHook(t, func(string, int) (int, string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if down {
+			return http.StatusServiceUnavailable, ""
+		}
+		return http.StatusNoContent, ""
+	})
+	o := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: filepath.Join(t.TempDir(), "o.db"),
+		MaxBytes: 2000, Schedule: append([]time.Duration{0}, slices.Repeat([]time.Duration{50 * time.Millisecond}, 100)...)})
+	defer closeOK(t, o)
+	var err error
+	acked := 0
+	for i := 0; err == nil && i < 100; i++ {
+		if err = o.Do(context.Background(), testEvent(fmt.Sprintf("f-%d", i), `{"i":1}`)); err == nil {
+			acked++
+		}
+	}
+	wantCode(t, err, codes.Unavailable)
+	if acked == 0 || acked > 20 {
+		t.Fatalf("%d acked under 2000 bytes", acked)
+	}
+	mu.Lock()
+	down = false
+	mu.Unlock()
+	waitFor(t, "the acked ones delivered", func() bool { return len(h.delivered()) == acked && o.Stats().Backlog == 0 })
+	if err := o.Do(context.Background(), testEvent("after", `{}`)); err != nil {
+		t.Fatalf("Do once drained: %v", err)
+	}
+}
+
+// Each attempt is bounded by the webhook's timeout.
+func TestOutboxAttemptTimeout(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	slow := true
+	var mu sync.Mutex
+	h, srv := startHook(t, func(string, int) (int, string) {
+		mu.Lock()
+		s := slow
+		slow = false
+		mu.Unlock()
+		if s {
+			<-release
+		}
+		return http.StatusNoContent, ""
+	})
+	o := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL, Timeout: 100 * time.Millisecond},
+		Path: filepath.Join(t.TempDir(), "o.db")})
+	defer closeOK(t, o)
+	sendN(t, o, "s", 1)
+	waitFor(t, "delivered on the second attempt", func() bool { return len(h.delivered()) == 1 })
+	if s := o.Stats(); !strings.Contains(s.LastError, "no answer within 100ms") {
+		t.Errorf("last error %q", s.LastError)
+	}
+}

@@ -1,0 +1,104 @@
+package telemetry
+
+import (
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Webhooks are the outbox webhooks' metrics, per endpoint. Endpoints are
+// action names from the configuration, so the series are a fixed set.
+type Webhooks struct {
+	attempts *prometheus.CounterVec
+	took     *prometheus.HistogramVec
+	delivery *prometheus.HistogramVec
+	dead     *prometheus.CounterVec
+	gauges   *webhookGauges
+}
+
+func newWebhooks(reg prometheus.Registerer) *Webhooks {
+	w := &Webhooks{
+		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "schemagate_webhook_attempts_total",
+			Help: "Delivery attempts of outbox webhooks, by endpoint and outcome (delivered, http_error, unreachable, timeout, gone).",
+		}, []string{"endpoint", "outcome"}),
+		took: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "schemagate_webhook_attempt_seconds",
+			Help:    "Time one delivery attempt took, by endpoint.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 4, 8),
+		}, []string{"endpoint"}),
+		delivery: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "schemagate_webhook_delivery_seconds",
+			Help:    "Time from an event's ack to its delivery, by endpoint.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 8, 10),
+		}, []string{"endpoint"}),
+		dead: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "schemagate_webhook_dead_total",
+			Help: "Events moved to the dead letter after every scheduled attempt failed, by endpoint.",
+		}, []string{"endpoint"}),
+		gauges: &webhookGauges{
+			backlog: prometheus.NewDesc("schemagate_webhook_backlog",
+				"Events acknowledged and not yet delivered, by endpoint.", []string{"endpoint"}, nil),
+			oldest: prometheus.NewDesc("schemagate_webhook_oldest_undelivered_seconds",
+				"Age of the oldest event not yet delivered (0 when none), by endpoint.", []string{"endpoint"}, nil),
+		},
+	}
+	reg.MustRegister(w.attempts, w.took, w.delivery, w.dead, w.gauges)
+	return w
+}
+
+// WebhookAttempt counts one attempt and its duration.
+func (w *Webhooks) WebhookAttempt(endpoint, outcome string, took time.Duration) {
+	w.attempts.WithLabelValues(endpoint, outcome).Inc()
+	w.took.WithLabelValues(endpoint).Observe(took.Seconds())
+}
+
+// WebhookDelivered observes an event's time from ack to delivery.
+func (w *Webhooks) WebhookDelivered(endpoint string, sinceAck time.Duration) {
+	w.delivery.WithLabelValues(endpoint).Observe(sinceAck.Seconds())
+}
+
+// WebhookDead counts an event given up on.
+func (w *Webhooks) WebhookDead(endpoint string) { w.dead.WithLabelValues(endpoint).Inc() }
+
+// Watch exports endpoint's backlog and oldest undelivered event, read from
+// stats at each scrape.
+func (w *Webhooks) Watch(endpoint string, stats func() (backlog int64, oldest time.Time)) {
+	w.gauges.mu.Lock()
+	defer w.gauges.mu.Unlock()
+	w.gauges.watched = append(w.gauges.watched, watched{endpoint, stats})
+}
+
+// webhookGauges reads the outboxes at scrape time, so the gauges cost
+// nothing between scrapes.
+type webhookGauges struct {
+	backlog, oldest *prometheus.Desc
+	mu              sync.Mutex
+	watched         []watched
+}
+
+type watched struct {
+	endpoint string
+	stats    func() (int64, time.Time)
+}
+
+func (g *webhookGauges) Describe(ch chan<- *prometheus.Desc) {
+	ch <- g.backlog
+	ch <- g.oldest
+}
+
+func (g *webhookGauges) Collect(ch chan<- prometheus.Metric) {
+	g.mu.Lock()
+	ws := append([]watched(nil), g.watched...)
+	g.mu.Unlock()
+	for _, w := range ws {
+		n, oldest := w.stats()
+		age := 0.0
+		if !oldest.IsZero() {
+			age = time.Since(oldest).Seconds()
+		}
+		ch <- prometheus.MustNewConstMetric(g.backlog, prometheus.GaugeValue, float64(n), w.endpoint)
+		ch <- prometheus.MustNewConstMetric(g.oldest, prometheus.GaugeValue, age, w.endpoint)
+	}
+}
