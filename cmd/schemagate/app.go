@@ -233,6 +233,9 @@ func (a *app) routes() (http.Handler, error) {
 	if a.auth.Enabled() {
 		o.Authorize = a.auth.Check
 	}
+	if len(a.webhooks) > 0 {
+		o.Webhooks = webhookAdmin{a}
+	}
 	api, err := httpapi.New(a.pipe, a.reg, o)
 	if err != nil {
 		return nil, configError(err)

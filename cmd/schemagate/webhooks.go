@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
 	"net/http"
+	"sort"
 	"time"
+
+	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/action"
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/httpapi"
+	"github.com/schemagate/schemagate/internal/status"
 )
 
 // webhookEndpoint is a webhook action as the admin API sees it: an outbox
@@ -42,4 +48,58 @@ func (a *app) buildWebhook(name string, w config.Webhook, dead *action.DeadLette
 	})
 	a.webhooks[name] = webhookEndpoint{url: w.URL, outbox: ob}
 	return ob, nil
+}
+
+// webhookAdmin serves /v1/admin/webhooks from the app's webhook actions.
+type webhookAdmin struct{ a *app }
+
+var _ httpapi.Webhooks = webhookAdmin{}
+
+// List is every webhook action, sorted by name: an outbox's stats, or a
+// sync webhook's URL.
+func (w webhookAdmin) List() any {
+	names := make([]string, 0, len(w.a.webhooks))
+	for n := range w.a.webhooks {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]action.OutboxStats, 0, len(names))
+	for _, n := range names {
+		e := w.a.webhooks[n]
+		if e.outbox == nil {
+			out = append(out, action.OutboxStats{Name: n, URL: e.url, Delivery: "sync"})
+			continue
+		}
+		out = append(out, e.outbox.Stats())
+	}
+	return out
+}
+
+func (w webhookAdmin) outbox(name string) (*action.Outbox, error) {
+	e, ok := w.a.webhooks[name]
+	if !ok {
+		return nil, status.Newf(codes.NotFound, "no webhook action named %q", name)
+	}
+	if e.outbox == nil {
+		return nil, status.Newf(codes.FailedPrecondition, "webhook %q delivers synchronously: it has no outbox to replay or enable", name)
+	}
+	return e.outbox, nil
+}
+
+// Replay implements httpapi.Webhooks.
+func (w webhookAdmin) Replay(ctx context.Context, name string, since time.Time, id string) (int, error) {
+	o, err := w.outbox(name)
+	if err != nil {
+		return 0, err
+	}
+	return o.Replay(ctx, since, id)
+}
+
+// Enable implements httpapi.Webhooks.
+func (w webhookAdmin) Enable(ctx context.Context, name string) (bool, error) {
+	o, err := w.outbox(name)
+	if err != nil {
+		return false, err
+	}
+	return o.Enable(ctx)
 }

@@ -53,6 +53,8 @@ type Options struct {
 	// WebSocket twin of POSTing bare data. It is called once per schema
 	// at New.
 	BareUpgrade func(key event.Key) http.Handler
+	// Webhooks, when set, serves /v1/admin/webhooks.
+	Webhooks Webhooks
 }
 
 // API is the HTTP handler of the whole server. Build it with New.

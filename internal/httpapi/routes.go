@@ -23,6 +23,13 @@ func (a *API) routes() error {
 	m.handle("GET /v1/schemas", a.guarded(a.listSchemas))
 	m.handle("GET /v1/schemas/{type}/{version}", a.guarded(a.getSchema))
 
+	// Admin: webhook endpoints, their backlog, replay and re-enabling.
+	if a.o.Webhooks != nil {
+		m.handle("GET /v1/admin/webhooks", a.guarded(a.listWebhooks))
+		m.handle("POST /v1/admin/webhooks/{name}/replay", a.guarded(a.replayWebhook)) // ?since=RFC3339&id=ID
+		m.handle("POST /v1/admin/webhooks/{name}/enable", a.guarded(a.enableWebhook))
+	}
+
 	// Operations: open to probes and scrapers, never behind Authorize.
 	m.handle("GET /healthz", http.HandlerFunc(healthz))
 	m.handle("GET /readyz", http.HandlerFunc(a.readyz))

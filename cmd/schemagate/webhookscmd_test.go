@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// scriptedHook answers 410 while gone is set, 204 otherwise, and counts
+// deliveries per id.
+type scriptedHook struct {
+	mu   sync.Mutex
+	gone bool
+	got  map[string]int
+}
+
+func (h *scriptedHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.gone {
+		w.WriteHeader(http.StatusGone)
+		return
+	}
+	h.got[r.Header.Get("webhook-id")]++
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *scriptedHook) count(id string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.got[id]
+}
+
+// runCLI runs the CLI in-process and returns its output and error.
+func runCLI(args ...string) (string, error) {
+	var out syncBuffer
+	err := run(context.Background(), args, strings.NewReader(""), &out, &out)
+	return out.String(), err
+}
+
+// `schemagate webhooks` lists, replays and re-enables through the admin
+// API, which takes the same tokens as the rest of /v1/.
+func TestWebhooksCommand(t *testing.T) {
+	hook := &scriptedHook{gone: true, got: map[string]int{}}
+	srv := httptest.NewServer(hook)
+	defer srv.Close()
+	const token = "admin-token-0123456789"
+	cfg := `
+schemas: {dir: ` + repoSchemas(t) + `}
+auth: {tokens: [` + token + `]}
+actions:
+  audit:
+    kind: webhook
+    url: "` + srv.URL + `"
+    timeout: 1s
+    delivery: outbox
+    outbox: {path: ` + filepath.Join(t.TempDir(), "audit.db") + `, schedule: [0s, 20ms]}
+  plain: {kind: webhook, url: "` + srv.URL + `", timeout: 1s}
+routes:
+  - {type: person, version: 1, actions: [audit]}
+`
+	addr, _, _ := startServe(t, cfg)
+	base := "http://" + addr
+	c := hDial(t, addr, "/ws", http.Header{"Authorization": {"Bearer " + token}})
+	for _, id := range []string{"a-1", "a-2"} {
+		if r := hSend(t, c, personFrame(id)); !r.OK {
+			t.Fatalf("%s: %+v", id, r)
+		}
+	}
+	cli := func(args ...string) string {
+		t.Helper()
+		out, err := runCLI(append([]string{"webhooks"}, append(args, "--url", base, "--token", token)...)...)
+		if err != nil {
+			t.Fatalf("webhooks %v: %v\n%s", args, err, out)
+		}
+		return out
+	}
+	waitUntil(t, 10*time.Second, "the endpoint disabled by 410", func() bool {
+		return strings.Contains(cli(), "disabled (HTTP 410")
+	})
+	list := cli()
+	for _, want := range []string{"NAME", "audit", "outbox", "plain", "sync", "HTTP 410"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("list lacks %q:\n%s", want, list)
+		}
+	}
+	if !strings.Contains(lineOf(list, "audit "), "  2  ") {
+		t.Errorf("list lacks the backlog of 2:\n%s", list)
+	}
+
+	hook.mu.Lock()
+	hook.gone = false
+	hook.mu.Unlock()
+	if out := cli("enable", "audit"); !strings.Contains(out, "audit: enabled") {
+		t.Fatalf("enable: %s", out)
+	}
+	waitUntil(t, 10*time.Second, "both delivered", func() bool { return hook.count("a-1") == 1 && hook.count("a-2") == 1 })
+	backlog0 := func() bool { return strings.Contains(lineOf(cli(), "audit "), "  0  ") }
+	waitUntil(t, 10*time.Second, "the backlog at 0", backlog0)
+
+	if out := cli("replay", "--endpoint", "audit", "--id", "a-2"); !strings.Contains(out, "1 events queued again") {
+		t.Fatalf("replay --id: %s", out)
+	}
+	waitUntil(t, 10*time.Second, "a-2 again", func() bool { return hook.count("a-2") == 2 && backlog0() })
+	since := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
+	if out := cli("replay", "--endpoint", "audit", "--since", since); !strings.Contains(out, "3 events queued again") {
+		t.Fatalf("replay --since: %s", out) // a-1, a-2 and a-2's replay are in the history
+	}
+
+	// Errors: the server's own, with their exit codes.
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"replay", "--endpoint", "nope", "--url", base, "--token", token}, 2, `NOT_FOUND: no webhook action named "nope"`},
+		{[]string{"enable", "plain", "--url", base, "--token", token}, 2, "FAILED_PRECONDITION: webhook \"plain\" delivers synchronously"},
+		{[]string{"--url", base, "--token", "wrong-token-0123456789"}, 1, "UNAUTHENTICATED"},
+		{[]string{"replay", "--url", base}, 2, "--endpoint is required"},
+		{[]string{"replay", "--endpoint", "audit", "--since", "yesterday", "--url", base}, 2, "RFC 3339"},
+	} {
+		out, err := runCLI(append([]string{"webhooks"}, tc.args...)...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || exitCode(err) != tc.code {
+			t.Errorf("webhooks %v: %v (exit %d), want %q\n%s", tc.args, err, exitCode(err), tc.want, out)
+		}
+	}
+}
+
+// lineOf is the first line of text that starts with prefix.
+func lineOf(text, prefix string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return l
+		}
+	}
+	return ""
+}
