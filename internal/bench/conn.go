@@ -1,12 +1,13 @@
 package bench
 
 import (
-	"io"
 	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/schemagate/schemagate/internal/wsio"
 )
 
 // maxReply bounds one reply; an echo of the largest frame a contract server
@@ -32,7 +33,7 @@ type slot struct {
 type conn struct {
 	run    *shared
 	ws     *websocket.Conn
-	bc     *batchConn
+	bc     *wsio.BatchConn
 	prefix []byte // "<conn>-"
 
 	free    chan int // free slot indices; its capacity is the window
@@ -96,7 +97,7 @@ func (c *conn) start() {
 func (c *conn) writeLoop() {
 	buf := make([]byte, 0, 4096)
 	burst := 0
-	c.bc.holdWrites()
+	c.bc.Hold()
 	for {
 		s, ok := c.acquire(&burst)
 		if !ok {
@@ -127,13 +128,13 @@ func (c *conn) acquire(burst *int) (int, bool) {
 		default:
 		}
 	}
-	if err := c.bc.release(); err != nil {
+	if err := c.bc.Release(); err != nil {
 		c.wErr = err
 		return 0, false
 	}
 	select {
 	case s := <-c.free:
-		c.bc.holdWrites()
+		c.bc.Hold()
 		*burst = 1
 		return s, true
 	case <-c.run.stop:
@@ -166,7 +167,7 @@ func (c *conn) frame(buf []byte, s int, measured bool) []byte {
 
 // finish flushes, waits (bounded) for the window to empty, and closes.
 func (c *conn) finish() {
-	if err := c.bc.release(); err != nil && c.wErr == nil {
+	if err := c.bc.Release(); err != nil && c.wErr == nil {
 		c.wErr = err
 	}
 	c.drain()
@@ -199,7 +200,7 @@ func (c *conn) readLoop() {
 	for {
 		_, r, err := c.ws.NextReader()
 		if err == nil {
-			buf, err = readAll(r, buf[:0])
+			buf, err = wsio.ReadAll(r, buf[:0])
 		}
 		if err != nil {
 			if !c.closing.Load() {
@@ -208,23 +209,6 @@ func (c *conn) readLoop() {
 			return
 		}
 		c.handle(buf)
-	}
-}
-
-// readAll reads one message into b, reusing its capacity.
-func readAll(r io.Reader, b []byte) ([]byte, error) {
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/schemagate/schemagate/internal/wsio"
 )
 
 // dialParallel bounds concurrent handshakes, so opening thousands of
@@ -22,7 +24,7 @@ const closeGrace = time.Second
 // dialed is one open connection and the batching layer under it.
 type dialed struct {
 	ws *websocket.Conn
-	bc *batchConn
+	bc *wsio.BatchConn
 }
 
 // dialMany opens n connections, at most dialParallel at a time. On the first
@@ -77,8 +79,8 @@ func closeDialed(ds []dialed, deadline time.Time) {
 
 // dial opens one connection whose writes go through a batchConn. readBuf and
 // writeBuf size gorilla's buffers: large for load, small for idle conns.
-func (o Options) dial(ctx context.Context, readBuf, writeBuf int) (*websocket.Conn, *batchConn, error) {
-	var bc *batchConn
+func (o Options) dial(ctx context.Context, readBuf, writeBuf int) (*websocket.Conn, *wsio.BatchConn, error) {
+	var bc *wsio.BatchConn
 	d := websocket.Dialer{
 		HandshakeTimeout: o.HandshakeTimeout,
 		ReadBufferSize:   readBuf,
@@ -88,7 +90,7 @@ func (o Options) dial(ctx context.Context, readBuf, writeBuf int) (*websocket.Co
 			if err != nil {
 				return nil, err
 			}
-			bc = newBatchConn(c, 64<<10)
+			bc = wsio.NewBatchConn(c, 64<<10, nil)
 			return bc, nil
 		},
 	}

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/schemagate/schemagate/internal/wsio"
 )
 
 // replyFunc answers one frame with the replies to send: none, one or several.
@@ -75,7 +77,7 @@ func (ts *testServer) serveConn(ws *websocket.Conn) {
 	var wg sync.WaitGroup
 	defer func() { close(quit); wg.Wait(); ws.Close() }()
 	wg.Go(func() {
-		bc := ws.NetConn().(*batchConn)
+		bc := ws.NetConn().(*wsio.BatchConn)
 		var out [][]byte
 		for stop := false; !stop; {
 			select {
@@ -86,11 +88,11 @@ func (ts *testServer) serveConn(ws *websocket.Conn) {
 			mu.Lock()
 			out, pending = pending, out[:0]
 			mu.Unlock()
-			bc.holdWrites()
+			bc.Hold()
 			for _, m := range out {
 				_ = ws.WriteMessage(websocket.TextMessage, m)
 			}
-			_ = bc.release()
+			_ = bc.Release()
 		}
 	})
 	for n := 1; ts.hangUp == 0 || n <= ts.hangUp; n++ {
@@ -116,7 +118,7 @@ func (l batchListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newBatchConn(c, 64<<10), nil
+	return wsio.NewBatchConn(c, 64<<10, nil), nil
 }
 
 // frameID is the id of a frame the generator sent: it always comes first.

@@ -1,0 +1,132 @@
+// Package wsio is the byte plumbing beneath gorilla/websocket that the
+// server (internal/ws) and the load generator (internal/bench) share: a
+// connection that sends a burst of frames with one write, and reading a
+// message into a reused buffer. It knows bytes and sockets, not WebSocket
+// frames.
+package wsio
+
+import (
+	"net"
+	"sync"
+)
+
+// BatchConn is a net.Conn that coalesces writes. gorilla writes every
+// message with its own syscall, and on loopback each write also runs the
+// receiver's TCP stack; between Hold and Release writes collect in a buffer
+// instead, and are sent with one syscall once FlushAt bytes are buffered or
+// at Release. Outside a hold (a handshake, control frames from other
+// goroutines) writes go straight through.
+//
+// A write that fails or times out keeps the bytes it did not send, so the
+// frames in the buffer stay whole and in order: a later write (say, a close
+// frame under a fresh deadline) sends them first. Inside a hold, Write never
+// fails (gorilla remembers a failed write and refuses every later one,
+// close frames included); the error comes back from Release.
+type BatchConn struct {
+	net.Conn
+	flushAt int
+	pool    *sync.Pool // of *[]byte; nil keeps the buffer between bursts
+	mu      sync.Mutex // other goroutines may write control frames
+	holding bool
+	buf     *[]byte // bytes written to b and not yet to the socket
+	err     error   // the last flush's, until one succeeds
+}
+
+// maxPooled keeps a buffer that one huge burst grew out of the pool.
+const maxPooled = 256 << 10
+
+// NewBatchConn wraps c; pool (see NewBufferPool), when not nil, lends the
+// buffer only while something is buffered, so an idle connection holds none.
+func NewBatchConn(c net.Conn, flushAt int, pool *sync.Pool) *BatchConn {
+	return &BatchConn{Conn: c, flushAt: flushAt, pool: pool}
+}
+
+// NewBufferPool returns a pool of write buffers of size bytes to start with.
+func NewBufferPool(size int) *sync.Pool {
+	return &sync.Pool{New: func() any {
+		b := make([]byte, 0, size)
+		return &b
+	}}
+}
+
+// Write buffers p while held (sending early past flushAt); otherwise it
+// sends whatever is still buffered and p now.
+func (b *BatchConn) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.holding && b.buffered() == 0 {
+		n, err := b.Conn.Write(p)
+		if err != nil {
+			b.keep(p[n:])
+		}
+		return n, err
+	}
+	b.keep(p)
+	if !b.holding {
+		return len(p), b.flushLocked()
+	}
+	if b.err == nil && len(*b.buf) >= b.flushAt {
+		_ = b.flushLocked()
+	}
+	return len(p), nil
+}
+
+// Hold starts a burst: writes are buffered until Release.
+func (b *BatchConn) Hold() {
+	b.mu.Lock()
+	b.holding = true
+	b.mu.Unlock()
+}
+
+// Release ends a burst and sends what it buffered with one write.
+func (b *BatchConn) Release() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.holding = false
+	return b.flushLocked()
+}
+
+// Buffered is the number of bytes written to b and not yet to the socket:
+// after a failed flush, what is left of it.
+func (b *BatchConn) Buffered() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buffered()
+}
+
+func (b *BatchConn) buffered() int {
+	if b.buf == nil {
+		return 0
+	}
+	return len(*b.buf)
+}
+
+func (b *BatchConn) keep(p []byte) {
+	if b.buf == nil {
+		if b.pool != nil {
+			b.buf = b.pool.Get().(*[]byte)
+		} else {
+			b.buf = new([]byte)
+		}
+	}
+	*b.buf = append(*b.buf, p...)
+}
+
+func (b *BatchConn) flushLocked() error {
+	if b.buffered() == 0 {
+		return nil
+	}
+	n, err := b.Conn.Write(*b.buf)
+	if b.err = err; err != nil {
+		*b.buf = (*b.buf)[:copy(*b.buf, (*b.buf)[n:])]
+		return err
+	}
+	*b.buf = (*b.buf)[:0]
+	if b.pool != nil {
+		if cap(*b.buf) <= maxPooled {
+			b.pool.Put(b.buf)
+		}
+		b.buf = nil
+	}
+	return nil
+}
