@@ -14,6 +14,7 @@ const (
 	ClosePolicy    = "policy"     // 1008 for another policy reason (a binary frame)
 	CloseTooBig    = "too_big"    // 1009: a frame over the read limit
 	CloseBadUTF8   = "bad_utf8"   // 1007: a text frame that is not UTF-8
+	CloseProtocol  = "protocol"   // 1002: the peer broke RFC 6455 (a 1-byte close payload)
 	CloseTimeout   = "timeout"    // no pong within the pong timeout
 	CloseError     = "error"      // a read or write failed
 )
@@ -35,7 +36,7 @@ const ReasonOther = "other"
 // that no caller can change the sets the metrics were built from.
 func closeReasons() []string {
 	return []string{CloseNormal, CloseGoingAway, CloseIdle, CloseLifetime, CloseSlow, CloseRate,
-		ClosePolicy, CloseTooBig, CloseBadUTF8, CloseTimeout, CloseError, ReasonOther}
+		ClosePolicy, CloseTooBig, CloseBadUTF8, CloseProtocol, CloseTimeout, CloseError, ReasonOther}
 }
 
 func upgradeReasons() []string {

@@ -1,14 +1,14 @@
 package ws
 
 import (
-	"bufio"
 	"context"
 	"net"
-	"net/http"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/schemagate/schemagate/internal/bench"
 )
@@ -52,11 +52,11 @@ func BenchmarkIdleConn(b *testing.B) {
 		}
 	}()
 	for range n {
-		conns = append(conns, rawDial(b, addr))
+		c, _ := rawDial(b, addr, "/ws")
+		conns = append(conns, c)
 	}
 	waitFor(b, 30*time.Second, func() bool { return ts.ws.Connections() == n })
-	pong := maskedFrame(nil)
-	pong[0] = 0x8A
+	pong := maskedFrame(websocket.PongMessage, nil)
 	for _, c := range conns { // a pong, as after a ping
 		if _, err := c.Write(pong); err != nil {
 			b.Fatal(err)
@@ -74,23 +74,4 @@ func inUse() int64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapInuse + m.StackInuse)
-}
-
-// rawDial upgrades a bare TCP connection by hand and returns it.
-func rawDial(tb testing.TB, addr string) net.Conn {
-	tb.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req := "GET /ws HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-	if _, err := c.Write([]byte(req)); err != nil {
-		tb.Fatal(err)
-	}
-	resp, err := http.ReadResponse(bufio.NewReaderSize(c, 256), nil)
-	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols {
-		tb.Fatalf("upgrade: %v %v", resp, err)
-	}
-	return c
 }

@@ -19,8 +19,9 @@ const (
 	reasonPolicy    = "policy" // binary frame
 	reasonTooBig    = "too_big"
 	reasonBadUTF8   = "bad_utf8"
-	reasonTimeout   = "timeout" // no pong
-	reasonError     = "error"   // the network failed
+	reasonProtocol  = "protocol" // 1002: the peer broke RFC 6455
+	reasonTimeout   = "timeout"  // no pong
+	reasonError     = "error"    // the network failed
 )
 
 // closeMsg is the close frame a connection ends with.
@@ -121,19 +122,16 @@ const lingerTimeout = time.Second
 // peer hangs up or lingerTimeout passes. Only the writer calls it, after
 // the reader has returned, so nobody else reads the socket.
 func (c *conn) linger() {
-	nc := c.ws.NetConn()
-	if b, ok := nc.(*batchConn); ok {
-		nc = b.Conn // the TCP connection, which can half-close
-	}
+	nc := c.under.tcp()
 	if cw, ok := nc.(interface{ CloseWrite() error }); ok {
 		_ = cw.CloseWrite()
 	}
 	end := time.Now().Add(lingerTimeout)
 	buf := make([]byte, 512)
 	for time.Now().Before(end) {
-		// stop may expire the deadline concurrently (a shutdown racing an
-		// idle close); setting it on every pass keeps the wait bounded by
-		// end alone.
+		// A close decided late (a shutdown racing an idle close) may
+		// expire the deadline concurrently; setting it on every pass keeps
+		// the wait bounded by end alone.
 		_ = nc.SetReadDeadline(end)
 		if _, err := nc.Read(buf); err != nil {
 			var ne interface{ Timeout() bool }

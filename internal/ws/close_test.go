@@ -202,3 +202,27 @@ func TestShutdownAnswersInFlightFrames(t *testing.T) {
 		t.Fatalf("acks received %d, events in the sink %d: every ack must be in the sink and vice versa", acked, got)
 	}
 }
+
+// TestProtocolDetails: RFC 6455 points a client may get wrong or check.
+// A close frame cannot carry a 1-byte payload (§5.5.1: a body starts with
+// a 2-byte code): it is answered with 1002, not an empty close. A
+// handshake in a version the server does not speak is refused naming the
+// one it does (§4.4).
+func TestProtocolDetails(t *testing.T) {
+	ts := newTestServer(t, testOptions())
+	c, br := rawDial(t, strings.TrimPrefix(ts.URL, "http://"), "/ws")
+	if _, err := c.Write(maskedFrame(websocket.CloseMessage, []byte{3})); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	op, p, err := readServerFrame(br)
+	if err != nil || op != 0x80|websocket.CloseMessage || len(p) < 2 || int(p[0])<<8|int(p[1]) != websocket.CloseProtocolError {
+		t.Fatalf("answer to a 1-byte close: %#x %q %v, want close 1002", op, p, err)
+	}
+
+	resp := badVersionHandshake(t, ts.URL+"/ws")
+	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Sec-WebSocket-Version") != "13" {
+		t.Fatalf("version 8 handshake: %d with Sec-WebSocket-Version %q, want 400 naming 13",
+			resp.StatusCode, resp.Header.Get("Sec-WebSocket-Version"))
+	}
+}

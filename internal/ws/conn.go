@@ -12,41 +12,44 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/wsio"
 )
 
-// conn is one WebSocket connection: readPump owns reading, writePump owns
-// writing, and send is the bounded queue between them (the shape of
-// gorilla's chat example). The writer runs only while there is something
-// to write (see writerLinger); timers, not a goroutine, wait for pings and
-// limits.
+// conn is one WebSocket connection; the package doc draws its states and
+// who may write when. The reader runs on the connection's goroutine; a
+// writer goroutine runs only while there is work (writer.go); timers, not
+// goroutines, wait for pings and limits (timers.go).
 type conn struct {
-	s          *Server
-	ws         *websocket.Conn
-	batch      *batchConn // ws's connection, when writes can be batched
-	handle     handleFunc
-	refuse     refuseFunc
+	s      *Server
+	ws     *websocket.Conn
+	under  beneath         // the bytes beneath gorilla (gorilla.go)
+	bc     *wsio.BatchConn // ws's net.Conn: writes batch between Hold and Release
+	handle handleFunc
+	refuse refuseFunc
+	// ctx is every frame's context: it ends when the connection ends or
+	// the server's drain deadline passes.
+	ctx        context.Context
+	cancel     context.CancelFunc
 	send       *replyQueue
-	life       lifecycle     // open → closing → closed
-	writing    atomic.Bool   // the writer's role is taken (see writer.go)
+	life       lifecycle     // open → closing → closed (close.go)
+	writing    atomic.Bool   // the writer's role is taken (writer.go)
 	writerDone chan struct{} // closed when the writing is over
 	taken      [][]byte      // replies being written, reused by whoever writes
 	pingDue    atomic.Bool
 	pinger     *time.Timer
-	limits     *time.Timer // nil when no idle or lifetime limit is on
-	wait       readWaiter
+	limits     *time.Timer  // nil when no idle or lifetime limit is on
 	lastFrame  atomic.Int64 // unix nanos of the last data frame, for idle
 	started    time.Time
 	limiter    *rate.Limiter
 	strikes    int
 }
 
-func newConn(s *Server, w *websocket.Conn, h handleFunc, r refuseFunc) *conn {
-	bc, _ := w.UnderlyingConn().(*batchConn)
-	c := &conn{s: s, ws: w, batch: bc, handle: h, refuse: r,
+func newConn(s *Server, w *websocket.Conn, t *tap, h handleFunc, r refuseFunc) *conn {
+	c := &conn{s: s, ws: w, under: t, bc: t.bc, handle: h, refuse: r,
 		send: newReplyQueue(s.o.SendQueue), writerDone: make(chan struct{}), started: time.Now()}
-	c.life.nc = w.NetConn()
+	c.ctx, c.cancel = context.WithCancel(s.base)
+	c.life.nc = t.bc
 	c.lastFrame.Store(c.started.UnixNano())
-	c.wait = newReadWaiter(bc, s)
 	if rl := s.o.RateLimit; rl.PerSecond > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(rl.PerSecond), rl.Burst)
 	}
@@ -57,7 +60,7 @@ func newConn(s *Server, w *websocket.Conn, h handleFunc, r refuseFunc) *conn {
 // caller's goroutine, the writer on its own when there is work.
 func (c *conn) run() {
 	c.startTimers()
-	c.finish(c.readPump())
+	c.finish(c.readLoop(c.serve))
 }
 
 // finish ends a connection once its reader is done: no more replies will
@@ -67,19 +70,22 @@ func (c *conn) finish(reason string) {
 	c.send.close()
 	c.wake()
 	<-c.writerDone
+	c.cancel()
 	c.stopTimers()
 	c.ws.Close()
 	c.s.untrack(c)
 	c.s.o.Metrics.ConnClosed(reason)
 }
 
-// readPump reads frames and queues their replies until the connection
+// readLoop reads frames and hands each to serve until the connection
 // fails or must close; it returns the reason for metrics.
-func (c *conn) readPump() string {
+func (c *conn) readLoop(serve func(frame []byte, received time.Time) string) string {
 	c.prepareRead()
-	ctx := context.Background()
 	for {
 		c.awaitFrame()
+		if c.under.shortClose() {
+			return c.close(websocket.CloseProtocolError, "a close frame's payload cannot be 1 byte", reasonProtocol)
+		}
 		mt, frame, err := c.readFrame()
 		if err != nil {
 			return c.readFailed(err)
@@ -89,17 +95,38 @@ func (c *conn) readPump() string {
 		if reason := c.checkFrame(mt, frame); reason != "" {
 			return reason
 		}
-		reply, reason := c.answer(ctx, frame, received)
-		if reason != "" {
+		if reason := serve(frame, received); reason != "" {
 			return reason
-		}
-		if !c.enqueue(reply) {
-			return c.close(websocket.ClosePolicyViolation, "too slow: send queue full", reasonSlow)
 		}
 		// The peer's silence is counted from here: the time the server
 		// took to answer (a 10 MB frame under load) is not the peer's.
 		c.extendDeadline()
 	}
+}
+
+// awaitFrame returns once a frame may be read: bytes are buffered, or the
+// socket has some (or failed: gorilla's read then says how). Pongs that
+// arrive meanwhile are taken here, as the pong handler would.
+func (c *conn) awaitFrame() {
+	for !c.under.ahead() {
+		c.under.wait()
+		if !c.under.skipPong() {
+			return
+		}
+		c.extendDeadline()
+	}
+}
+
+// serve answers one frame: the rate limit, the pipeline, the reply.
+func (c *conn) serve(frame []byte, received time.Time) string {
+	reply, reason := c.answer(frame, received)
+	if reason != "" {
+		return reason
+	}
+	if !c.enqueue(reply) {
+		return c.close(websocket.ClosePolicyViolation, "too slow: send queue full", reasonSlow)
+	}
+	return ""
 }
 
 // prepareRead sets the read limit, the deadline and the handlers of the
@@ -134,7 +161,7 @@ func (c *conn) checkFrame(mt int, frame []byte) string {
 }
 
 // answer runs the frame through the rate limit and the pipeline.
-func (c *conn) answer(ctx context.Context, frame []byte, received time.Time) ([]byte, string) {
+func (c *conn) answer(frame []byte, received time.Time) ([]byte, string) {
 	if c.limiter != nil && !c.limiter.Allow() {
 		c.strikes++
 		if max := c.s.o.RateLimit.MaxViolations; max > 0 && c.strikes >= max {
@@ -143,7 +170,7 @@ func (c *conn) answer(ctx context.Context, frame []byte, received time.Time) ([]
 		return c.refuse(frame, nil, status.New(codes.ResourceExhausted, "rate limit exceeded; slow down")), ""
 	}
 	c.strikes = 0
-	return c.handle(ctx, frame, received, nil), ""
+	return c.handle(c.ctx, frame, received, nil), ""
 }
 
 // enqueue waits up to WriteTimeout for room: a briefly slow reader is
@@ -157,7 +184,7 @@ func (c *conn) enqueue(reply []byte) bool {
 		c.wake() // a full queue has a writer already; this costs nothing
 		return c.send.push(reply, c.s.o.WriteTimeout)
 	}
-	if c.batch != nil && c.batch.br != nil && c.batch.br.Buffered() > 0 {
+	if c.under.ahead() {
 		c.wake()
 	} else {
 		c.flush()
@@ -165,15 +192,15 @@ func (c *conn) enqueue(reply []byte) bool {
 	return true
 }
 
+// readFailed names why the read failed, deciding the close it calls for.
 func (c *conn) readFailed(err error) string {
-	var ce *websocket.CloseError
-	switch {
-	case errors.Is(err, websocket.ErrReadLimit):
+	if errors.Is(err, websocket.ErrReadLimit) {
 		return c.close(websocket.CloseMessageTooBig, "frame exceeds the read limit", reasonTooBig)
 	}
 	if m, ok := c.life.decided(); ok {
 		return m.reason
 	}
+	var ce *websocket.CloseError
 	if errors.As(err, &ce) {
 		return reasonNormal
 	}

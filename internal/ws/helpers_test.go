@@ -1,9 +1,12 @@
 package ws
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -45,10 +48,20 @@ type countingAction struct {
 	mu   sync.Mutex
 	ids  []string
 	fail bool
+	// hang, when set, makes Do wait for its context to end, as a webhook
+	// that never answers; ctxs are the contexts Do was given.
+	hang bool
+	ctxs []context.Context
 }
 
-func (a *countingAction) Do(_ context.Context, ev event.Event) error {
+func (a *countingAction) Do(ctx context.Context, ev event.Event) error {
 	a.mu.Lock()
+	a.ctxs = append(a.ctxs, ctx)
+	if a.hang {
+		a.mu.Unlock()
+		<-ctx.Done()
+		return ctx.Err()
+	}
 	defer a.mu.Unlock()
 	if a.fail {
 		return errors.New("sink down")
@@ -153,4 +166,79 @@ func codeOf(r reply) codes.Code {
 		return codes.OK
 	}
 	return r.Error.Code
+}
+
+// rawDial upgrades a bare TCP connection by hand, with no client
+// goroutine, and returns it with a reader of the server's frames.
+func rawDial(tb testing.TB, addr, path string) (net.Conn, *bufio.Reader) {
+	tb.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { c.Close() })
+	req := "GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+	if _, err := c.Write([]byte(req)); err != nil {
+		tb.Fatal(err)
+	}
+	br := bufio.NewReaderSize(c, 256)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols {
+		tb.Fatalf("upgrade: %v %v", resp, err)
+	}
+	return c, br
+}
+
+// readServerFrame reads one frame the server sent (servers never mask):
+// its first byte (FIN and opcode) and its payload.
+func readServerFrame(r *bufio.Reader) (byte, []byte, error) {
+	var h [2]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		return 0, nil, err
+	}
+	n := uint64(h[1] & 0x7f)
+	switch n {
+	case 126, 127:
+		ext := make([]byte, map[uint64]int{126: 2, 127: 8}[n])
+		if _, err := io.ReadFull(r, ext); err != nil {
+			return 0, nil, err
+		}
+		n = 0
+		for _, b := range ext {
+			n = n<<8 | uint64(b)
+		}
+	}
+	p := make([]byte, n)
+	_, err := io.ReadFull(r, p)
+	return h[0], p, err
+}
+
+// maskedFrame is a client's frame (masked, as RFC 6455 requires) with
+// opcode op and FIN set.
+func maskedFrame(op byte, p []byte) []byte {
+	key := [4]byte{1, 2, 3, 4}
+	f := []byte{0x80 | op}
+	switch {
+	case len(p) < 126:
+		f = append(f, 0x80|byte(len(p)))
+	case len(p) <= 0xffff:
+		f = append(f, 0x80|126, byte(len(p)>>8), byte(len(p)))
+	default:
+		f = append(f, 0x80|127)
+		for s := 56; s >= 0; s -= 8 {
+			f = append(f, byte(uint64(len(p))>>s))
+		}
+	}
+	f = append(f, key[:]...)
+	for i, b := range p {
+		f = append(f, b^key[i%4])
+	}
+	return f
+}
+
+func (a *countingAction) contexts() []context.Context {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]context.Context(nil), a.ctxs...)
 }

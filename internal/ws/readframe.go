@@ -2,8 +2,9 @@ package ws
 
 import (
 	"bytes"
-	"io"
 	"sync"
+
+	"github.com/schemagate/schemagate/internal/wsio"
 )
 
 // maxPooledScratch keeps the scratch buffer a huge frame grew out of the
@@ -11,39 +12,19 @@ import (
 const maxPooledScratch = 64 << 10
 
 // newScratchPool returns the pool of read buffers one server shares.
-func newScratchPool() *sync.Pool {
-	return &sync.Pool{New: func() any {
-		b := make([]byte, 0, 4<<10)
-		return &b
-	}}
-}
+func newScratchPool() *sync.Pool { return wsio.NewBufferPool(4 << 10) }
 
-// readFrame is gorilla's ReadMessage without its cost: io.ReadAll starts
-// at 512 bytes and reallocates as the frame grows (four allocations and
-// copies for a 1.5 KB order). Here the frame is read into a pooled scratch
-// buffer and copied once into a slice of its exact size, which the
-// pipeline and its actions may keep. The read limit is gorilla's, as before.
+// readFrame is gorilla's ReadMessage without its cost: the frame is read
+// into a pooled scratch buffer and copied once into a slice of its exact
+// size, which the pipeline and its actions may keep. The read limit is
+// gorilla's, as before.
 func (c *conn) readFrame() (int, []byte, error) {
 	mt, r, err := c.ws.NextReader()
 	if err != nil {
 		return mt, nil, err
 	}
 	bp := c.s.scratch.Get().(*[]byte)
-	buf := (*bp)[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, rerr := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			err = rerr
-			break
-		}
-	}
+	buf, err := wsio.ReadAll(r, (*bp)[:0])
 	var frame []byte
 	if err == nil {
 		frame = bytes.Clone(buf)

@@ -1,9 +1,46 @@
 // Package ws is the WebSocket front door: it upgrades requests (origin,
-// auth, connection limit), runs a reader goroutine per connection and a
-// writer goroutine while there is something to write, with a bounded send
-// queue between them, and closes connections with the RFC 6455 code that
-// says why. Frames go to the pipeline; the package knows nothing about
-// schemas.
+// auth, connection limit), serves each connection with a reader and, while
+// there is something to write, a writer, with a bounded send queue between
+// them, and closes connections with the RFC 6455 code that says why.
+// Frames go to the pipeline with the connection's context; the package
+// knows nothing about schemas.
+//
+// # A connection's life
+//
+//	          a close is decided (first one wins): the peer's close frame,
+//	          a bad frame, a limit, a timer, Shutdown, a write timing out
+//	┌──────┐ ──────────────────────────────────────────────────▶ ┌─────────┐
+//	│ open │                                                     │ closing │
+//	└──────┘ ──┐ the network fails                               └─────────┘
+//	   ▲       │ (read or write)                                      │ the reader returns; the
+//	   │       ▼                                                      │ writer sends what is owed,
+//	upgrade  ┌────────┐ ◀──────────────────────────────────────────── ┘ then the close frame, and
+//	         │ closed │   nothing more is written; the socket is closed   lingers for the peer's FIN
+//	         └────────┘   and every frame's context ends
+//
+// lifecycle (close.go) holds the phase and the close decided under one
+// lock; deciding a close expires the read deadline, so a blocked reader
+// returns at once.
+//
+// # Who reads and who writes
+//
+//   - The reader (the connection's goroutine, readLoop) alone reads the
+//     socket, and runs each frame through the pipeline in order.
+//   - Whoever holds the writer's role (writer.go) alone writes replies,
+//     pings and the close frame: the reader itself when the client has
+//     sent nothing more (it is waiting for this reply, and a hand-off
+//     would cost a wake-up), or a writer goroutine while input is
+//     buffered (a burst: the replies go out in batches, with one syscall
+//     each), started on demand and gone after writerLinger idle. The
+//     holder that sends the close frame, or sees the network fail, keeps
+//     the role for ever.
+//   - gorilla itself writes from the reader's goroutine in two cases: the
+//     pong to a ping, and the close it sends on a protocol error or an
+//     oversized frame. Its writes are whole frames under its own lock.
+//   - Timers (ping, idle, lifetime) never write: they mark a ping due and
+//     wake a writer, or decide a close.
+//
+// Everything that leans on gorilla's internals is in gorilla.go.
 package ws
 
 import (
@@ -16,6 +53,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/wsio"
 )
 
 // Options tunes connections. Durations of zero turn the feature off where
@@ -58,18 +96,22 @@ type Metrics interface {
 // Server accepts WebSocket connections and feeds their frames to the
 // pipeline. It is safe for concurrent use.
 type Server struct {
-	p        *pipeline.Pipeline
-	o        Options
-	count    atomic.Int64
-	draining atomic.Bool
-	mu       sync.Mutex
-	conns    map[*conn]struct{}
-	wg       sync.WaitGroup
-	// pool shares write buffers between connections: a buffer is held
-	// only while a message is being written, so idle connections hold none.
-	pool *sync.Pool
-	// batches shares the buffers writers batch replies in, likewise held
-	// only while a batch is written.
+	p     *pipeline.Pipeline
+	o     Options
+	count atomic.Int64
+	// base is the parent of every frame's context; Shutdown cancels it
+	// when its own context ends.
+	base       context.Context
+	cancelBase context.CancelFunc
+	draining   atomic.Bool
+	mu         sync.Mutex
+	conns      map[*conn]struct{}
+	wg         sync.WaitGroup
+	// writeBufs shares gorilla's write buffers between connections: a
+	// buffer is held only while a message is being written.
+	writeBufs *sync.Pool
+	// batches shares the buffers writers batch replies in, held only while
+	// a batch is written, so idle connections hold none.
 	batches *sync.Pool
 	// scratch shares the buffers frames are read into before being copied
 	// to their exact size.
@@ -87,8 +129,10 @@ func New(p *pipeline.Pipeline, o Options) *Server {
 	if o.Metrics == nil {
 		o.Metrics = nopMetrics{}
 	}
-	return &Server{p: p, o: o, conns: make(map[*conn]struct{}),
-		pool: &sync.Pool{}, batches: newBatchPool(), scratch: newScratchPool(), readers: newReaderPool()}
+	s := &Server{p: p, o: o, conns: make(map[*conn]struct{}), writeBufs: &sync.Pool{},
+		batches: wsio.NewBufferPool(8 << 10), scratch: newScratchPool(), readers: newReaderPool()}
+	s.base, s.cancelBase = context.WithCancel(context.Background())
+	return s
 }
 
 // Handler serves the contract's endpoint: every text frame is an envelope.
@@ -111,8 +155,11 @@ func (s *Server) Connections() int { return int(s.count.Load()) }
 
 // Shutdown stops accepting connections, lets every connection finish the
 // frame it is processing and send the replies it owes, then closes each
-// with 1001 (going away). It returns when all are closed or ctx ends, in
-// which case the rest are closed at once.
+// with 1001 (going away). It returns when all are closed, or when ctx
+// ends: then every frame's context ends too, so frames still in the
+// pipeline are answered UNAVAILABLE, and the connections finish on their
+// own (their writes are bounded by the write timeout); Shutdown does not
+// wait for them.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
 	s.mu.Lock()
@@ -126,12 +173,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		s.mu.Lock()
-		for c := range s.conns {
-			c.ws.Close()
-		}
-		s.mu.Unlock()
-		<-done
+		s.cancelBase()
 		return ctx.Err()
 	}
 }

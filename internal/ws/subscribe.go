@@ -113,16 +113,5 @@ func (c *conn) deliver(frame []byte) {
 // watch reads until the connection ends, so that pongs extend the
 // deadline and the client's close is seen; its frames are dropped.
 func (c *conn) watch() string {
-	c.prepareRead()
-	for {
-		mt, frame, err := c.ws.ReadMessage()
-		if err != nil {
-			return c.readFailed(err)
-		}
-		c.extendDeadline()
-		c.lastFrame.Store(time.Now().UnixNano())
-		if reason := c.checkFrame(mt, frame); reason != "" {
-			return reason
-		}
-	}
+	return c.readLoop(func([]byte, time.Time) string { return "" })
 }

@@ -38,33 +38,16 @@ func (s *Server) upgradeHandler(handle handleFunc, refuse refuseFunc) http.Handl
 	})
 }
 
-// upgrader is the one WebSocket upgrader configuration of every endpoint.
-func (s *Server) upgrader() *websocket.Upgrader {
-	return &websocket.Upgrader{
-		HandshakeTimeout: s.o.HandshakeTimeout,
-		// 0: gorilla adopts the read buffer the hijack hands it, which
-		// batchWriter makes readBufferSize. Writes use pooled buffers.
-		ReadBufferSize:  0,
-		WriteBufferSize: 1024,
-		WriteBufferPool: s.pool,
-		Subprotocols:    s.o.Subprotocols,
-		CheckOrigin:     s.checkOrigin,
-		Error: func(w http.ResponseWriter, _ *http.Request, code int, reason error) {
-			s.refuseUpgrade(w, status.New(codeForStatus(code), reason.Error()))
-		},
-	}
-}
-
 // accept upgrades an admitted request and tracks its connection; the slot
 // admit reserved is released here on every failure. A nil conn means the
 // request has been answered already.
 func (s *Server) accept(up *websocket.Upgrader, w http.ResponseWriter, r *http.Request, h handleFunc, rf refuseFunc) *conn {
-	wsConn, err := up.Upgrade(batchWriter{ResponseWriter: w, pool: s.batches}, r, nil)
+	wsConn, t, err := s.upgrade(up, w, r)
 	if err != nil {
 		s.count.Add(-1)
 		return nil // the upgrader has answered already
 	}
-	c := newConn(s, wsConn, h, rf)
+	c := newConn(s, wsConn, t, h, rf)
 	if !s.track(c) {
 		s.count.Add(-1)
 		c.closeNow(websocket.CloseGoingAway, "server is shutting down")
@@ -129,16 +112,6 @@ func (s *Server) checkOrigin(r *http.Request) bool {
 // uses, so that a client sees one error shape everywhere.
 func writeError(w http.ResponseWriter, e *status.Error) {
 	status.WriteHTTP(w, e.HTTPStatus(), e)
-}
-
-func codeForStatus(httpStatus int) codes.Code {
-	switch httpStatus {
-	case http.StatusForbidden:
-		return codes.PermissionDenied
-	case http.StatusServiceUnavailable:
-		return codes.Unavailable
-	}
-	return codes.InvalidArgument
 }
 
 func reasonForStatus(httpStatus int) string {

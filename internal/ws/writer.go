@@ -1,7 +1,6 @@
 package ws
 
 import (
-	"math"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -109,28 +108,23 @@ func (c *conn) awaitWork(linger *time.Timer) bool {
 
 func (c *conn) hasWork() bool { return c.pingDue.Load() || c.send.pending() }
 
-// writeAll writes the replies taken from the queue in one syscall where
-// the connection is a batchConn (batchConn sends early past 64 KB): gorilla
-// would make one per reply, which under load was most of the server's
-// system time.
+// writeAll writes the replies taken from the queue with one syscall
+// (BatchConn sends early past 64 KB): gorilla would make one per reply,
+// which under load was most of the server's system time.
 func (c *conn) writeAll(replies [][]byte) error {
 	if len(replies) == 0 {
 		return nil
 	}
 	_ = c.ws.SetWriteDeadline(time.Now().Add(c.s.o.WriteTimeout))
-	if c.batch != nil {
-		c.batch.begin()
-	}
+	c.bc.Hold()
 	var err error
 	for _, r := range replies {
 		if err = c.ws.WriteMessage(websocket.TextMessage, r); err != nil {
 			break
 		}
 	}
-	if c.batch != nil {
-		if ferr := c.batch.end(); err == nil {
-			err = ferr
-		}
+	if ferr := c.bc.Release(); err == nil {
+		err = ferr
 	}
 	return err
 }
@@ -145,61 +139,4 @@ func (c *conn) sendClose() {
 	// sending the rest of its oversized frame.
 	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(m.code, m.text), deadline)
 	c.linger()
-}
-
-// startTimers arms the ping and, when a limit is on, the idle and
-// lifetime check. Timers cost no goroutine while they wait.
-func (c *conn) startTimers() {
-	arm(&c.pinger, c.s.o.PingInterval, func() {
-		c.pingDue.Store(true)
-		c.kick()
-	})
-	if d := c.nextCheck(time.Now()); d > 0 {
-		arm(&c.limits, d, c.checkLimits)
-	}
-}
-
-func (c *conn) stopTimers() {
-	c.pinger.Stop()
-	if c.limits != nil {
-		c.limits.Stop()
-	}
-}
-
-// arm stores time.AfterFunc(d, f) in *t before the timer can fire, so
-// that f may use *t (Reset orders the store before f runs).
-func arm(t **time.Timer, d time.Duration, f func()) {
-	*t = time.AfterFunc(math.MaxInt64, f)
-	(*t).Reset(d)
-}
-
-func (c *conn) nextCheck(now time.Time) time.Duration {
-	var next time.Duration
-	if idle := c.s.o.IdleTimeout; idle > 0 {
-		next = time.Unix(0, c.lastFrame.Load()).Add(idle).Sub(now)
-	}
-	if life := c.s.o.MaxLifetime; life > 0 {
-		if d := c.started.Add(life).Sub(now); next == 0 || d < next {
-			next = d
-		}
-	}
-	if next < 0 || (next == 0 && (c.s.o.IdleTimeout > 0 || c.s.o.MaxLifetime > 0)) {
-		next = time.Millisecond
-	}
-	return next
-}
-
-// checkLimits runs on the limits timer: it closes a connection past its
-// lifetime or idle limit, or sets the timer for the next check.
-func (c *conn) checkLimits() {
-	now := time.Now()
-	if life := c.s.o.MaxLifetime; life > 0 && now.Sub(c.started) >= life {
-		c.close(websocket.CloseNormalClosure, "maximum connection lifetime reached; reconnect", reasonLifetime)
-		return
-	}
-	if idle := c.s.o.IdleTimeout; idle > 0 && now.Sub(time.Unix(0, c.lastFrame.Load())) >= idle {
-		c.close(websocket.CloseNormalClosure, "idle timeout", reasonIdle)
-		return
-	}
-	c.limits.Reset(c.nextCheck(now))
 }

@@ -71,7 +71,7 @@ func TestRepliesWithoutWriterGoroutine(t *testing.T) {
 	var burst []byte
 	for i := range 50 {
 		msg := []byte(`{"id":"b` + strconv.Itoa(i) + `","type":"echo","version":1,"data":` + strconv.Itoa(i) + `}`)
-		burst = append(burst, maskedFrame(msg)...)
+		burst = append(burst, maskedFrame(websocket.TextMessage, msg)...)
 	}
 	if _, err := nc.Write(burst); err != nil {
 		t.Fatal(err)
@@ -101,23 +101,6 @@ func TestRepliesWithoutWriterGoroutine(t *testing.T) {
 	waitFor(t, 10*time.Second, func() bool { return writersIdle(ts.ws) == 1 })
 }
 
-// maskedFrame is a client's text frame (masked, as RFC 6455 requires).
-func maskedFrame(p []byte) []byte {
-	key := [4]byte{1, 2, 3, 4}
-	f := []byte{0x81}
-	switch {
-	case len(p) < 126:
-		f = append(f, 0x80|byte(len(p)))
-	default:
-		f = append(f, 0x80|126, byte(len(p)>>8), byte(len(p)))
-	}
-	f = append(f, key[:]...)
-	for i, b := range p {
-		f = append(f, b^key[i%4])
-	}
-	return f
-}
-
 // writersIdle counts the connections whose writer's role is free.
 func writersIdle(s *Server) int {
 	s.mu.Lock()
@@ -142,10 +125,9 @@ func TestRepliesBeforeClientClose(t *testing.T) {
 		c := ts.dial(t, "/ws", nil)
 		var burst []byte
 		for i := range n {
-			burst = append(burst, maskedFrame([]byte(`{"id":"b`+strconv.Itoa(i)+`","type":"echo","version":1,"data":1}`))...)
+			burst = append(burst, maskedFrame(websocket.TextMessage, []byte(`{"id":"b`+strconv.Itoa(i)+`","type":"echo","version":1,"data":1}`))...)
 		}
-		closeFrame := maskedFrame(websocket.FormatCloseMessage(websocket.CloseGoingAway, "bye"))
-		closeFrame[0] = 0x88 // FIN + close opcode
+		closeFrame := maskedFrame(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "bye"))
 		if _, err := c.NetConn().Write(append(burst, closeFrame...)); err != nil {
 			t.Fatal(err)
 		}
@@ -175,9 +157,8 @@ func TestPongsBetweenFrames(t *testing.T) {
 	o.PongTimeout = 600 * time.Millisecond
 	ts := newTestServer(t, o)
 	c := ts.dial(t, "/ws", nil)
-	pong := maskedFrame([]byte("p"))
-	pong[0] = 0x8A // FIN + pong opcode
-	frame := maskedFrame([]byte(`{"id":"a","type":"echo","version":1,"data":1}`))
+	pong := maskedFrame(websocket.PongMessage, []byte("p"))
+	frame := maskedFrame(websocket.TextMessage, []byte(`{"id":"a","type":"echo","version":1,"data":1}`))
 	nc := c.NetConn()
 	for i := range 12 { // longer than the pong timeout in all, kept alive by pongs alone
 		if _, err := nc.Write(pong); err != nil {

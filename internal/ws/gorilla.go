@@ -1,0 +1,219 @@
+package ws
+
+import (
+	"bufio"
+	"errors"
+	"net"
+	"net/http"
+	"sync"
+
+	"github.com/gorilla/websocket"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/wsio"
+)
+
+// This file is the one place that leans on how gorilla/websocket (v1.5)
+// works inside, beyond its documented API. gorilla_test.go pins each
+// point, so that an upgrade that changes one fails a named test rather
+// than corrupting connections:
+//
+//   - Upgrade adopts the bufio.Reader the hijack hands it as the
+//     connection's read buffer when Upgrader.ReadBufferSize is 0 and that
+//     reader is larger than 256 bytes, and keeps its pointer: only the
+//     reader's contents can be lent out while a connection waits
+//     (TestGorillaAdoptsTheHijackedReader, TestGorillaReadsThroughASwappedReader).
+//   - Once a message is read to its end, gorilla has taken exactly its
+//     frames from that buffer: the next frame's first byte is at its head,
+//     where pongs may be taken and a malformed close seen before gorilla
+//     reads on (TestGorillaStopsAtTheFrameBoundary).
+//   - gorilla writes every frame to the net.Conn the hijack returned, and
+//     remembers a failed write, refusing every later one, close frames
+//     included: wsio.BatchConn therefore never fails a write inside a
+//     hold (TestGorillaWritesThroughTheHijackedConn).
+//   - A close frame with a 1-byte payload reaches the close handler as
+//     1005 with no text, as an empty one does (TestGorillaHidesAOneByteClose).
+//   - A frame over the read limit makes gorilla send close 1009 itself
+//     and return ErrReadLimit (TestGorillaClosesOverTheReadLimit).
+//   - A TCP end without a close frame reads as CloseError 1006
+//     (TestGorillaReportsADropAs1006).
+//   - Upgrader.Error replaces the refusal that carries
+//     Sec-WebSocket-Version (TestGorillaErrorHookDropsTheVersion).
+
+// beneath is what a connection does beneath gorilla's API. Its one
+// implementation, tap, reaches into the read buffer gorilla adopted.
+type beneath interface {
+	// ahead says bytes of the next frame are buffered already.
+	ahead() bool
+	// wait returns once the socket has bytes to read (or failed, or the
+	// read deadline passed), holding no read buffer meanwhile where the
+	// platform allows (readwait_*.go).
+	wait()
+	// skipPong takes one whole client pong at the head of the buffer.
+	skipPong() bool
+	// shortClose says the head of the buffer is a close frame with a
+	// 1-byte payload, which gorilla would report as an empty close.
+	shortClose() bool
+	// tcp is the connection under the batching, which can half-close.
+	tcp() net.Conn
+}
+
+// readBufferSize is each connection's read buffer: most frames are small,
+// and 10,000 idle connections must stay light; larger frames are read in
+// pieces. gorilla adopts only readers larger than 256 bytes.
+const readBufferSize = 1024
+
+// upgrader is the one WebSocket upgrader configuration of every endpoint.
+func (s *Server) upgrader() *websocket.Upgrader {
+	return &websocket.Upgrader{
+		HandshakeTimeout: s.o.HandshakeTimeout,
+		// 0: gorilla adopts the read buffer the hijack hands it (see
+		// hijacker). Writes use pooled buffers, held only while a message
+		// is written.
+		ReadBufferSize:  0,
+		WriteBufferSize: 1024,
+		WriteBufferPool: s.writeBufs,
+		Subprotocols:    s.o.Subprotocols,
+		CheckOrigin:     s.checkOrigin,
+		Error: func(w http.ResponseWriter, _ *http.Request, code int, reason error) {
+			// RFC 6455 §4.4: a refused handshake names the versions the
+			// server speaks; gorilla's own refusal does, but not with a hook.
+			w.Header().Set("Sec-WebSocket-Version", "13")
+			s.refuseUpgrade(w, status.New(codeForStatus(code), reason.Error()))
+		},
+	}
+}
+
+// upgrade runs gorilla's Upgrade over a hijack of ours and returns the
+// connection with what lies beneath it.
+func (s *Server) upgrade(up *websocket.Upgrader, w http.ResponseWriter, r *http.Request) (*websocket.Conn, *tap, error) {
+	h := &hijacker{ResponseWriter: w, s: s}
+	ws, err := up.Upgrade(h, r, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	h.tap.s = s
+	return ws, h.tap, nil
+}
+
+// hijacker hands gorilla's Upgrade a hijack that yields a wsio.BatchConn
+// and a read buffer of ours, which gorilla adopts: net/http's own is four
+// times the size, and ours can be lent out while the connection waits.
+type hijacker struct {
+	http.ResponseWriter
+	s   *Server
+	tap *tap
+}
+
+func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := h.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("ws: response writer cannot be hijacked")
+	}
+	c, brw, err := hj.Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	bc := wsio.NewBatchConn(c, batchFlushAt, h.s.batches)
+	if brw.Reader.Buffered() > 0 {
+		return bc, brw, nil // gorilla refuses such a client
+	}
+	h.tap = &tap{bc: bc, br: bufio.NewReaderSize(bc, readBufferSize), rw: newReadWait(c)}
+	return bc, bufio.NewReadWriter(h.tap.br, brw.Writer), nil
+}
+
+// batchFlushAt sends a batch early once it holds this many bytes, so a
+// burst of large replies never builds an unbounded buffer.
+const batchFlushAt = 64 << 10
+
+// tap is the read buffer gorilla reads through, and the connection under it.
+type tap struct {
+	s  *Server
+	bc *wsio.BatchConn
+	br *bufio.Reader // gorilla's, by adoption
+	rw readWait      // readwait_*.go
+}
+
+func (t *tap) ahead() bool   { return t.br.Buffered() > 0 }
+func (t *tap) tcp() net.Conn { return t.bc.Conn }
+
+// Client frames' first two bytes: FIN and the opcode, then the mask bit
+// (clients always mask) and a 7-bit length (at most 125 for control frames).
+const (
+	finPong   = 0x80 | websocket.PongMessage
+	finClose  = 0x80 | websocket.CloseMessage
+	maskedBit = 0x80
+)
+
+// skipPong consumes a whole pong at the head of the read buffer. Left to
+// gorilla, a pong is handled inside its read, which then waits there, deep
+// and holding the buffer, for the next frame: every idle connection would
+// grow its stack after its first ping. Only the exact shape of a client's
+// pong is taken (final, no extension bits, masked, at most 125 bytes, all
+// buffered); anything else is gorilla's to read and to judge.
+func (t *tap) skipPong() bool {
+	h, err := t.br.Peek(2)
+	if err != nil || h[0] != finPong || h[1]&maskedBit == 0 || h[1]&0x7f > 125 {
+		return false
+	}
+	size := 2 + 4 + int(h[1]&0x7f)
+	if t.br.Buffered() < size {
+		return false
+	}
+	_, _ = t.br.Discard(size)
+	return true
+}
+
+// shortClose looks at the buffered head only: it never waits.
+func (t *tap) shortClose() bool {
+	if t.br.Buffered() < 2 {
+		return false
+	}
+	h, _ := t.br.Peek(2)
+	return h[0] == finClose && h[1] == maskedBit|1
+}
+
+// readerPool holds read buffers while their connections wait: readers
+// with a buffer, and empty shells to park one in. Both are bufio.Readers
+// because gorilla keeps a pointer to its own and only its contents can be
+// swapped.
+type readerPool struct {
+	full, shells *sync.Pool
+}
+
+func newReaderPool() readerPool {
+	return readerPool{
+		full:   &sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readBufferSize) }},
+		shells: &sync.Pool{New: func() any { return new(bufio.Reader) }},
+	}
+}
+
+// park moves t's buffer into the pool, leaving gorilla's reader empty:
+// nothing may read through it until fill.
+func (t *tap) park() {
+	p := t.s.readers
+	shell := p.shells.Get().(*bufio.Reader)
+	*shell, *t.br = *t.br, bufio.Reader{}
+	p.full.Put(shell)
+}
+
+// fill gives gorilla's reader a buffer from the pool again.
+func (t *tap) fill() {
+	p := t.s.readers
+	r := p.full.Get().(*bufio.Reader)
+	*t.br, *r = *r, bufio.Reader{}
+	t.br.Reset(t.bc)
+	p.shells.Put(r)
+}
+
+// codeForStatus is the error code of a handshake gorilla refused.
+func codeForStatus(httpStatus int) codes.Code {
+	switch httpStatus {
+	case http.StatusForbidden:
+		return codes.PermissionDenied
+	case http.StatusServiceUnavailable:
+		return codes.Unavailable
+	}
+	return codes.InvalidArgument
+}
