@@ -23,6 +23,7 @@ import (
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/telemetry"
 	"github.com/schemagate/schemagate/internal/validate"
+	"github.com/schemagate/schemagate/internal/webguard"
 	"github.com/schemagate/schemagate/internal/ws"
 )
 
@@ -229,6 +230,11 @@ func (a *app) routes() (http.Handler, error) {
 		MaxBody: a.cfg.HTTP.MaxBody, MaxBatch: a.cfg.HTTP.MaxBatch, RequestTimeout: a.cfg.HTTP.RequestTimeout,
 		Ready: a.ready, Metrics: a.metrics.Handler(), WebSocket: wsPaths,
 		BareUpgrade: func(k event.Key) http.Handler { return a.ws.BareHandler(k, false) },
+		Hosts:       webguard.NewHosts(a.cfg.HTTP.AllowedHosts, listenHost(a.cfg.Listen)),
+		// One origin rule for upgrades and the API.
+		AllowedOrigins:      a.cfg.WebSocket.AllowedOrigins,
+		MaxInflightRequests: a.cfg.HTTP.MaxInflight.Requests, MaxInflightBytes: a.cfg.HTTP.MaxInflight.Bytes,
+		Observer: a.metrics,
 	}
 	if a.auth.Enabled() {
 		o.Authorize = a.auth.Check

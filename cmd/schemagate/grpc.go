@@ -9,6 +9,7 @@ import (
 	"github.com/schemagate/schemagate/internal/auth"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/grpcapi"
+	"github.com/schemagate/schemagate/internal/webguard"
 )
 
 // grpcOptions maps the configuration onto the gRPC door: its own listen
@@ -42,7 +43,7 @@ func (a *app) serveGRPC(served chan<- error) error {
 		return configError(fmt.Errorf("grpc.listen %s: %w", a.cfg.GRPC.Listen, err))
 	}
 	a.logger.Info("grpc listening", "addr", ln.Addr().String())
-	if host, _, _ := net.SplitHostPort(a.cfg.GRPC.Listen); !isLoopback(host) && !a.auth.Enabled() {
+	if !webguard.IsLoopback(listenHost(a.cfg.GRPC.Listen)) && !a.auth.Enabled() {
 		a.logger.Warn("grpc listening beyond loopback with auth off: anyone who can reach this address can send events; set auth.tokens")
 	}
 	go func() {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/auth"
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/webguard"
 	"github.com/schemagate/schemagate/internal/ws"
 )
 
@@ -63,7 +64,7 @@ func serve(ctx context.Context, cfg config.Config, s streams) error {
 		return err
 	}
 	app.logLoaded(ln.Addr().String())
-	if host, _, _ := net.SplitHostPort(cfg.Listen); !isLoopback(host) && !app.auth.Enabled() {
+	if !webguard.IsLoopback(listenHost(cfg.Listen)) && !app.auth.Enabled() {
 		logger.Warn("listening beyond loopback with auth off: anyone who can reach this address can send events; set auth.tokens")
 	}
 	// Until its headers are in, a request may be an API call
@@ -131,12 +132,10 @@ func newLogger(c config.Log, w interface{ Write([]byte) (int, error) }) (*slog.L
 	return slog.New(slog.NewJSONHandler(w, opts)), nil
 }
 
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+// listenHost is the host part of a listen address ("" for all interfaces).
+func listenHost(listen string) string {
+	host, _, _ := net.SplitHostPort(listen)
+	return host
 }
 
 // wsOptions maps the configuration onto the WebSocket server's options.

@@ -191,6 +191,15 @@ func (h *HTTP) check(p *problems) {
 	positive(p, "http.max_body", int(h.MaxBody))
 	positive(p, "http.max_batch", h.MaxBatch)
 	positive(p, "http.request_timeout", int(h.RequestTimeout))
+	positive(p, "http.max_inflight.requests", h.MaxInflight.Requests)
+	if h.MaxInflight.Bytes < h.MaxBody {
+		p.add("http.max_inflight.bytes", "must be at least http.max_body (%d)", h.MaxBody)
+	}
+	for i, host := range h.AllowedHosts {
+		if _, _, err := net.SplitHostPort(host); err == nil || host == "" || strings.ContainsAny(host, "/ ") {
+			p.add(fmt.Sprintf("http.allowed_hosts[%d]", i), "%q is not a host name without port", host)
+		}
+	}
 }
 
 func (g *GRPC) check(p *problems, httpListen string) {

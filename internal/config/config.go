@@ -166,6 +166,19 @@ type HTTP struct {
 	ReadTimeout       time.Duration `mapstructure:"read_timeout"`
 	WriteTimeout      time.Duration `mapstructure:"write_timeout"`
 	RequestTimeout    time.Duration `mapstructure:"request_timeout"`
+	// AllowedHosts are the Host names served ("*": any); others get 421.
+	// Empty: loopback names and addresses when Listen is loopback, any
+	// Host otherwise.
+	AllowedHosts []string `mapstructure:"allowed_hosts"`
+	// MaxInflight caps the /v1/ requests served at once.
+	MaxInflight MaxInflight `mapstructure:"max_inflight"`
+}
+
+// MaxInflight caps concurrent /v1/ requests and the body bytes they hold;
+// past either a request gets 503 with Retry-After.
+type MaxInflight struct {
+	Requests int   `mapstructure:"requests"`
+	Bytes    int64 `mapstructure:"bytes"`
 }
 
 // GRPC tunes the gRPC door (schemagate.v1.EventService, health,
@@ -211,7 +224,8 @@ func Default() Config {
 			RateLimit: RateLimit{MaxViolations: 100},
 		},
 		HTTP: HTTP{MaxBody: 10 << 20, MaxBatch: 1000, ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, RequestTimeout: 30 * time.Second},
+			ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, RequestTimeout: 30 * time.Second,
+			MaxInflight: MaxInflight{Requests: 256, Bytes: 64 << 20}},
 		GRPC:       GRPC{Listen: "127.0.0.1:9090", MinPingInterval: 10 * time.Second},
 		DeadLetter: File{Sync: "interval", Interval: time.Second},
 		Log:        Log{Level: "info", Format: "json"},

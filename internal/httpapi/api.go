@@ -13,6 +13,7 @@ import (
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/validate"
+	"github.com/schemagate/schemagate/internal/webguard"
 )
 
 // Defaults for the zero values of Options; they match the shipped config.
@@ -36,10 +37,24 @@ type Options struct {
 	// WebSocket upgrades are never bounded by it.
 	RequestTimeout time.Duration
 
-	// Authorize, when set, must accept every /v1/ request (401 otherwise).
-	// Health, readiness and metrics stay open; WebSocket handlers check
-	// their own upgrades.
+	// Authorize, when set, must accept every request (401 otherwise)
+	// before its route is looked up. Health, readiness and metrics stay
+	// open; the WebSocket paths check their own upgrades.
 	Authorize func(r *http.Request) error
+	// Hosts are the Host names served; others get 421 (zero value: any).
+	Hosts webguard.Hosts
+	// AllowedOrigins may call /v1/ besides the server's own origin, by
+	// webguard.OriginAllowed (403 otherwise); CORS preflights are answered
+	// for them only.
+	AllowedOrigins []string
+	// MaxInflightRequests and MaxInflightBytes cap the /v1/ requests
+	// served at once and the body bytes they hold (a body of unknown
+	// length counts as MaxBody); past either, 503 with Retry-After.
+	// Zero: no cap.
+	MaxInflightRequests int
+	MaxInflightBytes    int64
+	// Observer hears refusals and what is in flight (nothing when nil).
+	Observer Observer
 	// Ready, when set, is asked by /readyz; an error is answered with 503
 	// and its text.
 	Ready func() error
@@ -66,6 +81,7 @@ type API struct {
 	catalog  []byte                     // GET /v1/schemas, rendered once
 	upgrades map[event.Key]http.Handler // from Options.BareUpgrade
 	draining atomic.Bool
+	limit    inflight
 }
 
 // New builds the API over p and the catalog of reg. It fails when a
@@ -83,7 +99,11 @@ func New(p *pipeline.Pipeline, reg *validate.Registry, o Options) (*API, error) 
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = DefaultRequestTimeout
 	}
-	a := &API{p: p, reg: reg, o: o, mux: http.NewServeMux()}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
+	}
+	a := &API{p: p, reg: reg, o: o, mux: http.NewServeMux(),
+		limit: inflight{maxRequests: o.MaxInflightRequests, maxBytes: o.MaxInflightBytes}}
 	catalog, err := renderCatalog(reg)
 	if err != nil {
 		return nil, err
@@ -102,7 +122,7 @@ func New(p *pipeline.Pipeline, reg *validate.Registry, o Options) (*API, error) 
 }
 
 // ServeHTTP implements http.Handler.
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.front(w, r) }
 
 // Drain makes /readyz answer 503 from now on, so that load balancers stop
 // sending new work while in-flight requests finish.

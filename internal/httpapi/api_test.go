@@ -71,7 +71,7 @@ func newFixture(t *testing.T, edit func(*httpapi.Options)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := httpapi.Options{MaxBody: testMaxBody, MaxBatch: testMaxBatch, RequestTimeout: testTimeout, Metrics: m.Handler()}
+	o := httpapi.Options{MaxBody: testMaxBody, MaxBatch: testMaxBatch, RequestTimeout: testTimeout, Metrics: m.Handler(), Observer: m}
 	if edit != nil {
 		edit(&o)
 	}

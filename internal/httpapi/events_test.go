@@ -36,7 +36,7 @@ func TestStatusMapping(t *testing.T) {
 	}{
 		{"accepted", "/v1/events", js, envelope("a", "person", 1, john), 200, `{"id":"a","ok":true}`, 0, ""},
 		{"echo result", "/v1/events", js, envelope("e", "echo", 1, `{"b":[1,2.50]}`), 200, `{"id":"e","ok":true,"result":{"b":[1,2.50]}}`, 0, ""},
-		{"no content type", "/v1/events", "-", envelope("a", "person", 1, john), 200, `{"id":"a","ok":true}`, 0, ""},
+		{"no content type", "/v1/events", "-", envelope("a", "person", 1, john), 415, "", codes.InvalidArgument, ""},
 		{"utf-8 charset", "/v1/events", "application/json; charset=UTF-8", envelope("a", "person", 1, john), 200, `{"id":"a","ok":true}`, 0, ""},
 		{"invalid data", "/v1/events", js, envelope("b", "person", 1, badJohn), 400, "", codes.InvalidArgument, "b"},
 		{"malformed JSON", "/v1/events", js, `{"id":"c","type":`, 400, "", codes.InvalidArgument, ""},
@@ -51,6 +51,7 @@ func TestStatusMapping(t *testing.T) {
 		{"wrong media type", "/v1/events", "text/plain", envelope("a", "person", 1, john), 415, "", codes.InvalidArgument, ""},
 		{"wrong charset", "/v1/events", "application/json; charset=latin1", envelope("a", "person", 1, john), 415, "", codes.InvalidArgument, ""},
 		{"form post", "/v1/events", "application/x-www-form-urlencoded", "a=b", 415, "", codes.InvalidArgument, ""},
+		{"text post (a browser's no-cors fetch)", "/v1/events", "text/plain;charset=UTF-8", envelope("a", "person", 1, john), 415, "", codes.InvalidArgument, ""},
 
 		{"bare accepted", "/v1/events/person/v1", js, john, 200, `{"ok":true}`, 0, ""},
 		{"bare echo is the data", "/v1/events/echo/v1", js, `[1, "two"]`, 200, `[1, "two"]`, 0, ""},

@@ -109,6 +109,12 @@ func TestAuthorize(t *testing.T) {
 		{"event with wrong token", "POST", "/v1/events", ev, "Bearer x", 401},
 		{"event with a reader token", "POST", "/v1/events", ev, "Bearer reader", 403},
 		{"bare without token", "POST", "/v1/events/person/v1", john, "", 401},
+		// Refused before routing: no 404 tells a stranger which schemas exist.
+		{"unknown schema without token", "POST", "/v1/events/nosuchtype/v1", john, "", 401},
+		{"malformed key without token", "POST", "/v1/events/Nope/1", john, "", 401},
+		{"unknown schema upgrade without token", "GET", "/v1/events/nosuchtype/v1", "", "", 401},
+		{"unknown path without token", "GET", "/nowhere", "", "", 401},
+		{"unknown schema with token", "POST", "/v1/events/nosuchtype/v1", john, "Bearer secret", 404},
 		{"catalog without token", "GET", "/v1/schemas", "", "", 401},
 		{"schema without token", "GET", "/v1/schemas/person/v1", "", "", 401},
 		{"schema with token", "GET", "/v1/schemas/person/v1", "", "Bearer secret", 200},
@@ -122,7 +128,7 @@ func TestAuthorize(t *testing.T) {
 			if c.auth != "" {
 				hdr = []string{"Authorization", c.auth}
 			}
-			r := f.request(t, c.method, c.path, "-", c.body, hdr...)
+			r := f.request(t, c.method, c.path, "application/json", c.body, hdr...)
 			if r.status != c.status {
 				t.Fatalf("status %d, want %d: %s", r.status, c.status, r.body)
 			}

@@ -14,16 +14,20 @@ import (
 	"github.com/schemagate/schemagate/internal/status"
 )
 
-// guarded wraps a /v1/ handler: Authorize first, then the request timeout,
+// guarded wraps a /v1/ handler: a place among the requests in flight
+// (front has checked host, origin and token), then the request timeout,
 // so that no handler can forget either.
 func (a *API) guarded(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a.o.Authorize != nil {
-			if err := a.o.Authorize(r); err != nil {
-				writeError(w, unauthenticated(err))
-				return
-			}
+		if r.ContentLength > a.o.MaxBody {
+			refuseUnread(w, r, http.StatusRequestEntityTooLarge, tooLarge(a.o.MaxBody)) // before it holds any of the budget
+			return
 		}
+		release, ok := a.admit(w, r)
+		if !ok {
+			return
+		}
+		defer release()
 		if a.o.RequestTimeout > 0 {
 			ctx, cancel := context.WithTimeout(r.Context(), a.o.RequestTimeout)
 			defer cancel()
@@ -52,12 +56,11 @@ func (a *API) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 			status.New(codes.InvalidArgument, "Content-Type must be application/json"))
 		return nil, false
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.o.MaxBody))
+	body, err := readAll(http.MaxBytesReader(w, r.Body, a.o.MaxBody), r.ContentLength)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		status.WriteHTTP(w, http.StatusRequestEntityTooLarge,
-			status.Newf(codes.ResourceExhausted, "request body is larger than %d bytes", tooBig.Limit))
+		status.WriteHTTP(w, http.StatusRequestEntityTooLarge, tooLarge(tooBig.Limit))
 		return nil, false
 	case err != nil:
 		writeError(w, status.Wrap(codes.InvalidArgument, err, "request body could not be read"))
@@ -69,13 +72,28 @@ func (a *API) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	return body, true
 }
 
-// jsonContent accepts a missing Content-Type (curl -d without -H, many
-// scripts) and application/json with at most a UTF-8 charset, the only
-// encoding JSON has (RFC 8259).
-func jsonContent(ct string) bool {
-	if ct == "" {
-		return true
+func tooLarge(limit int64) *status.Error {
+	return status.Newf(codes.ResourceExhausted, "request body is larger than %d bytes", limit)
+}
+
+// readAll reads a body whose declared length (-1 when unknown) has been
+// checked against the limit into a buffer of that size, so that the bytes
+// held are the bytes reserved rather than io.ReadAll's doublings.
+func readAll(r io.Reader, declared int64) ([]byte, error) {
+	if declared < 0 {
+		return io.ReadAll(r)
 	}
+	buf := bytes.NewBuffer(make([]byte, 0, declared+1))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
+}
+
+// jsonContent accepts application/json with at most a UTF-8 charset, the
+// only encoding JSON has (RFC 8259). Nothing else, a missing type
+// included: a browser sends a cross-origin POST with a form or text type
+// without asking first (a "simple request"), so requiring JSON makes every
+// browser preflight, and front refuses the preflights of foreign origins.
+func jsonContent(ct string) bool {
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "application/json" {
 		return false

@@ -31,7 +31,12 @@ func TestWebSocketMounts(t *testing.T) {
 	f := newFixture(t, func(o *httpapi.Options) {
 		o.WebSocket = map[string]http.Handler{"/ws": marker("ws"), "/": marker("root"), "/tutorial/": marker("tutorial")}
 		o.BareUpgrade = func(k event.Key) http.Handler { return marker("bare " + k.String()) }
-		o.Authorize = func(*http.Request) error { return fmt.Errorf("WebSocket handlers check their own auth") }
+		o.Authorize = func(r *http.Request) error {
+			if r.Header.Get("Authorization") != "Bearer t" {
+				return fmt.Errorf("no token")
+			}
+			return nil
+		}
 	})
 	cases := []struct {
 		method, path string
@@ -48,9 +53,17 @@ func TestWebSocketMounts(t *testing.T) {
 		{"GET", "/v1/events/nobody/v1", 404, ""},
 		{"GET", "/v1/events/person/1", 404, ""},
 	}
+	// Configured WebSocket paths check the token in their upgrade; every
+	// other path is refused before routing, so that a stranger learns
+	// nothing of the schemas from 404s.
+	for _, path := range []string{"/v1/events/person/v1", "/v1/events/nobody/v1", "/elsewhere"} {
+		if r := f.request(t, "GET", path, "-", "", "Upgrade", "websocket", "Connection", "Upgrade"); r.status != 401 {
+			t.Errorf("GET %s without a token: %d, want 401", path, r.status)
+		}
+	}
 	for _, c := range cases {
 		t.Run(c.method+" "+c.path, func(t *testing.T) {
-			r := f.request(t, c.method, c.path, "-", "", "Upgrade", "websocket", "Connection", "Upgrade")
+			r := f.request(t, c.method, c.path, "-", "", "Upgrade", "websocket", "Connection", "Upgrade", "Authorization", "Bearer t")
 			if r.status != c.status || (c.body != "" && r.body != c.body) {
 				t.Fatalf("got %d %q, want %d %q", r.status, r.body, c.status, c.body)
 			}

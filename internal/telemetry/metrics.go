@@ -37,6 +37,7 @@ type Metrics struct {
 	closed   reasons
 	rejected reasons
 	webhooks *Webhooks
+	http     httpMetrics
 }
 
 // New builds the metrics for the schemas behind keys (the registry's key
@@ -63,6 +64,7 @@ func New(keys []event.Key) *Metrics {
 		"WebSocket connections closed, by reason.", closeReasons())
 	m.rejected = newReasons(m.reg, "schemagate_upgrades_rejected_total",
 		"WebSocket upgrade requests refused, by reason.", upgradeReasons())
+	m.http = newHTTPMetrics(m.reg)
 	m.reg.MustRegister(m.frames, m.latency, m.conns,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

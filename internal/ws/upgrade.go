@@ -3,14 +3,13 @@ package ws
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gorilla/websocket"
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/webguard"
 )
 
 // handleFunc turns a frame, read at received, into its reply appended to
@@ -86,26 +85,10 @@ func (s *Server) admit(r *http.Request) *status.Error {
 	}
 }
 
-// checkOrigin allows requests without an Origin (non-browser clients), the
-// same origin as the request's host, and the configured allow-list.
+// checkOrigin is the one origin rule of every front door: no Origin,
+// same-origin, or the allow-list.
 func (s *Server) checkOrigin(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
-	}
-	u, err := url.Parse(origin)
-	if err != nil {
-		return false
-	}
-	if strings.EqualFold(u.Host, r.Host) {
-		return true
-	}
-	for _, a := range s.o.AllowedOrigins {
-		if a == "*" || strings.EqualFold(a, origin) {
-			return true
-		}
-	}
-	return false
+	return webguard.OriginAllowed(r, s.o.AllowedOrigins)
 }
 
 // writeError answers a refused upgrade with the same error body the API

@@ -1,0 +1,47 @@
+package telemetry
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Why an HTTP request was refused before it was routed.
+const (
+	RejectHost       = "host"       // 421: a Host the server does not answer to
+	RejectOverloaded = "overloaded" // 503: http.max_inflight reached
+)
+
+func httpRejectReasons() []string {
+	return []string{RejectHost, RejectOrigin, RejectOverloaded, ReasonOther}
+}
+
+// httpMetrics are the HTTP API's refusals and what it holds in flight.
+type httpMetrics struct {
+	rejected reasons
+	requests prometheus.Gauge
+	bytes    prometheus.Gauge
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) httpMetrics {
+	h := httpMetrics{
+		rejected: newReasons(reg, "schemagate_http_rejected_total",
+			"HTTP requests refused before routing, by reason.", httpRejectReasons()),
+		requests: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "schemagate_http_inflight_requests",
+			Help: "/v1/ requests being served (capped by http.max_inflight.requests).",
+		}),
+		bytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "schemagate_http_inflight_bytes",
+			Help: "Request body bytes reserved by /v1/ requests being served (capped by http.max_inflight.bytes).",
+		}),
+	}
+	reg.MustRegister(h.requests, h.bytes)
+	return h
+}
+
+// HTTPRejected counts a request refused before routing; reason is
+// RejectHost, RejectOrigin or RejectOverloaded.
+func (m *Metrics) HTTPRejected(reason string) { m.http.rejected.inc(reason) }
+
+// HTTPInflight adds to the requests and body bytes in flight.
+func (m *Metrics) HTTPInflight(requests int, bytes int64) {
+	m.http.requests.Add(float64(requests))
+	m.http.bytes.Add(float64(bytes))
+}
