@@ -75,7 +75,13 @@ func serve(ctx context.Context, cfg config.Config, s streams) error {
 	if h := cfg.HTTP.ReadHeaderTimeout; h > 0 && h < headerTimeout {
 		headerTimeout = h
 	}
+	// Requests run under inflight rather than a context of their own, so
+	// that drain can end what is still running when the drain timeout
+	// passes (a webhook retrying, an fsync) and the client gets its answer.
+	inflight, stopInflight := context.WithCancel(context.Background())
+	defer stopInflight()
 	srv := &http.Server{
+		BaseContext:       func(net.Listener) context.Context { return inflight },
 		Handler:           app.handler,
 		ReadHeaderTimeout: headerTimeout,
 		ReadTimeout:       cfg.HTTP.ReadTimeout,
@@ -91,23 +97,38 @@ func serve(ctx context.Context, cfg config.Config, s streams) error {
 		return fmt.Errorf("server stopped: %w", err)
 	case <-ctx.Done():
 	}
-	return drain(srv, app, cfg.Shutdown.DrainTimeout, logger)
+	return drain(srv, app, cfg.Shutdown.DrainTimeout, stopInflight, logger)
 }
 
-func drain(srv *http.Server, app *app, timeout time.Duration, logger *slog.Logger) error {
+// drainGrace is how long the doors have, once the drain timeout has passed
+// and the contexts of what is still in flight have ended, to write those
+// answers (UNAVAILABLE) and close frames; closeGrace is how long the sinks
+// then have to close. Acknowledged events are durable already, so both
+// are short: the process exits within drain_timeout and a second.
+const (
+	drainGrace = 500 * time.Millisecond
+	closeGrace = 200 * time.Millisecond
+)
+
+// drain stops the server within timeout plus drainGrace, whatever is
+// stuck: it stops accepting, lets every door finish what it is doing until
+// timeout, then ends the contexts of what is left (stopInflight for HTTP;
+// the WebSocket and gRPC doors end their own when their Shutdown's context
+// does), gives the doors drainGrace to answer, and closes the sinks.
+func drain(srv *http.Server, app *app, timeout time.Duration, stopInflight context.CancelFunc, logger *slog.Logger) error {
 	logger.Info("shutting down", "drain_timeout", timeout.String(), "connections", app.ws.Connections())
 	app.draining.Store(true)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	errc := make(chan error, 3)
-	go func() { errc <- srv.Shutdown(ctx) }()
-	go func() { errc <- app.ws.Shutdown(ctx) }()
-	go func() { errc <- app.shutdownGRPC(ctx) }()
-	var errs []error
-	for range 3 {
-		if err := <-errc; err != nil {
-			errs = append(errs, err)
-		}
+	errs := shutdownDoors(ctx, srv, app)
+	if ctx.Err() != nil {
+		stopInflight()
+		grace, cancelGrace := context.WithTimeout(context.Background(), drainGrace)
+		defer cancelGrace()
+		_ = shutdownDoors(grace, srv, app) // what was cut off answers now
+		var cancelClose context.CancelFunc
+		ctx, cancelClose = context.WithTimeout(context.Background(), closeGrace)
+		defer cancelClose()
 	}
 	if err := app.close(ctx); err != nil {
 		errs = append(errs, err)
@@ -118,6 +139,39 @@ func drain(srv *http.Server, app *app, timeout time.Duration, logger *slog.Logge
 	}
 	logger.Info("stopped cleanly")
 	return nil
+}
+
+// shutdownDoors shuts the three doors down in parallel under ctx and
+// returns their errors. When ctx ends, a door that is still busy is left
+// behind with an error of its own, so that nothing it waits for can hold
+// the process.
+func shutdownDoors(ctx context.Context, srv *http.Server, app *app) []error {
+	doors := []struct {
+		name     string
+		shutdown func(context.Context) error
+	}{{"http", srv.Shutdown}, {"websocket", app.ws.Shutdown}, {"grpc", app.shutdownGRPC}}
+	errc := make(chan error, len(doors))
+	for _, d := range doors {
+		go func() {
+			if err := d.shutdown(ctx); err != nil {
+				errc <- fmt.Errorf("%s: %w", d.name, err)
+				return
+			}
+			errc <- nil
+		}()
+	}
+	var errs []error
+	for n := 0; n < len(doors); n++ {
+		select {
+		case err := <-errc:
+			if err != nil {
+				errs = append(errs, err)
+			}
+		case <-ctx.Done():
+			return append(errs, fmt.Errorf("%d door(s) still busy: %w", len(doors)-n, ctx.Err()))
+		}
+	}
+	return errs
 }
 
 func newLogger(c config.Log, w interface{ Write([]byte) (int, error) }) (*slog.Logger, error) {

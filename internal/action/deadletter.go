@@ -59,13 +59,14 @@ func NewDeadLetter(cfg FileConfig) (*DeadLetter, error) {
 
 // Record appends frame and the error it was rejected with (nil if none is
 // known). It is safe for concurrent use and waits for the write as the
-// sync policy demands; a full queue makes it wait for room.
-func (d *DeadLetter) Record(frame []byte, err *status.Error) error {
+// sync policy demands, and for room in a full queue, as long as ctx lets
+// it.
+func (d *DeadLetter) Record(ctx context.Context, frame []byte, err *status.Error) error {
 	line, eerr := encodeDead(time.Now(), frame, err)
 	if eerr != nil {
 		return eerr
 	}
-	return d.f.append(context.Background(), line)
+	return d.f.append(ctx, line)
 }
 
 // encodeDead returns one dead letter line ending in "\n".

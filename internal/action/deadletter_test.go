@@ -2,6 +2,7 @@ package action
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -56,12 +57,12 @@ func TestDeadLetter(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range tests {
-		if err := d.Record(tt.frame, tt.err); err != nil {
+		if err := d.Record(context.Background(), tt.frame, tt.err); err != nil {
 			t.Fatalf("%s: Record: %v", tt.name, err)
 		}
 	}
 	closeOK(t, d)
-	wantCode(t, d.Record([]byte("late"), nil), codes.Unavailable)
+	wantCode(t, d.Record(context.Background(), []byte("late"), nil), codes.Unavailable)
 
 	raw, _ := os.ReadFile(path)
 	lines := bytes.Split(bytes.TrimSuffix(raw, []byte("\n")), []byte("\n"))
@@ -133,7 +134,7 @@ func TestDeadLetterConcurrent(t *testing.T) {
 	for range 20 {
 		wg.Go(func() {
 			for range 50 {
-				if err := d.Record([]byte{0xff, '\n', 'x'}, status.New(codes.InvalidArgument, "bad")); err != nil {
+				if err := d.Record(context.Background(), []byte{0xff, '\n', 'x'}, status.New(codes.InvalidArgument, "bad")); err != nil {
 					t.Error(err)
 				}
 			}

@@ -34,7 +34,7 @@ func (p *Pipeline) Parts(ctx context.Context, id, typ string, version uint64, da
 	}
 	p.observe(env.Key, known, err, start)
 	if err != nil && p.opts.DeadLetter != nil && rejected(err.Code) {
-		p.deadLetter(partsFrame(id, typ, version, data), err)
+		p.deadLetter(ctx, partsFrame(id, typ, version, data), err)
 	}
 	return Verdict{Result: result, Err: err}
 }

@@ -31,8 +31,10 @@ type Options struct {
 }
 
 // DeadLetter records a rejected frame and why it was rejected.
+// It is given the frame's context: it may wait for its write (an fsync)
+// only as long as the frame may.
 type DeadLetter interface {
-	Record(frame []byte, err *status.Error) error
+	Record(ctx context.Context, frame []byte, err *status.Error) error
 }
 
 // Observer learns the outcome of each frame. Known is false when the key
@@ -84,7 +86,7 @@ func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Tim
 	if err == nil {
 		result, known, err = p.process(ctx, &env)
 	}
-	p.finish(frame, env.Key, known, err, start)
+	p.finish(ctx, frame, env.Key, known, err, start)
 	return Outcome{Code: codeOf(err), Reply: appendReply(dst, env.RawID, result, err)}
 }
 
@@ -107,7 +109,7 @@ func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, receiv
 		env := envelope.Envelope{Event: event.Event{Key: key, Raw: frame, Received: received}}
 		result, known, err = p.process(ctx, &env)
 	}
-	p.finish(frame, key, known, err, start)
+	p.finish(ctx, frame, key, known, err, start)
 	if err == nil && result != nil {
 		return Outcome{Code: codes.OK, Reply: append(dst, result...)}
 	}
@@ -166,10 +168,10 @@ func (p *Pipeline) failure(env *envelope.Envelope, where string, err error) *sta
 	return se
 }
 
-func (p *Pipeline) finish(frame []byte, key event.Key, known bool, err *status.Error, start time.Time) {
+func (p *Pipeline) finish(ctx context.Context, frame []byte, key event.Key, known bool, err *status.Error, start time.Time) {
 	p.observe(key, known, err, start)
 	if err != nil && p.opts.DeadLetter != nil && rejected(err.Code) {
-		p.deadLetter(frame, err)
+		p.deadLetter(ctx, frame, err)
 	}
 }
 
@@ -179,8 +181,8 @@ func (p *Pipeline) observe(key event.Key, known bool, err *status.Error, start t
 	}
 }
 
-func (p *Pipeline) deadLetter(frame []byte, err *status.Error) {
-	if dlErr := p.opts.DeadLetter.Record(frame, err); dlErr != nil {
+func (p *Pipeline) deadLetter(ctx context.Context, frame []byte, err *status.Error) {
+	if dlErr := p.opts.DeadLetter.Record(ctx, frame, err); dlErr != nil {
 		p.opts.Logger.Error("dead letter not recorded", "err", dlErr)
 	}
 }
@@ -197,15 +199,16 @@ func codeOf(err *status.Error) codes.Code {
 }
 
 // Refuse answers a frame that will not be processed (a rate limit, say)
-// with err, carrying the frame's id when it can be read.
+// with err, carrying the frame's id when it can be read. Such a frame was
+// not judged, so it is counted but never dead-lettered.
 func (p *Pipeline) Refuse(frame, dst []byte, err *status.Error) []byte {
 	env, _ := envelope.Decode(frame, p.maxDepth)
-	p.finish(frame, event.Key{}, false, err, time.Now())
+	p.observe(event.Key{}, false, err, time.Now())
 	return appendReply(dst, env.RawID, nil, err)
 }
 
 // RefuseBare is Refuse for bare routes, whose replies carry no id.
 func (p *Pipeline) RefuseBare(frame, dst []byte, err *status.Error) []byte {
-	p.finish(frame, event.Key{}, false, err, time.Now())
+	p.observe(event.Key{}, false, err, time.Now())
 	return appendBareReply(dst, nil, err)
 }
