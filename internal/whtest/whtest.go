@@ -56,19 +56,27 @@ func Home() string {
 	return filepath.Join(dir, "schemagate-npm")
 }
 
-// Start runs a receiver that accepts what any of secrets signed, on a free
-// port, or on port when it is not 0. It skips the test when node or the
-// library is missing, and stops the receiver when the test ends.
-func Start(t testing.TB, port int, secrets ...string) *Receiver {
+// Skip skips the test, saying why, when node or the reference library is
+// missing; it returns where node and the library are.
+func Skip(t testing.TB) (node, modules string) {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node is not installed, so no Standard Webhooks reference receiver; run scripts/install-test-deps.sh")
 	}
-	modules := filepath.Join(Home(), "standardwebhooks", "node_modules")
+	modules = filepath.Join(Home(), "standardwebhooks", "node_modules")
 	if _, err := os.Stat(filepath.Join(modules, "standardwebhooks", "package.json")); err != nil {
 		t.Skipf("the npm package standardwebhooks is not installed under %s; run scripts/install-test-deps.sh", modules)
 	}
+	return node, modules
+}
+
+// Start runs a receiver that accepts what any of secrets signed, on a free
+// port, or on port when it is not 0. It skips the test when node or the
+// library is missing, and stops the receiver when the test ends.
+func Start(t testing.TB, port int, secrets ...string) *Receiver {
+	t.Helper()
+	node, modules := Skip(t)
 	_, self, _, _ := runtime.Caller(0)
 	cmd := exec.Command(node, filepath.Join(filepath.Dir(self), "receiver.js"))
 	cmd.Env = append(os.Environ(), "NODE_PATH="+modules, "WH_PORT="+strconv.Itoa(port), "WH_SECRETS="+strings.Join(secrets, " "))
