@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// toolsDir is where scripts/install-grpc-clients.sh puts the clients.
+func toolsDir(t *testing.T) string {
+	if d := os.Getenv("SCHEMAGATE_TOOLS"); d != "" {
+		return d
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Skipf("no cache directory for the gRPC clients: %v", err)
+	}
+	return filepath.Join(cache, "schemagate-tools")
+}
+
+// grpcurl runs the pinned grpcurl: flags, then addr, then the verb and its
+// arguments.
+func grpcurl(t *testing.T, bin, addr string, flags, verb []string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	args := append(append(append([]string{"-plaintext"}, flags...), addr), verb...)
+	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+	return string(out), err
+}
+
+// grpcurl, by reflection alone (no proto files at hand): list, describe,
+// health check, Publish of a valid and an invalid person.
+func TestGRPCurlThroughReflection(t *testing.T) {
+	bin := filepath.Join(toolsDir(t), "bin", "grpcurl.v1.9.4")
+	if _, err := os.Stat(bin); err != nil {
+		t.Skipf("grpcurl v1.9.4 is not installed (%v): run scripts/install-grpc-clients.sh", err)
+	}
+	_, _, addr := startGRPCServe(t, grpcConfig(t))
+	data := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	cases := []struct {
+		name  string
+		flags []string
+		verb  []string
+		fails bool
+		want  []string
+	}{
+		{"list", nil, []string{"list"}, false, []string{"schemagate.v1.EventService", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection"}},
+		{"describe", nil, []string{"describe", "schemagate.v1.EventService"}, false,
+			[]string{"rpc Publish ( .schemagate.v1.Event ) returns ( .schemagate.v1.Reply )", "rpc PublishStream ( stream .schemagate.v1.Event ) returns ( stream .schemagate.v1.Reply )"}},
+		{"describe Event", nil, []string{"describe", "schemagate.v1.Event"}, false, []string{"bytes data = 4;"}},
+		{"health", []string{"-d", `{"service":"schemagate.v1.EventService"}`}, []string{"grpc.health.v1.Health/Check"}, false, []string{`"status": "SERVING"`}},
+		{"valid person", []string{"-d", `{"id":"g1","type":"person","version":1,"data":"` + data(`{"name":"John","age":30,"city":"New York"}`) + `"}`},
+			[]string{"schemagate.v1.EventService/Publish"}, false, []string{`"id": "g1"`, `"ok": true`}},
+		{"invalid person", []string{"-format-error", "-d", `{"id":"g2","type":"person","version":1,"data":"` + data(`{"name":"John","age":-1,"city":"New York"}`) + `"}`},
+			[]string{"schemagate.v1.EventService/Publish"}, true,
+			[]string{`"code": 3`, "data does not match person v1", "google.rpc.BadRequest", `"field": "/age"`, `"reason": "minimum"`,
+				"schemagate.v1.ValidationReport", `"keywordLocation": "/properties/age/$ref/minimum"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := grpcurl(t, bin, addr, tc.flags, tc.verb)
+			if (err != nil) != tc.fails {
+				t.Fatalf("grpcurl %v: err %v\n%s", tc.verb, err, out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("grpcurl %v: no %q in\n%s", tc.verb, w, out)
+				}
+			}
+		})
+	}
+}
+
+// @grpc/grpc-js, loading the repo's proto, streams the mixed workload and
+// checks every reply (testdata/grpc-node/client.js).
+func TestGRPCNodeClientStreamsAWorkload(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed: scripts/install-test-deps.sh installs it")
+	}
+	modules := filepath.Join(toolsDir(t), "grpc-node", "node_modules")
+	if _, err := os.Stat(filepath.Join(modules, "@grpc", "proto-loader")); err != nil {
+		t.Skipf("@grpc/grpc-js is not installed (%v): run scripts/install-grpc-clients.sh", err)
+	}
+	shared := filepath.Join("..", "..", "..", "shared", "bench")
+	workload := filepath.Join(shared, "workloads", "mixed-10pct-invalid.ndjson")
+	if _, err := os.Stat(workload); err != nil {
+		t.Skipf("../shared/bench is not beside the repo (%v)", err)
+	}
+	schemas, _ := filepath.Abs(filepath.Join(shared, "schemas"))
+	_, _, addr := startGRPCServe(t, "schemas: {dir: "+schemas+"}\nhandlers: [echo/v1]\nactions: {}\nroutes: []\n")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join("testdata", "grpc-node", "client.js"),
+		"--addr", addr, "--proto", filepath.Join("..", "..", "proto"), "--workload", workload)
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("client.js: %v\n%s%s", err, out, stderr.String())
+	}
+	var counts struct{ Sent, Replies, OK, Rejected int }
+	if err := json.Unmarshal(out, &counts); err != nil || counts.Replies != counts.Sent || counts.Sent < 1000 || counts.Rejected == 0 {
+		t.Fatalf("client.js said %s (%v)", out, err)
+	}
+}
