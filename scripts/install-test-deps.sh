@@ -4,7 +4,9 @@
 # tutorial's own Python clients are run against the tutorial configs), and
 # the npm package standardwebhooks (the spec's reference library judges the
 # webhook signatures, internal/whtest) with node and npm to run it; the npm
-# package goes into a cache folder outside the repo, as ../shared/peers do.
+# package goes into a cache folder outside the repo, as ../shared/peers do;
+# and the gRPC clients (grpcurl, @grpc/grpc-js), through
+# scripts/install-grpc-clients.sh.
 # Idempotent; refreshes the package lists only when apt cannot find a
 # package without it (a fresh machine has none).
 set -eu
@@ -41,3 +43,4 @@ npm_install() {
 
 apt_install
 npm_install
+"$(dirname "$0")/install-grpc-clients.sh"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"sync/atomic"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -19,7 +20,7 @@ func (s *Server) Publish(ctx context.Context, ev *schemagatev1.Event) (*schemaga
 	if ok, _ := s.allow(ctx); !ok {
 		return nil, s.p.RefuseParts(errRate())
 	}
-	v := s.p.Parts(ctx, ev.GetId(), ev.GetType(), uint64(ev.GetVersion()), ev.GetData())
+	v := s.p.Parts(ctx, ev.GetId(), ev.GetType(), uint64(ev.GetVersion()), ev.GetData(), time.Now())
 	if v.Err != nil {
 		return nil, v.Err
 	}
@@ -73,10 +74,11 @@ func (w *worker) run() error {
 		if err := w.stream.RecvMsg(ev); err != nil {
 			return endOfStream(err)
 		}
+		received := time.Now()
 		if !w.state.CompareAndSwap(idle, busy) {
 			return nil // the handler has ended the stream for a drain
 		}
-		end := w.answer(ctx, ev, &reply)
+		end := w.answer(ctx, ev, received, &reply)
 		if end == nil {
 			end = w.stream.Send(&reply)
 		}
@@ -92,7 +94,7 @@ func (w *worker) run() error {
 }
 
 // answer fills reply for ev. A non-nil error ends the stream instead.
-func (w *worker) answer(ctx context.Context, ev *schemagatev1.Event, reply *schemagatev1.Reply) error {
+func (w *worker) answer(ctx context.Context, ev *schemagatev1.Event, received time.Time, reply *schemagatev1.Reply) error {
 	reply.Id, reply.Ok, reply.Result, reply.Error = ev.GetId(), false, nil, nil
 	var v pipeline.Verdict
 	switch ok, over := w.s.allow(ctx); {
@@ -101,7 +103,7 @@ func (w *worker) answer(ctx context.Context, ev *schemagatev1.Event, reply *sche
 	case !ok:
 		v.Err = w.s.p.RefuseParts(errRate())
 	default:
-		v = w.s.p.Parts(ctx, ev.GetId(), ev.GetType(), uint64(ev.GetVersion()), ev.GetData())
+		v = w.s.p.Parts(ctx, ev.GetId(), ev.GetType(), uint64(ev.GetVersion()), ev.GetData(), received)
 	}
 	if v.Err != nil {
 		reply.Error = v.Err.Proto()

@@ -20,13 +20,14 @@ type Verdict struct {
 }
 
 // Parts handles an envelope that arrived as separate fields: the same
-// rules (envelope.FromParts), schema, handler and actions as Envelope.
-// data is the event's JSON and is not copied: it must not change until
-// Parts returns, nor while a handler may keep it.
-func (p *Pipeline) Parts(ctx context.Context, id, typ string, version uint64, data []byte) Verdict {
+// rules (envelope.FromParts), schema, handler and actions as Envelope, and
+// received is likewise when the door read it. data is the event's JSON and
+// is not copied: it must not change until Parts returns, nor while a
+// handler may keep it.
+func (p *Pipeline) Parts(ctx context.Context, id, typ string, version uint64, data []byte, received time.Time) Verdict {
 	start := time.Now()
 	env, err := envelope.FromParts(id, typ, version, data, p.maxDepth)
-	env.Received = start
+	env.Received = received
 	var result []byte
 	known := false
 	if err == nil {

@@ -46,4 +46,9 @@ func TestReceivedIsTheFrontDoorsReadTime(t *testing.T) {
 	if !handled.Equal(read) || !sink.at.Equal(read) {
 		t.Fatalf("bare: handler saw %v, action saw %v, want %v", handled, sink.at, read)
 	}
+	handled, sink.at = time.Time{}, time.Time{}
+	v := p.Parts(context.Background(), "g", "echo", 1, []byte(`3`), read)
+	if v.Err != nil || !handled.Equal(read) || !sink.at.Equal(read) {
+		t.Fatalf("parts: %v; handler saw %v, action saw %v, want %v", v.Err, handled, sink.at, read)
+	}
 }
