@@ -12,7 +12,7 @@ import (
 
 type letters struct{ frames []string }
 
-func (l *letters) Record(frame []byte, _ *status.Error) error {
+func (l *letters) Record(_ context.Context, frame []byte, _ *status.Error) error {
 	l.frames = append(l.frames, string(frame))
 	return nil
 }
