@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/apidoc"
 	"github.com/schemagate/schemagate/internal/auth"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/event"
@@ -242,6 +243,11 @@ func (a *app) routes() (http.Handler, error) {
 	if len(a.webhooks) > 0 {
 		o.Webhooks = webhookAdmin{a}
 	}
+	docs, err := apidoc.Build(docOptions(a.cfg, a.reg))
+	if err != nil {
+		return nil, err
+	}
+	o.OpenAPI, o.AsyncAPI = docs.OpenAPI, docs.AsyncAPI
 	api, err := httpapi.New(a.pipe, a.reg, o)
 	if err != nil {
 		return nil, configError(err)

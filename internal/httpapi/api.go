@@ -70,6 +70,9 @@ type Options struct {
 	BareUpgrade func(key event.Key) http.Handler
 	// Webhooks, when set, serves /v1/admin/webhooks.
 	Webhooks Webhooks
+	// OpenAPI and AsyncAPI are the generated API documents, served as
+	// they are at /v1/openapi.json and /v1/asyncapi.json (404 when nil).
+	OpenAPI, AsyncAPI []byte
 }
 
 // API is the HTTP handler of the whole server. Build it with New.

@@ -30,6 +30,11 @@ func (a *API) routes() error {
 		m.handle("POST /v1/admin/webhooks/{name}/enable", a.guarded(a.enableWebhook))
 	}
 
+	// API documents, generated from the registry at startup (404 when the
+	// server was built without them).
+	m.handle("GET /v1/openapi.json", a.guarded(document(a.o.OpenAPI)))   // OpenAPI 3.1: the HTTP API
+	m.handle("GET /v1/asyncapi.json", a.guarded(document(a.o.AsyncAPI))) // AsyncAPI 3.0: the WebSocket endpoints
+
 	// Operations: open to probes and scrapers, never behind Authorize.
 	m.handle("GET /healthz", http.HandlerFunc(healthz))
 	m.handle("GET /readyz", http.HandlerFunc(a.readyz))

@@ -55,3 +55,14 @@ func (a *API) getSchema(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, "application/schema+json", s.Source)
 }
+
+// document serves a generated API document as it was rendered at startup.
+func document(body []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if body == nil {
+			http.NotFound(w, r)
+			return
+		}
+		writeJSON(w, http.StatusOK, "application/json", body)
+	}
+}

@@ -2,11 +2,14 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"testing"
 
 	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/httpapi"
 )
 
 func TestListSchemas(t *testing.T) {
@@ -78,5 +81,32 @@ func TestSchemaNotFound(t *testing.T) {
 			}
 			checkError(t, r.body, codes.NotFound)
 		})
+	}
+}
+
+// TestDocuments: the generated documents are served as given, behind the
+// same auth as the rest of /v1/, and are 404 when the server has none.
+func TestDocuments(t *testing.T) {
+	f := newFixture(t, func(o *httpapi.Options) {
+		o.OpenAPI, o.AsyncAPI = []byte(`{"openapi":"3.1.0"}`), []byte(`{"asyncapi":"3.0.0"}`)
+		o.Authorize = func(r *http.Request) error {
+			if r.Header.Get("Authorization") != "Bearer t" {
+				return errors.New("no token")
+			}
+			return nil
+		}
+	})
+	for path, want := range map[string]string{"/v1/openapi.json": `{"openapi":"3.1.0"}`, "/v1/asyncapi.json": `{"asyncapi":"3.0.0"}`} {
+		if r := f.request(t, http.MethodGet, path, "-", ""); r.status != http.StatusUnauthorized {
+			t.Errorf("%s without a token: status %d", path, r.status)
+		}
+		r := f.request(t, http.MethodGet, path, "-", "", "Authorization", "Bearer t")
+		if r.status != 200 || r.body != want || r.header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s: status %d, body %s", path, r.status, r.body)
+		}
+	}
+	none := newFixture(t, nil)
+	if r := none.request(t, http.MethodGet, "/v1/openapi.json", "-", ""); r.status != http.StatusNotFound {
+		t.Errorf("without documents: status %d", r.status)
 	}
 }

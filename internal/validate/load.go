@@ -63,6 +63,7 @@ func Load(o Options) (*Registry, error) {
 		maxDetails = DefaultMaxDetails
 	}
 	schemas := make(map[event.Key]*Schema)
+	shared := make(map[string][]byte)
 	for i, f := range files {
 		compiled, err := outcomes[i].schema, outcomes[i].err
 		if err != nil {
@@ -74,12 +75,16 @@ func Load(o Options) (*Registry, error) {
 		if f.key != nil {
 			schemas[*f.key] = &Schema{Key: *f.key, Path: f.rel, Source: f.data,
 				Title: titleOf(f.data), compiled: compiled, fast: buildFast(compiled), maxDetails: maxDetails}
+		} else {
+			shared[f.rel] = f.data
 		}
 	}
 	if len(problems) > 0 {
 		return nil, &LoadError{Dir: root, Problems: problems}
 	}
-	return newRegistry(root, schemas), nil
+	r := newRegistry(root, schemas)
+	r.shared = shared
+	return r, nil
 }
 
 func newCompiler(draft *jsonschema.Draft, assertFormat bool) *jsonschema.Compiler {

@@ -33,6 +33,7 @@ type Registry struct {
 	dir     string
 	schemas map[event.Key]*Schema
 	sorted  []*Schema
+	shared  map[string][]byte // files under "_" folders, by path
 }
 
 // Lookup returns the schema for k. The key comes from a client, so it is
@@ -56,6 +57,12 @@ func (r *Registry) Keys() []event.Key {
 
 // Len is the number of event schemas.
 func (r *Registry) Len() int { return len(r.sorted) }
+
+// Shared lists the shared definition files (those under folders starting
+// with "_") by path relative to the dir, with forward slashes; documents
+// that embed the schemas need them to resolve $refs. The bytes are shared
+// and must not be modified.
+func (r *Registry) Shared() map[string][]byte { return r.shared }
 
 // Dir is the absolute schema dir the registry was loaded from.
 func (r *Registry) Dir() string { return r.dir }

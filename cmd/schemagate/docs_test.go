@@ -1,0 +1,51 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDocsCommand writes the three files; the served documents are the
+// same bytes as the written ones for the same configuration.
+func TestDocsCommand(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "docs")
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	yaml := "schemas: {dir: " + repoSchemas(t) + "}\nlisten: 127.0.0.1:0\nhandlers: [echo/v1]\ndefault_actions: []\n"
+	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"docs", "--config", cfg, "--out", dir}, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	addr, _, _ := startServe(t, yaml)
+	for _, name := range []string{"openapi.json", "asyncapi.json"} {
+		file, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.Get("http://" + addr + "/v1/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		served, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !bytes.Equal(served, file) {
+			t.Errorf("GET /v1/%s: status %d, %d bytes; the file has %d", name, resp.StatusCode, len(served), len(file))
+		}
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil || !bytes.Contains(page, []byte("Content-Security-Policy")) {
+		t.Errorf("index.html: %v", err)
+	}
+	err = run(context.Background(), []string{"docs", "--config", cfg}, strings.NewReader(""), &out, &out)
+	if exitCode(err) != 2 {
+		t.Errorf("docs without --out: exit %d (%v)", exitCode(err), err)
+	}
+}

@@ -1,0 +1,151 @@
+package apidoc
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// oaSchemas is where the OpenAPI document keeps its component schemas.
+const oaSchemas = "#/components/schemas/"
+
+// openAPI is the HTTP API: the envelope and the batch, each schema's bare
+// data route, the schema catalogue, these documents and the operational
+// endpoints, every error with the error body.
+func openAPI(o Options) (obj, error) {
+	comps, err := bundle(o.Registry, func(name string) string { return oaSchemas + name })
+	if err != nil {
+		return nil, err
+	}
+	schemas := obj{
+		"Envelope":  envelopeSchema(nil, "", 0),
+		"Reply":     replySchema(oaSchemas+"Error", true),
+		"BareReply": replySchema(oaSchemas+"Error", false),
+		"Error":     errorSchema(oaSchemas+"Detail", max(o.MaxDetails, 1)),
+		"Detail":    detailSchema(),
+		"ErrorBody": obj{"type": "object", "required": []string{"error"}, "properties": obj{"error": ref(oaSchemas + "Error")},
+			"description": "how a request refused as a whole is answered"},
+		"Catalog": catalogSchema(),
+	}
+	for _, c := range comps {
+		schemas[c.name] = c.schema
+	}
+	doc := obj{
+		"openapi":           "3.1.0",
+		"jsonSchemaDialect": Dialect,
+		"info": obj{"title": "schemagate HTTP API", "version": o.Version,
+			"description": "The HTTP twin of the WebSocket contract: one pipeline and one error model " +
+				"(the HTTP status derives from the gRPC code). Event schemas are JSON Schema 2020-12, as loaded."},
+		"servers": []obj{{"url": "http://" + o.Host, "description": "this gateway"}},
+		"paths":   oaPaths(o),
+		"components": obj{
+			"schemas":   schemas,
+			"responses": oaResponses(),
+		},
+		"tags": []obj{{"name": "events", "description": "send events"}, {"name": "schemas", "description": "the schema catalogue and these documents"},
+			{"name": "operations", "description": "probes and metrics"}},
+	}
+	if o.Auth {
+		doc["components"].(obj)["securitySchemes"] = obj{"bearer": obj{"type": "http", "scheme": "bearer",
+			"description": "auth.tokens: Authorization: Bearer <token>"}}
+		doc["security"] = []obj{{"bearer": []string{}}}
+	} else {
+		doc["security"] = []obj{{}} // auth.tokens is off: no requirement
+	}
+	return doc, nil
+}
+
+func catalogSchema() obj {
+	entry := obj{"type": "object", "required": []string{"type", "version", "path", "url"}, "properties": obj{
+		"type": obj{"type": "string"}, "version": obj{"type": "integer"}, "title": obj{"type": "string"},
+		"path": obj{"type": "string"}, "url": obj{"type": "string"}}}
+	return obj{"type": "object", "required": []string{"schemas"},
+		"properties": obj{"schemas": obj{"type": "array", "items": entry}}}
+}
+
+// oaResponses are the shared error responses, each with the error body.
+func oaResponses() obj {
+	out := obj{}
+	for _, code := range []int{400, 401, 404, 413, 415, 429, 503} {
+		out[strconv.Itoa(code)] = obj{"description": http.StatusText(code),
+			"content": obj{"application/json": obj{"schema": ref(oaSchemas + "ErrorBody")}}}
+	}
+	return out
+}
+
+func oaPaths(o Options) obj {
+	errs := func(codes ...int) obj {
+		out := obj{}
+		if o.Auth {
+			codes = append(codes, 401)
+		}
+		for _, c := range codes {
+			out[strconv.Itoa(c)] = ref("#/components/responses/" + strconv.Itoa(c))
+		}
+		return out
+	}
+	jsonBody := func(schema obj) obj {
+		return obj{"required": true, "content": obj{"application/json": obj{"schema": schema}}}
+	}
+	paths := obj{}
+	events := errs(400, 404, 413, 415, 429, 503)
+	events["200"] = jsonResponse("every envelope accepted: its reply, or the array of replies in order", ref(oaSchemas+"Reply"), true)
+	events["207"] = jsonResponse("a batch where some envelope was not accepted: the replies in order", ref(oaSchemas+"Reply"), true)
+	paths["/v1/events"] = obj{"post": op("postEvents", "Send one envelope or a batch", "events",
+		jsonBody(obj{"oneOf": []obj{ref(oaSchemas + "Envelope"),
+			{"type": "array", "items": ref(oaSchemas + "Envelope"), "minItems": 1, "maxItems": max(o.MaxBatch, 1)}}}),
+		events)}
+	for _, s := range o.Registry.Schemas() {
+		name := keyName(s.Type, s.Version)
+		rs := errs(400, 413, 415, 429, 503)
+		rs["200"] = jsonResponse("accepted", ref(oaSchemas+"BareReply"), false)
+		p := fmt.Sprintf("/v1/events/%s/v%d", s.Type, s.Version)
+		paths[p] = obj{"post": op("post."+name, fmt.Sprintf("Send %s v%d as bare data", s.Type, s.Version), "events",
+			jsonBody(ref(oaSchemas+name)), rs)}
+		get := errs(404)
+		get["200"] = obj{"description": "the schema file as loaded",
+			"content": obj{"application/schema+json": obj{"schema": obj{"type": []string{"object", "boolean"}}}}}
+		paths[fmt.Sprintf("/v1/schemas/%s/v%d", s.Type, s.Version)] = obj{"get": op("schema."+name,
+			fmt.Sprintf("The schema of %s v%d", s.Type, s.Version), "schemas", nil, get)}
+	}
+	catalog := errs()
+	catalog["200"] = jsonResponse("the types and versions loaded", ref(oaSchemas+"Catalog"), false)
+	paths["/v1/schemas"] = obj{"get": op("listSchemas", "List the loaded schemas", "schemas", nil, catalog)}
+	for _, d := range []struct{ path, id, what string }{
+		{"/v1/openapi.json", "openAPI", "This document"}, {"/v1/asyncapi.json", "asyncAPI", "The AsyncAPI 3.0 document of the WebSocket endpoints"}} {
+		rs := errs()
+		rs["200"] = obj{"description": d.what, "content": obj{"application/json": obj{"schema": obj{"type": "object"}}}}
+		paths[d.path] = obj{"get": op(d.id, d.what, "schemas", nil, rs)}
+	}
+	for _, p := range []struct{ path, id, what string }{
+		{"/healthz", "healthz", "Liveness"}, {"/readyz", "readyz", "Readiness: 503 while draining or while a nats action cannot publish"},
+		{"/metrics", "metrics", "Prometheus metrics"}} {
+		rs := obj{"200": textResponse("ok")}
+		if p.id == "readyz" {
+			rs["503"] = textResponse("not ready, and why")
+		}
+		o := op(p.id, p.what, "operations", nil, rs)
+		o["security"] = []obj{}
+		paths[p.path] = obj{"get": o}
+	}
+	return paths
+}
+
+func op(id, summary, tag string, body obj, responses obj) obj {
+	o := obj{"operationId": id, "summary": summary, "tags": []string{tag}, "responses": responses}
+	if body != nil {
+		o["requestBody"] = body
+	}
+	return o
+}
+
+func jsonResponse(desc string, schema obj, orArray bool) obj {
+	if orArray {
+		schema = obj{"oneOf": []obj{schema, {"type": "array", "items": schema}}}
+	}
+	return obj{"description": desc, "content": obj{"application/json": obj{"schema": schema}}}
+}
+
+func textResponse(desc string) obj {
+	return obj{"description": desc, "content": obj{"text/plain": obj{"schema": obj{"type": "string"}}}}
+}

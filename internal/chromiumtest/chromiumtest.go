@@ -1,0 +1,42 @@
+// Package chromiumtest opens pages in headless Chromium for tests, with
+// everything that could reach the network turned off, so that a test
+// judges a self-contained page the way a browser shows it: after its
+// scripts ran under its own Content-Security-Policy.
+// scripts/install-test-deps.sh installs Debian's chromium; without it the
+// tests that need it skip and say so.
+package chromiumtest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+)
+
+// Path is where Debian's chromium package puts the browser.
+const Path = "/usr/bin/chromium"
+
+// DumpDOM opens the file page and returns the serialized DOM once the
+// page has loaded and its scripts ran. It skips the test when Chromium is
+// not installed.
+func DumpDOM(t testing.TB, page string) string {
+	t.Helper()
+	if _, err := os.Stat(Path); err != nil {
+		t.Skipf("%s not found, so the page is not rendered; run scripts/install-test-deps.sh to install it", Path)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, Path, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--dump-dom", "file://"+page)
+	out, err := cmd.Output()
+	if err != nil {
+		stderr := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("chromium: %v\n%s", err, stderr)
+	}
+	return string(out)
+}
