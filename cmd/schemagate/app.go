@@ -91,7 +91,8 @@ func (a *app) buildPipeline() error {
 	opts := pipeline.Options{MaxDepth: a.cfg.Schemas.MaxDepth, Observer: a.metrics, Logger: a.logger}
 	var dead *action.DeadLetter
 	if dl := a.cfg.DeadLetter; dl.Path != "" {
-		d, err := action.NewDeadLetter(fileConfig(dl))
+		d, err := action.NewDeadLetter(action.DeadLetterConfig{FileConfig: fileConfig(dl.File), MaxBytes: dl.MaxBytes,
+			Dropped: a.metrics.DeadLetterDropped})
 		if err != nil {
 			return configError(fmt.Errorf("dead_letter: %w", err))
 		}
@@ -163,7 +164,7 @@ func (a *app) buildActions(dead *action.DeadLetter) (map[string]action.Action, e
 }
 
 func fileConfig(f config.File) action.FileConfig {
-	return action.FileConfig{Path: f.Path, Sync: action.SyncPolicy(f.Sync), Interval: f.Interval, Mode: 0o644}
+	return action.FileConfig{Path: f.Path, Sync: action.SyncPolicy(f.Sync), Interval: f.Interval, Mode: f.Perm()}
 }
 
 func pick(all map[string]action.Action, names []string) []pipeline.NamedAction {

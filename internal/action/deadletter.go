@@ -27,7 +27,7 @@ import (
 // Writing follows the FileConfig's sync policy, with the file sink's
 // guarantees: whole lines only, UNAVAILABLE on a full disk.
 type DeadLetter struct {
-	f *File
+	f *capped
 }
 
 // deadRecord is one line of the dead letter file.
@@ -48,9 +48,10 @@ type deadError struct {
 	Omitted int             `json:"omitted,omitempty"`
 }
 
-// NewDeadLetter opens (or creates) cfg.Path as a dead letter file.
-func NewDeadLetter(cfg FileConfig) (*DeadLetter, error) {
-	f, err := NewFile(cfg)
+// NewDeadLetter opens (or creates) cfg.Path as a dead letter file, capped
+// by cfg.MaxBytes.
+func NewDeadLetter(cfg DeadLetterConfig) (*DeadLetter, error) {
+	f, err := openCapped(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +96,7 @@ func encodeDead(now time.Time, frame []byte, err *status.Error) ([]byte, error) 
 
 // Close flushes, fsyncs and closes the file, as File.Close does.
 func (d *DeadLetter) Close(ctx context.Context) error {
-	return d.f.Close(ctx)
+	return d.f.close(ctx)
 }
 
 // undeliveredRecord is the dead letter line of a webhook event whose

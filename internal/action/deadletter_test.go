@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -52,7 +53,7 @@ func TestDeadLetter(t *testing.T) {
 		{name: "empty frame, no error", frame: []byte{}},
 	}
 	path := filepath.Join(t.TempDir(), "dead.ndjson")
-	d, err := NewDeadLetter(FileConfig{Path: path})
+	d, err := NewDeadLetter(DeadLetterConfig{FileConfig: FileConfig{Path: path}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func checkDeadError(t *testing.T, got deadLine, want *status.Error) {
 
 func TestDeadLetterConcurrent(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "dead.ndjson")
-	d, err := NewDeadLetter(FileConfig{Path: path, Sync: SyncInterval, Interval: time.Millisecond})
+	d, err := NewDeadLetter(DeadLetterConfig{FileConfig: FileConfig{Path: path, Sync: SyncInterval, Interval: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,6 +151,79 @@ func TestDeadLetterConcurrent(t *testing.T) {
 	for _, l := range lines {
 		if !json.Valid(l) {
 			t.Fatalf("bad line %q", l)
+		}
+	}
+}
+
+// A flood of rejected frames cannot fill the disk: the dead letter keeps
+// at most max_bytes in two generations, and counts what it dropped.
+func TestDeadLetterCapped(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dead.ndjson")
+	var dropped atomic.Int64
+	const maxBytes = 8 << 10
+	d, err := NewDeadLetter(DeadLetterConfig{FileConfig: FileConfig{Path: path, Sync: SyncNever}, MaxBytes: maxBytes,
+		Dropped: func(n int) { dropped.Add(int64(n)) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := bytes.Repeat([]byte("x"), 200)
+	const records = 500
+	for i := 0; i < records; i++ {
+		if err := d.Record(context.Background(), frame, status.New(codes.InvalidArgument, "not JSON")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Bigger than half the cap: dropped alone, counted.
+	if err := d.Record(context.Background(), bytes.Repeat([]byte("y"), maxBytes), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var kept int64
+	var size int64
+	for _, p := range []string{path, path + ".1"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		size += int64(len(b))
+		kept += int64(bytes.Count(b, []byte("\n")))
+		for _, line := range bytes.Split(bytes.TrimSuffix(b, []byte("\n")), []byte("\n")) {
+			if !json.Valid(line) {
+				t.Fatalf("%s holds a torn line %q", p, line)
+			}
+		}
+	}
+	if size > maxBytes {
+		t.Errorf("dead letter holds %d bytes, cap %d", size, maxBytes)
+	}
+	if kept == 0 || kept+dropped.Load() != records+1 {
+		t.Errorf("kept %d + dropped %d, want %d records accounted for", kept, dropped.Load(), records+1)
+	}
+}
+
+// Files the gateway makes are private unless the operator widens them:
+// events may carry personal data.
+func TestFileModes(t *testing.T) {
+	for _, c := range []struct {
+		mode, wantFile, wantDir os.FileMode
+	}{
+		{0, 0o600, 0o700},
+		{0o640, 0o640, 0o750},
+		{0o644, 0o644, 0o755},
+	} {
+		dir := filepath.Join(t.TempDir(), "data", "sub")
+		path := filepath.Join(dir, "events.ndjson")
+		f, err := NewFile(FileConfig{Path: path, Mode: c.mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = f.Close(context.Background())
+		fi, _ := os.Stat(path)
+		di, _ := os.Stat(dir)
+		if fi.Mode().Perm() != c.wantFile || di.Mode().Perm() != c.wantDir {
+			t.Errorf("mode %o: file %o folder %o, want %o %o", c.mode, fi.Mode().Perm(), di.Mode().Perm(), c.wantFile, c.wantDir)
 		}
 	}
 }

@@ -20,7 +20,7 @@ import (
 func openWriter(cfg FileConfig) (*writer, error) {
 	// A fresh deployment has no data folder yet; making it here keeps the
 	// shipped configuration runnable on a clean checkout.
-	if err := os.MkdirAll(filepath.Dir(cfg.Path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(cfg.Path), dirMode(cfg.Mode)); err != nil {
 		return nil, status.Wrap(codes.FailedPrecondition, err, "cannot create the folder of "+cfg.Path)
 	}
 	_, statErr := os.Stat(cfg.Path)
@@ -38,6 +38,12 @@ func openWriter(cfg FileConfig) (*writer, error) {
 		w.ticker = time.NewTicker(cfg.Interval)
 	}
 	return w, nil
+}
+
+// dirMode is the mode of a folder made for files of mode m: whoever may
+// read the files may enter the folder, nobody else (0600 gives 0700).
+func dirMode(m os.FileMode) os.FileMode {
+	return m | (m&0o444)>>2 | 0o700
 }
 
 // prepare learns what kind of file w holds, cuts a torn last line and

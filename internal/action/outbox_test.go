@@ -192,7 +192,7 @@ func TestOutboxExhaustedToDeadLetterThenReplayed(t *testing.T) {
 		return http.StatusNoContent, ""
 	})
 	dir := t.TempDir()
-	dl, err := NewDeadLetter(FileConfig{Path: filepath.Join(dir, "dead.ndjson")})
+	dl, err := NewDeadLetter(DeadLetterConfig{FileConfig: FileConfig{Path: filepath.Join(dir, "dead.ndjson")}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/event"
@@ -32,7 +33,8 @@ func (c *Config) Validate() error {
 	c.checkActions(&p)
 	c.checkRoutes(&p)
 	if c.DeadLetter.Path != "" {
-		checkFile(&p, "dead_letter", c.DeadLetter)
+		checkFile(&p, "dead_letter", c.DeadLetter.File)
+		positive(&p, "dead_letter.max_bytes", int(c.DeadLetter.MaxBytes))
 	}
 	c.WebSocket.check(&p)
 	c.HTTP.check(&p)
@@ -145,6 +147,9 @@ func (w Webhook) checkDelivery(p *problems, key string, outboxPaths map[string]s
 }
 
 func checkFile(p *problems, key string, f File) {
+	if m, err := strconv.ParseUint(f.FileMode, 8, 32); f.FileMode != "" && (err != nil || m > 0o777 || m&0o600 != 0o600) {
+		p.add(key+".file_mode", "%q is not an octal mode the gateway can read and write, like \"0600\"", f.FileMode)
+	}
 	oneOf(p, key+".sync", f.Sync, "always", "interval", "never")
 	if f.Sync == "interval" && f.Interval <= 0 {
 		p.add(key+".interval", "must be > 0 when sync is interval")

@@ -3,7 +3,11 @@
 // fills it from YAML, environment and flags and then calls Validate once.
 package config
 
-import "time"
+import (
+	"os"
+	"strconv"
+	"time"
+)
 
 // Config is the whole configuration. Field tags name the YAML keys.
 type Config struct {
@@ -21,7 +25,7 @@ type Config struct {
 	// acknowledge once valid.
 	DefaultActions []string `mapstructure:"default_actions"`
 	// DeadLetter records rejected frames, when Path is set.
-	DeadLetter File `mapstructure:"dead_letter"`
+	DeadLetter DeadLetter `mapstructure:"dead_letter"`
 	// WebSocket tunes the WebSocket front door.
 	WebSocket WebSocket `mapstructure:"websocket"`
 	// HTTP tunes the HTTP API.
@@ -78,6 +82,27 @@ type File struct {
 	Path     string        `mapstructure:"path"`
 	Sync     string        `mapstructure:"sync"` // always, interval, never
 	Interval time.Duration `mapstructure:"interval"`
+	// FileMode is the octal permission of a file the gateway creates
+	// (empty: "0600", since events may carry personal data); its folder,
+	// when made, gets the same plus x where r is ("0700").
+	FileMode string `mapstructure:"file_mode"`
+}
+
+// DeadLetter is the dead letter's file and its cap on disk.
+type DeadLetter struct {
+	File `mapstructure:",squash"`
+	// MaxBytes bounds the file and its one rotated generation together.
+	MaxBytes int64 `mapstructure:"max_bytes"`
+}
+
+// Perm is FileMode as a permission: 0600 when empty (and for a mode that
+// does not parse, which Validate refuses).
+func (f File) Perm() os.FileMode {
+	m, err := strconv.ParseUint(f.FileMode, 8, 32)
+	if err != nil || m > 0o777 {
+		return 0o600
+	}
+	return os.FileMode(m)
 }
 
 // Webhook is a webhook sink's settings.
@@ -227,7 +252,7 @@ func Default() Config {
 			ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, RequestTimeout: 30 * time.Second,
 			MaxInflight: MaxInflight{Requests: 256, Bytes: 64 << 20}},
 		GRPC:       GRPC{Listen: "127.0.0.1:9090", MinPingInterval: 10 * time.Second},
-		DeadLetter: File{Sync: "interval", Interval: time.Second},
+		DeadLetter: DeadLetter{File: File{Sync: "interval", Interval: time.Second, FileMode: "0600"}, MaxBytes: 64 << 20},
 		Log:        Log{Level: "info", Format: "json"},
 		Shutdown:   Shutdown{DrainTimeout: 15 * time.Second},
 		NATS:       defaultNATS(),

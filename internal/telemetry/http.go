@@ -17,6 +17,9 @@ type httpMetrics struct {
 	rejected reasons
 	requests prometheus.Gauge
 	bytes    prometheus.Gauge
+	// deadDropped sits here as the other limit the operator sets on
+	// what clients can make the server hold.
+	deadDropped prometheus.Counter
 }
 
 func newHTTPMetrics(reg prometheus.Registerer) httpMetrics {
@@ -32,7 +35,11 @@ func newHTTPMetrics(reg prometheus.Registerer) httpMetrics {
 			Help: "Request body bytes reserved by /v1/ requests being served (capped by http.max_inflight.bytes).",
 		}),
 	}
-	reg.MustRegister(h.requests, h.bytes)
+	h.deadDropped = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "schemagate_dead_letter_dropped_total",
+		Help: "Dead letter records dropped to keep it within dead_letter.max_bytes.",
+	})
+	reg.MustRegister(h.requests, h.bytes, h.deadDropped)
 	return h
 }
 
@@ -45,3 +52,7 @@ func (m *Metrics) HTTPInflight(requests int, bytes int64) {
 	m.http.requests.Add(float64(requests))
 	m.http.bytes.Add(float64(bytes))
 }
+
+// DeadLetterDropped counts dead letter records dropped by its cap
+// (dead_letter.max_bytes).
+func (m *Metrics) DeadLetterDropped(records int) { m.http.deadDropped.Add(float64(records)) }
