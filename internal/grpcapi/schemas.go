@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"google.golang.org/grpc/codes"
-
 	"github.com/schemagate/schemagate/internal/event"
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
-	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // ListSchemas is the catalog, entry for entry as GET /v1/schemas lists it.
@@ -29,7 +27,7 @@ func (s *Server) GetSchema(_ context.Context, req *schemagatev1.GetSchemaRequest
 	key := event.Key{Type: req.GetType(), Version: int(req.GetVersion())}
 	sc, ok := s.reg.Lookup(key)
 	if !ok {
-		return nil, status.Newf(codes.NotFound, "no schema for %s", key)
+		return nil, validate.NoSchema(key)
 	}
 	return &schemagatev1.GetSchemaResponse{Schema: sc.Source}, nil
 }

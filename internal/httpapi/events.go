@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // postEvents takes one envelope, or a JSON array of them (a batch). A
@@ -120,7 +121,7 @@ func (a *API) upgradeBare(w http.ResponseWriter, r *http.Request) {
 	}
 	h, ok := a.upgrades[key]
 	if !ok {
-		writeError(w, noSchema(key))
+		writeError(w, validate.NoSchema(key))
 		return
 	}
 	h.ServeHTTP(w, r)

@@ -25,9 +25,3 @@ func pathKey(r *http.Request) (event.Key, *status.Error) {
 	}
 	return event.Key{Type: typ, Version: v}, nil
 }
-
-// noSchema is the 404 for a well-formed key the registry does not have,
-// worded like the pipeline's.
-func noSchema(k event.Key) *status.Error {
-	return status.Newf(codes.NotFound, "no schema for %s", k)
-}

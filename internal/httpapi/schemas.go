@@ -50,7 +50,7 @@ func (a *API) getSchema(w http.ResponseWriter, r *http.Request) {
 	}
 	s, ok := a.reg.Lookup(key)
 	if !ok {
-		writeError(w, noSchema(key))
+		writeError(w, validate.NoSchema(key))
 		return
 	}
 	writeJSON(w, http.StatusOK, "application/schema+json", s.Source)

@@ -26,7 +26,7 @@ type Verdict struct {
 // handler may keep it.
 func (p *Pipeline) Parts(ctx context.Context, id, typ string, version uint64, data []byte, received time.Time) Verdict {
 	start := time.Now()
-	env, err := envelope.FromParts(id, typ, version, data, p.maxDepth)
+	env, err := envelope.FromParts(id, typ, version, data, p.opts.MaxDepth)
 	env.Received = received
 	var result []byte
 	known := false

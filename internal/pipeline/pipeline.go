@@ -16,6 +16,7 @@ import (
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/jsonparse"
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // Options tunes a pipeline; the zero value is usable.
@@ -46,9 +47,8 @@ type Observer interface {
 
 // Pipeline is built once and then used by every connection concurrently.
 type Pipeline struct {
-	routes   map[event.Key]*route
-	maxDepth int
-	opts     Options
+	routes map[event.Key]*route
+	opts   Options
 }
 
 // Outcome is what a front door needs to answer a frame: the code (for an
@@ -72,14 +72,14 @@ func (b *Builder) Build(o Options) (*Pipeline, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Pipeline{routes: routes, maxDepth: o.MaxDepth, opts: o}, nil
+	return &Pipeline{routes: routes, opts: o}, nil
 }
 
 // Envelope handles one frame of the contract: an envelope object, read by
 // its front door at received. The reply is appended to dst.
 func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Time, dst []byte) Outcome {
 	start := time.Now()
-	env, err := envelope.Decode(frame, p.maxDepth)
+	env, err := envelope.Decode(frame, p.opts.MaxDepth)
 	env.Received = received
 	var result []byte
 	known := false
@@ -96,19 +96,11 @@ func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Tim
 // text).
 func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, received time.Time, dst []byte, raw bool) Outcome {
 	start := time.Now()
-	perr := jsonparse.Valid(frame, p.maxDepth)
-	if perr != nil && raw {
+	if raw && jsonparse.Valid(frame, p.opts.MaxDepth) != nil {
 		return Outcome{Code: codes.OK, Reply: append(dst, frame...)}
 	}
-	var err *status.Error
-	var result []byte
-	known := false
-	if perr != nil {
-		err = status.New(codes.InvalidArgument, "data is not valid JSON: "+perr.Error())
-	} else {
-		env := envelope.Envelope{Event: event.Event{Key: key, Raw: frame, Received: received}}
-		result, known, err = p.process(ctx, &env)
-	}
+	env := envelope.Envelope{Event: event.Event{Key: key, Raw: frame, Received: received}}
+	result, known, err := p.process(ctx, &env)
 	p.finish(ctx, frame, key, known, err, start)
 	if err == nil && result != nil {
 		return Outcome{Code: codes.OK, Reply: append(dst, result...)}
@@ -119,15 +111,10 @@ func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, receiv
 func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope) ([]byte, bool, *status.Error) {
 	rt, ok := p.routes[env.Key]
 	if !ok {
-		return nil, false, status.Newf(codes.NotFound, "no schema for %s", env.Key)
+		return nil, false, validate.NoSchema(env.Key)
 	}
-	rep, perr := rt.schema.ValidateJSON(env.Raw, p.maxDepth)
-	if perr != nil { // both doors checked the data already: a bug if it shows
-		return nil, true, status.Wrap(codes.Internal, perr, "data could not be read")
-	}
-	if !rep.Valid() {
-		return nil, true, &status.Error{Code: codes.InvalidArgument,
-			Message: "data does not match " + env.Key.String(), Details: rep.Details, Omitted: rep.Omitted}
+	if err, _ := rt.schema.Judge(env.Raw, p.opts.MaxDepth); err != nil {
+		return nil, true, err
 	}
 	result, err := p.deliver(ctx, rt, env)
 	return result, true, err
@@ -202,7 +189,7 @@ func codeOf(err *status.Error) codes.Code {
 // with err, carrying the frame's id when it can be read. Such a frame was
 // not judged, so it is counted but never dead-lettered.
 func (p *Pipeline) Refuse(frame, dst []byte, err *status.Error) []byte {
-	env, _ := envelope.Decode(frame, p.maxDepth)
+	env, _ := envelope.Decode(frame, p.opts.MaxDepth)
 	p.observe(event.Key{}, false, err, time.Now())
 	return appendReply(dst, env.RawID, nil, err)
 }

@@ -46,10 +46,10 @@ func (c *checker) check(rec record) result {
 	return r
 }
 
-// checkEnvelope decodes with the server's own decoder, so the envelope
-// rules and their messages cannot drift apart. What follows decoding (the
-// lookup and validation messages) mirrors internal/pipeline's process;
-// parity_test.go holds the two to the same answers.
+// checkEnvelope decodes with the server's own decoder and judges with the
+// validator's own words (validate.NoSchema, Schema.Judge), as the pipeline
+// does, so a report and a live rejection cannot drift apart;
+// parity_test.go checks the two end to end.
 func (c *checker) checkEnvelope(r *result, b []byte) {
 	env, err := envelope.Decode(b, c.maxDepth)
 	r.id, r.hasID = env.ID, env.RawID != nil
@@ -60,7 +60,7 @@ func (c *checker) checkEnvelope(r *result, b []byte) {
 	}
 	s, ok := c.reg.Lookup(env.Key)
 	if !ok {
-		r.outcome, r.err = outcomeUnknown, status.Newf(codes.NotFound, "no schema for %s", env.Key)
+		r.outcome, r.err = outcomeUnknown, validate.NoSchema(env.Key)
 		return
 	}
 	c.validate(r, s, env.Raw)
@@ -73,16 +73,13 @@ func (c *checker) checkBare(r *result, b []byte) {
 }
 
 func (c *checker) validate(r *result, s *validate.Schema, data []byte) {
-	rep, err := s.ValidateJSON(data, c.maxDepth)
-	if err != nil { // only a bare frame can be malformed here: Decode checked envelopes
-		r.outcome, r.err = outcomeMalformed, status.New(codes.InvalidArgument, "data is not valid JSON: "+err.Error())
-		return
-	}
-	if rep.Valid() {
+	err, malformed := s.Judge(data, c.maxDepth)
+	switch {
+	case err == nil:
 		r.outcome = outcomeValid
-		return
+	case malformed: // only a bare frame: Decode checked envelopes
+		r.outcome, r.err = outcomeMalformed, err
+	default:
+		r.outcome, r.err = outcomeInvalid, err
 	}
-	r.outcome = outcomeInvalid
-	r.err = &status.Error{Code: codes.InvalidArgument, Message: "data does not match " + s.Key.String(),
-		Details: rep.Details, Omitted: rep.Omitted}
 }

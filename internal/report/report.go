@@ -188,7 +188,7 @@ func (o Options) checkBare() error {
 		return status.Newf(codes.InvalidArgument, "bare data needs a type matching %s and a version >= 1", event.TypePattern)
 	}
 	if _, ok := o.Registry.Lookup(key); !ok {
-		return status.Newf(codes.NotFound, "no schema for %s", key)
+		return validate.NoSchema(key)
 	}
 	return nil
 }

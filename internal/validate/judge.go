@@ -1,0 +1,31 @@
+package validate
+
+import (
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// NoSchema is the refusal of a key the tree has no schema for, worded
+// once for every door and the batch validator.
+func NoSchema(k event.Key) *status.Error {
+	return status.Newf(codes.NotFound, "no schema for %s", k)
+}
+
+// Judge validates data against s and words the verdict the way every door
+// and the batch validator show it: nil when valid; INVALID_ARGUMENT "data
+// is not valid JSON: …" with malformed set when data breaks jsonparse's
+// rules; otherwise INVALID_ARGUMENT "data does not match <key>" with the
+// violations.
+func (s *Schema) Judge(data []byte, maxDepth int) (err *status.Error, malformed bool) {
+	rep, perr := s.ValidateJSON(data, maxDepth)
+	if perr != nil {
+		return status.New(codes.InvalidArgument, "data is not valid JSON: "+perr.Error()), true
+	}
+	if rep.Valid() {
+		return nil, false
+	}
+	return &status.Error{Code: codes.InvalidArgument, Message: "data does not match " + s.Key.String(),
+		Details: rep.Details, Omitted: rep.Omitted}, false
+}
