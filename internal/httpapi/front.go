@@ -7,6 +7,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/telemetry"
 	"github.com/schemagate/schemagate/internal/webguard"
 )
 
@@ -21,13 +22,13 @@ var opsPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": tr
 // schemas exist).
 func (a *API) front(w http.ResponseWriter, r *http.Request) {
 	if !a.o.Hosts.Allowed(r) {
-		a.reject(w, r, "host", http.StatusMisdirectedRequest,
+		a.reject(w, r, telemetry.RejectHost, http.StatusMisdirectedRequest,
 			status.New(codes.PermissionDenied, "this server does not answer to that Host"))
 		return
 	}
 	api := strings.HasPrefix(r.URL.Path, "/v1/")
 	if api && !webguard.OriginAllowed(r, a.o.AllowedOrigins) {
-		a.reject(w, r, "origin", http.StatusForbidden, status.New(codes.PermissionDenied, "origin not allowed"))
+		a.reject(w, r, telemetry.RejectOrigin, http.StatusForbidden, status.New(codes.PermissionDenied, "origin not allowed"))
 		return
 	}
 	if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
@@ -54,7 +55,7 @@ func (a *API) front(w http.ResponseWriter, r *http.Request) {
 // allowed origin (front has refused the others), and for nothing else.
 func (a *API) preflight(w http.ResponseWriter, r *http.Request, api bool) {
 	if !api || r.Header.Get("Origin") == "" {
-		a.reject(w, r, "origin", http.StatusForbidden, status.New(codes.PermissionDenied, "no cross-origin access here"))
+		a.reject(w, r, telemetry.RejectOrigin, http.StatusForbidden, status.New(codes.PermissionDenied, "no cross-origin access here"))
 		return
 	}
 	h := w.Header()

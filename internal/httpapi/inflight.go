@@ -7,6 +7,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/telemetry"
 )
 
 // Observer hears what the API refuses and carries; telemetry implements
@@ -75,7 +76,7 @@ func (a *API) admit(w http.ResponseWriter, r *http.Request) (func(), bool) {
 	n := a.bodyReservation(r)
 	if !a.limit.acquire(n) {
 		w.Header().Set("Retry-After", "1")
-		a.reject(w, r, "overloaded", http.StatusServiceUnavailable,
+		a.reject(w, r, telemetry.RejectOverloaded, http.StatusServiceUnavailable,
 			status.New(codes.Unavailable, "too many requests in flight; retry shortly"))
 		return nil, false
 	}

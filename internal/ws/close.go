@@ -6,22 +6,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-)
 
-// Reasons a connection ended, as metric labels: a small fixed set.
-const (
-	reasonNormal    = "normal"     // the client closed
-	reasonGoingAway = "going_away" // server shutdown
-	reasonIdle      = "idle"
-	reasonLifetime  = "lifetime"
-	reasonSlow      = "slow" // its send queue stayed full
-	reasonRate      = "rate"
-	reasonPolicy    = "policy" // binary frame
-	reasonTooBig    = "too_big"
-	reasonBadUTF8   = "bad_utf8"
-	reasonProtocol  = "protocol" // 1002: the peer broke RFC 6455
-	reasonTimeout   = "timeout"  // no pong
-	reasonError     = "error"    // the network failed
+	"github.com/schemagate/schemagate/internal/telemetry"
 )
 
 // closeMsg is the close frame a connection ends with.
@@ -88,7 +74,7 @@ func (l *lifecycle) end() closeMsg {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.phase == phaseOpen {
-		l.msg = closeMsg{code: websocket.CloseNormalClosure, reason: reasonNormal}
+		l.msg = closeMsg{code: websocket.CloseNormalClosure, reason: telemetry.CloseNormal}
 	}
 	l.phase = phaseClosed
 	return l.msg

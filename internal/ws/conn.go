@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/telemetry"
 	"github.com/schemagate/schemagate/internal/wsio"
 )
 
@@ -84,7 +85,7 @@ func (c *conn) readLoop(serve func(frame []byte, received time.Time) string) str
 	for {
 		c.awaitFrame()
 		if c.under.shortClose() {
-			return c.close(websocket.CloseProtocolError, "a close frame's payload cannot be 1 byte", reasonProtocol)
+			return c.close(websocket.CloseProtocolError, "a close frame's payload cannot be 1 byte", telemetry.CloseProtocol)
 		}
 		mt, frame, err := c.readFrame()
 		if err != nil {
@@ -124,7 +125,7 @@ func (c *conn) serve(frame []byte, received time.Time) string {
 		return reason
 	}
 	if !c.enqueue(reply) {
-		return c.close(websocket.ClosePolicyViolation, "too slow: send queue full", reasonSlow)
+		return c.close(websocket.ClosePolicyViolation, "too slow: send queue full", telemetry.CloseSlow)
 	}
 	return ""
 }
@@ -143,7 +144,7 @@ func (c *conn) prepareRead() {
 		return nil
 	})
 	c.ws.SetCloseHandler(func(code int, _ string) error {
-		c.close(code, "", reasonNormal)
+		c.close(code, "", telemetry.CloseNormal)
 		return nil
 	})
 }
@@ -152,10 +153,10 @@ func (c *conn) prepareRead() {
 // valid UTF-8, which gorilla does not verify.
 func (c *conn) checkFrame(mt int, frame []byte) string {
 	if mt != websocket.TextMessage {
-		return c.close(websocket.CloseUnsupportedData, "binary frames are not supported", reasonPolicy)
+		return c.close(websocket.CloseUnsupportedData, "binary frames are not supported", telemetry.ClosePolicy)
 	}
 	if !utf8.Valid(frame) {
-		return c.close(websocket.CloseInvalidFramePayloadData, "text frame is not valid UTF-8", reasonBadUTF8)
+		return c.close(websocket.CloseInvalidFramePayloadData, "text frame is not valid UTF-8", telemetry.CloseBadUTF8)
 	}
 	return ""
 }
@@ -165,7 +166,7 @@ func (c *conn) answer(frame []byte, received time.Time) ([]byte, string) {
 	if c.limiter != nil && !c.limiter.Allow() {
 		c.strikes++
 		if max := c.s.o.RateLimit.MaxViolations; max > 0 && c.strikes >= max {
-			return nil, c.close(websocket.ClosePolicyViolation, "rate limit exceeded", reasonRate)
+			return nil, c.close(websocket.ClosePolicyViolation, "rate limit exceeded", telemetry.CloseRate)
 		}
 		return c.refuse(frame, nil, status.New(codes.ResourceExhausted, "rate limit exceeded; slow down")), ""
 	}
@@ -195,20 +196,20 @@ func (c *conn) enqueue(reply []byte) bool {
 // readFailed names why the read failed, deciding the close it calls for.
 func (c *conn) readFailed(err error) string {
 	if errors.Is(err, websocket.ErrReadLimit) {
-		return c.close(websocket.CloseMessageTooBig, "frame exceeds the read limit", reasonTooBig)
+		return c.close(websocket.CloseMessageTooBig, "frame exceeds the read limit", telemetry.CloseTooBig)
 	}
 	if m, ok := c.life.decided(); ok {
 		return m.reason
 	}
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) {
-		return reasonNormal
+		return telemetry.CloseNormal
 	}
 	var ne interface{ Timeout() bool }
 	if errors.As(err, &ne) && ne.Timeout() {
-		return c.close(websocket.CloseGoingAway, "no pong within the timeout", reasonTimeout)
+		return c.close(websocket.CloseGoingAway, "no pong within the timeout", telemetry.CloseTimeout)
 	}
-	return reasonError
+	return telemetry.CloseError
 }
 
 // extendDeadline gives the peer another PongTimeout while the connection
@@ -217,5 +218,5 @@ func (c *conn) extendDeadline() { c.life.extend(c.s.o.PongTimeout) }
 
 // goAway asks the reader to stop at the next frame boundary.
 func (c *conn) goAway() {
-	c.close(websocket.CloseGoingAway, "server is shutting down", reasonGoingAway)
+	c.close(websocket.CloseGoingAway, "server is shutting down", telemetry.CloseGoingAway)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/telemetry"
 )
 
 // Feed is where a subscription's events come from (natsbus.Hub).
@@ -101,7 +102,7 @@ func (c *conn) runSubscription(feed Feed, types []string) {
 // deliver queues one event frame without blocking the feed.
 func (c *conn) deliver(frame []byte) {
 	if !c.send.tryPush(frame) {
-		c.close(websocket.ClosePolicyViolation, "too slow: send queue full", reasonSlow)
+		c.close(websocket.ClosePolicyViolation, "too slow: send queue full", telemetry.CloseSlow)
 		return
 	}
 	c.wake()

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/schemagate/schemagate/internal/telemetry"
 )
 
 // startTimers arms the ping and, when a limit is on, the idle and
@@ -54,11 +56,11 @@ func (c *conn) nextCheck(now time.Time) time.Duration {
 func (c *conn) checkLimits() {
 	now := time.Now()
 	if life := c.s.o.MaxLifetime; life > 0 && now.Sub(c.started) >= life {
-		c.close(websocket.CloseNormalClosure, "maximum connection lifetime reached; reconnect", reasonLifetime)
+		c.close(websocket.CloseNormalClosure, "maximum connection lifetime reached; reconnect", telemetry.CloseLifetime)
 		return
 	}
 	if idle := c.s.o.IdleTimeout; idle > 0 && now.Sub(time.Unix(0, c.lastFrame.Load())) >= idle {
-		c.close(websocket.CloseNormalClosure, "idle timeout", reasonIdle)
+		c.close(websocket.CloseNormalClosure, "idle timeout", telemetry.CloseIdle)
 		return
 	}
 	c.limits.Reset(c.nextCheck(now))

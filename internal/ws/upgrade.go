@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/telemetry"
 	"github.com/schemagate/schemagate/internal/webguard"
 )
 
@@ -100,11 +101,11 @@ func writeError(w http.ResponseWriter, e *status.Error) {
 func reasonForStatus(httpStatus int) string {
 	switch httpStatus {
 	case http.StatusUnauthorized:
-		return "unauthenticated"
+		return telemetry.RejectUnauthenticated
 	case http.StatusForbidden:
-		return "origin"
+		return telemetry.RejectOrigin
 	case http.StatusServiceUnavailable:
-		return "unavailable"
+		return telemetry.RejectUnavailable
 	}
-	return "bad_request"
+	return telemetry.RejectBadRequest
 }
