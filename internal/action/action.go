@@ -6,8 +6,7 @@
 // as that action says, because the gateway acknowledges an event to its
 // client on that nil and nothing acknowledged may be lost. A failure a retry
 // may fix (a full disk, a webhook that is down or slow, a deadline) comes
-// back as a *status.Error with code UNAVAILABLE and Retry set: the client
-// got no ack and may resend.
+// back as status.Unavailable: the client got no ack and may resend.
 //
 // A resend can duplicate an event that reached its sink after all: a line
 // written after its caller stopped waiting, a webhook that answered after
@@ -18,10 +17,7 @@ package action
 import (
 	"context"
 
-	"google.golang.org/grpc/codes"
-
 	"github.com/schemagate/schemagate/internal/event"
-	"github.com/schemagate/schemagate/internal/status"
 )
 
 // Action delivers accepted events somewhere.
@@ -32,12 +28,4 @@ type Action interface {
 	// Close flushes what is buffered and releases the action's resources.
 	// Do after Close fails with UNAVAILABLE.
 	Close(ctx context.Context) error
-}
-
-// unavailable is the error of a failure a resend may fix. Retry is set so
-// that front doors tell the client to try again rather than give up.
-func unavailable(cause error, msg string) *status.Error {
-	e := status.Wrap(codes.Unavailable, cause, msg)
-	e.Retry = true
-	return e
 }

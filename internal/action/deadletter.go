@@ -32,20 +32,12 @@ type DeadLetter struct {
 
 // deadRecord is one line of the dead letter file.
 type deadRecord struct {
-	Time        string     `json:"time"`
-	Frame       string     `json:"frame"`
-	FrameBase64 []byte     `json:"frame_base64,omitempty"`
-	Error       *deadError `json:"error,omitempty"`
-}
-
-// deadError mirrors the client-facing form of *status.Error, so a dead
-// letter line reads like the reply the client got.
-type deadError struct {
-	Code    codes.Code      `json:"code"`
-	Status  string          `json:"status"`
-	Message string          `json:"message"`
-	Details []status.Detail `json:"details,omitempty"`
-	Omitted int             `json:"omitted,omitempty"`
+	Time        string `json:"time"`
+	Frame       string `json:"frame"`
+	FrameBase64 []byte `json:"frame_base64,omitempty"`
+	// Error marshals as the reply's error object (never its cause), so a
+	// dead letter line reads like the reply the client got.
+	Error *status.Error `json:"error,omitempty"`
 }
 
 // NewDeadLetter opens (or creates) cfg.Path as a dead letter file, capped
@@ -72,18 +64,9 @@ func (d *DeadLetter) Record(ctx context.Context, frame []byte, err *status.Error
 
 // encodeDead returns one dead letter line ending in "\n".
 func encodeDead(now time.Time, frame []byte, err *status.Error) ([]byte, error) {
-	rec := deadRecord{Time: now.UTC().Format(time.RFC3339Nano), Frame: string(frame)}
+	rec := deadRecord{Time: now.UTC().Format(time.RFC3339Nano), Frame: string(frame), Error: err}
 	if !utf8.Valid(frame) {
 		rec.FrameBase64 = frame
-	}
-	if err != nil {
-		rec.Error = &deadError{
-			Code:    err.Code,
-			Status:  err.Status(),
-			Message: err.Message,
-			Details: err.Details,
-			Omitted: err.Omitted,
-		}
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

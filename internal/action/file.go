@@ -161,7 +161,7 @@ func (f *File) Do(ctx context.Context, ev event.Event) error {
 // append queues one complete line and waits for its batch.
 func (f *File) append(ctx context.Context, line []byte) error {
 	if err := ctx.Err(); err != nil {
-		return unavailable(err, "gave up before the event was written")
+		return status.Unavailable(err, "gave up before the event was written")
 	}
 	b, err := f.enqueue(ctx, line)
 	if err != nil {
@@ -171,11 +171,11 @@ func (f *File) append(ctx context.Context, line []byte) error {
 	case <-b.done:
 		if b.err != nil {
 			// A fresh error per waiter: callers may annotate theirs.
-			return unavailable(b.err, "could not write the event; try again")
+			return status.Unavailable(b.err, "could not write the event; try again")
 		}
 		return nil
 	case <-ctx.Done():
-		return unavailable(ctx.Err(), "gave up waiting for the event to be written")
+		return status.Unavailable(ctx.Err(), "gave up waiting for the event to be written")
 	}
 }
 
@@ -185,7 +185,7 @@ func (f *File) enqueue(ctx context.Context, line []byte) (*batch, error) {
 		f.mu.Lock()
 		if f.closed {
 			f.mu.Unlock()
-			return nil, unavailable(nil, "event file is closed")
+			return nil, status.Unavailable(nil, "event file is closed")
 		}
 		b := f.cur
 		if len(b.buf) == 0 || len(b.buf)+len(line) <= f.maxBatch {
@@ -202,7 +202,7 @@ func (f *File) enqueue(ctx context.Context, line []byte) (*batch, error) {
 		select {
 		case <-taken:
 		case <-ctx.Done():
-			return nil, unavailable(ctx.Err(), "event file queue is full")
+			return nil, status.Unavailable(ctx.Err(), "event file queue is full")
 		}
 	}
 }
@@ -223,6 +223,6 @@ func (f *File) Close(ctx context.Context) error {
 	case <-f.done:
 		return f.closeErr
 	case <-ctx.Done():
-		return unavailable(ctx.Err(), "event file still flushing")
+		return status.Unavailable(ctx.Err(), "event file still flushing")
 	}
 }

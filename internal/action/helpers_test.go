@@ -64,9 +64,6 @@ func wantCode(t *testing.T, err error, want codes.Code) {
 	if se.Code != want {
 		t.Fatalf("code = %v, want %v (err: %v)", se.Code, want, err)
 	}
-	if se.Retry != (want == codes.Unavailable) {
-		t.Fatalf("Retry = %v for %v", se.Retry, se.Code)
-	}
 }
 
 func testEvent(id string, data string) event.Event {

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/status"
 )
 
 // logAction writes each event as one structured log line. It promises no
@@ -32,7 +33,7 @@ func NewLog(l *slog.Logger) Action {
 // over its diagnostics.
 func (a *logAction) Do(ctx context.Context, ev event.Event) error {
 	if a.closed.Load() {
-		return unavailable(nil, "event log is closed")
+		return status.Unavailable(nil, "event log is closed")
 	}
 	data := json.RawMessage(ev.Raw)
 	if len(data) == 0 {

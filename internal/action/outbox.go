@@ -201,7 +201,7 @@ func (o *Outbox) laneOf(m message) int {
 // keep would be worse.
 func (o *Outbox) Do(ctx context.Context, ev event.Event) error {
 	if o.closed.Load() {
-		return unavailable(nil, "webhook outbox is closed")
+		return status.Unavailable(nil, "webhook outbox is closed")
 	}
 	msg, err := newMessage(ev)
 	if err != nil {
@@ -214,7 +214,7 @@ func (o *Outbox) Do(ctx context.Context, ev event.Event) error {
 	size := int64(len(v))
 	if o.reserved.Add(size)+o.pendingBytes.Load() > o.cfg.MaxBytes {
 		o.reserved.Add(-size)
-		return unavailable(nil, "webhook "+o.cfg.Name+": outbox full (max_bytes); try again later")
+		return status.Unavailable(nil, "webhook "+o.cfg.Name+": outbox full (max_bytes); try again later")
 	}
 	lane := o.laneOf(msg)
 	op := o.w.submit(func(tx *bolt.Tx) (func(), error) {
@@ -296,7 +296,7 @@ func (o *Outbox) Close(ctx context.Context) error {
 	select {
 	case <-stopped:
 	case <-ctx.Done():
-		return unavailable(ctx.Err(), "webhook senders still stopping")
+		return status.Unavailable(ctx.Err(), "webhook senders still stopping")
 	}
 	if err := o.w.close(ctx); err != nil {
 		return err

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/schemagate/schemagate/internal/status"
 )
 
 // opWriter is the outbox's one writer: every change to the file is an op
@@ -58,7 +60,7 @@ func (w *opWriter) submit(fn func(tx *bolt.Tx) (func(), error)) *op {
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()
-		o.err = unavailable(nil, "webhook outbox is closed")
+		o.err = status.Unavailable(nil, "webhook outbox is closed")
 		close(o.done)
 		return o
 	}
@@ -78,7 +80,7 @@ func (o *op) wait(ctx context.Context) error {
 	case <-o.done:
 		return o.err
 	case <-ctx.Done():
-		return unavailable(ctx.Err(), "gave up waiting for the outbox")
+		return status.Unavailable(ctx.Err(), "gave up waiting for the outbox")
 	}
 }
 
@@ -127,7 +129,7 @@ func (w *opWriter) commit() {
 	}
 	for _, o := range ops {
 		if err != nil {
-			o.err = unavailable(err, "could not write the webhook outbox; try again")
+			o.err = status.Unavailable(err, "could not write the webhook outbox; try again")
 		} else if o.err == nil && o.then != nil {
 			o.then()
 		}
@@ -148,6 +150,6 @@ func (w *opWriter) close(ctx context.Context) error {
 	case <-w.done:
 		return nil
 	case <-ctx.Done():
-		return unavailable(ctx.Err(), "webhook outbox still writing")
+		return status.Unavailable(ctx.Err(), "webhook outbox still writing")
 	}
 }

@@ -151,13 +151,13 @@ func (p *poster) syncAttempt(ctx context.Context, msg message) (retry bool, err 
 	a := p.attempt(ctx, msg)
 	switch {
 	case a.Canceled:
-		return false, unavailable(a.Err, "gave up delivering to the webhook")
+		return false, status.Unavailable(a.Err, "gave up delivering to the webhook")
 	case a.TimedOut:
-		return true, unavailable(a.Err, fmt.Sprintf("webhook did not answer within %s", p.timeout))
+		return true, status.Unavailable(a.Err, fmt.Sprintf("webhook did not answer within %s", p.timeout))
 	case a.BadURL:
 		return false, status.Wrap(codes.FailedPrecondition, a.Err, "webhook URL is not usable")
 	case a.Code == 0:
-		return true, unavailable(a.Err, "webhook unreachable")
+		return true, status.Unavailable(a.Err, "webhook unreachable")
 	}
 	return classify(a.Code, a.Err)
 }
@@ -169,7 +169,7 @@ func classify(code int, cause error) (retry bool, err error) {
 	case ok2xx(code):
 		return false, nil
 	case code == http.StatusRequestTimeout, code == http.StatusTooManyRequests, code >= 500:
-		return true, unavailable(cause, fmt.Sprintf("webhook answered %d; try again", code))
+		return true, status.Unavailable(cause, fmt.Sprintf("webhook answered %d; try again", code))
 	default:
 		return false, status.Wrap(codes.FailedPrecondition, cause, fmt.Sprintf("webhook refused the event with %d", code))
 	}

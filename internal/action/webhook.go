@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/status"
 )
 
 // WebhookConfig configures the webhook action.
@@ -68,7 +69,7 @@ func NewWebhook(cfg WebhookConfig, client *http.Client) (*Webhook, error) {
 // receiver answered 2xx.
 func (w *Webhook) Do(ctx context.Context, ev event.Event) error {
 	if w.closed.Load() {
-		return unavailable(nil, "webhook is closed")
+		return status.Unavailable(nil, "webhook is closed")
 	}
 	msg, err := newMessage(ev)
 	if err != nil {
@@ -84,7 +85,7 @@ func (w *Webhook) Do(ctx context.Context, ev event.Event) error {
 			return err
 		}
 		if werr := wait(ctx, jitter(delay)); werr != nil {
-			return unavailable(err, "gave up retrying the webhook: "+werr.Error())
+			return status.Unavailable(err, "gave up retrying the webhook: "+werr.Error())
 		}
 		if delay < time.Minute { // a cap that also keeps the doubling from overflowing
 			delay *= 2

@@ -7,7 +7,6 @@ package httpapi
 import (
 	"errors"
 	"net/http"
-	"sync/atomic"
 	"time"
 
 	"github.com/schemagate/schemagate/internal/event"
@@ -83,7 +82,6 @@ type API struct {
 	mux      *http.ServeMux
 	catalog  []byte                     // GET /v1/schemas, rendered once
 	upgrades map[event.Key]http.Handler // from Options.BareUpgrade
-	draining atomic.Bool
 	limit    inflight
 }
 
@@ -126,7 +124,3 @@ func New(p *pipeline.Pipeline, reg *validate.Registry, o Options) (*API, error) 
 
 // ServeHTTP implements http.Handler.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.front(w, r) }
-
-// Drain makes /readyz answer 503 from now on, so that load balancers stop
-// sending new work while in-flight requests finish.
-func (a *API) Drain() { a.draining.Store(true) }

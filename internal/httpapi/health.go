@@ -10,13 +10,9 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 	writeText(w, http.StatusOK, "ok\n")
 }
 
-// readyz says whether the server should get traffic: not while draining,
-// and not while the Ready hook reports a problem.
+// readyz says whether the server should get traffic: not while the Ready
+// hook reports a problem (draining, say).
 func (a *API) readyz(w http.ResponseWriter, _ *http.Request) {
-	if a.draining.Load() {
-		writeText(w, http.StatusServiceUnavailable, "not ready: draining\n")
-		return
-	}
 	if a.o.Ready != nil {
 		if err := a.o.Ready(); err != nil {
 			writeText(w, http.StatusServiceUnavailable, "not ready: "+err.Error()+"\n")

@@ -17,6 +17,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/schemagate/schemagate/internal/status"
 )
 
 // Config is how to reach NATS and which stream to use; see config.NATS,
@@ -98,7 +100,7 @@ func Connect(cfg Config, log *slog.Logger) (*Bus, error) {
 // balancer stops sending events to an instance that could only refuse them.
 func (b *Bus) Ready() error {
 	if s := b.nc.Status(); s != nats.CONNECTED {
-		return unavailable(nil, "NATS connection is "+strings.ToLower(s.String()))
+		return status.Unavailable(nil, "NATS connection is "+strings.ToLower(s.String()))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.PublishTimeout)
 	defer cancel()
@@ -106,7 +108,7 @@ func (b *Bus) Ready() error {
 	// cluster may have lost quorum, with the connection still up.
 	if _, err := b.js.Stream(ctx, b.cfg.Stream); err != nil {
 		if !errors.Is(err, jetstream.ErrStreamNotFound) {
-			return unavailable(err, fmt.Sprintf("NATS stream %s is not available", b.cfg.Stream))
+			return status.Unavailable(err, fmt.Sprintf("NATS stream %s is not available", b.cfg.Stream))
 		}
 		b.ensured.Store(false)
 		return b.ensure(ctx)
@@ -136,7 +138,7 @@ func (b *Bus) ensure(ctx context.Context) error {
 		err = b.createStream(ctx)
 	}
 	if err != nil {
-		return unavailable(err, fmt.Sprintf("NATS stream %s is not available", b.cfg.Stream))
+		return status.Unavailable(err, fmt.Sprintf("NATS stream %s is not available", b.cfg.Stream))
 	}
 	b.ensured.Store(true)
 	return nil

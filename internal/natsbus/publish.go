@@ -32,10 +32,10 @@ type Publisher struct {
 func (b *Bus) Publisher() *Publisher { return &Publisher{b: b} }
 
 // Do publishes ev and waits for the ack, at most the publish timeout.
-// NATS unreachable, slow or without the stream: UNAVAILABLE with Retry.
+// NATS unreachable, slow or without the stream: UNAVAILABLE.
 func (p *Publisher) Do(ctx context.Context, ev event.Event) error {
 	if p.closed.Load() {
-		return unavailable(nil, "nats action is closed")
+		return status.Unavailable(nil, "nats action is closed")
 	}
 	subject, err := p.b.Subject(ev.Key)
 	if err != nil {
@@ -83,17 +83,10 @@ func (b *Bus) publishError(ctx context.Context, err error) error {
 	case errors.Is(err, nats.ErrMaxPayload):
 		return status.Wrap(codes.FailedPrecondition, err, "event is larger than NATS max_payload")
 	case errors.Is(ctx.Err(), context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout):
-		return unavailable(err, fmt.Sprintf("NATS did not acknowledge within %s", b.cfg.PublishTimeout))
+		return status.Unavailable(err, fmt.Sprintf("NATS did not acknowledge within %s", b.cfg.PublishTimeout))
 	case errors.Is(err, jetstream.ErrNoStreamResponse):
 		b.ensured.Store(false) // the stream may be gone; look again next time
-		return unavailable(err, "NATS stream "+b.cfg.Stream+" did not answer")
+		return status.Unavailable(err, "NATS stream "+b.cfg.Stream+" did not answer")
 	}
-	return unavailable(err, "NATS is unavailable")
-}
-
-// unavailable is the error of a failure a resend may fix.
-func unavailable(cause error, msg string) *status.Error {
-	e := status.Wrap(codes.Unavailable, cause, msg)
-	e.Retry = true
-	return e
+	return status.Unavailable(err, "NATS is unavailable")
 }

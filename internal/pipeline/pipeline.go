@@ -87,7 +87,7 @@ func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Tim
 		result, known, err = p.process(ctx, &env)
 	}
 	p.finish(ctx, frame, env.Key, known, err, start)
-	return Outcome{Code: codeOf(err), Reply: appendReply(dst, env.RawID, result, err)}
+	return Outcome{Code: status.CodeOf(err), Reply: status.AppendReply(dst, env.RawID, result, err)}
 }
 
 // Bare handles a frame of a bare route, which is the data itself for a
@@ -105,7 +105,7 @@ func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, receiv
 	if err == nil && result != nil {
 		return Outcome{Code: codes.OK, Reply: append(dst, result...)}
 	}
-	return Outcome{Code: codeOf(err), Reply: appendBareReply(dst, result, err)}
+	return Outcome{Code: status.CodeOf(err), Reply: status.AppendBareReply(dst, result, err)}
 }
 
 func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope) ([]byte, bool, *status.Error) {
@@ -164,7 +164,7 @@ func (p *Pipeline) finish(ctx context.Context, frame []byte, key event.Key, know
 
 func (p *Pipeline) observe(key event.Key, known bool, err *status.Error, start time.Time) {
 	if p.opts.Observer != nil {
-		p.opts.Observer.Observe(key, known, codeOf(err), time.Since(start))
+		p.opts.Observer.Observe(key, known, status.CodeOf(err), time.Since(start))
 	}
 }
 
@@ -178,24 +178,17 @@ func (p *Pipeline) deadLetter(ctx context.Context, frame []byte, err *status.Err
 // ours that a retry may fix; only refusals go to the dead letter.
 func rejected(c codes.Code) bool { return c == codes.InvalidArgument || c == codes.NotFound }
 
-func codeOf(err *status.Error) codes.Code {
-	if err == nil {
-		return codes.OK
-	}
-	return err.Code
-}
-
 // Refuse answers a frame that will not be processed (a rate limit, say)
 // with err, carrying the frame's id when it can be read. Such a frame was
 // not judged, so it is counted but never dead-lettered.
 func (p *Pipeline) Refuse(frame, dst []byte, err *status.Error) []byte {
 	env, _ := envelope.Decode(frame, p.opts.MaxDepth)
 	p.observe(event.Key{}, false, err, time.Now())
-	return appendReply(dst, env.RawID, nil, err)
+	return status.AppendReply(dst, env.RawID, nil, err)
 }
 
 // RefuseBare is Refuse for bare routes, whose replies carry no id.
 func (p *Pipeline) RefuseBare(frame, dst []byte, err *status.Error) []byte {
 	p.observe(event.Key{}, false, err, time.Now())
-	return appendBareReply(dst, nil, err)
+	return status.AppendBareReply(dst, nil, err)
 }

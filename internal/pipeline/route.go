@@ -29,7 +29,6 @@ type NamedAction struct {
 type route struct {
 	schema  *validate.Schema
 	handler handler
-	hType   string
 	actions []NamedAction
 }
 
@@ -80,7 +79,7 @@ func (b *Builder) resolve() (map[event.Key]*route, error) {
 		case rt.handler != nil:
 			problems = append(problems, fmt.Sprintf("handler %s: registered twice", h.key))
 		default:
-			rt.handler, rt.hType = h.fn, h.typ
+			rt.handler = h.fn
 		}
 	}
 	if len(problems) > 0 {

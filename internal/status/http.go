@@ -1,29 +1,10 @@
 package status
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 
 	"google.golang.org/grpc/codes"
 )
-
-// ReplyJSON is the contract's reply object for e when no id could be read
-// (a refused upgrade, a body that is not an envelope): {"id":null,...}.
-func (e *Error) ReplyJSON() []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	err := enc.Encode(struct {
-		ID    *string `json:"id"`
-		OK    bool    `json:"ok"`
-		Error *Error  `json:"error"`
-	}{Error: e})
-	if err != nil {
-		return []byte(`{"id":null,"ok":false,"error":{"code":13,"status":"INTERNAL","message":"internal error"}}`)
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-}
 
 // WriteHTTP answers a request with e: the reply object, and httpStatus
 // (normally e.HTTPStatus(); HTTP has a few more precise ones, such as 413

@@ -33,7 +33,6 @@ type Error struct {
 	Message string
 	Details []Detail
 	Omitted int
-	Retry   bool  // the failure is transient (UNAVAILABLE-like); a client may resend
 	Cause   error // internal cause, logged but never sent to clients
 }
 
@@ -50,6 +49,12 @@ func Newf(code codes.Code, format string, args ...any) *Error {
 // Wrap returns an error with code and message that keeps cause for logs.
 func Wrap(code codes.Code, cause error, msg string) *Error {
 	return &Error{Code: code, Message: msg, Cause: cause}
+}
+
+// Unavailable is the error of a failure a resend may fix (a sink down, a
+// full disk, a deadline): the client got no ack and may send again.
+func Unavailable(cause error, msg string) *Error {
+	return Wrap(codes.Unavailable, cause, msg)
 }
 
 // Error implements error.
@@ -89,13 +94,13 @@ func From(err error) *Error {
 	return &Error{Code: codes.Internal, Message: "internal error", Cause: err}
 }
 
-// CodeOf is the code of err: OK for nil, the code of an *Error, INTERNAL
-// otherwise.
-func CodeOf(err error) codes.Code {
+// CodeOf is the code of err: OK for nil. It takes an *Error, not an
+// error, so that a nil *Error can never pass as a non-nil error.
+func CodeOf(err *Error) codes.Code {
 	if err == nil {
 		return codes.OK
 	}
-	return From(err).Code
+	return err.Code
 }
 
 // HTTPStatus maps a gRPC code to an HTTP status the way grpc-gateway does.
