@@ -195,7 +195,7 @@ func listenHost(listen string) string {
 // wsOptions maps the configuration onto the WebSocket server's options.
 func wsOptions(c config.WebSocket, a *auth.Checker, m ws.Metrics, l *slog.Logger) ws.Options {
 	o := ws.Options{
-		ReadLimit: c.ReadLimit, SendQueue: c.SendQueue, WriteTimeout: c.WriteTimeout,
+		ReadLimit: c.ReadLimit, SendQueueBytes: c.SendQueueBytes, MaxInflightBytes: c.MaxInflightBytes, WriteTimeout: c.WriteTimeout,
 		PongTimeout: c.PongTimeout, PingInterval: c.PingInterval, HandshakeTimeout: c.HandshakeTimeout,
 		IdleTimeout: c.IdleTimeout, MaxLifetime: c.MaxLifetime, MaxConnections: c.MaxConnections,
 		AllowedOrigins: c.AllowedOrigins,

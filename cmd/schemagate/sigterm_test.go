@@ -76,8 +76,8 @@ func TestBinaryRefusesBadStartup(t *testing.T) {
 	}{
 		{"broken schema files", []string{"--config", write("tree.yaml", "schemas: {dir: "+filepath.Join(dir, "tree")+"}\n")}, nil,
 			[]string{"a/v1.json", "b/v1.json"}},
-		{"bad config values", []string{"--config", write("bad.yaml", "websocket: {send_queue: 0}\nlog: {level: loud}\n")}, nil,
-			[]string{"bad.yaml", "websocket.send_queue", "log.level"}},
+		{"bad config values", []string{"--config", write("bad.yaml", "websocket: {send_queue_bytes: 0}\nlog: {level: loud}\n")}, nil,
+			[]string{"bad.yaml", "websocket.send_queue_bytes", "log.level"}},
 		{"unknown config key", []string{"--config", write("unknown.yaml", "listen_port: 3\n")}, nil, []string{"listen_port"}},
 		{"missing config file", []string{"--config", filepath.Join(dir, "nope.yaml")}, nil, []string{"nope.yaml"}},
 		{"bad environment", []string{"--config", write("ok.yaml", "schemas: {dir: "+repoSchemas(t)+"}\n")},

@@ -161,7 +161,8 @@ func (w *WebSocket) check(p *problems) {
 		p.add("websocket.path", "must start with /")
 	}
 	positive(p, "websocket.read_limit", int(w.ReadLimit))
-	positive(p, "websocket.send_queue", w.SendQueue)
+	positive(p, "websocket.send_queue_bytes", w.SendQueueBytes)
+	positive(p, "websocket.max_inflight_bytes", int(w.MaxInflightBytes))
 	positive(p, "websocket.max_connections", w.MaxConnections)
 	for _, d := range []struct {
 		key string

@@ -152,7 +152,8 @@ type Route struct {
 type WebSocket struct {
 	Path             string        `mapstructure:"path"`
 	ReadLimit        int64         `mapstructure:"read_limit"`
-	SendQueue        int           `mapstructure:"send_queue"`
+	SendQueueBytes   int           `mapstructure:"send_queue_bytes"`
+	MaxInflightBytes int64         `mapstructure:"max_inflight_bytes"`
 	WriteTimeout     time.Duration `mapstructure:"write_timeout"`
 	PongTimeout      time.Duration `mapstructure:"pong_timeout"`
 	PingInterval     time.Duration `mapstructure:"ping_interval"`
@@ -243,7 +244,7 @@ func Default() Config {
 		Schemas: Schemas{Dir: "schemas", DefaultDraft: "2020-12", AssertFormat: true, MaxDetails: 20, MaxDepth: 1000,
 			Compat: Compat{Mode: "backward"}},
 		WebSocket: WebSocket{
-			Path: "/ws", ReadLimit: 1 << 20, SendQueue: 256,
+			Path: "/ws", ReadLimit: 1 << 20, SendQueueBytes: 4 << 20, MaxInflightBytes: 256 << 20,
 			WriteTimeout: 10 * time.Second, PongTimeout: 60 * time.Second, PingInterval: 50 * time.Second,
 			HandshakeTimeout: 10 * time.Second, MaxConnections: 10000,
 			RateLimit: RateLimit{MaxViolations: 100},

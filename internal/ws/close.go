@@ -68,6 +68,25 @@ func (l *lifecycle) extend(d time.Duration) {
 	}
 }
 
+// open says no close is decided yet.
+func (l *lifecycle) open() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.phase == phaseOpen
+}
+
+// fail moves straight to closed: the network failed and nothing more can
+// be written; unless a close was decided first, the reason is an error.
+func (l *lifecycle) fail() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.phase == phaseOpen {
+		l.msg = closeMsg{reason: telemetry.CloseError}
+	}
+	l.phase = phaseClosed
+	_ = l.nc.SetReadDeadline(time.Now())
+}
+
 // end moves to closed and returns the close frame to send: the one
 // decided, or a normal closure when the reader simply stopped.
 func (l *lifecycle) end() closeMsg {

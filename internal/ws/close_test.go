@@ -97,7 +97,7 @@ func TestRateLimit(t *testing.T) {
 
 func TestSlowReaderIsDisconnected(t *testing.T) {
 	o := testOptions()
-	o.SendQueue = 4
+	o.SendQueueBytes = 256 << 10
 	o.WriteTimeout = 300 * time.Millisecond
 	ts := newTestServer(t, o)
 	c := ts.dial(t, "/ws", nil)

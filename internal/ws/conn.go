@@ -47,7 +47,7 @@ type conn struct {
 
 func newConn(s *Server, w *websocket.Conn, t *tap, h handleFunc, r refuseFunc) *conn {
 	c := &conn{s: s, ws: w, under: t, bc: t.bc, handle: h, refuse: r,
-		send: newReplyQueue(s.o.SendQueue), writerDone: make(chan struct{}), started: time.Now()}
+		send: newReplyQueue(&s.inflight), writerDone: make(chan struct{}), started: time.Now()}
 	c.ctx, c.cancel = context.WithCancel(s.base)
 	c.life.nc = t.bc
 	c.lastFrame.Store(c.started.UnixNano())
@@ -118,9 +118,12 @@ func (c *conn) awaitFrame() {
 	}
 }
 
-// serve answers one frame: the rate limit, the pipeline, the reply.
+// serve answers one frame: the rate limit, the pipeline, the reply. The
+// frame counts in the server's bytes in flight while it is processed.
 func (c *conn) serve(frame []byte, received time.Time) string {
+	c.s.inflight.Add(int64(len(frame)))
 	reply, reason := c.answer(frame, received)
+	c.s.inflight.Add(-int64(len(frame)))
 	if reason != "" {
 		return reason
 	}
@@ -174,23 +177,21 @@ func (c *conn) answer(frame []byte, received time.Time) ([]byte, string) {
 	return c.handle(c.ctx, frame, received, nil), ""
 }
 
-// enqueue waits up to WriteTimeout for room: a briefly slow reader is
-// tolerated, one that never reads is cut off so its queue stays bounded.
-// When the client has sent nothing more yet, it is waiting for this reply
-// and the reader writes it at once (flush); while more input is buffered,
-// a writer goroutine writes the replies of the burst in batches, alongside
-// the reader.
+// enqueue queues a reply and sees it written. When the client has sent
+// nothing more yet, it is waiting for this reply and the reader writes it
+// at once (flush); while more input is buffered, a writer goroutine writes
+// the replies of the burst in batches, alongside the reader. Past the
+// queue's bounds the reader stops reading (the client's frames wait in
+// its socket) until the writer makes room; a client that lets that last
+// WriteTimeout is cut off, so the server's memory stays bounded.
 func (c *conn) enqueue(reply []byte) bool {
-	if !c.send.tryPush(reply) {
-		c.wake() // a full queue has a writer already; this costs nothing
-		return c.send.push(reply, c.s.o.WriteTimeout)
-	}
+	c.send.push(reply)
 	if c.under.ahead() {
 		c.wake()
 	} else {
 		c.flush()
 	}
-	return true
+	return c.send.awaitRoom(c.s.o.SendQueueBytes, c.s.o.MaxInflightBytes, c.s.o.WriteTimeout)
 }
 
 // readFailed names why the read failed, deciding the close it calls for.
@@ -201,12 +202,9 @@ func (c *conn) readFailed(err error) string {
 	if m, ok := c.life.decided(); ok {
 		return m.reason
 	}
-	var ce *websocket.CloseError
-	if errors.As(err, &ce) {
-		return telemetry.CloseNormal
-	}
-	var ne interface{ Timeout() bool }
-	if errors.As(err, &ne) && ne.Timeout() {
+	// A peer's close frame was decided above; a CloseError here is 1006,
+	// the TCP connection ending without one: an error, not a close.
+	if isTimeout(err) {
 		return c.close(websocket.CloseGoingAway, "no pong within the timeout", telemetry.CloseTimeout)
 	}
 	return telemetry.CloseError

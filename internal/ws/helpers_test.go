@@ -25,7 +25,7 @@ import (
 
 func testOptions() Options {
 	return Options{
-		ReadLimit: 64 << 10, SendQueue: 16, WriteTimeout: 2 * time.Second,
+		ReadLimit: 64 << 10, SendQueueBytes: 1 << 20, MaxInflightBytes: 64 << 20, WriteTimeout: 2 * time.Second,
 		// Pings far apart: a test client reads only when it waits for a
 		// reply, so on a loaded machine a 2 s ping with a 5 s pong bound
 		// closed connections mid-test (1001 "no pong"). Tests of pings set
@@ -78,7 +78,7 @@ func (a *countingAction) count() int {
 	return len(a.ids)
 }
 
-func newTestServer(t testing.TB, o Options) *testServer {
+func newTestServer(t testing.TB, o Options, tune ...func(*http.Server)) *testServer {
 	t.Helper()
 	reg, err := validate.Load(validate.Options{Dir: "testdata/schemas", AssertFormat: true})
 	if err != nil {
@@ -99,7 +99,11 @@ func newTestServer(t testing.TB, o Options) *testServer {
 	mux.Handle("/ws", s.Handler())
 	mux.Handle("/echo", s.BareHandler(event.Key{Type: "echo", Version: 1}, true))
 	mux.Handle("/person", s.BareHandler(event.Key{Type: "person", Version: 1}, false))
-	ts := httptest.NewServer(mux)
+	ts := httptest.NewUnstartedServer(mux)
+	for _, f := range tune {
+		f(ts.Config)
+	}
+	ts.Start()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -107,6 +111,26 @@ func newTestServer(t testing.TB, o Options) *testServer {
 		ts.Close()
 	})
 	return &testServer{Server: ts, ws: s, sink: sink}
+}
+
+// recMetrics records why connections closed.
+type recMetrics struct {
+	mu     sync.Mutex
+	closed []string
+}
+
+func (m *recMetrics) ConnOpened()            {}
+func (m *recMetrics) UpgradeRejected(string) {}
+func (m *recMetrics) ConnClosed(reason string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.closed = append(m.closed, reason)
+}
+
+func (m *recMetrics) reasons() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return strings.Join(m.closed, ",")
 }
 
 func (ts *testServer) dial(t *testing.T, path string, h http.Header) *websocket.Conn {

@@ -2,6 +2,7 @@ package ws
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -9,44 +10,67 @@ import (
 // burst's bigger one is dropped so that an idle connection holds little.
 const keptQueueArray = 32
 
-// replyQueue is the bounded queue between a connection's producer (its
-// reader, or a subscription's feed) and its writer. A buffered channel
-// would allocate its whole capacity up front, 24 KB for 1,024 replies on
-// every idle connection; this holds only what is queued.
+// replyQueue is the queue between a connection's producer (its reader, or
+// a subscription's feed) and its writer, bounded in bytes: a reply counts
+// from when it is queued until the writer has written it (or given up),
+// here and in the server's total. A buffered channel would allocate its
+// whole capacity up front on every idle connection; this holds only what
+// is queued.
 type replyQueue struct {
 	mu       sync.Mutex
 	items    [][]byte
-	max      int
+	bytes    int // queued or being written
 	closed   bool
-	dropping bool          // the writer has failed: accept and discard
+	dropping bool          // writing is over: accept and discard
+	total    *atomic.Int64 // the server's bytes in flight, shared
 	ready    chan struct{} // signalled when items arrive or the queue closes
-	room     chan struct{} // signalled when the writer takes items
+	room     chan struct{} // signalled when bytes are written or dropped
 }
 
-func newReplyQueue(max int) *replyQueue {
-	return &replyQueue{max: max, ready: make(chan struct{}, 1), room: make(chan struct{}, 1)}
+func newReplyQueue(total *atomic.Int64) *replyQueue {
+	return &replyQueue{total: total, ready: make(chan struct{}, 1), room: make(chan struct{}, 1)}
 }
 
-// tryPush queues b without waiting; false when the queue is full.
-func (q *replyQueue) tryPush(b []byte) bool {
+// push queues b; false once the queue is closed.
+func (q *replyQueue) push(b []byte) bool {
 	q.mu.Lock()
 	switch {
 	case q.dropping:
 		q.mu.Unlock()
 		return true
-	case q.closed || len(q.items) >= q.max:
+	case q.closed:
 		q.mu.Unlock()
 		return false
 	}
 	q.items = append(q.items, b)
+	q.bytes += len(b)
 	q.mu.Unlock()
+	q.total.Add(int64(len(b)))
 	signal(q.ready)
 	return true
 }
 
-// push queues b, waiting up to d for room.
-func (q *replyQueue) push(b []byte, d time.Duration) bool {
-	if q.tryPush(b) {
+// size is the bytes queued or being written.
+func (q *replyQueue) size() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.bytes
+}
+
+// over says the producer must wait before adding more: its own bytes
+// reached limit, or the server's total reached max while some of them
+// are its own. A connection with nothing queued may always go on, so
+// that clients who read their replies are never held up by those who do
+// not; they pass the server's bound by one frame and its reply at most.
+func (q *replyQueue) over(limit int, max int64) bool {
+	own := q.size()
+	return own >= limit || (own > 0 && q.total.Load() >= max)
+}
+
+// awaitRoom waits up to d for the producer to be under the bounds; false
+// if it still is not.
+func (q *replyQueue) awaitRoom(limit int, max int64, d time.Duration) bool {
+	if !q.over(limit, max) {
 		return true
 	}
 	t := time.NewTimer(d)
@@ -54,27 +78,40 @@ func (q *replyQueue) push(b []byte, d time.Duration) bool {
 	for {
 		select {
 		case <-q.room:
-			if q.tryPush(b) {
+			if !q.over(limit, max) {
 				return true
 			}
 		case <-t.C:
-			return q.tryPush(b)
+			return !q.over(limit, max)
 		}
 	}
 }
 
 // take hands the writer everything queued, swapping in dst's array (which
 // the writer has cleared) for the next items; closed says nothing more
-// will come once these are written.
+// will come once these are written. The bytes stay counted until written.
 func (q *replyQueue) take(dst [][]byte) (items [][]byte, closed bool) {
 	q.mu.Lock()
 	items, q.items = q.items, dst[:0]
 	closed = q.closed
 	q.mu.Unlock()
-	if len(items) > 0 {
-		signal(q.room)
-	}
 	return items, closed
+}
+
+// written uncounts replies the writer took, sent or not.
+func (q *replyQueue) written(items [][]byte) {
+	n := 0
+	for _, b := range items {
+		n += len(b)
+	}
+	if n == 0 {
+		return
+	}
+	q.mu.Lock()
+	q.bytes -= n
+	q.mu.Unlock()
+	q.total.Add(-int64(n))
+	signal(q.room)
 }
 
 // recycle returns a batch's array once written: cleared, so the replies can
@@ -102,13 +139,15 @@ func (q *replyQueue) close() {
 	signal(q.ready)
 }
 
-// drop discards what is queued and all later pushes, once writing has
-// failed, so that the producer never waits on a writer that is gone.
+// drop discards what is queued and all later pushes, once replies can no
+// longer go out, so that the producer never waits on a writer that is gone.
 func (q *replyQueue) drop() {
 	q.mu.Lock()
 	q.dropping = true
+	dropped := q.items
 	q.items = nil
 	q.mu.Unlock()
+	q.written(dropped)
 	signal(q.room)
 }
 

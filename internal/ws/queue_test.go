@@ -1,55 +1,74 @@
 package ws
 
 import (
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
-func TestReplyQueueBoundsAndWakes(t *testing.T) {
-	q := newReplyQueue(2)
-	if !q.tryPush([]byte("a")) || !q.tryPush([]byte("b")) {
-		t.Fatal("a queue with room refused a reply")
+// TestReplyQueueCountsBytesUntilWritten: a reply counts, in the queue and
+// in the server's total, from push until the writer has written it; a
+// producer over the bound waits for the writer, and one with nothing
+// queued is never held up by the server's total.
+func TestReplyQueueCountsBytesUntilWritten(t *testing.T) {
+	var total atomic.Int64
+	q := newReplyQueue(&total)
+	q.push(make([]byte, 60))
+	q.push(make([]byte, 50))
+	if q.size() != 110 || total.Load() != 110 {
+		t.Fatalf("size %d, total %d; want 110 each", q.size(), total.Load())
 	}
-	if q.tryPush([]byte("c")) {
-		t.Fatal("a full queue took a third reply")
+	if !q.over(100, 1000) || q.over(200, 1000) || !q.over(200, 110) {
+		t.Fatal("over does not follow the connection's and the server's bounds")
 	}
-	if q.push([]byte("c"), 20*time.Millisecond) {
-		t.Fatal("push into a full queue succeeded without the writer taking")
+	if q.awaitRoom(100, 1000, 20*time.Millisecond) {
+		t.Fatal("room without the writer writing")
 	}
-	pushed := make(chan bool)
-	go func() { pushed <- q.push([]byte("c"), 5*time.Second) }()
-	time.Sleep(10 * time.Millisecond)
-	<-q.ready
 	items, closed := q.take(nil)
-	if len(items) != 2 || closed {
-		t.Fatalf("take = %q, closed %v", items, closed)
+	if len(items) != 2 || closed || q.size() != 110 {
+		t.Fatalf("take = %d items, closed %v, size %d: taken bytes are uncounted before written", len(items), closed, q.size())
 	}
-	if !<-pushed {
-		t.Fatal("a waiting push was not woken when the writer took")
+	roomy := make(chan bool)
+	go func() { roomy <- q.awaitRoom(100, 1000, 10*time.Second) }()
+	q.written(items)
+	if !<-roomy {
+		t.Fatal("a waiting producer was not woken when the writer wrote")
 	}
+	if q.size() != 0 || total.Load() != 0 {
+		t.Fatalf("after writing: size %d, total %d", q.size(), total.Load())
+	}
+	total.Store(1 << 30) // other connections' bytes
+	if q.over(100, 1000) {
+		t.Fatal("a connection with nothing queued was held up by others")
+	}
+	total.Store(0)
 	q.close()
 	<-q.ready
-	items, closed = q.take(recycle(items))
-	if len(items) != 1 || string(items[0]) != "c" || !closed {
-		t.Fatalf("after close: take = %q, closed %v", items, closed)
-	}
-	if q.tryPush([]byte("d")) {
+	if q.push([]byte("late")) {
 		t.Fatal("a closed queue took a reply")
+	}
+	if _, closed := q.take(recycle(items)); !closed {
+		t.Fatal("take did not report the close")
 	}
 }
 
-func TestReplyQueueDropUnblocksTheProducer(t *testing.T) {
-	q := newReplyQueue(1)
-	q.tryPush([]byte("a"))
-	pushed := make(chan bool)
-	go func() { pushed <- q.push([]byte("b"), 5*time.Second) }()
-	time.Sleep(10 * time.Millisecond)
+func TestReplyQueueDropUncountsAndDiscards(t *testing.T) {
+	var total atomic.Int64
+	q := newReplyQueue(&total)
+	q.push(make([]byte, 10))
+	taken, _ := q.take(nil)
+	q.push(make([]byte, 20))
 	q.drop()
-	if !<-pushed {
-		t.Fatal("push still refused after the writer failed")
+	if q.size() != 10 || total.Load() != 10 {
+		t.Fatalf("after drop: size %d, total %d; want the 10 being written", q.size(), total.Load())
 	}
-	if items, _ := q.take(nil); len(items) != 0 {
-		t.Fatalf("a dropped queue still holds %q", items)
+	q.push(make([]byte, 30))
+	if items, _ := q.take(nil); len(items) != 0 || q.size() != 10 {
+		t.Fatalf("a dropped queue kept a push: %d items, size %d", len(items), q.size())
+	}
+	q.written(taken)
+	if total.Load() != 0 {
+		t.Fatalf("total %d after all was written or dropped", total.Load())
 	}
 }
 

@@ -60,8 +60,9 @@ import (
 // the field says so.
 type Options struct {
 	ReadLimit        int64         // bytes per frame; over it closes with 1009
-	SendQueue        int           // replies waiting for the writer
-	WriteTimeout     time.Duration // one write, and how long a full queue may block the reader
+	SendQueueBytes   int           // a connection's replies queued or being written; past it the reader waits
+	MaxInflightBytes int64         // all connections' frames being processed and replies queued
+	WriteTimeout     time.Duration // one write, and how long the reader may wait for room
 	PongTimeout      time.Duration // silence (no pong, no frame) before the peer is dead
 	PingInterval     time.Duration // must be shorter than PongTimeout
 	HandshakeTimeout time.Duration
@@ -104,6 +105,7 @@ type Server struct {
 	base       context.Context
 	cancelBase context.CancelFunc
 	draining   atomic.Bool
+	inflight   atomic.Int64 // bytes of frames being processed and replies queued
 	mu         sync.Mutex
 	conns      map[*conn]struct{}
 	wg         sync.WaitGroup

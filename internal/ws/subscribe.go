@@ -101,7 +101,7 @@ func (c *conn) runSubscription(feed Feed, types []string) {
 
 // deliver queues one event frame without blocking the feed.
 func (c *conn) deliver(frame []byte) {
-	if !c.send.tryPush(frame) {
+	if c.send.push(frame); c.send.size() > c.s.o.SendQueueBytes {
 		c.close(websocket.ClosePolicyViolation, "too slow: send queue full", telemetry.CloseSlow)
 		return
 	}

@@ -137,7 +137,7 @@ func TestSubscriberGetsItsTypesOnly(t *testing.T) {
 // with 1008 once its queue is full, and the feed never waits for it.
 func TestSlowSubscriberIsDropped(t *testing.T) {
 	o := testOptions()
-	o.SendQueue = 4
+	o.SendQueueBytes = 256 << 10
 	feed := &memFeed{}
 	s, url := subscribeServer(t, o, feed)
 	c, _, err := websocket.DefaultDialer.Dial(url+"?types=person", nil)
@@ -145,7 +145,9 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	deadline := time.Now().Add(10 * time.Second)
+	// The close frame gets a write timeout of its own behind what the
+	// client never read, and a busy machine is slow: a wide deadline.
+	deadline := time.Now().Add(30 * time.Second)
 	for feed.subscribers() == 0 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}

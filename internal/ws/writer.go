@@ -1,9 +1,12 @@
 package ws
 
 import (
+	"errors"
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/schemagate/schemagate/internal/telemetry"
 )
 
 // writerLinger is how long a writer with nothing to write waits for more
@@ -64,21 +67,30 @@ func (c *conn) flush() {
 
 // writeOnce writes everything queued and a due ping; whoever holds the
 // writer's role calls it. False means the writing is over: the close
-// frame is sent, or writing failed and the connection is closed.
+// frame is sent, or the network failed and the connection is closed.
 func (c *conn) writeOnce() bool {
-	var closed bool
-	var items [][]byte
-	items, closed = c.send.take(c.taken)
+	items, closed := c.send.take(c.taken)
 	err := c.writeAll(items)
+	c.send.written(items)
 	c.taken = recycle(items)
-	if err == nil && c.pingDue.Swap(false) {
+	if err == nil && c.pingDue.Swap(false) && c.life.open() {
 		err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.o.WriteTimeout))
 		c.pinger.Reset(c.s.o.PingInterval)
 	}
 	switch {
+	case isTimeout(err):
+		// The client stopped reading. What was not sent stays in the
+		// BatchConn, whole; the close frame follows it once the reader
+		// has stopped, so a slow client learns why instead of getting a
+		// reset. Replies still queued cannot precede that close.
+		c.close(websocket.ClosePolicyViolation, "too slow: a write timed out", telemetry.CloseSlow)
+		c.send.drop()
+		return true
 	case err != nil:
+		c.life.fail()
 		c.ws.Close() // ends the reader's read too
 		c.send.drop()
+		c.cancel()
 	case closed:
 		c.sendClose()
 	default:
@@ -86,6 +98,11 @@ func (c *conn) writeOnce() bool {
 	}
 	close(c.writerDone)
 	return false
+}
+
+func isTimeout(err error) bool {
+	var ne interface{ Timeout() bool }
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // awaitWork waits up to writerLinger for something to write; false means
