@@ -75,6 +75,11 @@ func (j *judgement) node(x, y *jsonschema.Schema, at place, depth int) {
 	case y.Ref != nil:
 		j.node(x, y.Ref, at, depth+1)
 		y = withoutRef(y)
+	case x.Ref != nil:
+		x = flatten(x, 0)
+	}
+	if len(x.AllOf) > 0 && len(y.AllOf) == 0 {
+		x = flatten(x, 0)
 	}
 	j.allOf(x, y, at, depth)
 	j.types(x, y, at)
@@ -97,23 +102,58 @@ func (j *judgement) node(x, y *jsonschema.Schema, at place, depth int) {
 
 // suspect settles a suspicion: it tries each candidate value at the
 // place inside whole instances until one is valid under x's root and
-// invalid under y's.
+// invalid under y's. An instance y refuses at this place (a violation
+// located at or under it) is preferred, so that the finding names the
+// reason; one refused elsewhere still proves the pair incompatible and is
+// kept if no better one turns up.
 func (j *judgement) suspect(rule, msg string, x, y *jsonschema.Schema, at place, candidates []any) {
 	s := suspicion{rule: rule, message: msg, instance: at.inst, x: x, y: y}
+	var fallback any
 	tried := 0
 	for _, c := range candidates {
 		for _, whole := range at.wrap(c) {
 			if tried++; tried > maxWholes {
 				break
 			}
-			if j.xRoot.Validate(whole) == nil && j.yRoot.Validate(whole) != nil {
+			if j.xRoot.Validate(whole) != nil {
+				continue
+			}
+			err := j.yRoot.Validate(whole)
+			if err == nil {
+				continue
+			}
+			if refusedAt(err, at.inst) {
 				s.example, s.proven = whole, true
 				j.found = append(j.found, s)
 				return
 			}
+			if fallback == nil {
+				fallback = whole
+			}
 		}
 	}
+	if fallback != nil {
+		s.example, s.proven = fallback, true
+	}
 	j.found = append(j.found, s)
+}
+
+// refusedAt reports whether a violation of err lies at inst or under it.
+func refusedAt(err error, inst string) bool {
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return true
+	}
+	if len(ve.Causes) == 0 {
+		loc := ve.InstanceLocation
+		return loc == inst || strings.HasPrefix(loc, inst+"/") || inst == ""
+	}
+	for _, c := range ve.Causes {
+		if refusedAt(c, inst) {
+			return true
+		}
+	}
+	return false
 }
 
 // deref follows $refs that stand alone.
