@@ -12,7 +12,6 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/action"
-	"github.com/schemagate/schemagate/internal/apidoc"
 	"github.com/schemagate/schemagate/internal/auth"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/event"
@@ -244,7 +243,7 @@ func (a *app) routes() (http.Handler, error) {
 	if len(a.webhooks) > 0 {
 		o.Webhooks = webhookAdmin{a}
 	}
-	docs, err := apidoc.Build(docOptions(a.cfg, a.reg))
+	docs, err := a.docs()
 	if err != nil {
 		return nil, err
 	}

@@ -62,6 +62,11 @@ func writeDocs(cfg config.Config, reg *validate.Registry, dir string, s streams)
 	return err
 }
 
+// docs are the API documents of the server a describes.
+func (a *app) docs() (apidoc.Documents, error) {
+	return apidoc.Build(docOptions(a.cfg, a.reg))
+}
+
 // docOptions describes the server cfg configures, for its documents.
 func docOptions(cfg config.Config, reg *validate.Registry) apidoc.Options {
 	o := apidoc.Options{Registry: reg, Version: buildVersion().String(), Host: cfg.Listen,
@@ -69,6 +74,9 @@ func docOptions(cfg config.Config, reg *validate.Registry) apidoc.Options {
 		MaxBatch: cfg.HTTP.MaxBatch, MaxDetails: cfg.Schemas.MaxDetails}
 	if cfg.NATS.Enabled() {
 		o.SubscribeTypes = cfg.NATS.FanOut.Types
+	}
+	for _, a := range cfg.Actions {
+		o.Webhooks = o.Webhooks || a.Kind == "webhook"
 	}
 	for _, b := range cfg.WebSocket.Bare {
 		o.Bare = append(o.Bare, apidoc.Bare{Path: b.Path, Type: b.Type, Version: b.Version, Raw: b.Raw})

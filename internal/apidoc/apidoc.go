@@ -28,6 +28,9 @@ type Options struct {
 	SubscribeTypes []string
 	// Auth says bearer tokens are required on /v1/ and on upgrades.
 	Auth bool
+	// Webhooks says webhook actions are configured, so the admin routes
+	// under /v1/admin/webhooks exist.
+	Webhooks bool
 	// MaxBatch bounds the envelopes of one batch.
 	MaxBatch int
 	// MaxDetails caps the violations in one error.

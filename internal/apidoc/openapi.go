@@ -43,7 +43,7 @@ func openAPI(o Options) (obj, error) {
 			"responses": oaResponses(),
 		},
 		"tags": []obj{{"name": "events", "description": "send events"}, {"name": "schemas", "description": "the schema catalogue and these documents"},
-			{"name": "operations", "description": "probes and metrics"}},
+			{"name": "admin", "description": "webhook endpoints: backlog, replay, re-enabling"}, {"name": "operations", "description": "probes and metrics"}},
 	}
 	if o.Auth {
 		doc["components"].(obj)["securitySchemes"] = obj{"bearer": obj{"type": "http", "scheme": "bearer",
@@ -117,6 +117,9 @@ func oaPaths(o Options) obj {
 		rs["200"] = obj{"description": d.what, "content": obj{"application/json": obj{"schema": obj{"type": "object"}}}}
 		paths[d.path] = obj{"get": op(d.id, d.what, "schemas", nil, rs)}
 	}
+	if o.Webhooks {
+		adminPaths(paths, errs)
+	}
 	for _, p := range []struct{ path, id, what string }{
 		{"/healthz", "healthz", "Liveness"}, {"/readyz", "readyz", "Readiness: 503 while draining or while a nats action cannot publish"},
 		{"/metrics", "metrics", "Prometheus metrics"}} {
@@ -148,4 +151,27 @@ func jsonResponse(desc string, schema obj, orArray bool) obj {
 
 func textResponse(desc string) obj {
 	return obj{"description": desc, "content": obj{"text/plain": obj{"schema": obj{"type": "string"}}}}
+}
+
+// adminPaths are the webhook admin routes, there with webhook actions.
+func adminPaths(paths obj, errs func(codes ...int) obj) {
+	name := []obj{{"name": "name", "in": "path", "required": true, "description": "the webhook action's name",
+		"schema": obj{"type": "string"}}}
+	list := errs()
+	list["200"] = jsonResponse("each webhook endpoint: delivery, state, backlog, oldest undelivered, last success, last error",
+		obj{"type": "object", "required": []string{"webhooks"}, "properties": obj{"webhooks": obj{"type": "array", "items": obj{"type": "object"}}}}, false)
+	paths["/v1/admin/webhooks"] = obj{"get": op("listWebhooks", "List the webhook endpoints", "admin", nil, list)}
+	replay := errs(400, 404)
+	replay["200"] = jsonResponse("how many events were queued again",
+		obj{"type": "object", "required": []string{"replayed"}, "properties": obj{"replayed": obj{"type": "integer", "minimum": 0}}}, false)
+	r := op("replayWebhook", "Queue an outbox's delivered and dead events again", "admin", nil, replay)
+	r["parameters"] = []obj{
+		{"name": "since", "in": "query", "description": "only events acknowledged since (RFC 3339)", "schema": obj{"type": "string", "format": "date-time"}},
+		{"name": "id", "in": "query", "description": "only the event with this id", "schema": obj{"type": "string"}}}
+	paths["/v1/admin/webhooks/{name}/replay"] = obj{"parameters": name, "post": r}
+	enable := errs(404)
+	enable["200"] = jsonResponse("whether a 410 had disabled it",
+		obj{"type": "object", "required": []string{"was_disabled"}, "properties": obj{"was_disabled": obj{"type": "boolean"}}}, false)
+	paths["/v1/admin/webhooks/{name}/enable"] = obj{"parameters": name,
+		"post": op("enableWebhook", "Resume an endpoint a 410 disabled", "admin", nil, enable)}
 }

@@ -83,7 +83,13 @@ type API struct {
 	catalog  []byte                     // GET /v1/schemas, rendered once
 	upgrades map[event.Key]http.Handler // from Options.BareUpgrade
 	limit    inflight
+	patterns []string // every route mounted, as "METHOD /path"
 }
+
+// Routes lists every route the API serves, as the mux patterns it
+// mounted ("POST /v1/events/{type}/{version}"), for documents and tests
+// that must cover them all.
+func (a *API) Routes() []string { return a.patterns }
 
 // New builds the API over p and the catalog of reg. It fails when a
 // WebSocket path is malformed or collides with another route.

@@ -11,6 +11,7 @@ import (
 // the API: each line is a method, a path and the adapter that serves it.
 func (a *API) routes() error {
 	m := mounter{mux: a.mux}
+	defer func() { a.patterns = m.patterns }()
 
 	// Events: the HTTP twin of the WebSocket contract.
 	m.handle("POST /v1/events", a.guarded(a.postEvents))                // an envelope, or an array of them
@@ -52,8 +53,9 @@ func (a *API) routes() error {
 // malformed pattern, which only configured WebSocket paths can cause) into
 // the first error, so a bad config fails the start with a message.
 type mounter struct {
-	mux *http.ServeMux
-	err error
+	mux      *http.ServeMux
+	err      error
+	patterns []string
 }
 
 func (m *mounter) handle(pattern string, h http.Handler) {
@@ -66,6 +68,7 @@ func (m *mounter) handle(pattern string, h http.Handler) {
 		}
 	}()
 	m.mux.Handle(pattern, h)
+	m.patterns = append(m.patterns, pattern)
 }
 
 // websocket mounts a configured path so that it matches itself only: a
