@@ -108,8 +108,8 @@ routes:
 	}
 	waitUntil(t, 10*time.Second, "a-2 again", func() bool { return hook.count("a-2") == 2 && backlog0() })
 	since := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
-	if out := cli("replay", "--endpoint", "audit", "--since", since); !strings.Contains(out, "3 events queued again") {
-		t.Fatalf("replay --since: %s", out) // a-1, a-2 and a-2's replay are in the history
+	if out := cli("replay", "--endpoint", "audit", "--since", since); !strings.Contains(out, "2 events queued again") {
+		t.Fatalf("replay --since: %s", out) // a-1 and a-2, once each though a-2 is in the history twice
 	}
 
 	// Errors: the server's own, with their exit codes.

@@ -96,7 +96,7 @@ type undeliveredRecord struct {
 // never took:
 //
 //	{"time":"…","webhook":"<action>","event":{<the body>},"attempts":[{"at":"…","code":503,"error":"…"},…]}
-func (d *DeadLetter) RecordUndelivered(endpoint string, body []byte, attempts []attempt) error {
+func (d *DeadLetter) RecordUndelivered(ctx context.Context, endpoint string, body []byte, attempts []attempt) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -105,5 +105,5 @@ func (d *DeadLetter) RecordUndelivered(endpoint string, body []byte, attempts []
 	if err != nil {
 		return status.Wrap(codes.Internal, err, "cannot encode a dead letter")
 	}
-	return d.f.append(context.Background(), buf.Bytes())
+	return d.f.append(ctx, buf.Bytes())
 }

@@ -2,7 +2,7 @@ package action
 
 import (
 	"context"
-	"encoding/json"
+	"encoding/binary"
 	"hash/fnv"
 	"log/slog"
 	"net/http"
@@ -97,13 +97,18 @@ type Outbox struct {
 	w    *opWriter
 	log  *slog.Logger
 
-	pending      atomic.Int64 // events in lanes
-	pendingBytes atomic.Int64
+	pending      atomic.Int64 // events not yet settled
+	pendingBytes atomic.Int64 // bytes of the batches in lanes
 	reserved     atomic.Int64 // bytes of events on their way into a lane
 	historyBytes atomic.Int64
-	lastPrune    time.Time // writer only
+
+	// Only the writer goroutine touches these: the batches the current
+	// commit is building, by lane, and when history was last pruned.
+	building  map[int][]byte
+	lastPrune time.Time
 
 	lanes []chan struct{} // wakes lane n's sender; capacity 1
+	heads []atomic.Int64  // lane n's head's ack time (unix ns), 0 when idle
 
 	mu          sync.Mutex
 	disabled    string        // why, when a 410 stopped delivery
@@ -135,16 +140,18 @@ func NewOutbox(cfg OutboxConfig) (*Outbox, error) {
 		db.Close()
 		return nil, status.Wrap(codes.FailedPrecondition, err, "cannot read the webhook outbox "+cfg.Path)
 	}
-	o := &Outbox{cfg: cfg, post: p, db: db, log: cfg.Logger, disabled: sizes.disabled, enabled: make(chan struct{})}
+	o := &Outbox{cfg: cfg, post: p, db: db, log: cfg.Logger, disabled: sizes.disabled, enabled: make(chan struct{}),
+		building: map[int][]byte{}}
 	o.pending.Store(sizes.pending)
 	o.pendingBytes.Store(sizes.pendingBytes)
 	o.historyBytes.Store(sizes.historyBytes)
-	o.w = newOpWriter(db, cfg.Sync, cfg.Interval, o.log, o.evict)
+	o.w = newOpWriter(db, cfg.Sync, cfg.Interval, o.log, o.endCommit)
 	lanes := max(sizes.lanes, 1)
 	if cfg.Order != OrderEndpoint {
 		lanes = max(lanes, cfg.Concurrency)
 	}
 	o.ctx, o.stop = context.WithCancel(context.Background())
+	o.heads = make([]atomic.Int64, lanes)
 	for n := range lanes {
 		o.lanes = append(o.lanes, make(chan struct{}, 1))
 		o.sender.Add(1)
@@ -207,34 +214,26 @@ func (o *Outbox) Do(ctx context.Context, ev event.Event) error {
 	if err != nil {
 		return err
 	}
-	v, err := json.Marshal(entry{Msg: msg, Enqueued: time.Now().UTC()})
-	if err != nil {
-		return status.Wrap(codes.Internal, err, "cannot encode an outbox entry")
-	}
-	size := int64(len(v))
+	v := encodeEntry(msg, time.Now())
+	size := int64(len(v)) + 4 // and its length
 	if o.reserved.Add(size)+o.pendingBytes.Load() > o.cfg.MaxBytes {
 		o.reserved.Add(-size)
 		return status.Unavailable(nil, "webhook "+o.cfg.Name+": outbox full (max_bytes); try again later")
 	}
 	lane := o.laneOf(msg)
-	op := o.w.submit(func(tx *bolt.Tx) (func(), error) {
-		b, err := tx.CreateBucketIfNotExists(laneBucket(lane))
-		if err != nil {
-			return nil, err
-		}
-		seq, err := b.NextSequence()
-		if err != nil {
-			return nil, err
-		}
-		return func() {
-			o.pending.Add(1)
-			o.pendingBytes.Add(size)
-		}, b.Put(seqKey(seq), v)
+	op := o.w.submit(func(*bolt.Tx) (func(), error) {
+		o.building[lane] = appendEntry(o.building[lane], v)
+		return func() { o.pending.Add(1) }, nil
 	})
 	err = op.wait(ctx)
-	// Once committed (or failed) the reservation is the op's to settle;
-	// a caller that stopped waiting settles it when the op is done.
-	go func() { <-op.done; o.reserved.Add(-size) }()
+	// Once committed (or failed) the reservation is over; a caller that
+	// stopped waiting leaves it to the op.
+	select {
+	case <-op.done:
+		o.reserved.Add(-size)
+	default:
+		go func() { <-op.done; o.reserved.Add(-size) }()
+	}
 	if err != nil {
 		return err
 	}
@@ -249,38 +248,69 @@ func (o *Outbox) wake(lane int) {
 	}
 }
 
-// evict runs at the end of every commit: delivered events older than
-// History go, and so do the oldest ones while the file holds more than
-// MaxBytes.
-func (o *Outbox) evict(tx *bolt.Tx) (func(), error) {
-	over := o.pendingBytes.Load() + o.reserved.Load() + o.historyBytes.Load() - o.cfg.MaxBytes
+// endCommit runs at the end of every commit: it stores the batches the
+// commit's events built, one value per lane, then evicts history.
+func (o *Outbox) endCommit(tx *bolt.Tx) (func(), error) {
+	var added int64
+	for lane, batch := range o.building {
+		b, err := tx.CreateBucketIfNotExists(laneBucket(lane))
+		if err != nil {
+			return nil, err
+		}
+		seq, err := b.NextSequence()
+		if err != nil {
+			return nil, err
+		}
+		if err := b.Put(seqKey(seq), batch); err != nil {
+			return nil, err
+		}
+		added += int64(len(batch))
+	}
+	// The map's buffers now belong to the transaction; a failed commit
+	// fails every op in it, so nothing is kept for a retry.
+	clear(o.building)
+	freed, err := o.evict(tx, added)
+	if err != nil {
+		return nil, err
+	}
+	return func() {
+		o.pendingBytes.Add(added)
+		o.historyBytes.Add(-freed)
+	}, nil
+}
+
+// evict removes delivered batches older than History, and the oldest ones
+// while the file holds more than MaxBytes; it returns the bytes freed.
+func (o *Outbox) evict(tx *bolt.Tx, adding int64) (int64, error) {
+	over := o.pendingBytes.Load() + adding + o.historyBytes.Load() - o.cfg.MaxBytes
 	now := time.Now()
 	byAge := o.cfg.History < 0 || now.Sub(o.lastPrune) > time.Minute
 	if over <= 0 && !byAge {
-		return nil, nil
+		return 0, nil
 	}
 	if byAge {
 		o.lastPrune = now
 	}
-	b := tx.Bucket(bucketHistory)
-	c := b.Cursor()
+	c := tx.Bucket(bucketHistory).Cursor()
 	var freed int64
 	for k, v := c.First(); k != nil; k, v = c.First() {
-		if over-freed <= 0 {
-			if !byAge {
-				break
-			}
-			var e entry
-			if json.Unmarshal(v, &e) == nil && now.Sub(e.Delivered) < o.cfg.History {
-				break
-			}
+		if over-freed <= 0 && (!byAge || now.Sub(settledAt(v)) < o.cfg.History) {
+			break
 		}
 		freed += int64(len(v))
 		if err := c.Delete(); err != nil {
-			return nil, err
+			return 0, err
 		}
 	}
-	return func() { o.historyBytes.Add(-freed) }, nil
+	return freed, nil
+}
+
+// settledAt reads a history value's settle time.
+func settledAt(v []byte) time.Time {
+	if len(v) < 8 {
+		return time.Time{}
+	}
+	return time.Unix(0, int64(binary.BigEndian.Uint64(v)))
 }
 
 // Close stops the senders (an attempt in flight is abandoned and made

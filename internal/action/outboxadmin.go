@@ -26,17 +26,49 @@ type OutboxStats struct {
 func (o *Outbox) Stats() OutboxStats {
 	s := OutboxStats{Name: o.cfg.Name, URL: o.cfg.Webhook.URL, Delivery: "outbox",
 		Backlog: o.pending.Load(), BacklogBytes: o.pendingBytes.Load()}
-	for n := range o.lanes {
-		if _, es, err := peek(o.db, n, 0, 1); err == nil && len(es) > 0 {
-			if s.Oldest.IsZero() || es[0].Enqueued.Before(s.Oldest) {
-				s.Oldest = es[0].Enqueued
-			}
+	for n := range o.heads {
+		if ns := o.heads[n].Load(); ns != 0 && (s.Oldest.IsZero() || ns < s.Oldest.UnixNano()) {
+			s.Oldest = time.Unix(0, ns).UTC()
 		}
+	}
+	if s.Oldest.IsZero() && s.Backlog > 0 {
+		s.Oldest = o.oldestStored()
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	s.Disabled, s.LastSuccess, s.LastError, s.LastErrorAt = o.disabled, o.lastSuccess, o.lastError, o.lastErrorAt
 	return s
+}
+
+// oldestStored reads each lane's first unsettled event from the file, for
+// when no sender holds one (a disabled endpoint).
+func (o *Outbox) oldestStored() time.Time {
+	var oldest time.Time
+	_ = o.db.View(func(tx *bolt.Tx) error {
+		for n := range o.lanes {
+			b := tx.Bucket(laneBucket(n))
+			if b == nil {
+				continue
+			}
+			at := decodePos(tx.Bucket(bucketCursor).Get(laneKey(n)))
+			k, v := b.Cursor().Seek(seqKey(at.batch))
+			if k == nil {
+				continue
+			}
+			if keySeq(k) != at.batch {
+				at.idx = 0
+			}
+			es, err := splitBatch(v)
+			if err != nil || at.idx >= len(es) {
+				continue
+			}
+			if e, err := decodeEntry(es[at.idx]); err == nil && (oldest.IsZero() || e.Enqueued.Before(oldest)) {
+				oldest = e.Enqueued
+			}
+		}
+		return nil
+	})
+	return oldest
 }
 
 func (o *Outbox) noteSuccess(at time.Time) {
@@ -101,41 +133,57 @@ func (o *Outbox) Replay(ctx context.Context, since time.Time, id string) (int, e
 	var lanes []int
 	op := o.w.submit(func(tx *bolt.Tx) (func(), error) {
 		n, lanes = 0, nil
-		var added int64
-		for _, name := range [][]byte{bucketHistory, bucketDead} {
-			b := tx.Bucket(name)
-			var keys [][]byte
-			err := b.ForEach(func(k, v []byte) error {
-				var e entry
-				if err := json.Unmarshal(v, &e); err != nil || e.Enqueued.Before(since) || (id != "" && e.Msg.ID != id) {
-					return nil
-				}
-				lane := o.laneOf(e.Msg)
-				lb, err := tx.CreateBucketIfNotExists(laneBucket(lane))
-				if err != nil {
-					return err
-				}
-				size, err := put(lb, &entry{Msg: e.Msg, Enqueued: e.Enqueued})
-				if err != nil {
-					return err
-				}
-				n, added, lanes = n+1, added+int64(size), append(lanes, lane)
-				if string(name) == string(bucketDead) {
-					keys = append(keys, append([]byte(nil), k...))
-				}
-				return nil
-			})
-			if err != nil {
+		// A batch in the history still holds the events of it that died,
+		// so each id is queued once: the dead list is read first, and its
+		// events leave it.
+		seen := map[string]bool{}
+		requeue := func(e entry) bool {
+			if e.Enqueued.Before(since) || (id != "" && e.Msg.ID != id) || seen[e.Msg.ID] {
+				return false
+			}
+			seen[e.Msg.ID] = true
+			lane := o.laneOf(e.Msg)
+			o.building[lane] = appendEntry(o.building[lane], encodeEntry(e.Msg, e.Enqueued))
+			n, lanes = n+1, append(lanes, lane)
+			return true
+		}
+		dead := tx.Bucket(bucketDead)
+		var drop [][]byte
+		err := dead.ForEach(func(k, v []byte) error {
+			var e entry
+			if json.Unmarshal(v, &e) == nil && requeue(e) {
+				drop = append(drop, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range drop {
+			if err := dead.Delete(k); err != nil {
 				return nil, err
 			}
-			for _, k := range keys {
-				if err := b.Delete(k); err != nil {
-					return nil, err
+		}
+		err = tx.Bucket(bucketHistory).ForEach(func(_, v []byte) error {
+			if len(v) < 8 {
+				return nil
+			}
+			es, err := splitBatch(v[8:])
+			if err != nil {
+				return nil // a damaged batch is no reason to refuse the rest
+			}
+			for _, raw := range es {
+				if e, err := decodeEntry(raw); err == nil {
+					requeue(e)
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 		count := int64(n)
-		return func() { o.pending.Add(count); o.pendingBytes.Add(added) }, nil
+		return func() { o.pending.Add(count) }, nil
 	})
 	if err := op.wait(ctx); err != nil {
 		return 0, err

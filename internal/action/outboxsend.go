@@ -1,7 +1,7 @@
 package action
 
 import (
-	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,30 +10,36 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// lane is one sender's place in its lane: the entries read ahead, and the
-// last sequence number it is done with. Its marks reach the file through
-// the writer without being waited for: a mark lost in a crash only means
-// the event is sent again, which receivers drop by webhook-id.
+// lane is one sender's place: the batch it delivers from and the next
+// event in it. Its progress reaches the file through the writer without
+// being waited for: progress lost in a crash only means events are sent
+// again, which receivers drop by webhook-id.
 type lane struct {
 	n     int
-	after uint64
-	seqs  []uint64
-	es    []entry
+	at    pos      // the next event to deliver
+	batch [][]byte // the batch at.batch, nil until loaded
+	head  *entry   // the event at at, once decoded
 }
 
 // runLane delivers lane n's events in order, one at a time.
 func (o *Outbox) runLane(n int) {
 	defer o.sender.Done()
 	l := &lane{n: n}
+	if err := o.db.View(func(tx *bolt.Tx) error {
+		l.at = decodePos(tx.Bucket(bucketCursor).Get(laneKey(n)))
+		return nil
+	}); err != nil {
+		o.log.Error("webhook outbox: cannot read where delivery stopped", "endpoint", o.cfg.Name, "err", err)
+	}
 	for o.ctx.Err() == nil {
 		if enabled := o.paused(); enabled != nil {
 			o.sleep(n, enabled, -1)
 			continue
 		}
-		if len(l.es) == 0 && !o.fill(l) {
+		e, ok := o.next(l)
+		if !ok {
 			continue
 		}
-		e := &l.es[0]
 		if wait := time.Until(o.due(e)); wait > 0 {
 			o.sleep(n, nil, wait)
 			continue
@@ -42,20 +48,43 @@ func (o *Outbox) runLane(n int) {
 	}
 }
 
-// fill reads ahead; false means nothing to do yet (it waited).
-func (o *Outbox) fill(l *lane) bool {
-	seqs, es, err := peek(o.db, l.n, l.after, 64)
+// next returns the lane's head, loading batches and retiring finished
+// ones; false means nothing to do yet (it waited).
+func (o *Outbox) next(l *lane) (*entry, bool) {
+	if l.head != nil {
+		return l.head, true
+	}
+	if l.batch == nil {
+		at, es, head, err := loadBatch(o.db, l.n, l.at)
+		switch {
+		case err != nil:
+			o.log.Error("webhook outbox: cannot read the next events", "endpoint", o.cfg.Name, "err", err)
+			o.sleep(l.n, nil, time.Second)
+			return nil, false
+		case es == nil:
+			o.heads[l.n].Store(0)
+			o.sleep(l.n, nil, -1)
+			return nil, false
+		}
+		l.at, l.batch, l.head = at, es, head
+		if l.head != nil {
+			o.heads[l.n].Store(l.head.Enqueued.UnixNano())
+			return l.head, true
+		}
+	}
+	if l.at.idx >= len(l.batch) {
+		o.retire(l)
+		return nil, false
+	}
+	e, err := decodeEntry(l.batch[l.at.idx])
 	if err != nil {
-		o.log.Error("webhook outbox: cannot read the next events", "endpoint", o.cfg.Name, "err", err)
-		o.sleep(l.n, nil, time.Second)
-		return false
+		o.log.Error("webhook outbox: an event cannot be read; skipped", "endpoint", o.cfg.Name, "err", err)
+		o.advance(l, false)
+		return nil, false
 	}
-	if len(es) == 0 {
-		o.sleep(l.n, nil, -1)
-		return false
-	}
-	l.seqs, l.es = seqs, es
-	return true
+	l.head = &e
+	o.heads[l.n].Store(e.Enqueued.UnixNano())
+	return l.head, true
 }
 
 // due is when e's next attempt is: its schedule's first wait after the
@@ -92,17 +121,15 @@ func (o *Outbox) deliver(l *lane, e *entry) {
 		return // closing; the event stays for the next start
 	}
 	took := time.Since(start)
-	outcome := outcomeOf(a)
 	if o.cfg.Observer != nil {
-		o.cfg.Observer.WebhookAttempt(o.cfg.Name, outcome, took)
+		o.cfg.Observer.WebhookAttempt(o.cfg.Name, outcomeOf(a), took)
 	}
 	if a.Err == nil {
 		o.noteSuccess(start)
 		if o.cfg.Observer != nil {
 			o.cfg.Observer.WebhookDelivered(o.cfg.Name, time.Since(e.Enqueued))
 		}
-		e.Delivered = time.Now().UTC()
-		o.settle(l, e, bucketHistory)
+		o.advance(l, len(e.Attempts) > 0)
 		return
 	}
 	o.noteError(a.Err, start)
@@ -113,23 +140,33 @@ func (o *Outbox) deliver(l *lane, e *entry) {
 		// and try it first once an operator re-enables.
 		e.NextAt = time.Now()
 		o.disable(fmt.Sprintf("HTTP 410 Gone at %s", start.UTC().Format(time.RFC3339)))
-		o.rewrite(l, e)
+		o.keepAttempts(l, e)
 	case len(e.Attempts) >= len(o.cfg.Schedule):
-		o.settle(l, e, bucketDead)
-		if o.cfg.Observer != nil {
-			o.cfg.Observer.WebhookDead(o.cfg.Name)
-		}
-		o.log.Warn("webhook event not delivered after every scheduled attempt; moved to the dead letter",
-			"endpoint", o.cfg.Name, "id", e.Msg.ID, "attempts", len(e.Attempts), "last_error", e.Attempts[len(e.Attempts)-1].Error)
-		if o.cfg.DeadLetter != nil {
-			if err := o.cfg.DeadLetter.RecordUndelivered(o.cfg.Name, e.Msg.Body, e.Attempts); err != nil {
-				o.log.Error("webhook outbox: cannot write the dead letter; the event stays in the outbox's dead list",
-					"endpoint", o.cfg.Name, "id", e.Msg.ID, "err", err)
-			}
-		}
+		o.bury(l, e)
 	default:
 		e.NextAt = time.Now().Add(max(o.cfg.Schedule[len(e.Attempts)], a.RetryAfter))
-		o.rewrite(l, e)
+		o.keepAttempts(l, e)
+	}
+}
+
+// bury moves an event whose schedule ran out to the dead list and the
+// dead letter, and goes on.
+func (o *Outbox) bury(l *lane, e *entry) {
+	dead := *e
+	o.w.submitLazy(func(tx *bolt.Tx) (func(), error) {
+		return nil, putEntry(tx.Bucket(bucketDead), &dead)
+	})
+	o.advance(l, true)
+	if o.cfg.Observer != nil {
+		o.cfg.Observer.WebhookDead(o.cfg.Name)
+	}
+	o.log.Warn("webhook event not delivered after every scheduled attempt; moved to the dead letter",
+		"endpoint", o.cfg.Name, "id", e.Msg.ID, "attempts", len(e.Attempts), "last_error", e.Attempts[len(e.Attempts)-1].Error)
+	if o.cfg.DeadLetter != nil {
+		if err := o.cfg.DeadLetter.RecordUndelivered(o.ctx, o.cfg.Name, e.Msg.Body, e.Attempts); err != nil {
+			o.log.Error("webhook outbox: cannot write the dead letter; the event stays in the outbox's dead list",
+				"endpoint", o.cfg.Name, "id", e.Msg.ID, "err", err)
+		}
 	}
 }
 
@@ -155,50 +192,69 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// settle moves the lane's head to bucket (history or dead) and goes on to
-// the next event.
-func (o *Outbox) settle(l *lane, e *entry, bucket []byte) {
-	seq, v := l.seqs[0], *e
-	l.after, l.seqs, l.es = seq, l.seqs[1:], l.es[1:]
-	o.w.submit(func(tx *bolt.Tx) (func(), error) {
-		lb := tx.Bucket(laneBucket(l.n))
-		old := lb.Get(seqKey(seq))
-		if old == nil {
-			return nil, nil // already settled by an earlier run
-		}
-		freed := int64(len(old))
-		if err := lb.Delete(seqKey(seq)); err != nil {
-			return nil, err
-		}
-		if bytes.Equal(bucket, bucketHistory) && o.cfg.History < 0 {
-			return func() { o.pending.Add(-1); o.pendingBytes.Add(-freed) }, nil
-		}
-		size, err := put(tx.Bucket(bucket), &v)
-		return func() {
-			o.pending.Add(-1)
-			o.pendingBytes.Add(-freed)
-			if bytes.Equal(bucket, bucketHistory) {
-				o.historyBytes.Add(int64(size))
+// advance settles the head and moves the lane's cursor past it; hadHead
+// says the head had stored attempts to drop.
+func (o *Outbox) advance(l *lane, hadHead bool) {
+	done := l.at
+	l.at.idx++
+	l.head = nil
+	next, n := l.at, l.n
+	o.w.submitLazy(func(tx *bolt.Tx) (func(), error) {
+		if hadHead {
+			if err := tx.Bucket(bucketHeads).Delete(headKey(n, done)); err != nil {
+				return nil, err
 			}
-		}, err
+		}
+		return func() { o.pending.Add(-1) }, tx.Bucket(bucketCursor).Put(laneKey(n), encodePos(next))
 	})
 }
 
-// rewrite stores the head's attempts, so a restart keeps its schedule.
-func (o *Outbox) rewrite(l *lane, e *entry) {
-	seq, v := l.seqs[0], *e
-	v.Attempts = append([]attempt(nil), e.Attempts...)
-	o.w.submit(func(tx *bolt.Tx) (func(), error) {
-		lb := tx.Bucket(laneBucket(l.n))
-		old := lb.Get(seqKey(seq))
-		if old == nil {
+// retire moves a finished batch to the history (or drops it) and points
+// the lane at the next one.
+func (o *Outbox) retire(l *lane) {
+	seq, n := l.at.batch, l.n
+	l.at, l.batch, l.head = pos{batch: seq + 1}, nil, nil
+	o.w.submitLazy(func(tx *bolt.Tx) (func(), error) {
+		lb := tx.Bucket(laneBucket(n))
+		v := lb.Get(seqKey(seq))
+		if v == nil {
 			return nil, nil
 		}
-		b, err := json.Marshal(&v)
-		if err != nil {
+		size := int64(len(v))
+		var kept int64
+		if o.cfg.History >= 0 {
+			h := tx.Bucket(bucketHistory)
+			hseq, err := h.NextSequence()
+			if err != nil {
+				return nil, err
+			}
+			hv := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(v)), uint64(time.Now().UnixNano()))
+			hv = append(hv, v...)
+			if err := h.Put(seqKey(hseq), hv); err != nil {
+				return nil, err
+			}
+			kept = int64(len(hv))
+		}
+		if err := lb.Delete(seqKey(seq)); err != nil {
 			return nil, err
 		}
-		delta := int64(len(b) - len(old))
-		return func() { o.pendingBytes.Add(delta) }, lb.Put(seqKey(seq), b)
+		return func() {
+			o.pendingBytes.Add(-size)
+			o.historyBytes.Add(kept)
+		}, tx.Bucket(bucketCursor).Put(laneKey(n), encodePos(pos{batch: seq + 1}))
+	})
+}
+
+// keepAttempts stores the head's attempts, so a restart keeps its
+// schedule.
+func (o *Outbox) keepAttempts(l *lane, e *entry) {
+	at, n := l.at, l.n
+	v, err := json.Marshal(e)
+	if err != nil {
+		o.log.Error("webhook outbox: cannot encode an event's attempts", "endpoint", o.cfg.Name, "err", err)
+		return
+	}
+	o.w.submitLazy(func(tx *bolt.Tx) (func(), error) {
+		return nil, tx.Bucket(bucketHeads).Put(headKey(n, at), v)
 	})
 }

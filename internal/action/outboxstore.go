@@ -17,14 +17,23 @@ import (
 // The outbox file is a bbolt database: crash-safe transactions (a
 // copy-on-write B+tree with a double-buffered meta page) and ordered keys,
 // so the outbox is a store made for the job rather than a new format.
-// Its buckets:
 //
-//	lane/<n>   seq → entry: events not yet delivered, in arrival order
-//	history    seq → entry: delivered events, kept for replay, oldest
-//	           evicted first when the file would pass max_bytes
-//	dead       seq → entry: events whose schedule ran out
+// Events are stored a commit's worth at a time: every event a group commit
+// takes for a lane becomes one value, a batch, so the ack path costs one
+// key per commit rather than one per event, and the batch's pages go out
+// in one write. Its buckets:
+//
+//	lane/<n>   batch seq → batch: events not yet all delivered, in order
+//	cursor     lane → (batch, index): every event before it is settled
+//	heads      (lane, batch, index) → entry: a head's failed attempts, so
+//	           a restart keeps its schedule
+//	history    seq → settle time + batch: delivered batches kept for
+//	           replay, the oldest evicted first past max_bytes or history
+//	dead       seq → entry: events whose schedule ran out, with attempts
 //	meta       "disabled" → reason: set by a 410 until an operator enables
 var (
+	bucketCursor  = []byte("cursor")
+	bucketHeads   = []byte("heads")
 	bucketHistory = []byte("history")
 	bucketDead    = []byte("dead")
 	bucketMeta    = []byte("meta")
@@ -35,11 +44,10 @@ func laneBucket(n int) []byte { return []byte("lane/" + strconv.Itoa(n)) }
 
 // entry is one event in the outbox, with what happened to it.
 type entry struct {
-	Msg       message   `json:"msg"`
-	Enqueued  time.Time `json:"enqueued"`
-	Attempts  []attempt `json:"attempts,omitempty"`
-	NextAt    time.Time `json:"next_at,omitzero"`
-	Delivered time.Time `json:"delivered,omitzero"`
+	Msg      message   `json:"msg"`
+	Enqueued time.Time `json:"enqueued"`
+	Attempts []attempt `json:"attempts,omitempty"`
+	NextAt   time.Time `json:"next_at,omitzero"`
 }
 
 // attempt is one try at delivering an entry, as the dead letter shows it.
@@ -49,6 +57,12 @@ type attempt struct {
 	Error string    `json:"error,omitempty"`
 }
 
+// pos is a place in a lane: an event of a batch.
+type pos struct {
+	batch uint64
+	idx   int
+}
+
 func seqKey(seq uint64) []byte {
 	k := make([]byte, 8)
 	binary.BigEndian.PutUint64(k, seq)
@@ -56,6 +70,50 @@ func seqKey(seq uint64) []byte {
 }
 
 func keySeq(k []byte) uint64 { return binary.BigEndian.Uint64(k) }
+
+func laneKey(n int) []byte { return seqKey(uint64(n)) }
+
+func headKey(n int, p pos) []byte {
+	k := make([]byte, 20)
+	binary.BigEndian.PutUint32(k, uint32(n))
+	binary.BigEndian.PutUint64(k[4:], p.batch)
+	binary.BigEndian.PutUint64(k[12:], uint64(p.idx))
+	return k
+}
+
+func encodePos(p pos) []byte {
+	v := make([]byte, 16)
+	binary.BigEndian.PutUint64(v, p.batch)
+	binary.BigEndian.PutUint64(v[8:], uint64(p.idx))
+	return v
+}
+
+func decodePos(v []byte) pos {
+	if len(v) != 16 {
+		return pos{}
+	}
+	return pos{batch: binary.BigEndian.Uint64(v), idx: int(binary.BigEndian.Uint64(v[8:]))}
+}
+
+// appendEntry adds one encoded entry to a batch: its length, then it.
+func appendEntry(batch, e []byte) []byte {
+	batch = binary.AppendUvarint(batch, uint64(len(e)))
+	return append(batch, e...)
+}
+
+// splitBatch returns a batch's entries, still encoded.
+func splitBatch(b []byte) ([][]byte, error) {
+	var out [][]byte
+	for len(b) > 0 {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || uint64(len(b)-w) < n {
+			return nil, errors.New("truncated outbox batch")
+		}
+		out = append(out, b[w:w+int(n)])
+		b = b[w+int(n):]
+	}
+	return out, nil
+}
 
 // openStore opens (or creates) the outbox file. NoSync is set for the
 // policies that do not fsync on commit; SyncInterval then calls db.Sync on
@@ -78,7 +136,7 @@ func openStore(path string, policy SyncPolicy) (*bolt.DB, error) {
 	}
 	db.NoSync = policy != SyncAlways
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketHistory, bucketDead, bucketMeta, laneBucket(0)} {
+		for _, b := range [][]byte{bucketCursor, bucketHeads, bucketHistory, bucketDead, bucketMeta, laneBucket(0)} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -104,17 +162,31 @@ type storeSizes struct {
 func measure(db *bolt.DB) (storeSizes, error) {
 	var s storeSizes
 	err := db.View(func(tx *bolt.Tx) error {
+		cursors := tx.Bucket(bucketCursor)
 		for n := 0; ; n++ {
 			b := tx.Bucket(laneBucket(n))
 			if b == nil {
 				s.lanes = max(n, 1)
 				break
 			}
-			_ = b.ForEach(func(_, v []byte) error {
-				s.pending++
+			cur := decodePos(cursors.Get(laneKey(n)))
+			err := b.ForEach(func(k, v []byte) error {
+				es, err := splitBatch(v)
+				if err != nil {
+					return err
+				}
 				s.pendingBytes += int64(len(v))
+				switch seq := keySeq(k); {
+				case seq > cur.batch:
+					s.pending += int64(len(es))
+				case seq == cur.batch:
+					s.pending += int64(max(len(es)-cur.idx, 0))
+				}
 				return nil
 			})
+			if err != nil {
+				return err
+			}
 		}
 		_ = tx.Bucket(bucketHistory).ForEach(func(_, v []byte) error {
 			s.historyBytes += int64(len(v))
@@ -126,37 +198,97 @@ func measure(db *bolt.DB) (storeSizes, error) {
 	return s, err
 }
 
-// put appends e to bucket b under its next sequence number.
-func put(b *bolt.Bucket, e *entry) (int, error) {
+// putEntry appends e to bucket b under its next sequence number.
+func putEntry(b *bolt.Bucket, e *entry) error {
 	v, err := json.Marshal(e)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	seq, err := b.NextSequence()
 	if err != nil {
-		return 0, err
+		return err
 	}
-	return len(v), b.Put(seqKey(seq), v)
+	return b.Put(seqKey(seq), v)
 }
 
-// peek returns up to n entries of lane after seq, in order.
-func peek(db *bolt.DB, lane int, after uint64, n int) ([]uint64, []entry, error) {
-	var seqs []uint64
-	var out []entry
+// loadBatch reads the first batch of lane at or after from: its seq, its
+// entries (copied out of the file's memory), and the head's attempts when
+// idx is where the lane left off.
+func loadBatch(db *bolt.DB, lane int, from pos) (pos, [][]byte, *entry, error) {
+	var at pos
+	var es [][]byte
+	var head *entry
 	err := db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(laneBucket(lane))
 		if b == nil {
 			return nil
 		}
-		c := b.Cursor()
-		for k, v := c.Seek(seqKey(after + 1)); k != nil && len(out) < n; k, v = c.Next() {
+		k, v := b.Cursor().Seek(seqKey(from.batch))
+		if k == nil {
+			return nil
+		}
+		at = pos{batch: keySeq(k)}
+		if at.batch == from.batch {
+			at.idx = from.idx
+		}
+		parts, err := splitBatch(append([]byte(nil), v...))
+		if err != nil {
+			return fmt.Errorf("outbox batch %d of lane %d: %w", at.batch, lane, err)
+		}
+		es = parts
+		if hv := tx.Bucket(bucketHeads).Get(headKey(lane, at)); hv != nil {
 			var e entry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("outbox entry %d of lane %d: %w", keySeq(k), lane, err)
+			if json.Unmarshal(hv, &e) == nil {
+				head = &e
 			}
-			seqs, out = append(seqs, keySeq(k)), append(out, e)
 		}
 		return nil
 	})
-	return seqs, out, err
+	return at, es, head, err
+}
+
+// encodeEntry is how a batch holds a fresh event: the ack time (unix ns),
+// id, type and version, then the body, with no JSON to write on the ack
+// path beyond the body itself.
+func encodeEntry(m message, enqueued time.Time) []byte {
+	b := make([]byte, 0, 8+3*binary.MaxVarintLen64+len(m.ID)+len(m.Type)+len(m.Body))
+	b = binary.BigEndian.AppendUint64(b, uint64(enqueued.UnixNano()))
+	b = binary.AppendUvarint(b, uint64(len(m.ID)))
+	b = append(b, m.ID...)
+	b = binary.AppendUvarint(b, uint64(len(m.Type)))
+	b = append(b, m.Type...)
+	b = binary.AppendUvarint(b, uint64(m.Version))
+	return append(b, m.Body...)
+}
+
+// decodeEntry reads what encodeEntry wrote; the body is copied.
+func decodeEntry(b []byte) (entry, error) {
+	bad := errors.New("malformed outbox entry")
+	if len(b) < 8 {
+		return entry{}, bad
+	}
+	e := entry{Enqueued: time.Unix(0, int64(binary.BigEndian.Uint64(b))).UTC()}
+	b = b[8:]
+	str := func() (string, bool) {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || uint64(len(b)-w) < n {
+			return "", false
+		}
+		s := string(b[w : w+int(n)])
+		b = b[w+int(n):]
+		return s, true
+	}
+	var ok bool
+	if e.Msg.ID, ok = str(); !ok {
+		return entry{}, bad
+	}
+	if e.Msg.Type, ok = str(); !ok {
+		return entry{}, bad
+	}
+	v, w := binary.Uvarint(b)
+	if w <= 0 {
+		return entry{}, bad
+	}
+	e.Msg.Version, e.Msg.Body = int(v), append([]byte(nil), b[w:]...)
+	return e, nil
 }

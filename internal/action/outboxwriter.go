@@ -54,8 +54,30 @@ func newOpWriter(db *bolt.DB, policy SyncPolicy, interval time.Duration, log *sl
 	return w
 }
 
-// submit queues fn; wait on the op's done for its outcome, or don't.
+// lazyCommit bounds how long an op submitted lazily waits for a commit
+// that something else asked for.
+const lazyCommit = 100 * time.Millisecond
+
+// submit queues fn and has it committed at once (with whatever else is
+// queued); wait on the op's done for its outcome, or don't.
 func (w *opWriter) submit(fn func(tx *bolt.Tx) (func(), error)) *op {
+	o := w.queueOp(fn)
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+	return o
+}
+
+// submitLazy queues fn to ride along with the next commit, or to be
+// committed within lazyCommit: for the senders' progress, which need not
+// be durable at once, so that it costs producers no commit (and no fsync)
+// of its own.
+func (w *opWriter) submitLazy(fn func(tx *bolt.Tx) (func(), error)) *op {
+	return w.queueOp(fn)
+}
+
+func (w *opWriter) queueOp(fn func(tx *bolt.Tx) (func(), error)) *op {
 	o := &op{fn: fn, done: make(chan struct{})}
 	w.mu.Lock()
 	if w.closed {
@@ -66,10 +88,6 @@ func (w *opWriter) submit(fn func(tx *bolt.Tx) (func(), error)) *op {
 	}
 	w.queue = append(w.queue, o)
 	w.mu.Unlock()
-	select {
-	case w.kick <- struct{}{}:
-	default:
-	}
 	return o
 }
 
@@ -91,9 +109,13 @@ func (w *opWriter) run(tick *time.Ticker) {
 		defer tick.Stop()
 		tc = tick.C
 	}
+	lazy := time.NewTicker(lazyCommit)
+	defer lazy.Stop()
 	for {
 		select {
 		case <-w.kick:
+			w.commit()
+		case <-lazy.C:
 			w.commit()
 		case <-tc:
 			if err := w.db.Sync(); err != nil {

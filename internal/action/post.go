@@ -3,6 +3,7 @@ package action
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,10 +22,10 @@ import (
 // fields its headers carry. The outbox stores it as is, so a resend is
 // byte for byte the first send.
 type message struct {
-	ID      string `json:"id"`
-	Type    string `json:"type"`
-	Version int    `json:"version"`
-	Body    []byte `json:"body"`
+	ID      string          `json:"id"`
+	Type    string          `json:"type"`
+	Version int             `json:"version"`
+	Body    json.RawMessage `json:"body"` // raw, not base64: the outbox stores it as is
 }
 
 func newMessage(ev event.Event) (message, error) {
