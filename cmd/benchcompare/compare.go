@@ -50,6 +50,10 @@ func compare(ctx context.Context, c config) error {
 		}
 		fmt.Fprintf(os.Stderr, "startup: %d schemas compiled in %s %s\n", startupSchemas, rep.startup, rep.startupErr)
 	}
+	if strings.Contains("sinks", c.only) { // -only sinks, or no -only
+		s := measureSinks(ctx, c)
+		rep.sinks = &s
+	}
 	return rep.write()
 }
 

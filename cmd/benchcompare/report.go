@@ -25,6 +25,7 @@ type report struct {
 	started    time.Time
 	startup    time.Duration // median time to compile the startup tree
 	startupErr string
+	sinks      *sinkResult // the outbox goal, when measured
 }
 
 // write renders the report to stdout, or into c.out between the markers.
@@ -78,6 +79,7 @@ func (rp report) render(w io.Writer) {
 	rp.wrongLine(w)
 	rp.targets(w)
 	rp.startupLine(w)
+	rp.sinkLine(w)
 	for _, n := range rp.notes {
 		fmt.Fprintf(w, "- %s\n", n)
 	}
