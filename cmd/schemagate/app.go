@@ -70,7 +70,7 @@ func build(cfg config.Config, logger *slog.Logger) (*app, error) {
 		a.close(context.Background())
 		return nil, err
 	}
-	a.ws = ws.New(a.pipe, wsOptions(cfg.WebSocket, a.auth, a.metrics, logger))
+	a.ws = ws.New(a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportWebSocket)), wsOptions(cfg.WebSocket, a.auth, a.metrics, logger))
 	h, err := a.routes()
 	if err != nil {
 		a.close(context.Background())
@@ -78,7 +78,7 @@ func build(cfg config.Config, logger *slog.Logger) (*app, error) {
 	}
 	a.handler = h
 	if cfg.GRPC.Listen != "" {
-		if a.grpc, err = grpcapi.New(a.pipe, a.reg, grpcOptions(cfg, a.auth, a.ready, logger)); err != nil {
+		if a.grpc, err = grpcapi.New(a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportGRPC)), a.reg, grpcOptions(cfg, a.auth, a.ready, a.metrics, logger)); err != nil {
 			a.close(context.Background())
 			return nil, err
 		}
@@ -87,7 +87,9 @@ func build(cfg config.Config, logger *slog.Logger) (*app, error) {
 }
 
 func (a *app) buildPipeline() error {
-	opts := pipeline.Options{MaxDepth: a.cfg.Schemas.MaxDepth, Observer: a.metrics, Logger: a.logger}
+	// No observer here: each front door takes the pipeline WithObserver of
+	// its own transport, so the frame counters say which door a frame used.
+	opts := pipeline.Options{MaxDepth: a.cfg.Schemas.MaxDepth, Logger: a.logger}
 	var dead *action.DeadLetter
 	if dl := a.cfg.DeadLetter; dl.Path != "" {
 		d, err := action.NewDeadLetter(action.DeadLetterConfig{FileConfig: fileConfig(dl.File), MaxBytes: dl.MaxBytes,
@@ -248,7 +250,7 @@ func (a *app) routes() (http.Handler, error) {
 		return nil, err
 	}
 	o.OpenAPI, o.AsyncAPI = docs.OpenAPI, docs.AsyncAPI
-	api, err := httpapi.New(a.pipe, a.reg, o)
+	api, err := httpapi.New(a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportHTTP)), a.reg, o)
 	if err != nil {
 		return nil, configError(err)
 	}

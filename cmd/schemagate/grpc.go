@@ -15,7 +15,7 @@ import (
 // grpcOptions maps the configuration onto the gRPC door: its own listen
 // address and ping floor, and the WebSocket's limits, so one event meets
 // the same bounds whichever door it takes.
-func grpcOptions(cfg config.Config, a *auth.Checker, ready func() error, l *slog.Logger) grpcapi.Options {
+func grpcOptions(cfg config.Config, a *auth.Checker, ready func() error, m grpcapi.Metrics, l *slog.Logger) grpcapi.Options {
 	w := cfg.WebSocket
 	o := grpcapi.Options{
 		MaxMessage:     int(w.ReadLimit),
@@ -23,8 +23,9 @@ func grpcOptions(cfg config.Config, a *auth.Checker, ready func() error, l *slog
 		RateLimit:      grpcapi.RateLimit{PerSecond: w.RateLimit.PerSecond, Burst: w.RateLimit.Burst, MaxViolations: w.RateLimit.MaxViolations},
 		Keepalive: grpcapi.Keepalive{PingInterval: w.PingInterval, PongTimeout: w.PongTimeout,
 			IdleTimeout: w.IdleTimeout, MaxLifetime: w.MaxLifetime, MinPingInterval: cfg.GRPC.MinPingInterval},
-		Ready:  ready,
-		Logger: l,
+		Ready:   ready,
+		Metrics: m,
+		Logger:  l,
 	}
 	if a.Enabled() {
 		o.Authorize = a.CheckBearer

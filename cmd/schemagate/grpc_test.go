@@ -200,3 +200,33 @@ func checkBadRequest(t *testing.T, door string, br *errdetails.BadRequest, want 
 		}
 	}
 }
+
+// /metrics counts each door's frames under its transport label, and the
+// gRPC door's calls by method and code.
+func TestGRPCMetrics(t *testing.T) {
+	addr, c, _ := startGRPCServe(t, grpcConfig(t))
+	if _, err := c.Publish(t.Context(), &schemagatev1.Event{Id: "m1", Type: "echo", Version: 1, Data: []byte(`1`)}); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.Publish(t.Context(), &schemagatev1.Event{Id: "m2", Type: "person", Version: 1, Data: []byte(`{}`)})
+	post(t, "http://"+addr+"/v1/events", []byte(`{"id":"m3","type":"echo","version":1,"data":2}`))
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, line := range []string{
+		`schemagate_frames_total{code="OK",transport="grpc",type="echo",version="1"} 1`,
+		`schemagate_frames_total{code="INVALID_ARGUMENT",transport="grpc",type="person",version="1"} 1`,
+		`schemagate_frames_total{code="OK",transport="http",type="echo",version="1"} 1`,
+		`schemagate_frames_total{code="OK",transport="ws",type="echo",version="1"} 0`,
+		`schemagate_grpc_rpcs_total{code="OK",method="/schemagate.v1.EventService/Publish"} 1`,
+		`schemagate_grpc_rpcs_total{code="INVALID_ARGUMENT",method="/schemagate.v1.EventService/Publish"} 1`,
+		`schemagate_grpc_rpc_seconds_count{method="/schemagate.v1.EventService/Publish"} 2`,
+	} {
+		if !strings.Contains(string(body), line+"\n") {
+			t.Errorf("/metrics lacks %s", line)
+		}
+	}
+}

@@ -67,7 +67,7 @@ func newFixture(t *testing.T, edit func(*httpapi.Options)) *fixture {
 		func(_ context.Context, ev pipeline.Event[json.RawMessage]) ([]byte, error) { return ev.Raw, nil })
 	b.Route(pipeline.Route{Key: event.Key{Type: "flaky", Version: 1}, Actions: []pipeline.NamedAction{{Name: "down", Action: failing{}}}})
 	b.Route(pipeline.Route{Key: event.Key{Type: "slow", Version: 1}, Actions: []pipeline.NamedAction{{Name: "slow", Action: waiting{}}}})
-	p, err := b.Build(pipeline.Options{Observer: m})
+	p, err := b.Build(pipeline.Options{Observer: m.Transport(telemetry.TransportHTTP)})
 	if err != nil {
 		t.Fatal(err)
 	}

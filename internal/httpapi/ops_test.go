@@ -63,10 +63,10 @@ func TestMetrics(t *testing.T) {
 		t.Fatalf("metrics %d", r.status)
 	}
 	for _, line := range []string{
-		`schemagate_frames_total{code="OK",type="person",version="1"} 1`,
-		`schemagate_frames_total{code="INVALID_ARGUMENT",type="person",version="1"} 1`,
-		`schemagate_frames_total{code="NOT_FOUND",type="unknown",version="unknown"} 1`,
-		`schemagate_frames_total{code="UNAVAILABLE",type="flaky",version="1"} 1`,
+		`schemagate_frames_total{code="OK",transport="http",type="person",version="1"} 1`,
+		`schemagate_frames_total{code="INVALID_ARGUMENT",transport="http",type="person",version="1"} 1`,
+		`schemagate_frames_total{code="NOT_FOUND",transport="http",type="unknown",version="unknown"} 1`,
+		`schemagate_frames_total{code="UNAVAILABLE",transport="http",type="flaky",version="1"} 1`,
 		`schemagate_pipeline_seconds_count{type="person",version="1"} 2`,
 	} {
 		if !strings.Contains(r.body, line+"\n") {

@@ -192,3 +192,12 @@ func (p *Pipeline) RefuseBare(frame, dst []byte, err *status.Error) []byte {
 	p.observe(event.Key{}, false, err, time.Now())
 	return status.AppendBareReply(dst, nil, err)
 }
+
+// WithObserver is p with its outcomes told to o instead: the same routes,
+// handlers and actions, shared, not copied. Each front door takes its own,
+// so that metrics can say which door a frame came by.
+func (p *Pipeline) WithObserver(o Observer) *Pipeline {
+	q := *p
+	q.opts.Observer = o
+	return &q
+}

@@ -19,64 +19,102 @@ const unknownLabel = "unknown"
 // numCodes covers the canonical gRPC codes, OK (0) to UNAUTHENTICATED (16).
 const numCodes = int(codes.Unauthenticated) + 1
 
-// series is one schema's pre-resolved children. Counters per code are
-// resolved on first use rather than up front, so that a schema does not
-// export seventeen zero series; each is resolved at most a few times (a
-// race only repeats the same lookup) and then read with one atomic load.
+// The front doors, as the transport label names them.
+const (
+	TransportWebSocket = "ws"
+	TransportHTTP      = "http"
+	TransportGRPC      = "grpc"
+)
+
+// transports are the doors whose series New resolves up front.
+func transports() []string { return []string{TransportWebSocket, TransportHTTP, TransportGRPC} }
+
+// Frames counts the frames of one front door; it implements
+// pipeline.Observer. Get it from Metrics.Transport.
+type Frames struct {
+	m         *Metrics
+	transport string
+	keys      map[event.Key]*series // read-only after newFrames, so lookups need no lock
+	unknown   *series
+}
+
+// Transport is the frame observer of one front door (a Transport*
+// constant), whose counts carry its name in the transport label.
+func (m *Metrics) Transport(name string) *Frames {
+	if f, ok := m.transports[name]; ok {
+		return f
+	}
+	return m.newFrames(name) // a door New did not know: resolved now, not kept
+}
+
+func (m *Metrics) newFrames(transport string) *Frames {
+	f := &Frames{m: m, transport: transport, keys: make(map[event.Key]*series, len(m.keyList))}
+	for _, k := range m.keyList {
+		f.keys[k] = f.newSeries(k)
+	}
+	f.unknown = f.newUnknownSeries()
+	return f
+}
+
+// series is one schema's pre-resolved children for one door. Counters per
+// code are resolved on first use rather than up front, so that a schema
+// does not export seventeen zero series; each is resolved at most a few
+// times (a race only repeats the same lookup) and then read with one
+// atomic load.
 type series struct {
-	typ, ver string
-	latency  interface{ Observe(float64) }
-	frames   [numCodes]atomic.Pointer[counter]
+	typ, ver, transport string
+	latency             interface{ Observe(float64) }
+	frames              [numCodes]atomic.Pointer[counter]
 }
 
 // counter is the little part of prometheus.Counter the hot path needs.
 type counter interface{ Inc() }
 
-func (m *Metrics) newSeries(k event.Key) *series {
-	s := &series{typ: k.Type, ver: strconv.Itoa(k.Version)}
-	s.latency = m.latency.WithLabelValues(s.typ, s.ver)
+func (f *Frames) newSeries(k event.Key) *series {
+	s := &series{typ: k.Type, ver: strconv.Itoa(k.Version), transport: f.transport}
+	s.latency = f.m.latency.WithLabelValues(s.typ, s.ver)
 	// Pre-create the outcomes every schema sees, so their first increase
 	// shows in rate() instead of being the series' first sample.
-	m.counter(s, codes.OK)
-	m.counter(s, codes.InvalidArgument)
+	f.counter(s, codes.OK)
+	f.counter(s, codes.InvalidArgument)
 	return s
 }
 
-func (m *Metrics) newUnknownSeries() *series {
-	s := &series{typ: unknownLabel, ver: unknownLabel}
-	s.latency = m.latency.WithLabelValues(s.typ, s.ver)
-	m.counter(s, codes.InvalidArgument)
-	m.counter(s, codes.NotFound)
+func (f *Frames) newUnknownSeries() *series {
+	s := &series{typ: unknownLabel, ver: unknownLabel, transport: f.transport}
+	s.latency = f.m.latency.WithLabelValues(s.typ, s.ver)
+	f.counter(s, codes.InvalidArgument)
+	f.counter(s, codes.NotFound)
 	return s
 }
 
 // counter returns s's counter for code c, resolving it on first use.
-func (m *Metrics) counter(s *series, c codes.Code) counter {
+func (f *Frames) counter(s *series, c codes.Code) counter {
 	if int(c) >= numCodes {
-		return m.frames.WithLabelValues(s.typ, s.ver, status.CodeName(c))
+		return f.m.frames.WithLabelValues(s.typ, s.ver, status.CodeName(c), s.transport)
 	}
 	if p := s.frames[c].Load(); p != nil {
 		return *p
 	}
-	var ctr counter = m.frames.WithLabelValues(s.typ, s.ver, status.CodeName(c))
+	var ctr counter = f.m.frames.WithLabelValues(s.typ, s.ver, status.CodeName(c), s.transport)
 	s.frames[c].Store(&ctr)
 	return ctr
 }
 
 // Observe records one frame's outcome; it implements pipeline.Observer.
 // Known is false when the key came from the client and names no schema.
-func (m *Metrics) Observe(key event.Key, known bool, code codes.Code, elapsed time.Duration) {
-	s := m.unknown
+func (f *Frames) Observe(key event.Key, known bool, code codes.Code, elapsed time.Duration) {
+	s := f.unknown
 	if known {
-		if ks, ok := m.keys[key]; ok {
+		if ks, ok := f.keys[key]; ok {
 			s = ks
 		} else {
 			// A schema New was not told about; still a server-side key, so
 			// safe as a label, only slower.
-			s = &series{typ: key.Type, ver: strconv.Itoa(key.Version)}
-			s.latency = m.latency.WithLabelValues(s.typ, s.ver)
+			s = &series{typ: key.Type, ver: strconv.Itoa(key.Version), transport: f.transport}
+			s.latency = f.m.latency.WithLabelValues(s.typ, s.ver)
 		}
 	}
-	m.counter(s, code).Inc()
+	f.counter(s, code).Inc()
 	s.latency.Observe(elapsed.Seconds())
 }

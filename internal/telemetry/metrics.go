@@ -29,27 +29,28 @@ func latencyBuckets() []float64 {
 type Metrics struct {
 	reg *prometheus.Registry
 
-	frames   *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
-	keys     map[event.Key]*series // read-only after New, so lookups need no lock
-	unknown  *series
-	conns    prometheus.Gauge
-	closed   reasons
-	rejected reasons
-	webhooks *Webhooks
-	http     httpMetrics
+	frames     *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	keyList    []event.Key
+	transports map[string]*Frames // read-only after New
+	grpc       grpcMetrics
+	conns      prometheus.Gauge
+	closed     reasons
+	rejected   reasons
+	webhooks   *Webhooks
+	http       httpMetrics
 }
 
 // New builds the metrics for the schemas behind keys (the registry's key
-// list). Their series are resolved here, once, so that Observe does a map
-// hit and an atomic add and never allocates.
+// list). Their series are resolved here, once per front door, so that a
+// door's Observe does a map hit and an atomic add and never allocates.
 func New(keys []event.Key) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		frames: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "schemagate_frames_total",
-			Help: "Frames handled by the pipeline, by schema and result code (type and version are \"unknown\" when the frame named no loaded schema).",
-		}, []string{"type", "version", "code"}),
+			Help: "Frames handled by the pipeline, by schema, result code and front door (type and version are \"unknown\" when the frame named no loaded schema; transport is ws, http or grpc).",
+		}, []string{"type", "version", "code", "transport"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "schemagate_pipeline_seconds",
 			Help:    "Time the pipeline took per frame: decoding, validation, handler and actions.",
@@ -68,11 +69,12 @@ func New(keys []event.Key) *Metrics {
 	m.reg.MustRegister(m.frames, m.latency, m.conns,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.keys = make(map[event.Key]*series, len(keys))
-	for _, k := range keys {
-		m.keys[k] = m.newSeries(k)
+	m.keyList = keys
+	m.transports = map[string]*Frames{}
+	for _, t := range transports() {
+		m.transports[t] = m.newFrames(t)
 	}
-	m.unknown = m.newUnknownSeries()
+	m.grpc = newGRPCMetrics(m.reg)
 	m.webhooks = newWebhooks(m.reg)
 	return m
 }

@@ -19,7 +19,7 @@ import (
 
 // The pipeline and the ws package rely on these method sets.
 var (
-	_ pipeline.Observer = (*telemetry.Metrics)(nil)
+	_ pipeline.Observer = (*telemetry.Frames)(nil)
 	_ interface {
 		ConnOpened()
 		ConnClosed(string)
@@ -31,21 +31,30 @@ var person = event.Key{Type: "person", Version: 1}
 
 func TestFramesCountedByKnownKeyAndCode(t *testing.T) {
 	m := telemetry.New([]event.Key{person})
-	m.Observe(person, true, codes.OK, time.Millisecond)
-	m.Observe(person, true, codes.OK, time.Millisecond)
-	m.Observe(person, true, codes.Unavailable, time.Millisecond)
+	m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.OK, time.Millisecond)
+	m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.OK, time.Millisecond)
+	m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.Unavailable, time.Millisecond)
 	// A client-chosen key must never become a label.
-	m.Observe(event.Key{Type: "evil", Version: 7}, false, codes.NotFound, time.Millisecond)
-	m.Observe(event.Key{}, false, codes.InvalidArgument, time.Millisecond)
+	m.Transport(telemetry.TransportWebSocket).Observe(event.Key{Type: "evil", Version: 7}, false, codes.NotFound, time.Millisecond)
+	m.Transport(telemetry.TransportWebSocket).Observe(event.Key{}, false, codes.InvalidArgument, time.Millisecond)
+	m.Transport(telemetry.TransportGRPC).Observe(person, true, codes.InvalidArgument, time.Millisecond)
 
 	want := `
-# HELP schemagate_frames_total Frames handled by the pipeline, by schema and result code (type and version are "unknown" when the frame named no loaded schema).
+# HELP schemagate_frames_total Frames handled by the pipeline, by schema, result code and front door (type and version are "unknown" when the frame named no loaded schema; transport is ws, http or grpc).
 # TYPE schemagate_frames_total counter
-schemagate_frames_total{code="INVALID_ARGUMENT",type="person",version="1"} 0
-schemagate_frames_total{code="INVALID_ARGUMENT",type="unknown",version="unknown"} 1
-schemagate_frames_total{code="NOT_FOUND",type="unknown",version="unknown"} 1
-schemagate_frames_total{code="OK",type="person",version="1"} 2
-schemagate_frames_total{code="UNAVAILABLE",type="person",version="1"} 1
+schemagate_frames_total{code="INVALID_ARGUMENT",transport="grpc",type="person",version="1"} 1
+schemagate_frames_total{code="INVALID_ARGUMENT",transport="grpc",type="unknown",version="unknown"} 0
+schemagate_frames_total{code="INVALID_ARGUMENT",transport="http",type="person",version="1"} 0
+schemagate_frames_total{code="INVALID_ARGUMENT",transport="http",type="unknown",version="unknown"} 0
+schemagate_frames_total{code="INVALID_ARGUMENT",transport="ws",type="person",version="1"} 0
+schemagate_frames_total{code="INVALID_ARGUMENT",transport="ws",type="unknown",version="unknown"} 1
+schemagate_frames_total{code="NOT_FOUND",transport="grpc",type="unknown",version="unknown"} 0
+schemagate_frames_total{code="NOT_FOUND",transport="http",type="unknown",version="unknown"} 0
+schemagate_frames_total{code="NOT_FOUND",transport="ws",type="unknown",version="unknown"} 1
+schemagate_frames_total{code="OK",transport="grpc",type="person",version="1"} 0
+schemagate_frames_total{code="OK",transport="http",type="person",version="1"} 0
+schemagate_frames_total{code="OK",transport="ws",type="person",version="1"} 2
+schemagate_frames_total{code="UNAVAILABLE",transport="ws",type="person",version="1"} 1
 `
 	if err := testutil.GatherAndCompare(m.Gatherer(), strings.NewReader(want), "schemagate_frames_total"); err != nil {
 		t.Fatal(err)
@@ -54,8 +63,8 @@ schemagate_frames_total{code="UNAVAILABLE",type="person",version="1"} 1
 
 func TestLatencyHistogram(t *testing.T) {
 	m := telemetry.New([]event.Key{person})
-	m.Observe(person, true, codes.OK, 30*time.Microsecond)
-	m.Observe(person, true, codes.InvalidArgument, 2*time.Second)
+	m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.OK, 30*time.Microsecond)
+	m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.InvalidArgument, 2*time.Second)
 	n, err := testutil.GatherAndCount(m.Gatherer(), "schemagate_pipeline_seconds")
 	if err != nil {
 		t.Fatal(err)
@@ -82,13 +91,17 @@ func TestLatencyHistogram(t *testing.T) {
 
 func TestKnownKeyNotGivenToNewStillCounted(t *testing.T) {
 	m := telemetry.New(nil)
-	m.Observe(person, true, codes.OK, time.Millisecond)
+	m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.OK, time.Millisecond)
 	want := `
-# HELP schemagate_frames_total Frames handled by the pipeline, by schema and result code (type and version are "unknown" when the frame named no loaded schema).
+# HELP schemagate_frames_total Frames handled by the pipeline, by schema, result code and front door (type and version are "unknown" when the frame named no loaded schema; transport is ws, http or grpc).
 # TYPE schemagate_frames_total counter
-schemagate_frames_total{code="INVALID_ARGUMENT",type="unknown",version="unknown"} 0
-schemagate_frames_total{code="NOT_FOUND",type="unknown",version="unknown"} 0
-schemagate_frames_total{code="OK",type="person",version="1"} 1
+schemagate_frames_total{code="INVALID_ARGUMENT",transport="grpc",type="unknown",version="unknown"} 0
+schemagate_frames_total{code="INVALID_ARGUMENT",transport="http",type="unknown",version="unknown"} 0
+schemagate_frames_total{code="INVALID_ARGUMENT",transport="ws",type="unknown",version="unknown"} 0
+schemagate_frames_total{code="NOT_FOUND",transport="grpc",type="unknown",version="unknown"} 0
+schemagate_frames_total{code="NOT_FOUND",transport="http",type="unknown",version="unknown"} 0
+schemagate_frames_total{code="NOT_FOUND",transport="ws",type="unknown",version="unknown"} 0
+schemagate_frames_total{code="OK",transport="ws",type="person",version="1"} 1
 `
 	if err := testutil.GatherAndCompare(m.Gatherer(), strings.NewReader(want), "schemagate_frames_total"); err != nil {
 		t.Fatal(err)
@@ -129,7 +142,7 @@ func TestConnections(t *testing.T) {
 
 func TestHandlerServesOwnRegistry(t *testing.T) {
 	m := telemetry.New([]event.Key{person})
-	m.Observe(person, true, codes.OK, time.Millisecond)
+	m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.OK, time.Millisecond)
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
 	resp, err := http.Get(srv.URL)
@@ -142,7 +155,7 @@ func TestHandlerServesOwnRegistry(t *testing.T) {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 	for _, s := range []string{
-		`schemagate_frames_total{code="OK",type="person",version="1"} 1`,
+		`schemagate_frames_total{code="OK",transport="ws",type="person",version="1"} 1`,
 		"go_goroutines", "process_", "schemagate_connections 0",
 	} {
 		if !strings.Contains(string(body), s) {
@@ -164,11 +177,11 @@ func TestObserveDoesNotAllocate(t *testing.T) {
 	m := telemetry.New([]event.Key{person})
 	unknown := event.Key{Type: "nope", Version: 3}
 	// Warm the lazily resolved counters.
-	m.Observe(person, true, codes.Unavailable, time.Millisecond)
+	m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.Unavailable, time.Millisecond)
 	allocs := testing.AllocsPerRun(1000, func() {
-		m.Observe(person, true, codes.OK, 40*time.Microsecond)
-		m.Observe(person, true, codes.Unavailable, 40*time.Microsecond)
-		m.Observe(unknown, false, codes.NotFound, 40*time.Microsecond)
+		m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.OK, 40*time.Microsecond)
+		m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.Unavailable, 40*time.Microsecond)
+		m.Transport(telemetry.TransportWebSocket).Observe(unknown, false, codes.NotFound, 40*time.Microsecond)
 	})
 	if allocs != 0 {
 		t.Fatalf("Observe allocates %.1f times per call", allocs)
@@ -180,7 +193,7 @@ func BenchmarkObserve(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			m.Observe(person, true, codes.OK, 40*time.Microsecond)
+			m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.OK, 40*time.Microsecond)
 		}
 	})
 }
@@ -189,6 +202,28 @@ func BenchmarkObserveSerial(b *testing.B) {
 	m := telemetry.New([]event.Key{person})
 	b.ReportAllocs()
 	for b.Loop() {
-		m.Observe(person, true, codes.OK, 40*time.Microsecond)
+		m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.OK, 40*time.Microsecond)
+	}
+}
+
+func TestRPCs(t *testing.T) {
+	m := telemetry.New(nil)
+	m.RPC("/schemagate.v1.EventService/Publish", codes.OK, time.Millisecond)
+	m.RPC("/schemagate.v1.EventService/Publish", codes.InvalidArgument, time.Millisecond)
+	m.RPC("/schemagate.v1.EventService/PublishStream", codes.OK, 3*time.Second)
+	out, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, "schemagate_grpc_rpcs_total", "schemagate_grpc_rpc_seconds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		`schemagate_grpc_rpcs_total{code="OK",method="/schemagate.v1.EventService/Publish"} 1`,
+		`schemagate_grpc_rpcs_total{code="INVALID_ARGUMENT",method="/schemagate.v1.EventService/Publish"} 1`,
+		`schemagate_grpc_rpc_seconds_count{method="/schemagate.v1.EventService/Publish"} 2`,
+		`schemagate_grpc_rpc_seconds_bucket{method="/schemagate.v1.EventService/PublishStream",le="2.5"} 0`,
+		`schemagate_grpc_rpc_seconds_bucket{method="/schemagate.v1.EventService/PublishStream",le="10"} 1`,
+	} {
+		if !strings.Contains(string(out), line+"\n") {
+			t.Errorf("missing %q in\n%s", line, out)
+		}
 	}
 }

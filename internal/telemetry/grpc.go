@@ -1,0 +1,45 @@
+package telemetry
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// grpcMetrics count the gRPC door's RPCs; its events are counted with the
+// other doors' frames, under transport="grpc".
+type grpcMetrics struct {
+	rpcs    *prometheus.CounterVec
+	seconds *prometheus.HistogramVec
+}
+
+// rpcBuckets reach past latencyBuckets: a PublishStream's observation is
+// its whole life.
+func rpcBuckets() []float64 { return append(latencyBuckets(), 2.5, 10, 60, 600) }
+
+func newGRPCMetrics(reg prometheus.Registerer) grpcMetrics {
+	g := grpcMetrics{
+		rpcs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "schemagate_grpc_rpcs_total",
+			Help: "gRPC calls finished, by full method name and status code.",
+		}, []string{"method", "code"}),
+		seconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "schemagate_grpc_rpc_seconds",
+			Help:    "Duration of gRPC calls by full method name (a stream's whole life).",
+			Buckets: rpcBuckets(),
+		}, []string{"method"}),
+	}
+	reg.MustRegister(g.rpcs, g.seconds)
+	return g
+}
+
+// RPC records one finished gRPC call. The method is grpc-go's full method
+// name of a registered service (an unknown method never reaches the
+// server's interceptors), so it is safe as a label.
+func (m *Metrics) RPC(method string, code codes.Code, elapsed time.Duration) {
+	m.grpc.rpcs.WithLabelValues(method, status.CodeName(code)).Inc()
+	m.grpc.seconds.WithLabelValues(method).Observe(elapsed.Seconds())
+}
