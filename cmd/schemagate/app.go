@@ -108,7 +108,7 @@ func (a *app) buildPipeline() error {
 		return err
 	}
 	b := pipeline.NewBuilder(a.reg)
-	builtins := events.Builtins(a.logger)
+	builtins := events.Builtins(a.logger, a.logData)
 	for _, name := range a.cfg.Handlers {
 		register, ok := builtins[name]
 		if !ok {
@@ -117,9 +117,9 @@ func (a *app) buildPipeline() error {
 		register(b)
 	}
 	for _, r := range a.cfg.Routes {
-		b.Route(pipeline.Route{Key: event.Key{Type: r.Type, Version: r.Version}, Actions: pick(actions, r.Actions)})
+		b.Route(pipeline.Route{Key: event.Key{Type: r.Type, Version: r.Version}, Actions: a.pick(actions, r.Actions, r.Log.Data)})
 	}
-	b.DefaultActions(pick(actions, a.cfg.DefaultActions)...)
+	b.DefaultActions(a.pick(actions, a.cfg.DefaultActions, false)...)
 	p, err := b.Build(opts)
 	if err != nil {
 		return configError(err)
@@ -142,7 +142,7 @@ func (a *app) buildActions(dead *action.DeadLetter) (map[string]action.Action, e
 		var act action.Action
 		switch spec.Kind {
 		case "log":
-			act = action.NewLog(a.logger)
+			act = action.NewLog(a.logger, false)
 		case "file":
 			f, err := action.NewFile(fileConfig(spec.File))
 			if err != nil {
@@ -168,12 +168,29 @@ func fileConfig(f config.File) action.FileConfig {
 	return action.FileConfig{Path: f.Path, Sync: action.SyncPolicy(f.Sync), Interval: f.Interval, Mode: f.Perm()}
 }
 
-func pick(all map[string]action.Action, names []string) []pipeline.NamedAction {
+// pick resolves a route's action names. A route that asks for its data in
+// the log (logData) gets log actions of its own that log it.
+func (a *app) pick(all map[string]action.Action, names []string, logData bool) []pipeline.NamedAction {
 	out := make([]pipeline.NamedAction, 0, len(names))
 	for _, n := range names {
-		out = append(out, pipeline.NamedAction{Name: n, Action: all[n]})
+		act := all[n]
+		if logData && a.cfg.Actions[n].Kind == "log" {
+			act = action.NewLog(a.logger, true)
+			a.closers = append(a.closers, act.Close)
+		}
+		out = append(out, pipeline.NamedAction{Name: n, Action: act})
 	}
 	return out
+}
+
+// logData reports whether the route of k asks for event data in the log.
+func (a *app) logData(k event.Key) bool {
+	for _, r := range a.cfg.Routes {
+		if r.Type == k.Type && r.Version == k.Version {
+			return r.Log.Data
+		}
+	}
+	return false
 }
 
 // ready is the readiness check: not while draining, nor while NATS

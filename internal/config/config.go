@@ -146,6 +146,14 @@ type Route struct {
 	Type    string   `mapstructure:"type"`
 	Version int      `mapstructure:"version"`
 	Actions []string `mapstructure:"actions"`
+	// Log asks for the event's data in the log lines of this route's log
+	// actions and typed handler, which otherwise log it only at DEBUG.
+	Log RouteLog `mapstructure:"log"`
+}
+
+// RouteLog is what a route's log lines carry.
+type RouteLog struct {
+	Data bool `mapstructure:"data"`
 }
 
 // WebSocket tunes connections.

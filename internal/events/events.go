@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"sort"
 
+	"github.com/schemagate/schemagate/internal/action"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 )
@@ -34,36 +35,51 @@ func Echo(_ context.Context, ev pipeline.Event[json.RawMessage]) ([]byte, error)
 }
 
 // LogPersonV1 logs the person the way the tutorial's server printed it
-// ("John, 30, New York"), as a structured line with the three fields.
-func LogPersonV1(l *slog.Logger) pipeline.HandlerFunc[PersonV1] {
+// ("John, 30, New York"), as a structured line with the three fields, when
+// its route asks for the data (data) or the logger is at DEBUG; otherwise
+// "person accepted" with the id only, since a person is personal data.
+func LogPersonV1(l *slog.Logger, data bool) pipeline.HandlerFunc[PersonV1] {
 	return func(ctx context.Context, ev pipeline.Event[PersonV1]) ([]byte, error) {
 		p := ev.Data
-		l.InfoContext(ctx, fmt.Sprintf("%s, %d, %s", p.Name, p.Age, p.City),
-			"event", "person", "version", 1, "id", ev.ID, "name", p.Name, "age", p.Age, "city", p.City)
+		logPerson(ctx, l, data, 1, ev.ID, p, "name", p.Name, "age", p.Age, "city", p.City)
 		return nil, nil
 	}
 }
 
 // LogPersonV2 is LogPersonV1 with the email.
-func LogPersonV2(l *slog.Logger) pipeline.HandlerFunc[PersonV2] {
+func LogPersonV2(l *slog.Logger, data bool) pipeline.HandlerFunc[PersonV2] {
 	return func(ctx context.Context, ev pipeline.Event[PersonV2]) ([]byte, error) {
 		p := ev.Data
-		l.InfoContext(ctx, fmt.Sprintf("%s, %d, %s", p.Name, p.Age, p.City),
-			"event", "person", "version", 2, "id", ev.ID, "name", p.Name, "age", p.Age, "city", p.City, "email", p.Email)
+		logPerson(ctx, l, data, 2, ev.ID, p.PersonV1, "name", p.Name, "age", p.Age, "city", p.City, "email", p.Email)
 		return nil, nil
 	}
 }
 
+func logPerson(ctx context.Context, l *slog.Logger, asked bool, version int, id string, p PersonV1, fields ...any) {
+	level, withData := action.DataLevel(ctx, l, asked)
+	if !withData {
+		l.Log(ctx, level, "person accepted", "event", "person", "version", version, "id", id)
+		return
+	}
+	l.Log(ctx, level, fmt.Sprintf("%s, %d, %s", p.Name, p.Age, p.City),
+		append([]any{"event", "person", "version", version, "id", id}, fields...)...)
+}
+
 // Builtins maps each shipped handler's name ("type/vN") to the function
-// that registers it. The configuration's handlers list chooses among them.
-func Builtins(l *slog.Logger) map[string]func(*pipeline.Builder) {
+// that registers it. The configuration's handlers list chooses among them;
+// logData says which schemas' routes ask for their data in the log.
+func Builtins(l *slog.Logger, logData func(event.Key) bool) map[string]func(*pipeline.Builder) {
+	person1, person2 := event.Key{Type: "person", Version: 1}, event.Key{Type: "person", Version: 2}
+	if logData == nil {
+		logData = func(event.Key) bool { return false }
+	}
 	return map[string]func(*pipeline.Builder){
 		"echo/v1": func(b *pipeline.Builder) { pipeline.Register(b, event.Key{Type: "echo", Version: 1}, Echo) },
 		"person/v1": func(b *pipeline.Builder) {
-			pipeline.Register(b, event.Key{Type: "person", Version: 1}, LogPersonV1(l))
+			pipeline.Register(b, person1, LogPersonV1(l, logData(person1)))
 		},
 		"person/v2": func(b *pipeline.Builder) {
-			pipeline.Register(b, event.Key{Type: "person", Version: 2}, LogPersonV2(l))
+			pipeline.Register(b, person2, LogPersonV2(l, logData(person2)))
 		},
 	}
 }
@@ -71,7 +87,7 @@ func Builtins(l *slog.Logger) map[string]func(*pipeline.Builder) {
 // Names lists the built-in handlers, sorted.
 func Names() []string {
 	var names []string
-	for n := range Builtins(nil) {
+	for n := range Builtins(nil, nil) {
 		names = append(names, n)
 	}
 	sort.Strings(names)

@@ -25,17 +25,17 @@ func TestPersonHandlersLogTheTutorialLine(t *testing.T) {
 	var buf bytes.Buffer
 	l := slog.New(slog.NewJSONHandler(&buf, nil))
 	p := PersonV1{Name: "John", Age: 30, City: "New York"}
-	if _, err := LogPersonV1(l)(context.Background(), pipeline.Event[PersonV1]{Event: event.Event{ID: "a"}, Data: p}); err != nil {
+	if _, err := LogPersonV1(l, true)(context.Background(), pipeline.Event[PersonV1]{Event: event.Event{ID: "a"}, Data: p}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LogPersonV2(l)(context.Background(), pipeline.Event[PersonV2]{Event: event.Event{ID: "b"}, Data: PersonV2{PersonV1: p, Email: "j@example.com"}}); err != nil {
+	if _, err := LogPersonV2(l, true)(context.Background(), pipeline.Event[PersonV2]{Event: event.Event{ID: "b"}, Data: PersonV2{PersonV1: p, Email: "j@example.com"}}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if len(lines) != 2 {
 		t.Fatalf("want 2 lines, got:\n%s", buf.String())
 	}
-	for _, want := range []string{`"msg":"John, 30, New York"`, `"name":"John"`, `"age":30`, `"city":"New York"`} {
+	for _, want := range []string{`"level":"INFO"`, `"msg":"John, 30, New York"`, `"name":"John"`, `"age":30`, `"city":"New York"`} {
 		for _, line := range lines {
 			if !strings.Contains(line, want) {
 				t.Errorf("line lacks %s: %s", want, line)
@@ -44,6 +44,40 @@ func TestPersonHandlersLogTheTutorialLine(t *testing.T) {
 	}
 	if !strings.Contains(lines[1], `"email":"j@example.com"`) {
 		t.Errorf("v2 line lacks the email: %s", lines[1])
+	}
+}
+
+// A person is personal data: unless its route asks, it is logged only at
+// DEBUG.
+func TestPersonDataOnlyWhenAsked(t *testing.T) {
+	p := PersonV2{PersonV1: PersonV1{Name: "John", Age: 30, City: "New York"}, Email: "j@example.com"}
+	for _, c := range []struct {
+		name     string
+		level    slog.Level
+		asked    bool
+		data     bool
+		logLevel string
+	}{
+		{"info, not asked", slog.LevelInfo, false, false, "INFO"},
+		{"info, asked", slog.LevelInfo, true, true, "INFO"},
+		{"debug, not asked", slog.LevelDebug, false, true, "DEBUG"},
+		{"warn, asked", slog.LevelWarn, true, false, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			l := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: c.level}))
+			_, _ = LogPersonV1(l, c.asked)(context.Background(), pipeline.Event[PersonV1]{Event: event.Event{ID: "a"}, Data: p.PersonV1})
+			_, _ = LogPersonV2(l, c.asked)(context.Background(), pipeline.Event[PersonV2]{Event: event.Event{ID: "b"}, Data: p})
+			out := buf.String()
+			for _, pd := range []string{"John", "New York", "30", "j@example.com"} {
+				if strings.Contains(out, pd) != c.data {
+					t.Errorf("%q in the log: %v, want %v:\n%s", pd, !c.data, c.data, out)
+				}
+			}
+			if c.logLevel != "" && (strings.Count(out, `"level":"`+c.logLevel+`"`) != 2 || !strings.Contains(out, `"id":"b"`)) {
+				t.Errorf("want two %s lines with the ids:\n%s", c.logLevel, out)
+			}
+		})
 	}
 }
 
@@ -56,7 +90,7 @@ func TestBuiltinsRegisterTheirKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := pipeline.NewBuilder(reg)
-	for _, register := range Builtins(slog.New(slog.DiscardHandler)) {
+	for _, register := range Builtins(slog.New(slog.DiscardHandler), nil) {
 		register(b)
 	}
 	if _, err := b.Build(pipeline.Options{}); err != nil {

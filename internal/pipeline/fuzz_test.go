@@ -57,7 +57,7 @@ func shippedPipeline(t testing.TB) (*pipeline.Pipeline, *keptIDs) {
 		t.Fatal(err)
 	}
 	b := pipeline.NewBuilder(reg)
-	for _, register := range events.Builtins(slog.New(slog.DiscardHandler)) {
+	for _, register := range events.Builtins(slog.New(slog.DiscardHandler), nil) {
 		register(b)
 	}
 	sink := &keptIDs{ids: map[string]int{}}
