@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 
@@ -69,7 +70,7 @@ func (a *app) docs() (apidoc.Documents, error) {
 
 // docOptions describes the server cfg configures, for its documents.
 func docOptions(cfg config.Config, reg *validate.Registry) apidoc.Options {
-	o := apidoc.Options{Registry: reg, Version: buildVersion().String(), Host: cfg.Listen,
+	o := apidoc.Options{Registry: reg, Host: docHost(cfg.Listen),
 		WebSocketPath: cfg.WebSocket.Path, Auth: len(cfg.Auth.Tokens) > 0,
 		MaxBatch: cfg.HTTP.MaxBatch, MaxDetails: cfg.Schemas.MaxDetails}
 	if cfg.NATS.Enabled() {
@@ -82,4 +83,17 @@ func docOptions(cfg config.Config, reg *validate.Registry) apidoc.Options {
 		o.Bare = append(o.Bare, apidoc.Bare{Path: b.Path, Type: b.Type, Version: b.Version, Raw: b.Raw})
 	}
 	return o
+}
+
+// docHost is the listen address as clients name it: a wildcard host
+// (":8080", "0.0.0.0:8080") becomes localhost.
+func docHost(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return listen
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
 }

@@ -49,3 +49,23 @@ func TestDocsCommand(t *testing.T) {
 		t.Errorf("docs without --out: exit %d (%v)", exitCode(err), err)
 	}
 }
+
+// TestCommittedDocsAreFresh: api/ holds the documents of the shipped
+// configuration and schemas, as the contract's files; they must be what
+// `schemagate docs --out api` writes now.
+func TestCommittedDocsAreFresh(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"docs", "--config", "../../configs/schemagate.yaml",
+		"--schemas", "../../schemas", "--out", dir}, strings.NewReader(""), &out, &out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, name := range []string{"openapi.json", "asyncapi.json", "index.html"} {
+		fresh, _ := os.ReadFile(filepath.Join(dir, name))
+		committed, err := os.ReadFile(filepath.Join("..", "..", "api", name))
+		if err != nil || !bytes.Equal(fresh, committed) {
+			t.Errorf("api/%s is stale (%v); run: go run ./cmd/schemagate docs --out api", name, err)
+		}
+	}
+}

@@ -15,8 +15,6 @@ import (
 // Options describes the server the documents are about.
 type Options struct {
 	Registry *validate.Registry
-	// Version is the server's version, the documents' info.version.
-	Version string
 	// Host is host:port the server listens on.
 	Host string
 	// WebSocketPath is the contract's endpoint ("/ws").
@@ -45,6 +43,11 @@ type Bare struct {
 	// Raw echoes frames that are not JSON (echo routes only).
 	Raw bool
 }
+
+// APIVersion is the documents' info.version: the version of the API (its
+// paths are under /v1/), not of the binary, so that the documents of one
+// configuration and tree are the same bytes from any build.
+const APIVersion = "1"
 
 // SubscribePath is where the fan-out is served.
 const SubscribePath = "/v1/subscribe"

@@ -24,7 +24,7 @@ func shipped(t testing.TB) Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Options{Registry: reg, Version: "test", Host: "127.0.0.1:8080", WebSocketPath: "/ws",
+	return Options{Registry: reg, Host: "127.0.0.1:8080", WebSocketPath: "/ws",
 		Bare:           []Bare{{Path: "/", Type: "echo", Version: 1, Raw: true}, {Path: "/person", Type: "person", Version: 1}},
 		SubscribeTypes: []string{"person"}, Auth: true, Webhooks: true, MaxBatch: 1000, MaxDetails: 20}
 }
@@ -43,7 +43,7 @@ func build(t testing.TB, o Options) Documents {
 // optional channels on and off.
 func TestMetaschemas(t *testing.T) {
 	full := shipped(t)
-	bare := Options{Registry: full.Registry, Version: "test", Host: "127.0.0.1:8080", WebSocketPath: "/ws"}
+	bare := Options{Registry: full.Registry, Host: "127.0.0.1:8080", WebSocketPath: "/ws"}
 	oas := compileMeta(t, "openapi-3.1.json", jsonschema.Draft2020)
 	aas := compileMeta(t, "asyncapi-3.0.0.json", jsonschema.Draft7)
 	for name, o := range map[string]Options{"full": full, "bare": bare} {

@@ -69,7 +69,7 @@ func asyncAPI(o Options) (obj, error) {
 	comps2 := obj{"schemas": schemas, "messages": messages}
 	doc := obj{
 		"asyncapi": "3.0.0",
-		"info": obj{"title": "schemagate WebSocket API", "version": o.Version,
+		"info": obj{"title": "schemagate WebSocket API", "version": APIVersion,
 			"description": "Events in over WebSocket, validated against JSON Schema 2020-12 (schemaFormat " + SchemaFormat + "), answered one reply per frame."},
 		"defaultContentType": "application/json",
 		"servers":            obj{"gateway": server(o)},

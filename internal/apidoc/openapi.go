@@ -33,7 +33,7 @@ func openAPI(o Options) (obj, error) {
 	doc := obj{
 		"openapi":           "3.1.0",
 		"jsonSchemaDialect": Dialect,
-		"info": obj{"title": "schemagate HTTP API", "version": o.Version,
+		"info": obj{"title": "schemagate HTTP API", "version": APIVersion,
 			"description": "The HTTP twin of the WebSocket contract: one pipeline and one error model " +
 				"(the HTTP status derives from the gRPC code). Event schemas are JSON Schema 2020-12, as loaded."},
 		"servers": []obj{{"url": "http://" + o.Host, "description": "this gateway"}},
