@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // The tests in this file drive the real server, as `schemagate serve`
@@ -50,15 +51,7 @@ func hDial(t *testing.T, addr, path string, h http.Header) *websocket.Conn {
 // loaded machine.
 func hSend(t *testing.T, c *websocket.Conn, frame string) hReply {
 	t.Helper()
-	_ = c.SetWriteDeadline(time.Now().Add(20 * time.Second))
-	if err := c.WriteMessage(websocket.TextMessage, []byte(frame)); err != nil {
-		t.Fatal(err)
-	}
-	_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
-	_, msg, err := c.ReadMessage()
-	if err != nil {
-		t.Fatalf("reading the reply to %.60q: %v", frame, err)
-	}
+	msg := testkit.Exchange(t, c, frame, 20*time.Second)
 	var r hReply
 	if err := json.Unmarshal(msg, &r); err != nil {
 		t.Fatalf("reply %q: %v", msg, err)

@@ -15,11 +15,10 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/nats-io/nats-server/v2/server"
 	natsserver "github.com/nats-io/nats-server/v2/test"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/spf13/pflag"
 
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // runNATS starts a real NATS server with JetStream, storing in dir, on
@@ -90,39 +89,6 @@ func (w *wsClient) send(id string) int {
 	return reply.Error.Code
 }
 
-// storedIDs reads the whole stream as a downstream consumer would.
-func storedIDs(t *testing.T, url string) []string {
-	t.Helper()
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	cons, err := js.OrderedConsumer(ctx, "EVENTS", jetstream.OrderedConsumerConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for range 1000 { // far more batches than any test stores
-		batch, err := cons.FetchNoWait(100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := len(ids)
-		for m := range batch.Messages() {
-			ids = append(ids, m.Headers().Get(jetstream.MsgIDHeader))
-		}
-		if len(ids) == n {
-			return ids
-		}
-	}
-	t.Fatal("stream did not end")
-	return nil
-}
-
 func readyz(t *testing.T, addr string) int {
 	return getJSONStatus(t, "http://"+addr+"/readyz")
 }
@@ -173,7 +139,7 @@ func TestTwoGatewaysOneStream(t *testing.T) {
 			}
 		}
 	}
-	got := storedIDs(t, ns.ClientURL())
+	got := testkit.StoredIDs(t, ns.ClientURL(), "EVENTS")
 	sort.Strings(got)
 	sort.Strings(want)
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -283,7 +249,7 @@ func TestNATSOutageThroughGateway(t *testing.T) {
 		}
 		acks++
 	}
-	if got := storedIDs(t, url); len(got) != acks {
+	if got := testkit.StoredIDs(t, url, "EVENTS"); len(got) != acks {
 		t.Fatalf("%d acks, %d stored: %v", acks, len(got), got)
 	}
 }

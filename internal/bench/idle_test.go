@@ -4,18 +4,15 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
-// waitFor polls cond for up to 5s: the server sees opens and closes a moment
-// after the client does.
+// waitFor allows 5s: the server sees opens and closes a moment after the
+// client does.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("timed out waiting for %s", what)
+	testkit.WaitFor(t, 5*time.Second, what, cond)
 }
 
 func TestIdleHoldsAndCloses(t *testing.T) {

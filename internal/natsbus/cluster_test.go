@@ -10,6 +10,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	natsserver "github.com/nats-io/nats-server/v2/test"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // runCluster starts three NATS servers with JetStream as one cluster, as
@@ -31,7 +32,7 @@ func runCluster(t *testing.T) []*server.Server {
 		nodes[i] = natsserver.RunServer(&opts)
 		t.Cleanup(nodes[i].Shutdown)
 	}
-	waitFor(t, 30*time.Second, "a JetStream meta leader", func() bool {
+	testkit.WaitFor(t, 30*time.Second, "a JetStream meta leader", func() bool {
 		for _, n := range nodes {
 			if n.JetStreamIsLeader() {
 				return true
@@ -68,7 +69,7 @@ func TestClusterLosesANode(t *testing.T) {
 	cfg.Servers = []string{nodes[0].ClientURL(), nodes[1].ClientURL(), nodes[2].ClientURL()}
 	cfg.Replicas, cfg.PublishTimeout = 3, 2*time.Second
 	b := connect(t, cfg)
-	waitFor(t, 30*time.Second, "the replicated stream", func() bool { return b.Ready() == nil })
+	testkit.WaitFor(t, 30*time.Second, "the replicated stream", func() bool { return b.Ready() == nil })
 	p, ctx := b.Publisher(), context.Background()
 	deliver := func(id string) int { // resends until acked; returns the refusals
 		for refused := 0; refused < 100; refused++ {
@@ -106,7 +107,7 @@ func TestClusterLosesANode(t *testing.T) {
 			alive = n
 		}
 	}
-	if got := storedIDs(t, alive.ClientURL(), "EVENTS"); len(got) != 40 {
+	if got := testkit.StoredIDs(t, alive.ClientURL(), "EVENTS"); len(got) != 40 {
 		t.Fatalf("stored %d, want the 40 acked: %v", len(got), got)
 	}
 }

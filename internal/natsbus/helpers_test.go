@@ -9,8 +9,6 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	natsserver "github.com/nats-io/nats-server/v2/test"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 )
 
 // runNATS starts a real NATS server with JetStream, storing in dir, on
@@ -50,58 +48,4 @@ func connect(t testing.TB, cfg Config) *Bus {
 	}
 	t.Cleanup(func() { _ = b.Close(context.Background()) })
 	return b
-}
-
-// storedIDs reads every message of the stream, as a consumer downstream
-// would, and returns the Nats-Msg-Id of each in order.
-func storedIDs(t *testing.T, url, stream string) []string {
-	t.Helper()
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s, err := js.Stream(ctx, stream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := s.CachedInfo().State.Msgs
-	if n == 0 {
-		return nil
-	}
-	cons, err := js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for uint64(len(ids)) < n {
-		batch, err := cons.Fetch(int(n)-len(ids), jetstream.FetchMaxWait(5*time.Second))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := 0
-		for m := range batch.Messages() {
-			ids = append(ids, m.Headers().Get(jetstream.MsgIDHeader))
-			got++
-		}
-		if got == 0 {
-			t.Fatalf("stream says %d messages, read only %d", n, len(ids))
-		}
-	}
-	return ids
-}
-
-// waitFor polls cond every 20ms for up to d.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

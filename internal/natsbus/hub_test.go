@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // TestHubFansOutAcrossInstances: two gateways' buses on one NATS; what the
@@ -24,7 +26,7 @@ func TestHubFansOutAcrossInstances(t *testing.T) {
 	// until the first arrives, then the rest.
 	ctx, p := context.Background(), a.Publisher()
 	warm := 0
-	waitFor(t, 10*time.Second, "the hub's first event", func() bool {
+	testkit.WaitFor(t, 10*time.Second, "the hub's first event", func() bool {
 		warm++ // a new id each time: a resent one would not be stored again
 		if err := p.Do(ctx, testEvent(fmt.Sprintf("warm-up-%d", warm))); err != nil {
 			t.Fatal(err)
@@ -91,7 +93,7 @@ func TestHubResumesAfterNATSRestart(t *testing.T) {
 	// Publish new ids until one comes through the fan-out.
 	through := func(what string) {
 		t.Helper()
-		waitFor(t, 20*time.Second, what, func() bool {
+		testkit.WaitFor(t, 20*time.Second, what, func() bool {
 			n++
 			if p.Do(context.Background(), testEvent(fmt.Sprintf("e-%d", n))) != nil {
 				return false // NATS not back yet

@@ -12,6 +12,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 func testEvent(id string) event.Event {
@@ -41,7 +42,7 @@ func TestResendIsStoredOnce(t *testing.T) {
 			}
 		}
 	}
-	ids := storedIDs(t, s.ClientURL(), "EVENTS")
+	ids := testkit.StoredIDs(t, s.ClientURL(), "EVENTS")
 	if fmt.Sprint(ids) != "[c-1 c-2]" {
 		t.Fatalf("stream holds %v, want [c-1 c-2]", ids)
 	}
@@ -110,7 +111,7 @@ func TestOutageGivesUnavailableThenResumes(t *testing.T) {
 	wantUnavailable(t, b.Ready())
 
 	runNATS(t, dir, port)
-	waitFor(t, 10*time.Second, "Ready after restart", func() bool { return b.Ready() == nil })
+	testkit.WaitFor(t, 10*time.Second, "Ready after restart", func() bool { return b.Ready() == nil })
 	for i := range 20 {
 		if err := send(fmt.Sprintf("c-%d", i)); err != nil {
 			t.Fatal(err)
@@ -125,7 +126,7 @@ func TestOutageGivesUnavailableThenResumes(t *testing.T) {
 			}
 		}
 	}
-	stored := storedIDs(t, url, "EVENTS")
+	stored := testkit.StoredIDs(t, url, "EVENTS")
 	if len(stored) != 50 {
 		t.Fatalf("stored %d messages, want 50 (20 + 20 acked, 10 resent after refusal)", len(stored))
 	}

@@ -44,11 +44,7 @@ func TestCloseCodes(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			o := testOptions()
-			if tc.opts != nil {
-				tc.opts(&o)
-			}
-			ts := newTestServer(t, o)
+			ts := serverWith(t, tc.opts)
 			c := ts.dial(t, "/ws", nil)
 			if err := tc.send(c); err != nil {
 				t.Fatal(err)
@@ -134,11 +130,7 @@ func TestUpgradeRefusals(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			o := testOptions()
-			if tc.opts != nil {
-				tc.opts(&o)
-			}
-			ts := newTestServer(t, o)
+			ts := serverWith(t, tc.opts)
 			c, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/ws", tc.header)
 			if c != nil {
 				c.Close()

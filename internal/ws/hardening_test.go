@@ -1,10 +1,8 @@
 package ws
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -12,8 +10,8 @@ import (
 	"github.com/gorilla/websocket"
 	"google.golang.org/grpc/codes"
 
-	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -23,31 +21,9 @@ import (
 // engine. Every accepted event but echo lands in the returned sink.
 func newHardeningServer(t *testing.T, o Options) *testServer {
 	t.Helper()
-	reg, err := validate.Load(validate.Options{Dir: "testdata/hardening", AssertFormat: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink := &countingAction{}
-	b := pipeline.NewBuilder(reg)
-	pipeline.Register(b, event.Key{Type: "echo", Version: 1}, func(_ context.Context, ev pipeline.Event[json.RawMessage]) ([]byte, error) {
-		return ev.Data, nil
+	return newGateway(t, o, "testdata/hardening", func(b *pipeline.Builder, sink *countingAction) {
+		b.DefaultActions(pipeline.NamedAction{Name: "sink", Action: sink})
 	})
-	b.DefaultActions(pipeline.NamedAction{Name: "sink", Action: sink})
-	p, err := b.Build(pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := New(p, o)
-	mux := http.NewServeMux()
-	mux.Handle("/ws", s.Handler())
-	ts := httptest.NewServer(mux)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = s.Shutdown(ctx)
-		ts.Close()
-	})
-	return &testServer{Server: ts, ws: s, sink: sink}
 }
 
 // TestHostileFrames sends, over one real connection, frames built to cost
@@ -154,15 +130,7 @@ func TestHostileFrames(t *testing.T) {
 // any time a test could wait.
 func slowRoundTrip(t *testing.T, c *websocket.Conn, frame string) (reply, string) {
 	t.Helper()
-	_ = c.SetWriteDeadline(time.Now().Add(60 * time.Second))
-	if err := c.WriteMessage(websocket.TextMessage, []byte(frame)); err != nil {
-		t.Fatal(err)
-	}
-	_ = c.SetReadDeadline(time.Now().Add(60 * time.Second))
-	_, msg, err := c.ReadMessage()
-	if err != nil {
-		t.Fatalf("reading the reply: %v", err)
-	}
+	msg := testkit.Exchange(t, c, frame, 60*time.Second)
 	var r reply
 	if err := json.Unmarshal(msg, &r); err != nil {
 		t.Fatalf("reply is not JSON: %v", err)
@@ -205,15 +173,8 @@ func TestConnectionLimitFreesSlots(t *testing.T) {
 	}
 }
 
-// waitFor polls cond until it holds or the deadline passes: the event the
-// test needs is on the server's side, where no channel reaches.
+// waitFor waits for an outcome on the server's side.
 func waitFor(t testing.TB, limit time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", limit)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.WaitFor(t, limit, "the outcome", cond)
 }

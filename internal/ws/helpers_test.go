@@ -20,6 +20,7 @@ import (
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -80,7 +81,17 @@ func (a *countingAction) count() int {
 
 func newTestServer(t testing.TB, o Options, tune ...func(*http.Server)) *testServer {
 	t.Helper()
-	reg, err := validate.Load(validate.Options{Dir: "testdata/schemas", AssertFormat: true})
+	return newGateway(t, o, "testdata/schemas", func(b *pipeline.Builder, sink *countingAction) {
+		b.Route(pipeline.Route{Key: event.Key{Type: "person", Version: 1}, Actions: []pipeline.NamedAction{{Name: "sink", Action: sink}}})
+	}, tune...)
+}
+
+// newGateway serves the schemas in dir, echo v1 echoing, with the actions
+// route sets on a sink; /ws is the contract's endpoint, /echo and /person
+// bare routes.
+func newGateway(t testing.TB, o Options, dir string, route func(*pipeline.Builder, *countingAction), tune ...func(*http.Server)) *testServer {
+	t.Helper()
+	reg, err := validate.Load(validate.Options{Dir: dir, AssertFormat: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +100,7 @@ func newTestServer(t testing.TB, o Options, tune ...func(*http.Server)) *testSer
 	pipeline.Register(b, event.Key{Type: "echo", Version: 1}, func(_ context.Context, ev pipeline.Event[json.RawMessage]) ([]byte, error) {
 		return ev.Data, nil
 	})
-	b.Route(pipeline.Route{Key: event.Key{Type: "person", Version: 1}, Actions: []pipeline.NamedAction{{Name: "sink", Action: sink}}})
+	route(b, sink)
 	p, err := b.Build(pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +122,16 @@ func newTestServer(t testing.TB, o Options, tune ...func(*http.Server)) *testSer
 		ts.Close()
 	})
 	return &testServer{Server: ts, ws: s, sink: sink}
+}
+
+// serverWith is a test server with testOptions changed by tune, if set.
+func serverWith(t *testing.T, tune func(*Options)) *testServer {
+	t.Helper()
+	o := testOptions()
+	if tune != nil {
+		tune(&o)
+	}
+	return newTestServer(t, o)
 }
 
 // recMetrics records why connections closed.
@@ -153,14 +174,13 @@ type reply struct {
 
 func roundTrip(t *testing.T, c *websocket.Conn, frame string) (reply, string) {
 	t.Helper()
-	if err := c.WriteMessage(websocket.TextMessage, []byte(frame)); err != nil {
-		t.Fatal(err)
-	}
-	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, msg, err := c.ReadMessage()
-	if err != nil {
-		t.Fatalf("reading reply to %.80q: %v", frame, err)
-	}
+	return parseReply(t, testkit.Exchange(t, c, frame, 5*time.Second))
+}
+
+// parseReply decodes a reply, or returns only its text when it is not
+// JSON (a raw echo route).
+func parseReply(t *testing.T, msg []byte) (reply, string) {
+	t.Helper()
 	var r reply
 	if err := json.Unmarshal(msg, &r); err != nil {
 		return reply{}, string(msg)
