@@ -17,6 +17,8 @@ echo "== staticcheck"
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 echo "== buf (lint, generated code up to date, no breaking change against main)"
 scripts/buf.sh check
+echo "== generated Go types are current"
+go run ./cmd/schemagate gen go --schemas schemas --out internal/events/types_gen.go --package events --check
 
 echo "== go test -race"
 go test -race -count=1 -timeout 20m ./...

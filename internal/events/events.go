@@ -1,12 +1,14 @@
 // Package events holds the typed handlers schemagate ships: the tutorial's
 // echo server and its person (name, age, city) in two versions. Each is
 // registered with the Go type its data decodes into, so the compiler checks
-// that handler and data agree.
+// that handler and data agree; the types are generated from schemas/ by
+// `schemagate gen go` (types_gen.go), never written by hand.
 package events
+
+//go:generate go run ../../cmd/schemagate gen go --schemas ../../schemas --out types_gen.go --package events
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -16,21 +18,8 @@ import (
 	"github.com/schemagate/schemagate/internal/pipeline"
 )
 
-// PersonV1 is the tutorial's person.
-type PersonV1 struct {
-	Name string `json:"name"`
-	Age  int    `json:"age"`
-	City string `json:"city"`
-}
-
-// PersonV2 adds an optional email, validated as an address by its schema.
-type PersonV2 struct {
-	PersonV1
-	Email string `json:"email,omitempty"`
-}
-
 // Echo returns the data as it came, every digit and escape kept.
-func Echo(_ context.Context, ev pipeline.Event[json.RawMessage]) ([]byte, error) {
+func Echo(_ context.Context, ev pipeline.Event[EchoV1]) ([]byte, error) {
 	return ev.Raw, nil
 }
 
@@ -50,7 +39,12 @@ func LogPersonV1(l *slog.Logger, data bool) pipeline.HandlerFunc[PersonV1] {
 func LogPersonV2(l *slog.Logger, data bool) pipeline.HandlerFunc[PersonV2] {
 	return func(ctx context.Context, ev pipeline.Event[PersonV2]) ([]byte, error) {
 		p := ev.Data
-		logPerson(ctx, l, data, 2, ev.ID, p.PersonV1, "name", p.Name, "age", p.Age, "city", p.City, "email", p.Email)
+		email := "" // absent
+		if p.Email != nil {
+			email = *p.Email
+		}
+		logPerson(ctx, l, data, 2, ev.ID, PersonV1{Name: p.Name, Age: p.Age, City: p.City},
+			"name", p.Name, "age", p.Age, "city", p.City, "email", email)
 		return nil, nil
 	}
 }

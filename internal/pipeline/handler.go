@@ -44,6 +44,12 @@ func erase[T any](fn HandlerFunc[T]) handler {
 		var data T
 		if p, ok := any(&data).(*json.RawMessage); ok {
 			*p = ev.Raw
+		} else if u, ok := any(&data).(json.Unmarshaler); ok {
+			// What json.Unmarshal would call, minus its scan of data the
+			// validator has read already: generated raw types land here.
+			if err := u.UnmarshalJSON(bytes.TrimSpace(ev.Raw)); err != nil {
+				return nil, status.Wrap(codes.Internal, err, fmt.Sprintf("data of %s does not fit its handler's type %T", ev.Key, data))
+			}
 		} else if err := json.Unmarshal(ev.Raw, &data); err != nil {
 			// JSON Schema counts 30.0 and 3e1 as integers, encoding/json
 			// will not put them in an int: retry with such numbers

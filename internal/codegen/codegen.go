@@ -1,0 +1,165 @@
+// Package codegen writes Go types from the schema tree, the code behind
+// `schemagate gen go`: one type per (type, version) named from both
+// (order.placed v1 → OrderPlacedV1), with json tags, optional members as
+// pointers (nil: absent), string enums as typed constants, "date-time" as
+// wire.DateTime and numbers as wire.Number, which keeps every digit. Each
+// event type has an EventKey method, so the gateway and its client know
+// its key.
+//
+// A schema the generator cannot express as a Go type without losing or
+// inventing data (oneOf, anyOf, allOf, patternProperties, if/then/else, an
+// object that allows members it does not name, a value of several types)
+// becomes raw JSON (json.RawMessage, or for an event type a named raw type
+// that still has its key), with a comment that says why: never a struct
+// that would decode some valid data wrongly.
+package codegen
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+// WireImport is the package generated code takes Key, Number and DateTime
+// from.
+const WireImport = "github.com/schemagate/schemagate/gateway/wire"
+
+// Type is one generated event type and the key it carries.
+type Type struct {
+	Key  event.Key
+	Name string
+	// Raw is true when the type is the raw-JSON fallback.
+	Raw bool
+}
+
+// Generate writes one Go file, in package pkg, with a type for every
+// schema of reg and the shared types they use.
+func Generate(reg *validate.Registry, pkg string) ([]byte, []Type, error) {
+	g := &gen{dir: reg.Dir(), docs: map[string]any{}, byRef: map[string]string{}, pending: map[*object]string{}, names: namer{}}
+	for _, s := range reg.Schemas() {
+		g.names.unique(eventName(s.Key))
+	}
+	var types []Type
+	for _, s := range reg.Schemas() {
+		t, err := g.event(s)
+		if err != nil {
+			return nil, nil, err
+		}
+		types = append(types, t)
+	}
+	src := g.emit(pkg)
+	out, err := format.Source(src)
+	if err != nil {
+		return nil, nil, fmt.Errorf("generated code does not parse (a generator bug): %w\n%s", err, src)
+	}
+	return out, types, nil
+}
+
+// eventName is the Go name of a (type, version): order.placed v1 →
+// OrderPlacedV1.
+func eventName(k event.Key) string { return fmt.Sprintf("%sV%d", exported(k.Type), k.Version) }
+
+// gen is one run of the generator.
+type gen struct {
+	dir   string
+	docs  map[string]any    // parsed schema files by path relative to dir
+	byRef map[string]string // type name of each named schema, by file#pointer
+	// pending are $ref targets being written, whose type is named by the
+	// first declaration made for them.
+	pending map[*object]string
+	names   namer
+	decls   []*decl
+	shared  []*decl // types from $defs in "_" folders, written last
+	json    bool    // whether encoding/json is needed
+	wire    bool    // whether the wire package is needed
+}
+
+// doc loads a schema file of the tree, parsed with its members in order.
+func (g *gen) doc(rel string) (any, error) {
+	if d, ok := g.docs[rel]; ok {
+		return d, nil
+	}
+	clean := path.Clean(rel)
+	if strings.HasPrefix(clean, "../") || clean == ".." || path.IsAbs(clean) {
+		return nil, fmt.Errorf("%s is outside the schema dir", rel)
+	}
+	data, err := os.ReadFile(filepath.Join(g.dir, filepath.FromSlash(clean)))
+	if err != nil {
+		return nil, err
+	}
+	d, err := parseOrdered(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	g.docs[rel] = d
+	return d, nil
+}
+
+func (g *gen) event(s *validate.Schema) (Type, error) {
+	name := eventName(s.Key)
+	root, err := g.doc(s.Path)
+	if err != nil {
+		return Type{}, err
+	}
+	g.byRef[s.Path+"#"] = name
+	at := place{file: s.Path, scope: name}
+	delete(g.names, name) // reserved for this very type
+	t := g.typeOf(at, root, name)
+	g.names[name] = true
+	g.wire = true
+	d := &decl{name: name, key: &s.Key, doc: eventDoc(name, s)}
+	switch {
+	case t.decl != nil && t.decl.name == name:
+		t.decl.key, t.decl.doc = &s.Key, d.doc
+		return Type{Key: s.Key, Name: name}, nil
+	case t.raw:
+		g.json = true
+		d.kind, d.why = kindRawEvent, t.why
+	case t.decl != nil || t.definable:
+		d.kind, d.underlying = kindDefined, t.expr
+	default:
+		g.json = true
+		d.kind, d.why = kindRawEvent, "its Go type ("+t.expr+") would lose its JSON methods as a named type"
+	}
+	g.decls = append(g.decls, d)
+	return Type{Key: s.Key, Name: name, Raw: d.kind == kindRawEvent}, nil
+}
+
+func eventDoc(name string, s *validate.Schema) string {
+	doc := fmt.Sprintf("%s is the data of %s (%s).", name, s.Key, s.Path)
+	if s.Title != "" {
+		doc += " " + oneLine(s.Title) + "."
+	}
+	return doc
+}
+
+func oneLine(s string) string {
+	return strings.TrimSuffix(strings.Join(strings.Fields(s), " "), ".")
+}
+
+// emit writes the file before gofmt.
+func (g *gen) emit(pkg string) []byte {
+	var b bytes.Buffer
+	b.WriteString("// Code generated by schemagate gen go. DO NOT EDIT.\n\n")
+	fmt.Fprintf(&b, "package %s\n\nimport (\n", pkg)
+	if g.json {
+		b.WriteString("\t\"encoding/json\"\n\n")
+	}
+	if g.wire {
+		fmt.Fprintf(&b, "\t%q\n", WireImport)
+	}
+	b.WriteString(")\n\n")
+	sort.Slice(g.shared, func(i, j int) bool { return g.shared[i].name < g.shared[j].name })
+	for _, d := range append(g.decls, g.shared...) {
+		d.write(&b)
+	}
+	return b.Bytes()
+}
