@@ -5,24 +5,26 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"strconv"
-	"sync/atomic"
+	"sync"
 	"time"
 
-	"github.com/gorilla/websocket"
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/gateway/client"
+	"github.com/schemagate/schemagate/gateway/wire"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
 type sendFlags struct {
 	url, typ, data, id, file, token, origin string
-	version                                 int
+	version, retries                        int
 	timeout                                 time.Duration
 	bare                                    bool
 }
@@ -31,10 +33,12 @@ func newSendCmd(s streams) *cobra.Command {
 	var f sendFlags
 	cmd := &cobra.Command{
 		Use:   "send",
-		Short: "Send events over WebSocket and print each reply",
+		Short: "Send events over WebSocket or HTTP and print each reply",
 		Long: `Send one envelope built from flags, or many from an NDJSON file or stdin
-(one envelope per line; an envelope without an id gets one), and print every
-reply as it arrives. Exit code 1 if any event was refused.
+(one envelope per line; an envelope without an id gets one), pipelined on
+one connection, and print every reply as it arrives. An http:// URL posts
+each event to the HTTP API instead. An event refused with UNAVAILABLE is
+sent again (--retries). Exit code 1 if any event was refused.
 
   schemagate send --type person --version 1 --data '{"name":"John","age":30,"city":"New York"}'
   schemagate send --file events.ndjson
@@ -45,7 +49,7 @@ reply as it arrives. Exit code 1 if any event was refused.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.url, "url", "ws://127.0.0.1:8080/ws", "WebSocket URL of the gateway")
+	fl.StringVar(&f.url, "url", "ws://127.0.0.1:8080/ws", "the gateway's WebSocket URL, or its http:// base URL")
 	fl.StringVarP(&f.typ, "type", "t", "", "event type")
 	fl.IntVarP(&f.version, "version", "v", 1, "schema version")
 	fl.StringVarP(&f.data, "data", "d", "", "event data (JSON); with --bare, the frame as is")
@@ -55,6 +59,7 @@ reply as it arrives. Exit code 1 if any event was refused.
 	fl.StringVar(&f.token, "token", os.Getenv("SCHEMAGATE_TOKEN"), "bearer token (default $SCHEMAGATE_TOKEN)")
 	fl.StringVar(&f.origin, "origin", "", "Origin header to send")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "give up when no reply arrives for this long")
+	fl.IntVar(&f.retries, "retries", 2, "resend an event refused with UNAVAILABLE this many times, backing off (-1: never)")
 	return cmd
 }
 
@@ -64,23 +69,20 @@ func runSend(ctx context.Context, f sendFlags, s streams) error {
 		return usageError(err)
 	}
 	h := http.Header{}
-	if f.token != "" {
-		h.Set("Authorization", "Bearer "+f.token)
-	}
 	if f.origin != "" {
 		h.Set("Origin", f.origin)
 	}
-	d := websocket.Dialer{HandshakeTimeout: f.timeout, Subprotocols: nil}
-	conn, resp, err := d.DialContext(ctx, f.url, h)
-	if err != nil {
-		return dialError(f.url, resp, err)
+	retries := f.retries
+	if retries == 0 {
+		retries = -1 // the client reads 0 as its default
 	}
-	defer conn.Close()
-	var sent atomic.Int64
-	done := make(chan error, 1)
-	go func() { done <- sendAll(conn, frames, &sent) }()
-	refused, err := readReplies(conn, &sent, done, f.timeout, s.out)
-	_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+	c, err := client.New(f.url, client.Options{Token: f.token, Header: h, Timeout: f.timeout,
+		Retries: retries, Bare: f.bare})
+	if err != nil {
+		return usageError(err)
+	}
+	defer c.Close()
+	refused, err := sendAll(ctx, c, frames, s.out)
 	if err != nil {
 		return err
 	}
@@ -88,6 +90,65 @@ func runSend(ctx context.Context, f sendFlags, s streams) error {
 		return reportedError{code: 1}
 	}
 	return nil
+}
+
+// sendWindow bounds the frames in flight on the one connection.
+const sendWindow = 64
+
+// sendAll sends every frame, pipelined, and prints each reply as it
+// arrives. It counts refusals; a lost connection (after the client's
+// retries) ends the run.
+func sendAll(ctx context.Context, c *client.Client, next frameSource, out io.Writer) (int, error) {
+	var (
+		mu       sync.Mutex
+		refused  int
+		sent     int
+		answered int
+		fatal    error
+		wg       sync.WaitGroup
+	)
+	slots := make(chan struct{}, sendWindow)
+	for {
+		frame, err := next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			fatal = err
+			break
+		}
+		slots <- struct{}{}
+		mu.Lock()
+		stop := fatal != nil
+		mu.Unlock()
+		if stop {
+			break
+		}
+		sent++
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			r, err := c.SendFrame(ctx, frame)
+			mu.Lock()
+			defer mu.Unlock()
+			var we *wire.Error
+			switch {
+			case r != nil:
+				answered++
+				if errors.As(err, &we) {
+					refused++
+				}
+				fmt.Fprintf(out, "%s\n", r.Raw)
+			case fatal == nil:
+				fatal = err
+			}
+		}()
+	}
+	wg.Wait()
+	if fatal != nil {
+		return refused, status.Wrap(codes.Unavailable, fatal, fmt.Sprintf("%s: %d of %d replies", fatal, answered, sent))
+	}
+	return refused, nil
 }
 
 // frameSource yields frames one at a time so that a large file is never
@@ -172,65 +233,4 @@ func withID(line []byte, id string) []byte {
 		out = append(out, ',')
 	}
 	return append(out, line[1:]...)
-}
-
-func sendAll(conn *websocket.Conn, next frameSource, sent *atomic.Int64) error {
-	for {
-		frame, err := next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := conn.WriteMessage(websocket.TextMessage, frame); err != nil {
-			return err
-		}
-		sent.Add(1)
-	}
-}
-
-// readReplies prints replies until every frame sent has one. It counts
-// replies whose "ok" is false; raw echoes that are not JSON count as ok.
-func readReplies(conn *websocket.Conn, sent *atomic.Int64, done <-chan error, timeout time.Duration, out io.Writer) (int, error) {
-	var got, refused int64
-	sending := true
-	for sending || got < sent.Load() {
-		if sending && got >= sent.Load() {
-			// Nothing is owed yet: wait for the sender to send more or
-			// finish, rather than for a reply that may never come.
-			select {
-			case err := <-done:
-				if err != nil {
-					return int(refused), fmt.Errorf("send: %w", err)
-				}
-				sending = false
-			case <-time.After(5 * time.Millisecond):
-			}
-			continue
-		}
-		_ = conn.SetReadDeadline(time.Now().Add(timeout))
-		_, msg, err := conn.ReadMessage()
-		if err != nil {
-			return int(refused), status.Wrap(codes.Unavailable, err, fmt.Sprintf("connection ended after %d of %d replies: %v", got, sent.Load(), err))
-		}
-		got++
-		var r struct {
-			OK *bool `json:"ok"`
-		}
-		if json.Unmarshal(msg, &r) == nil && r.OK != nil && !*r.OK {
-			refused++
-		}
-		fmt.Fprintf(out, "%s\n", msg)
-	}
-	return int(refused), nil
-}
-
-func dialError(url string, resp *http.Response, err error) error {
-	if resp != nil {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		resp.Body.Close()
-		return status.Wrap(codes.Unavailable, err, fmt.Sprintf("dial %s: %s %s", url, resp.Status, bytes.TrimSpace(body)))
-	}
-	return status.Wrap(codes.Unavailable, err, fmt.Sprintf("dial %s: %v", url, err))
 }
