@@ -20,6 +20,18 @@ scripts/buf.sh check
 echo "== generated Go types are current"
 go run ./cmd/schemagate gen go --schemas schemas --out internal/events/types_gen.go --package events --check
 
+echo "== API documents (api/): @redocly/cli lint, @asyncapi/parser"
+# The committed documents (TestCommittedDocsAreFresh keeps them current),
+# judged by the third-party tools install-test-deps.sh put outside the repo.
+apidoc=${SCHEMAGATE_NPM_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/schemagate-npm}/apidoc
+if [ -x "$apidoc/node_modules/.bin/redocly" ] && command -v node >/dev/null; then
+  REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+    "$apidoc/node_modules/.bin/redocly" lint --config internal/apidoc/testdata/redocly.yaml api/openapi.json
+  node "$apidoc/check-asyncapi.js" api/asyncapi.json
+else
+  echo "test.sh: @redocly/cli and @asyncapi/parser are not installed under $apidoc (scripts/install-test-deps.sh); API documents not linted" >&2
+fi
+
 echo "== go test -race"
 go test -race -count=1 -timeout 20m ./...
 
