@@ -11,6 +11,7 @@ import (
 	"github.com/schemagate/schemagate/internal/action"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/httpapi"
+	"github.com/schemagate/schemagate/internal/natsbus"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
@@ -18,8 +19,10 @@ import (
 // to list, replay and enable, or a sync webhook with nothing to show but
 // its URL.
 type webhookEndpoint struct {
-	url    string
-	outbox *action.Outbox // nil for delivery: sync
+	url      string
+	delivery string           // sync, outbox, nats
+	outbox   *action.Outbox   // nil unless delivery: outbox
+	stream   *natsbus.Webhook // nil unless delivery: nats
 }
 
 // buildWebhook opens a webhook action: sync, or delivered from its outbox.
@@ -29,8 +32,19 @@ func (a *app) buildWebhook(name string, w config.Webhook, dead *action.DeadLette
 	if a.webhooks == nil {
 		a.webhooks = map[string]webhookEndpoint{}
 	}
-	if w.Delivery != "outbox" {
-		a.webhooks[name] = webhookEndpoint{url: w.URL}
+	switch w.Delivery {
+	case "outbox":
+	case "nats":
+		sender, err := action.NewSender(wc)
+		if err != nil {
+			return nil, err
+		}
+		nw := a.bus.Webhook(natsbus.WebhookConfig{Name: name, Sender: sender, Timeout: w.Timeout,
+			Schedule: w.Outbox.Schedule, DeadLetter: dead, Observer: a.metrics.Webhooks()})
+		a.webhooks[name] = webhookEndpoint{url: w.URL, delivery: "nats", stream: nw}
+		return nw, nil
+	default:
+		a.webhooks[name] = webhookEndpoint{url: w.URL, delivery: "sync"}
 		return action.NewWebhook(wc, &http.Client{})
 	}
 	o := w.Outbox
@@ -46,7 +60,7 @@ func (a *app) buildWebhook(name string, w config.Webhook, dead *action.DeadLette
 		s := ob.Stats()
 		return s.Backlog, s.Oldest
 	})
-	a.webhooks[name] = webhookEndpoint{url: w.URL, outbox: ob}
+	a.webhooks[name] = webhookEndpoint{url: w.URL, delivery: "outbox", outbox: ob}
 	return ob, nil
 }
 
@@ -67,7 +81,15 @@ func (w webhookAdmin) List() any {
 	for _, n := range names {
 		e := w.a.webhooks[n]
 		if e.outbox == nil {
-			out = append(out, action.OutboxStats{Name: n, URL: e.url, Delivery: "sync"})
+			s := action.OutboxStats{Name: n, URL: e.url, Delivery: e.delivery}
+			if e.stream != nil {
+				if backlog, err := e.stream.Backlog(context.Background()); err != nil {
+					s.LastError = "backlog unknown: " + err.Error()
+				} else {
+					s.Backlog = backlog
+				}
+			}
+			out = append(out, s)
 			continue
 		}
 		out = append(out, e.outbox.Stats())
@@ -81,7 +103,7 @@ func (w webhookAdmin) outbox(name string) (*action.Outbox, error) {
 		return nil, status.Newf(codes.NotFound, "no webhook action named %q", name)
 	}
 	if e.outbox == nil {
-		return nil, status.Newf(codes.FailedPrecondition, "webhook %q delivers synchronously: it has no outbox to replay or enable", name)
+		return nil, status.Newf(codes.FailedPrecondition, "webhook %q has delivery %s: only an outbox webhook can be replayed or enabled", name, e.delivery)
 	}
 	return e.outbox, nil
 }

@@ -119,7 +119,7 @@ routes:
 		want string
 	}{
 		{[]string{"replay", "--endpoint", "nope", "--url", base, "--token", token}, 2, `NOT_FOUND: no webhook action named "nope"`},
-		{[]string{"enable", "plain", "--url", base, "--token", token}, 2, "FAILED_PRECONDITION: webhook \"plain\" delivers synchronously"},
+		{[]string{"enable", "plain", "--url", base, "--token", token}, 2, "FAILED_PRECONDITION: webhook \"plain\" has delivery sync"},
 		{[]string{"--url", base, "--token", "wrong-token-0123456789"}, 1, "UNAUTHENTICATED"},
 		{[]string{"replay", "--url", base}, 2, "--endpoint is required"},
 		{[]string{"replay", "--endpoint", "audit", "--since", "yesterday", "--url", base}, 2, "RFC 3339"},

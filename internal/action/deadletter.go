@@ -89,14 +89,14 @@ type undeliveredRecord struct {
 	Time     string          `json:"time"`
 	Webhook  string          `json:"webhook"`
 	Event    json.RawMessage `json:"event"`
-	Attempts []attempt       `json:"attempts"`
+	Attempts []Attempt       `json:"attempts"`
 }
 
 // RecordUndelivered appends a line for an event the webhook endpoint
 // never took:
 //
 //	{"time":"…","webhook":"<action>","event":{<the body>},"attempts":[{"at":"…","code":503,"error":"…"},…]}
-func (d *DeadLetter) RecordUndelivered(ctx context.Context, endpoint string, body []byte, attempts []attempt) error {
+func (d *DeadLetter) RecordUndelivered(ctx context.Context, endpoint string, body []byte, attempts []Attempt) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -133,7 +133,7 @@ func (o *Outbox) deliver(l *lane, e *entry) {
 		return
 	}
 	o.noteError(a.Err, start)
-	e.Attempts = append(e.Attempts, attempt{At: start.UTC(), Code: a.Code, Error: truncate(a.Err.Error(), 300)})
+	e.Attempts = append(e.Attempts, Attempt{At: start.UTC(), Code: a.Code, Error: truncate(a.Err.Error(), 300)})
 	switch {
 	case a.Code == http.StatusGone:
 		// The receiver says this endpoint is gone: stop, keep the event,

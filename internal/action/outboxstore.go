@@ -46,12 +46,12 @@ func laneBucket(n int) []byte { return []byte("lane/" + strconv.Itoa(n)) }
 type entry struct {
 	Msg      message   `json:"msg"`
 	Enqueued time.Time `json:"enqueued"`
-	Attempts []attempt `json:"attempts,omitempty"`
+	Attempts []Attempt `json:"attempts,omitempty"`
 	NextAt   time.Time `json:"next_at,omitzero"`
 }
 
-// attempt is one try at delivering an entry, as the dead letter shows it.
-type attempt struct {
+// Attempt is one try at delivering an entry, as the dead letter shows it.
+type Attempt struct {
 	At    time.Time `json:"at"`
 	Code  int       `json:"code,omitempty"`
 	Error string    `json:"error,omitempty"`

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/schemagate/schemagate/internal/event"
 )
@@ -75,6 +76,9 @@ func (c *Config) checkActions(p *problems) {
 				p.add(key+".retries", "must be >= 0")
 			}
 			a.Webhook.checkDelivery(p, key, outboxPaths)
+			if a.Delivery == "nats" && !natsName.MatchString(name) {
+				p.add(key, "a webhook delivered through NATS needs a name of letters, digits, _ and - (it names a consumer)")
+			}
 		case "nats": // its settings are the nats section's
 		default:
 			p.add(key+".kind", "%q is not one of log, file, webhook, nats", a.Kind)
@@ -83,10 +87,11 @@ func (c *Config) checkActions(p *problems) {
 	c.checkActionNames(p, "default_actions", c.DefaultActions)
 }
 
-// UsesNATS reports whether any action publishes to NATS.
+// UsesNATS reports whether any action publishes to NATS: a nats action,
+// or a webhook whose outbox is the stream.
 func (c *Config) UsesNATS() bool {
 	for _, a := range c.Actions {
-		if a.Kind == "nats" {
+		if a.Kind == "nats" || (a.Kind == "webhook" && a.Delivery == "nats") {
 			return true
 		}
 	}
@@ -117,12 +122,17 @@ func (w Webhook) checkDelivery(p *problems, key string, outboxPaths map[string]s
 	switch w.Delivery {
 	case "", "sync":
 		return
-	case "outbox":
+	case "outbox", "nats":
 	default:
-		p.add(key+".delivery", "%q is not one of sync, outbox", w.Delivery)
+		p.add(key+".delivery", "%q is not one of sync, outbox, nats", w.Delivery)
 		return
 	}
 	o, key := w.Outbox, key+".outbox"
+	if w.Delivery == "nats" {
+		// The stream is the outbox: only the schedule applies.
+		checkSchedule(p, key, o.Schedule)
+		return
+	}
 	if o.Path == "" {
 		p.add(key+".path", "must be set when delivery is outbox")
 	} else if other, ok := outboxPaths[o.Path]; ok {
@@ -136,13 +146,17 @@ func (w Webhook) checkDelivery(p *problems, key string, outboxPaths map[string]s
 	if o.MaxBytes < 0 || o.Concurrency < 0 {
 		p.add(key, "max_bytes and concurrency must be >= 0 (0: the default)")
 	}
-	for i, d := range o.Schedule {
+	checkSchedule(p, key, o.Schedule)
+	if o.Order != "" {
+		oneOf(p, key+".order", o.Order, "endpoint", "type", "none")
+	}
+}
+
+func checkSchedule(p *problems, key string, schedule []time.Duration) {
+	for i, d := range schedule {
 		if d < 0 {
 			p.add(fmt.Sprintf("%s.schedule[%d]", key, i), "must be >= 0")
 		}
-	}
-	if o.Order != "" {
-		oneOf(p, key+".order", o.Order, "endpoint", "type", "none")
 	}
 }
 

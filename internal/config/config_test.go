@@ -56,10 +56,12 @@ func TestOutboxDeliveryChecks(t *testing.T) {
 	}
 	c := Default()
 	c.Actions = map[string]Action{
-		"ok":     hook(Webhook{Delivery: "outbox", Outbox: Outbox{Path: "a.db"}}),
-		"sync":   hook(Webhook{Delivery: "sync"}),
-		"bad":    hook(Webhook{Delivery: "later"}),
-		"nopath": hook(Webhook{Delivery: "outbox"}),
+		"ok":       hook(Webhook{Delivery: "outbox", Outbox: Outbox{Path: "a.db"}}),
+		"sync":     hook(Webhook{Delivery: "sync"}),
+		"bad":      hook(Webhook{Delivery: "later"}),
+		"nopath":   hook(Webhook{Delivery: "outbox"}),
+		"viaNATS":  hook(Webhook{Delivery: "nats", Outbox: Outbox{Schedule: []time.Duration{-time.Second}}}),
+		"bad.name": hook(Webhook{Delivery: "nats"}),
 		"wrong": hook(Webhook{Delivery: "outbox", Outbox: Outbox{Path: "b.db", Sync: "sometimes", Order: "random",
 			Schedule: []time.Duration{0, -time.Second}, MaxBytes: -1}}),
 	}
@@ -68,12 +70,15 @@ func TestOutboxDeliveryChecks(t *testing.T) {
 		t.Fatal("accepted")
 	}
 	for _, want := range []string{"actions.bad.delivery:", "actions.nopath.outbox.path: must be set", "actions.wrong.outbox.sync:",
-		"actions.wrong.outbox.order:", "actions.wrong.outbox.schedule[1]:", "actions.wrong.outbox: max_bytes"} {
+		"actions.wrong.outbox.order:", "actions.wrong.outbox.schedule[1]:", "actions.wrong.outbox: max_bytes",
+		"actions.viaNATS.outbox.schedule[0]:", "actions.bad.name: a webhook delivered through NATS needs a name",
+		"nats.servers: must be set"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("report lacks %q:\n%v", want, err)
 		}
 	}
-	if strings.Contains(err.Error(), "actions.ok") || strings.Contains(err.Error(), "actions.sync") {
+	if strings.Contains(err.Error(), "actions.ok") || strings.Contains(err.Error(), "actions.sync") ||
+		strings.Contains(err.Error(), "actions.viaNATS.outbox.path") {
 		t.Errorf("good webhooks reported:\n%v", err)
 	}
 }

@@ -71,7 +71,7 @@ var natsName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 func (n *NATS) check(p *problems, usedByAction bool) {
 	if !n.Enabled() {
 		if usedByAction || len(n.FanOut.Types) > 0 {
-			p.add("nats.servers", "must be set when a nats action or nats.fanout.types is configured")
+			p.add("nats.servers", "must be set when a nats action, a webhook with delivery: nats or nats.fanout.types is configured")
 		}
 		return
 	}

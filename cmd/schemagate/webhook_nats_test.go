@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/schemagate/schemagate/internal/whtest"
+)
+
+// With NATS, the stream is the webhook's outbox and one durable consumer,
+// shared by every gateway, delivers it. Two gateways take events; one is
+// killed for good mid-delivery and its data folder deleted; every
+// acknowledged event still reaches the receiver, verified by the reference
+// library, in order.
+func TestNATSWebhookSurvivesALostGateway(t *testing.T) {
+	bin := buildBinary(t)
+	whtest.Skip(t)
+	const total = 2000
+	root := t.TempDir()
+	natsPortN := barReceiverPort(t)
+	runNATS(t, filepath.Join(root, "nats"), natsPortN)
+	hookPort := barReceiverPort(t)
+	schedule := "[0s" + strings.Repeat(", 200ms", 1000) + "]"
+	gateway := func(name string) (*barGateway, string) {
+		dir := filepath.Join(root, name)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		cfg := fmt.Sprintf(`
+schemas: {dir: %s}
+handlers: []
+actions:
+  hook:
+    kind: webhook
+    url: http://127.0.0.1:%d/events
+    timeout: 1s
+    secrets: [env:HOOK_SECRETS]
+    delivery: nats
+    outbox: {schedule: %s}
+routes:
+  - {type: person, version: 1, actions: [hook]}
+dead_letter: {path: %s}
+nats: {servers: ["nats://127.0.0.1:%d"], stream: EVENTS, publish_timeout: 2s}
+`, repoSchemas(t), hookPort, schedule, filepath.Join(dir, "dead.ndjson"), natsPortN)
+		path := filepath.Join(dir, "config.yaml")
+		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return startBarGateway(t, bin, path), dir
+	}
+	a, aDir := gateway("a")
+	b, _ := gateway("b")
+
+	// Producers split over both gateways; the receiver is down meanwhile.
+	errs := make(chan error, barProducers)
+	var wg sync.WaitGroup
+	for p := range barProducers {
+		addr := a.addr
+		if p%2 == 1 {
+			addr = b.addr
+		}
+		wg.Add(1)
+		go func() { defer wg.Done(); errs <- produceOne(addr, p, 0, total) }()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	list, err := runCLI("webhooks", "--url", "http://"+b.addr)
+	if err != nil || !strings.Contains(lineOf(list, "hook "), fmt.Sprintf("nats      active  %d", total)) {
+		t.Errorf("webhooks list before delivery: %v\n%s", err, list)
+	}
+	recv := whtest.Start(t, hookPort, barNewSecret)
+	recv.Wait(t, 2*time.Minute, "a quarter delivered", func(ds []whtest.Delivery) bool { return len(ds) >= total/4 })
+	a.kill9(t)
+	if err := os.RemoveAll(aDir); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("gateway a killed and its folder deleted with %d deliveries made", len(recv.Deliveries()))
+	checkBar(t, recv, total)
+}

@@ -1,0 +1,237 @@
+package natsbus
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// WebhookConfig is a webhook whose outbox is the stream.
+type WebhookConfig struct {
+	// Name names the endpoint; its consumer is "webhook-<Name>".
+	Name string
+	// Sender makes the attempts; Timeout is its per-attempt timeout.
+	Sender  *action.Sender
+	Timeout time.Duration
+	// Schedule is the wait before each attempt (action.SvixSchedule
+	// when empty); after the last fails, the message is terminated and
+	// recorded in DeadLetter (when set).
+	Schedule   []time.Duration
+	DeadLetter *action.DeadLetter
+	Observer   action.OutboxObserver
+}
+
+// headerEventID carries the event id, which becomes the webhook-id.
+const headerEventID = "Schemagate-Event-Id"
+
+var _ action.Action = (*Webhook)(nil)
+
+// Webhook is a webhook delivered through JetStream. Do publishes the event
+// on <prefix>.WEBHOOK.<name>.<type>.v<N> (upper case: no event type can
+// say it) and returns once the stream holds it, as the nats action does. A
+// durable consumer that every gateway shares delivers the stream to the
+// receiver: at most one message unacknowledged at a time, so events go in
+// stream order and two instances never send the same one at once; the
+// message is acked after the receiver's 2xx and otherwise redelivered on
+// the schedule. An instance that dies mid-attempt loses nothing: after the
+// ack wait another instance gets the message.
+type Webhook struct {
+	b      *Bus
+	cfg    WebhookConfig
+	closed atomic.Bool
+	stop   context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+}
+
+// Webhook starts the endpoint's consumer and returns its action.
+func (b *Bus) Webhook(cfg WebhookConfig) *Webhook {
+	if len(cfg.Schedule) == 0 {
+		cfg.Schedule = action.SvixSchedule()
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	w := &Webhook{b: b, cfg: cfg, stop: stop, done: make(chan struct{})}
+	go w.run(ctx)
+	return w
+}
+
+func (w *Webhook) subjectRoot() string { return w.b.cfg.SubjectPrefix + ".WEBHOOK." + w.cfg.Name }
+
+// Do publishes ev for delivery and waits for the stream's ack.
+func (w *Webhook) Do(ctx context.Context, ev event.Event) error {
+	if w.closed.Load() {
+		return status.Unavailable(nil, "webhook "+w.cfg.Name+" is closed")
+	}
+	body, err := encodeRecord(ev)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, w.b.cfg.PublishTimeout)
+	defer cancel()
+	if err := w.b.ensure(ctx); err != nil {
+		return err
+	}
+	subject := w.subjectRoot() + "." + ev.Key.Type + ".v" + strconv.Itoa(ev.Key.Version)
+	msg := &nats.Msg{Subject: subject, Data: body, Header: nats.Header{headerEventID: []string{ev.ID}}}
+	// The id is the endpoint's own, so that the nats action's copy of the
+	// same event is not taken for a duplicate of this one.
+	_, err = w.b.js.PublishMsg(ctx, msg, jetstream.WithMsgID("webhook-"+w.cfg.Name+"-"+ev.ID),
+		jetstream.WithExpectStream(w.b.cfg.Stream))
+	if err != nil {
+		return w.b.publishError(ctx, err)
+	}
+	return nil
+}
+
+// Close stops this instance's deliveries; a message it held is
+// redelivered (here at the next start, or by another instance).
+func (w *Webhook) Close(ctx context.Context) error {
+	w.once.Do(func() {
+		w.closed.Store(true)
+		w.stop()
+	})
+	select {
+	case <-w.done:
+		w.cfg.Sender.Close()
+		return nil
+	case <-ctx.Done():
+		return status.Unavailable(ctx.Err(), "webhook "+w.cfg.Name+" still delivering")
+	}
+}
+
+// run binds the consumer, retrying while NATS is away, and delivers.
+func (w *Webhook) run(ctx context.Context) {
+	defer close(w.done)
+	pause := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		cons, err := w.consumer(ctx)
+		if err == nil {
+			pause = 100 * time.Millisecond
+			err = w.deliver(ctx, cons)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		w.b.log.Warn("webhook through nats: consumer trouble; retrying", "endpoint", w.cfg.Name, "err", err, "in", pause.String())
+		select {
+		case <-ctx.Done():
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 5*time.Second)
+	}
+}
+
+func (w *Webhook) consumer(ctx context.Context) (jetstream.Consumer, error) {
+	actx, cancel := context.WithTimeout(ctx, w.b.cfg.PublishTimeout)
+	defer cancel()
+	if err := w.b.ensure(actx); err != nil {
+		return nil, err
+	}
+	return w.b.js.CreateOrUpdateConsumer(actx, w.b.cfg.Stream, jetstream.ConsumerConfig{
+		Durable:       "webhook-" + w.cfg.Name,
+		Description:   "schemagate webhook " + w.cfg.Name + ": one message in flight, acked after the receiver's 2xx",
+		FilterSubject: w.subjectRoot() + ".>",
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		// Longer than an attempt, so the message never goes to a second
+		// instance while the first still sends it.
+		AckWait:       w.cfg.Timeout + 10*time.Second,
+		MaxAckPending: 1,
+	})
+}
+
+// deliver fetches one message at a time until ctx ends or fetching fails.
+func (w *Webhook) deliver(ctx context.Context, cons jetstream.Consumer) error {
+	for ctx.Err() == nil {
+		batch, err := cons.Fetch(1, jetstream.FetchMaxWait(2*time.Second))
+		if err != nil {
+			return err
+		}
+		for m := range batch.Messages() {
+			w.handle(ctx, m)
+		}
+		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+	}
+	return nil
+}
+
+// handle makes one attempt at m and acks, delays or terminates it.
+func (w *Webhook) handle(ctx context.Context, m jetstream.Msg) {
+	typ, version := w.keyOf(m.Subject())
+	id := m.Headers().Get(headerEventID)
+	start := time.Now()
+	r := w.cfg.Sender.Send(ctx, id, typ, version, m.Data())
+	if r.Canceled {
+		_ = m.Nak() // closing: another instance, or the next start, sends it
+		return
+	}
+	if w.cfg.Observer != nil {
+		w.cfg.Observer.WebhookAttempt(w.cfg.Name, r.Outcome, time.Since(start))
+	}
+	if r.Err == nil {
+		if err := m.DoubleAck(ctx); err != nil {
+			w.b.log.Warn("webhook through nats: delivered but the ack was lost; it will be sent again", "endpoint", w.cfg.Name, "id", id, "err", err)
+		}
+		if meta, err := m.Metadata(); err == nil && w.cfg.Observer != nil {
+			w.cfg.Observer.WebhookDelivered(w.cfg.Name, time.Since(meta.Timestamp))
+		}
+		return
+	}
+	n := 1
+	if meta, err := m.Metadata(); err == nil {
+		n = int(meta.NumDelivered)
+	}
+	if n >= len(w.cfg.Schedule) {
+		_ = m.Term()
+		if w.cfg.Observer != nil {
+			w.cfg.Observer.WebhookDead(w.cfg.Name)
+		}
+		w.b.log.Warn("webhook event not delivered after every scheduled attempt; terminated", "endpoint", w.cfg.Name, "id", id, "attempts", n)
+		if w.cfg.DeadLetter != nil {
+			last := []action.Attempt{{At: start.UTC(), Code: r.Code, Error: r.Err.Error()}}
+			_ = w.cfg.DeadLetter.RecordUndelivered(ctx, w.cfg.Name, m.Data(), last)
+		}
+		return
+	}
+	_ = m.NakWithDelay(max(w.cfg.Schedule[n], r.RetryAfter))
+}
+
+// keyOf reads type and version from <prefix>.WEBHOOK.<name>.<type>.v<N>.
+func (w *Webhook) keyOf(subject string) (string, int) {
+	rest := strings.TrimPrefix(subject, w.subjectRoot()+".")
+	i := strings.LastIndex(rest, ".v")
+	if i <= 0 {
+		return rest, 0
+	}
+	v, _ := strconv.Atoi(rest[i+2:])
+	return rest[:i], v
+}
+
+// Backlog is how many of the endpoint's messages the shared consumer has
+// not had acknowledged, across every gateway.
+func (w *Webhook) Backlog(ctx context.Context) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, w.b.cfg.PublishTimeout)
+	defer cancel()
+	cons, err := w.b.js.Consumer(ctx, w.b.cfg.Stream, "webhook-"+w.cfg.Name)
+	if err != nil {
+		return 0, err
+	}
+	info, err := cons.Info(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return int64(info.NumPending) + int64(info.NumAckPending), nil
+}
