@@ -1,7 +1,7 @@
 // Package ws is the WebSocket front door: it upgrades requests (origin,
 // auth, connection limit), serves each connection with a reader and, while
-// there is something to write, a writer, with a bounded send queue between
-// them, and closes connections with the RFC 6455 code that says why.
+// there is something to write, a writer, with a send queue bounded in bytes
+// between them, and closes connections with the RFC 6455 code that says why.
 // Frames go to the pipeline with the connection's context; the package
 // knows nothing about schemas.
 //
@@ -39,6 +39,16 @@
 //     oversized frame. Its writes are whole frames under its own lock.
 //   - Timers (ping, idle, lifetime) never write: they mark a ping due and
 //     wake a writer, or decide a close.
+//
+// # Backpressure
+//
+// A reply counts from when it is queued until it is written, in its
+// connection's queue and in the server's total (with the frames the
+// pipeline has). Past Options.SendQueueBytes, or past MaxInflightBytes while
+// it has replies of its own queued, the reader stops reading until the
+// writer makes room, and decides a 1008 close if that takes WriteTimeout. A
+// write that times out decides the same close; what it did not send stays
+// whole in the wsio.BatchConn and goes out before the close frame.
 //
 // Everything that leans on gorilla's internals is in gorilla.go.
 package ws
