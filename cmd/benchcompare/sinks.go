@@ -62,7 +62,7 @@ func measureSinks(ctx context.Context, c config) sinkResult {
 	var res sinkResult
 	for _, name := range []string{"file", "outbox", "down"} {
 		cfg := filepath.Join(dir, name+".yaml")
-		text := fmt.Sprintf("schemas: {dir: %s}\nhandlers: []\nactions: {sink: %s}\ndefault_actions: [sink]\nwebsocket: {send_queue: 1024}\nlog: {level: warn}\n",
+		text := fmt.Sprintf("schemas: {dir: %s}\nhandlers: []\nactions: {sink: %s}\ndefault_actions: [sink]\nlog: {level: warn}\n",
 			schemas, sinks[name])
 		if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
 			return sinkResult{err: err.Error()}
