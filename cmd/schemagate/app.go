@@ -239,18 +239,20 @@ func (a *app) logLoaded(addr string) {
 
 // routes builds the HTTP API with the WebSocket endpoints mounted in it.
 func (a *app) routes() (http.Handler, error) {
-	wsPaths := map[string]http.Handler{a.cfg.WebSocket.Path: a.ws.Handler()}
+	wsRoutes := httpapi.WebSocketRoutes{
+		Paths: map[string]http.Handler{a.cfg.WebSocket.Path: a.ws.Handler()},
+		Bare:  func(k event.Key) http.Handler { return a.ws.BareHandler(k, false) },
+	}
 	for _, b := range a.cfg.WebSocket.Bare {
-		wsPaths[b.Path] = a.ws.BareHandler(event.Key{Type: b.Type, Version: b.Version}, b.Raw)
+		wsRoutes.Paths[b.Path] = a.ws.BareHandler(event.Key{Type: b.Type, Version: b.Version}, b.Raw)
 	}
 	if a.hub != nil {
-		wsPaths[subscribePath] = a.ws.SubscribeHandler(a.hub, a.cfg.NATS.FanOut.Types)
+		wsRoutes.Subscribe = a.ws.SubscribeHandler(a.hub, a.cfg.NATS.FanOut.Types)
 	}
 	o := httpapi.Options{
 		MaxBody: a.cfg.HTTP.MaxBody, MaxBatch: a.cfg.HTTP.MaxBatch, RequestTimeout: a.cfg.HTTP.RequestTimeout,
-		Ready: a.ready, Metrics: a.metrics.Handler(), WebSocket: wsPaths,
-		BareUpgrade: func(k event.Key) http.Handler { return a.ws.BareHandler(k, false) },
-		Hosts:       webguard.NewHosts(a.cfg.HTTP.AllowedHosts, listenHost(a.cfg.Listen)),
+		Ready: a.ready, Metrics: a.metrics.Handler(), WebSocket: wsRoutes,
+		Hosts: webguard.NewHosts(a.cfg.HTTP.AllowedHosts, listenHost(a.cfg.Listen)),
 		// One origin rule for upgrades and the API.
 		AllowedOrigins:      a.cfg.WebSocket.AllowedOrigins,
 		MaxInflightRequests: a.cfg.HTTP.MaxInflight.Requests, MaxInflightBytes: a.cfg.HTTP.MaxInflight.Bytes,

@@ -9,9 +9,6 @@ import (
 	"github.com/schemagate/schemagate/internal/natsbus"
 )
 
-// subscribePath is where WebSocket clients subscribe to the fan-out.
-const subscribePath = "/v1/subscribe"
-
 // connectNATS opens the NATS connection when one is configured, and the
 // fan-out hub when types are allowed for it. Without nats.servers it does
 // nothing, and the gateway runs alone as before.

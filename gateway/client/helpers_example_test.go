@@ -34,7 +34,7 @@ func newExampleGateway() *exampleGateway {
 	w := ws.New(p, ws.Options{ReadLimit: 1 << 20, SendQueueBytes: 4 << 20, MaxInflightBytes: 64 << 20, WriteTimeout: 5 * time.Second, PongTimeout: time.Minute,
 		PingInterval: 30 * time.Second, HandshakeTimeout: 5 * time.Second, MaxConnections: 10})
 	api, err := httpapi.New(p, reg, httpapi.Options{MaxBody: 1 << 20, MaxBatch: 10, RequestTimeout: 5 * time.Second,
-		WebSocket: map[string]http.Handler{"/ws": w.Handler()}})
+		WebSocket: httpapi.WebSocketRoutes{Paths: map[string]http.Handler{"/ws": w.Handler()}}})
 	if err != nil {
 		panic(err)
 	}

@@ -59,19 +59,30 @@ type Options struct {
 	Ready func() error
 	// Metrics serves GET /metrics (404 when nil).
 	Metrics http.Handler
-	// WebSocket mounts a handler for GET on each path: "/ws", the bare
-	// routes. A path is matched exactly, "/" included.
-	WebSocket map[string]http.Handler
-	// BareUpgrade, when set, gives the WebSocket handler for a schema key;
-	// GET /v1/events/{type}/v{version} is then delegated to it, the
-	// WebSocket twin of POSTing bare data. It is called once per schema
-	// at New.
-	BareUpgrade func(key event.Key) http.Handler
+	// WebSocket are the WebSocket door's handlers, mounted by routes.go.
+	WebSocket WebSocketRoutes
 	// Webhooks, when set, serves /v1/admin/webhooks.
 	Webhooks Webhooks
 	// OpenAPI and AsyncAPI are the generated API documents, served as
 	// they are at /v1/openapi.json and /v1/asyncapi.json (404 when nil).
 	OpenAPI, AsyncAPI []byte
+}
+
+// WebSocketRoutes are the WebSocket door's handlers. They are plain
+// http.Handlers, each of which upgrades and checks origin and auth itself,
+// so that the two front doors never import each other while routes.go
+// still lists every route the server has.
+type WebSocketRoutes struct {
+	// Paths maps the configured paths to their handlers: the contract's
+	// endpoint (websocket.path, "/ws") and the bare routes
+	// (websocket.bare). A path is matched exactly, "/" included.
+	Paths map[string]http.Handler
+	// Bare, when set, gives the handler for a schema key, the WebSocket
+	// twin of POSTing bare data: GET /v1/events/{type}/v{version}. It is
+	// called once per schema at New.
+	Bare func(key event.Key) http.Handler
+	// Subscribe, when set, serves GET /v1/subscribe: the NATS fan-out.
+	Subscribe http.Handler
 }
 
 // API is the HTTP handler of the whole server. Build it with New.
@@ -81,7 +92,7 @@ type API struct {
 	o        Options
 	mux      *http.ServeMux
 	catalog  []byte                     // GET /v1/schemas, rendered once
-	upgrades map[event.Key]http.Handler // from Options.BareUpgrade
+	upgrades map[event.Key]http.Handler // from Options.WebSocket.Bare
 	limit    inflight
 	patterns []string // every route mounted, as "METHOD /path"
 }
@@ -116,10 +127,10 @@ func New(p *pipeline.Pipeline, reg *validate.Registry, o Options) (*API, error) 
 		return nil, err
 	}
 	a.catalog = catalog
-	if o.BareUpgrade != nil {
+	if o.WebSocket.Bare != nil {
 		a.upgrades = make(map[event.Key]http.Handler, reg.Len())
 		for _, s := range reg.Schemas() {
-			a.upgrades[s.Key] = o.BareUpgrade(s.Key)
+			a.upgrades[s.Key] = o.WebSocket.Bare(s.Key)
 		}
 	}
 	if err := a.routes(); err != nil {

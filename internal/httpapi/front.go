@@ -35,7 +35,7 @@ func (a *API) front(w http.ResponseWriter, r *http.Request) {
 		a.preflight(w, r, api)
 		return
 	}
-	if a.o.Authorize != nil && !opsPaths[r.URL.Path] && a.o.WebSocket[r.URL.Path] == nil {
+	if a.o.Authorize != nil && !opsPaths[r.URL.Path] && !a.o.WebSocket.upgrades(r.URL.Path) {
 		// Configured WebSocket paths are fixed strings that name nothing,
 		// and their upgrade checks the token as its first step (counted
 		// in the upgrade metrics).

@@ -68,7 +68,7 @@ func TestOriginsOnTheAPI(t *testing.T) {
 func TestHostsOnLoopback(t *testing.T) {
 	f := newFixture(t, func(o *httpapi.Options) {
 		o.Hosts = webguard.NewHosts(nil, "127.0.0.1")
-		o.WebSocket = map[string]http.Handler{"/ws": marker("ws")}
+		o.WebSocket = httpapi.WebSocketRoutes{Paths: map[string]http.Handler{"/ws": marker("ws")}}
 	})
 	port := f.srv.URL[strings.LastIndex(f.srv.URL, ":"):]
 	for _, c := range []struct {

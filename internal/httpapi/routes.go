@@ -7,8 +7,10 @@ import (
 	"strings"
 )
 
-// routes mounts every endpoint the server has. It is the one place to read
-// the API: each line is a method, a path and the adapter that serves it.
+// routes mounts every endpoint the server has, WebSocket ones included. It
+// is the one place to read the API: each line is a method, a path and the
+// adapter that serves it. (gRPC listens on its own port; its methods are
+// the proto's.)
 func (a *API) routes() error {
 	m := mounter{mux: a.mux}
 	defer func() { a.patterns = m.patterns }()
@@ -16,9 +18,6 @@ func (a *API) routes() error {
 	// Events: the HTTP twin of the WebSocket contract.
 	m.handle("POST /v1/events", a.guarded(a.postEvents))                // an envelope, or an array of them
 	m.handle("POST /v1/events/{type}/{version}", a.guarded(a.postBare)) // bare data for v<N> of type
-	if a.upgrades != nil {
-		m.handle("GET /v1/events/{type}/{version}", http.HandlerFunc(a.upgradeBare)) // its WebSocket twin
-	}
 
 	// Catalog: the schemas this server validates against.
 	m.handle("GET /v1/schemas", a.guarded(a.listSchemas))
@@ -41,12 +40,28 @@ func (a *API) routes() error {
 	m.handle("GET /readyz", http.HandlerFunc(a.readyz))
 	m.handle("GET /metrics", orNotFound(a.o.Metrics))
 
-	// WebSocket endpoints: "/ws" and the configured bare paths. Their
-	// handlers upgrade, and check origin and auth themselves.
-	for _, path := range sortedPaths(a.o.WebSocket) {
-		m.websocket(path, a.o.WebSocket[path])
+	// WebSocket endpoints (internal/ws): their handlers upgrade, and check
+	// origin and auth themselves.
+	ws := a.o.WebSocket
+	for _, path := range sortedPaths(ws.Paths) {
+		m.websocket(path, ws.Paths[path]) // websocket.path ("/ws"): envelopes; websocket.bare: a schema's data
+	}
+	if a.upgrades != nil {
+		m.handle("GET /v1/events/{type}/{version}", http.HandlerFunc(a.upgradeBare)) // bare data, the twin of the POST
+	}
+	if ws.Subscribe != nil {
+		m.handle("GET "+subscribePath, ws.Subscribe) // ?types=…: the NATS fan-out's stored events
 	}
 	return m.err
+}
+
+// subscribePath is the NATS fan-out's WebSocket endpoint.
+const subscribePath = "/v1/subscribe"
+
+// upgrades says path is one of the WebSocket door's fixed paths, whose
+// handlers check auth in their upgrade (counted in its metrics).
+func (w WebSocketRoutes) upgrades(path string) bool {
+	return w.Paths[path] != nil || (w.Subscribe != nil && path == subscribePath)
 }
 
 // mounter registers patterns and turns the mux's panics (a conflicting or

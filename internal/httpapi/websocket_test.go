@@ -29,8 +29,10 @@ func marker(name string) http.Handler {
 
 func TestWebSocketMounts(t *testing.T) {
 	f := newFixture(t, func(o *httpapi.Options) {
-		o.WebSocket = map[string]http.Handler{"/ws": marker("ws"), "/": marker("root"), "/tutorial/": marker("tutorial")}
-		o.BareUpgrade = func(k event.Key) http.Handler { return marker("bare " + k.String()) }
+		o.WebSocket = httpapi.WebSocketRoutes{
+			Paths: map[string]http.Handler{"/ws": marker("ws"), "/": marker("root"), "/tutorial/": marker("tutorial")},
+			Bare:  func(k event.Key) http.Handler { return marker("bare " + k.String()) },
+		}
 		o.Authorize = func(r *http.Request) error {
 			if r.Header.Get("Authorization") != "Bearer t" {
 				return fmt.Errorf("no token")
@@ -94,12 +96,12 @@ func TestBadWebSocketPathsFailNew(t *testing.T) {
 	h := marker("x")
 	for _, path := range []string{"/healthz", "/v1/schemas", "ws", "/a/{x}", "/a b", ""} {
 		t.Run(path, func(t *testing.T) {
-			if _, err := httpapi.New(p, reg, httpapi.Options{WebSocket: map[string]http.Handler{path: h}}); err == nil {
+			if _, err := httpapi.New(p, reg, httpapi.Options{WebSocket: httpapi.WebSocketRoutes{Paths: map[string]http.Handler{path: h}}}); err == nil {
 				t.Fatalf("path %q accepted", path)
 			}
 		})
 	}
-	if _, err := httpapi.New(p, reg, httpapi.Options{WebSocket: map[string]http.Handler{"/ws": nil}}); err == nil {
+	if _, err := httpapi.New(p, reg, httpapi.Options{WebSocket: httpapi.WebSocketRoutes{Paths: map[string]http.Handler{"/ws": nil}}}); err == nil {
 		t.Fatal("nil handler accepted")
 	}
 	if _, err := httpapi.New(nil, reg, httpapi.Options{}); err == nil {
@@ -132,8 +134,10 @@ func upgrader(name string) http.Handler {
 
 func TestRealWebSocketUpgrades(t *testing.T) {
 	f := newFixture(t, func(o *httpapi.Options) {
-		o.WebSocket = map[string]http.Handler{"/ws": upgrader("ws")}
-		o.BareUpgrade = func(k event.Key) http.Handler { return upgrader(k.String()) }
+		o.WebSocket = httpapi.WebSocketRoutes{
+			Paths: map[string]http.Handler{"/ws": upgrader("ws")},
+			Bare:  func(k event.Key) http.Handler { return upgrader(k.String()) },
+		}
 	})
 	base := "ws" + strings.TrimPrefix(f.srv.URL, "http")
 	for path, want := range map[string]string{"/ws": "ws: hi", "/v1/events/person/v1": "person v1: hi"} {
