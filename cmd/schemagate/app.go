@@ -86,6 +86,9 @@ func build(cfg config.Config, logger *slog.Logger) (*app, error) {
 	return a, nil
 }
 
+// buildPipeline wires the pipeline from the configuration: the actions,
+// the built-in handlers named in handlers, the routes and default actions,
+// and the dead letter. A name that matches nothing is a config error.
 func (a *app) buildPipeline() error {
 	// No observer here: each front door takes the pipeline WithObserver of
 	// its own transport, so the frame counters say which door a frame used.
@@ -164,6 +167,7 @@ func (a *app) buildActions(dead *action.DeadLetter) (map[string]action.Action, e
 	return out, nil
 }
 
+// fileConfig maps a file sink's configuration onto the action's.
 func fileConfig(f config.File) action.FileConfig {
 	return action.FileConfig{Path: f.Path, Sync: action.SyncPolicy(f.Sync), Interval: f.Interval, Mode: f.Perm()}
 }

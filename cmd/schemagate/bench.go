@@ -67,6 +67,9 @@ func (f benchFlags) options() bench.Options {
 	return o
 }
 
+// runBench is the bench command: it runs the load generator (or holds
+// idle connections) and prints the result, exit code 1 when any frame was
+// lost, duplicated or wrongly judged.
 func runBench(ctx context.Context, f benchFlags, s streams) error {
 	if f.workload == "" {
 		return usageError(fmt.Errorf("bench: --workload is required"))

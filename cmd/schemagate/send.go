@@ -63,11 +63,15 @@ sent again (--retries). Exit code 1 if any event was refused.
 	return cmd
 }
 
+// runSend is the send command: it connects with the Go client, sends every
+// frame of the source pipelined, prints each reply as it arrives, and fails
+// with exit code 1 when any event was refused.
 func runSend(ctx context.Context, f sendFlags, s streams) error {
-	frames, err := sendSource(f, s.in)
+	frames, closeSource, err := sendSource(f, s.in)
 	if err != nil {
 		return usageError(err)
 	}
+	defer closeSource()
 	h := http.Header{}
 	if f.origin != "" {
 		h.Set("Origin", f.origin)
@@ -155,11 +159,15 @@ func sendAll(ctx context.Context, c *client.Client, next frameSource, out io.Wri
 // held in memory.
 type frameSource func() ([]byte, error)
 
-func sendSource(f sendFlags, stdin io.Reader) (frameSource, error) {
+// sendSource is where send's frames come from: the one envelope (or bare
+// frame) the flags build, or the lines of --file (stdin for "-"). The
+// close function releases the file; it is a no-op otherwise.
+func sendSource(f sendFlags, stdin io.Reader) (frameSource, func() error, error) {
+	noClose := func() error { return nil }
 	if f.file == "" {
 		frame, err := singleFrame(f)
 		if err != nil {
-			return nil, err
+			return nil, noClose, err
 		}
 		done := false
 		return func() ([]byte, error) {
@@ -168,15 +176,15 @@ func sendSource(f sendFlags, stdin io.Reader) (frameSource, error) {
 			}
 			done = true
 			return frame, nil
-		}, nil
+		}, noClose, nil
 	}
-	r := stdin
+	r, closeFile := stdin, noClose
 	if f.file != "-" {
 		file, err := os.Open(f.file)
 		if err != nil {
-			return nil, err
+			return nil, noClose, err
 		}
-		r = file
+		r, closeFile = file, file.Close
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 64<<20)
@@ -192,9 +200,12 @@ func sendSource(f sendFlags, stdin io.Reader) (frameSource, error) {
 			return nil, err
 		}
 		return nil, io.EOF
-	}, nil
+	}, closeFile, nil
 }
 
+// singleFrame is the frame the flags describe: --data as is with --bare,
+// else an envelope of --type, --version, --data and --id (generated when
+// empty).
 func singleFrame(f sendFlags) ([]byte, error) {
 	if f.bare {
 		return []byte(f.data), nil

@@ -174,6 +174,7 @@ func shutdownDoors(ctx context.Context, srv *http.Server, app *app) []error {
 	return errs
 }
 
+// newLogger builds the slog logger log.level and log.format ask for.
 func newLogger(c config.Log, w interface{ Write([]byte) (int, error) }) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
