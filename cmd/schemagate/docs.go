@@ -26,11 +26,7 @@ one self-contained page that shows both to people (it needs no network).`,
 			if out == "" {
 				return usageError(fmt.Errorf("--out DIR is required"))
 			}
-			cfg, err := loadConfig(cmd.Flags(), os.Environ())
-			if err != nil {
-				return err
-			}
-			reg, err := loadRegistry(cfg.Schemas)
+			cfg, reg, err := loadConfigAndRegistry(cmd)
 			if err != nil {
 				return err
 			}

@@ -35,7 +35,7 @@ give now (for CI).
   schemagate gen go --schemas ./schemas --out events/types_gen.go --package events`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			reg, err := loadRegistryFrom(cmd)
+			_, reg, err := loadConfigAndRegistry(cmd)
 			if err != nil {
 				return err
 			}

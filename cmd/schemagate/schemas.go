@@ -20,7 +20,7 @@ func newSchemasCmd(s streams) *cobra.Command {
 		Short: "List the event types and versions the server would load",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			reg, err := loadRegistryFrom(cmd)
+			_, reg, err := loadConfigAndRegistry(cmd)
 			if err != nil {
 				return err
 			}
@@ -37,7 +37,7 @@ func newSchemasCmd(s streams) *cobra.Command {
 		Short: "Compile every schema and print every problem (exit code 2 if any)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			reg, err := loadRegistryFrom(cmd)
+			_, reg, err := loadConfigAndRegistry(cmd)
 			if err != nil {
 				return err
 			}
@@ -52,16 +52,19 @@ func newSchemasCmd(s streams) *cobra.Command {
 	return cmd
 }
 
-// loadRegistryFrom reads the configuration for its schema settings and
-// loads the tree.
-func loadRegistryFrom(cmd *cobra.Command) (*validate.Registry, error) {
+// loadConfigAndRegistry reads the command's configuration and loads the
+// schema tree it names, for the commands that work on the tree.
+func loadConfigAndRegistry(cmd *cobra.Command) (config.Config, *validate.Registry, error) {
 	cfg, err := loadConfig(cmd.Flags(), os.Environ())
 	if err != nil {
-		return nil, err
+		return cfg, nil, err
 	}
-	return loadRegistry(cfg.Schemas)
+	reg, err := loadRegistry(cfg.Schemas)
+	return cfg, reg, err
 }
 
+// loadRegistry loads and compiles the schema tree the configuration names;
+// a tree with problems is a config error listing every file.
 func loadRegistry(c config.Schemas) (*validate.Registry, error) {
 	reg, err := validate.Load(validate.Options{Dir: c.Dir, DefaultDraft: c.DefaultDraft,
 		AssertFormat: c.AssertFormat, MaxDetails: c.MaxDetails})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"runtime"
 	"strings"
 
@@ -32,11 +31,7 @@ rejection.
 Exit code 0 when every event is valid, 1 when any is invalid, unknown or
 malformed, 2 for a usage, configuration or schema problem.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig(cmd.Flags(), os.Environ())
-			if err != nil {
-				return err
-			}
-			reg, err := loadRegistry(cfg.Schemas)
+			cfg, reg, err := loadConfigAndRegistry(cmd)
 			if err != nil {
 				return err
 			}
