@@ -15,41 +15,37 @@ import (
 
 func newSchemasCmd(s streams) *cobra.Command {
 	cmd := &cobra.Command{Use: "schemas", Short: "List or check the schema tree"}
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the event types and versions the server would load",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, reg, err := loadConfigAndRegistry(cmd)
-			if err != nil {
-				return err
-			}
-			tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "TYPE\tVERSION\tFILE\tTITLE")
-			for _, sc := range reg.Schemas() {
-				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", sc.Type, sc.Version, sc.Path, sc.Title)
-			}
-			return tw.Flush()
-		},
-	}
-	check := &cobra.Command{
-		Use:   "check",
-		Short: "Compile every schema and print every problem (exit code 2 if any)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, reg, err := loadConfigAndRegistry(cmd)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(s.out, "ok: %d schemas in %s compile\n", reg.Len(), reg.Dir())
-			return nil
-		},
-	}
-	for _, c := range []*cobra.Command{list, check} {
-		configFlags(c.Flags())
-	}
+	list := treeCmd("list", "List the event types and versions the server would load", func(reg *validate.Registry) error {
+		tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "TYPE\tVERSION\tFILE\tTITLE")
+		for _, sc := range reg.Schemas() {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", sc.Type, sc.Version, sc.Path, sc.Title)
+		}
+		return tw.Flush()
+	})
+	check := treeCmd("check", "Compile every schema and print every problem (exit code 2 if any)", func(reg *validate.Registry) error {
+		fmt.Fprintf(s.out, "ok: %d schemas in %s compile\n", reg.Len(), reg.Dir())
+		return nil
+	})
 	cmd.AddCommand(list, check)
 	return cmd
+}
+
+// treeCmd is a subcommand that works on the loaded schema tree: it takes
+// the config flags, loads the tree and hands it to run.
+func treeCmd(use, short string, run func(*validate.Registry) error) *cobra.Command {
+	c := &cobra.Command{
+		Use: use, Short: short, Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, reg, err := loadConfigAndRegistry(cmd)
+			if err != nil {
+				return err
+			}
+			return run(reg)
+		},
+	}
+	configFlags(c.Flags())
+	return c
 }
 
 // loadConfigAndRegistry reads the command's configuration and loads the
