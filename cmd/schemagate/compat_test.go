@@ -49,21 +49,7 @@ func TestCompatCommand(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var out bytes.Buffer
-			args := append([]string{"compat", "--config", cfg}, tc.args...)
-			err := run(context.Background(), args, strings.NewReader(""), &out, &out)
-			if exitCode(err) != tc.exit {
-				t.Fatalf("exit %d (%v), want %d\n%s", exitCode(err), err, tc.exit, out.String())
-			}
-			text := out.String()
-			if err != nil {
-				text += err.Error()
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(text, w) {
-					t.Fatalf("output lacks %q:\n%s", w, text)
-				}
-			}
+			runExpect(t, append([]string{"compat", "--config", cfg}, tc.args...), tc.exit, tc.want...)
 		})
 	}
 }

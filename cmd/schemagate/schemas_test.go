@@ -21,21 +21,26 @@ func TestSchemasCommands(t *testing.T) {
 		{"check broken", []string{"schemas", "check", "--config", cfg, "--schemas", brokenTree(t)}, 2, []string{"a/v1.json", "b/v1.json"}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var out bytes.Buffer
-			err := run(context.Background(), tc.args, strings.NewReader(""), &out, &out)
-			if exitCode(err) != tc.exit {
-				t.Fatalf("exit %d (%v), want %d\n%s", exitCode(err), err, tc.exit, out.String())
-			}
-			text := out.String()
-			if err != nil {
-				text += err.Error()
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(text, w) {
-					t.Fatalf("output lacks %q:\n%s", w, text)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { runExpect(t, tc.args, tc.exit, tc.want...) })
+	}
+}
+
+// runExpect runs the program in-process and requires its exit code and
+// that its output (with the error's text) holds each of want.
+func runExpect(t *testing.T, args []string, exit int, want ...string) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(""), &out, &out)
+	if exitCode(err) != exit {
+		t.Fatalf("exit %d (%v), want %d\n%s", exitCode(err), err, exit, out.String())
+	}
+	text := out.String()
+	if err != nil {
+		text += err.Error()
+	}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Fatalf("output lacks %q:\n%s", w, text)
+		}
 	}
 }

@@ -179,12 +179,12 @@ func (j *judgement) others(x, y *jsonschema.Schema, at place) {
 	check("if/then/else", sm.eq(x.If, y.If) && sm.eq(x.Then, y.Then) && sm.eq(x.Else, y.Else))
 	check("propertyNames", sm.eq(x.PropertyNames, y.PropertyNames))
 	check("dependentRequired", jsonEqual(x.DependentRequired, y.DependentRequired))
-	check("dependentSchemas", sameMap(sm, x.DependentSchemas, y.DependentSchemas))
-	check("dependencies", sameDependencies(sm, x.Dependencies, y.Dependencies))
+	check("dependentSchemas", sm.schemaMap(x.DependentSchemas, y.DependentSchemas))
+	check("dependencies", sm.dependencies(x.Dependencies, y.Dependencies))
 	check("contains", sm.eq(x.Contains, y.Contains) && x.MinContains == y.MinContains && x.MaxContains == y.MaxContains)
 	check("$dynamicRef", sm.eq(x.DynamicRef, y.DynamicRef) && sm.eq(x.RecursiveRef, y.RecursiveRef))
 	check("content", x.ContentEncoding == y.ContentEncoding && x.ContentMediaType == y.ContentMediaType && sm.eq(x.ContentSchema, y.ContentSchema))
-	check("patternProperties", samePatterns(sm, x, y))
+	check("patternProperties", sm.patterns(x, y))
 	for _, kw := range changed {
 		if isTrue(y) {
 			continue
@@ -196,44 +196,4 @@ func (j *judgement) others(x, y *jsonschema.Schema, at place) {
 		}
 		j.suspect("KEYWORD_CHANGED", kw+" changed, which the checker does not reason about", x, y, at, cands)
 	}
-}
-
-func samePatterns(sm *sameness, x, y *jsonschema.Schema) bool {
-	if len(x.PatternProperties) != len(y.PatternProperties) {
-		return false
-	}
-	ys := map[string]*jsonschema.Schema{}
-	for re, s := range y.PatternProperties {
-		ys[re.String()] = s
-	}
-	for re, s := range x.PatternProperties {
-		if !sm.eq(s, ys[re.String()]) {
-			return false
-		}
-	}
-	return true
-}
-
-func sameMap(sm *sameness, a, b map[string]*jsonschema.Schema) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if !sm.eq(v, b[k]) {
-			return false
-		}
-	}
-	return true
-}
-
-func sameDependencies(sm *sameness, a, b map[string]any) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if !sm.either(v, b[k]) {
-			return false
-		}
-	}
-	return true
 }

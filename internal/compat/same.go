@@ -41,28 +41,42 @@ func (s *sameness) eq(a, b *jsonschema.Schema) bool {
 }
 
 func (s *sameness) objectEq(a, b *jsonschema.Schema) bool {
-	if a.MinProperties != b.MinProperties || a.MaxProperties != b.MaxProperties ||
-		!setEq(a.Required, b.Required) || len(a.Properties) != len(b.Properties) ||
-		len(a.PatternProperties) != len(b.PatternProperties) || len(a.DependentSchemas) != len(b.DependentSchemas) ||
-		!jsonEqual(a.DependentRequired, b.DependentRequired) || !s.eq(a.PropertyNames, b.PropertyNames) ||
-		!s.eq(a.UnevaluatedProperties, b.UnevaluatedProperties) || !s.either(a.AdditionalProperties, b.AdditionalProperties) ||
-		len(a.Dependencies) != len(b.Dependencies) {
+	return a.MinProperties == b.MinProperties && a.MaxProperties == b.MaxProperties &&
+		setEq(a.Required, b.Required) && s.schemaMap(a.Properties, b.Properties) &&
+		s.patterns(a, b) && s.schemaMap(a.DependentSchemas, b.DependentSchemas) &&
+		jsonEqual(a.DependentRequired, b.DependentRequired) && s.dependencies(a.Dependencies, b.Dependencies) &&
+		s.eq(a.PropertyNames, b.PropertyNames) && s.eq(a.UnevaluatedProperties, b.UnevaluatedProperties) &&
+		s.either(a.AdditionalProperties, b.AdditionalProperties)
+}
+
+func (s *sameness) schemaMap(a, b map[string]*jsonschema.Schema) bool {
+	if len(a) != len(b) {
 		return false
 	}
-	for k, v := range a.Properties {
-		if !s.eq(v, b.Properties[k]) {
+	for k, v := range a {
+		if !s.eq(v, b[k]) {
 			return false
 		}
 	}
-	for k, v := range a.DependentSchemas {
-		if !s.eq(v, b.DependentSchemas[k]) {
+	return true
+}
+
+func (s *sameness) dependencies(a, b map[string]any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if !s.either(v, b[k]) {
 			return false
 		}
 	}
-	for k, v := range a.Dependencies {
-		if !s.either(v, b.Dependencies[k]) {
-			return false
-		}
+	return true
+}
+
+// patterns compares patternProperties by each pattern's source.
+func (s *sameness) patterns(a, b *jsonschema.Schema) bool {
+	if len(a.PatternProperties) != len(b.PatternProperties) {
+		return false
 	}
 	pb := map[string]*jsonschema.Schema{}
 	for re, v := range b.PatternProperties {
