@@ -18,6 +18,49 @@ const aaSchemas = "#/components/schemas/"
 // fan-out is on; a message per type/version, the replies, the errors and
 // the close codes.
 func asyncAPI(o Options) (obj, error) {
+	schemas, err := aaSchemaComponents(o)
+	if err != nil {
+		return nil, err
+	}
+	messages := obj{
+		"ack":   message("ack", "Ack", "The event was accepted: every action of its route succeeded", ref(aaSchemas+"Ack")),
+		"error": message("error", "Error", "The frame was refused, with the one error model (code, status, message, details)", ref(aaSchemas+"ErrorReply")),
+	}
+	channels, operations := obj{}, obj{}
+	wsMsgs := schemaChannels(o, messages, channels, operations)
+	addChannel(channels, operations, "ws", o.WebSocketPath,
+		"The contract's endpoint: one envelope per text frame, one reply per frame, in order. "+closeText(), wsMsgs)
+	for _, b := range o.Bare {
+		desc := fmt.Sprintf("A bare route bound to %s v%d: every text frame is the data itself", b.Type, b.Version)
+		if b.Raw {
+			desc += "; frames that are not JSON are echoed as they came"
+		}
+		addChannel(channels, operations, "bare"+componentName(strings.ReplaceAll(b.Path, "/", ".")), b.Path, desc,
+			obj{"data": ref("#/components/messages/data." + keyName(b.Type, b.Version))})
+	}
+	if len(o.SubscribeTypes) > 0 {
+		addSubscribe(channels, operations, messages, o.SubscribeTypes)
+	}
+	comps := obj{"schemas": schemas, "messages": messages}
+	if o.Auth {
+		comps["securitySchemes"] = obj{"bearer": obj{"type": "http", "scheme": "bearer",
+			"description": "Authorization: Bearer <token>; browsers send the subprotocols \"bearer, <token>\" or ?access_token=<token>"}}
+	}
+	return obj{
+		"asyncapi": "3.0.0",
+		"info": obj{"title": "schemagate WebSocket API", "version": APIVersion,
+			"description": "Events in over WebSocket, validated against JSON Schema 2020-12 (schemaFormat " + SchemaFormat + "), answered one reply per frame."},
+		"defaultContentType": "application/json",
+		"servers":            obj{"gateway": server(o)},
+		"channels":           channels,
+		"operations":         operations,
+		"components":         comps,
+	}, nil
+}
+
+// aaSchemaComponents are the replies' shapes and every file of the tree,
+// the latter as multi-format schemas that say they are 2020-12.
+func aaSchemaComponents(o Options) (obj, error) {
 	comps, err := bundle(o.Registry, func(name string) string { return aaSchemas + name + "/schema" })
 	if err != nil {
 		return nil, err
@@ -34,11 +77,13 @@ func asyncAPI(o Options) (obj, error) {
 	for _, c := range comps {
 		schemas[c.name] = obj{"schemaFormat": SchemaFormat, "schema": c.schema}
 	}
-	messages := obj{
-		"ack":   message("ack", "Ack", "The event was accepted: every action of its route succeeded", ref(aaSchemas+"Ack")),
-		"error": message("error", "Error", "The frame was refused, with the one error model (code, status, message, details)", ref(aaSchemas+"ErrorReply")),
-	}
-	channels, operations := obj{}, obj{}
+	return schemas, nil
+}
+
+// schemaChannels adds each type/version's messages (the envelope, and
+// the bare data) and its bare WebSocket twin under /v1/events; it returns
+// the envelope messages, which /ws carries.
+func schemaChannels(o Options, messages, channels, operations obj) obj {
 	wsMsgs := obj{}
 	for _, s := range o.Registry.Schemas() {
 		name := keyName(s.Type, s.Version)
@@ -52,36 +97,7 @@ func asyncAPI(o Options) (obj, error) {
 			fmt.Sprintf("The WebSocket twin of POST /v1/events/%s/v%d: every text frame is bare data", s.Type, s.Version),
 			obj{"data": ref("#/components/messages/data." + name)})
 	}
-	addChannel(channels, operations, "ws", o.WebSocketPath,
-		"The contract's endpoint: one envelope per text frame, one reply per frame, in order. "+closeText(), wsMsgs)
-	for _, b := range o.Bare {
-		name := keyName(b.Type, b.Version)
-		desc := fmt.Sprintf("A bare route bound to %s v%d: every text frame is the data itself", b.Type, b.Version)
-		if b.Raw {
-			desc += "; frames that are not JSON are echoed as they came"
-		}
-		addChannel(channels, operations, "bare"+componentName(strings.ReplaceAll(b.Path, "/", ".")), b.Path, desc,
-			obj{"data": ref("#/components/messages/data." + name)})
-	}
-	if len(o.SubscribeTypes) > 0 {
-		addSubscribe(channels, operations, messages, o.SubscribeTypes)
-	}
-	comps2 := obj{"schemas": schemas, "messages": messages}
-	doc := obj{
-		"asyncapi": "3.0.0",
-		"info": obj{"title": "schemagate WebSocket API", "version": APIVersion,
-			"description": "Events in over WebSocket, validated against JSON Schema 2020-12 (schemaFormat " + SchemaFormat + "), answered one reply per frame."},
-		"defaultContentType": "application/json",
-		"servers":            obj{"gateway": server(o)},
-		"channels":           channels,
-		"operations":         operations,
-		"components":         comps2,
-	}
-	if o.Auth {
-		comps2["securitySchemes"] = obj{"bearer": obj{"type": "http", "scheme": "bearer",
-			"description": "Authorization: Bearer <token>; browsers send the subprotocols \"bearer, <token>\" or ?access_token=<token>"}}
-	}
-	return doc, nil
+	return wsMsgs
 }
 
 func server(o Options) obj {

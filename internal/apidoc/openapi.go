@@ -73,6 +73,9 @@ func oaResponses() obj {
 	return out
 }
 
+// errorsFunc lists the shared error responses an operation may give.
+type errorsFunc func(codes ...int) obj
+
 func oaPaths(o Options) obj {
 	errs := func(codes ...int) obj {
 		out := obj{}
@@ -84,10 +87,22 @@ func oaPaths(o Options) obj {
 		}
 		return out
 	}
-	jsonBody := func(schema obj) obj {
-		return obj{"required": true, "content": obj{"application/json": obj{"schema": schema}}}
-	}
 	paths := obj{}
+	eventPaths(paths, o, errs)
+	catalogPaths(paths, o, errs)
+	if o.Webhooks {
+		adminPaths(paths, errs)
+	}
+	opsPaths(paths)
+	return paths
+}
+
+func jsonBody(schema obj) obj {
+	return obj{"required": true, "content": obj{"application/json": obj{"schema": schema}}}
+}
+
+// eventPaths are the envelope and batch route and each schema's bare one.
+func eventPaths(paths obj, o Options, errs errorsFunc) {
 	events := errs(400, 404, 413, 415, 429, 503)
 	events["200"] = jsonResponse("every envelope accepted: its reply, or the array of replies in order", ref(oaSchemas+"Reply"), true)
 	events["207"] = jsonResponse("a batch where some envelope was not accepted: the replies in order", ref(oaSchemas+"Reply"), true)
@@ -99,13 +114,18 @@ func oaPaths(o Options) obj {
 		name := keyName(s.Type, s.Version)
 		rs := errs(400, 413, 415, 429, 503)
 		rs["200"] = jsonResponse("accepted", ref(oaSchemas+"BareReply"), false)
-		p := fmt.Sprintf("/v1/events/%s/v%d", s.Type, s.Version)
-		paths[p] = obj{"post": op("post."+name, fmt.Sprintf("Send %s v%d as bare data", s.Type, s.Version), "events",
-			jsonBody(ref(oaSchemas+name)), rs)}
+		paths[fmt.Sprintf("/v1/events/%s/v%d", s.Type, s.Version)] = obj{"post": op("post."+name,
+			fmt.Sprintf("Send %s v%d as bare data", s.Type, s.Version), "events", jsonBody(ref(oaSchemas+name)), rs)}
+	}
+}
+
+// catalogPaths are the schema catalogue and these documents.
+func catalogPaths(paths obj, o Options, errs errorsFunc) {
+	for _, s := range o.Registry.Schemas() {
 		get := errs(404)
 		get["200"] = obj{"description": "the schema file as loaded",
 			"content": obj{"application/schema+json": obj{"schema": obj{"type": []string{"object", "boolean"}}}}}
-		paths[fmt.Sprintf("/v1/schemas/%s/v%d", s.Type, s.Version)] = obj{"get": op("schema."+name,
+		paths[fmt.Sprintf("/v1/schemas/%s/v%d", s.Type, s.Version)] = obj{"get": op("schema."+keyName(s.Type, s.Version),
 			fmt.Sprintf("The schema of %s v%d", s.Type, s.Version), "schemas", nil, get)}
 	}
 	catalog := errs()
@@ -117,9 +137,10 @@ func oaPaths(o Options) obj {
 		rs["200"] = obj{"description": d.what, "content": obj{"application/json": obj{"schema": obj{"type": "object"}}}}
 		paths[d.path] = obj{"get": op(d.id, d.what, "schemas", nil, rs)}
 	}
-	if o.Webhooks {
-		adminPaths(paths, errs)
-	}
+}
+
+// opsPaths are the probes and metrics, open without a token.
+func opsPaths(paths obj) {
 	for _, p := range []struct{ path, id, what string }{
 		{"/healthz", "healthz", "Liveness"}, {"/readyz", "readyz", "Readiness: 503 while draining or while a nats action cannot publish"},
 		{"/metrics", "metrics", "Prometheus metrics"}} {
@@ -131,7 +152,6 @@ func oaPaths(o Options) obj {
 		o["security"] = []obj{}
 		paths[p.path] = obj{"get": o}
 	}
-	return paths
 }
 
 func op(id, summary, tag string, body obj, responses obj) obj {
@@ -154,7 +174,7 @@ func textResponse(desc string) obj {
 }
 
 // adminPaths are the webhook admin routes, there with webhook actions.
-func adminPaths(paths obj, errs func(codes ...int) obj) {
+func adminPaths(paths obj, errs errorsFunc) {
 	name := []obj{{"name": "name", "in": "path", "required": true, "description": "the webhook action's name",
 		"schema": obj{"type": "string"}}}
 	list := errs()
