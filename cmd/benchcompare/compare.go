@@ -66,6 +66,9 @@ func runOne(ctx context.Context, c config, s server, sc scenario, logDir string)
 	}
 	defer r.stop()
 	if sc.idle {
+		if s.grpc {
+			return measurement{err: "idle connections are measured on the WebSocket door"}
+		}
 		return measureIdle(ctx, c, r)
 	}
 	return measureLoad(ctx, c, r, sc)

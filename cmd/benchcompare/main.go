@@ -36,7 +36,7 @@ func main() {
 	flag.StringVar(&c.schemagate, "schemagate", "./schemagate", "schemagate binary")
 	flag.StringVar(&c.repo, "repo", ".", "schemagate repository root")
 	flag.StringVar(&c.shared, "shared", "../shared", "shared folder with bench/ and peers/")
-	flag.StringVar(&c.servers, "servers", "schemagate,node-ws-ajv,go-naive,python-websockets", "servers to run, in order")
+	flag.StringVar(&c.servers, "servers", "schemagate,schemagate-grpc,node-ws-ajv,go-naive,python-websockets", "servers to run, in order")
 	flag.StringVar(&c.baseline, "baseline", "node-ws-ajv", "server the ratios are taken against")
 	flag.StringVar(&c.out, "out", "", "Markdown file whose results section is replaced (default: stdout)")
 	flag.DurationVar(&c.duration, "duration", 5*time.Second, "measured time per load run")

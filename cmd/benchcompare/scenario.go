@@ -81,7 +81,7 @@ func benchRun(ctx context.Context, c config, r *running, sc scenario, d time.Dur
 	ctx, cancel := context.WithTimeout(ctx, d+time.Minute)
 	defer cancel()
 	wl := filepath.Join(c.shared, "bench", "workloads", sc.workload+".ndjson")
-	out, err := exec.CommandContext(ctx, c.schemagate, "bench", "--url", r.url, "--workload", wl,
+	out, err := exec.CommandContext(ctx, c.schemagate, "bench", "--url", r.bench, "--workload", wl,
 		"--conns", strconv.Itoa(sc.conns), "--in-flight", strconv.Itoa(sc.inFlight),
 		"--duration", d.String(), "--warmup", "0", "--json").Output()
 	var res benchJSON

@@ -22,6 +22,9 @@ type server struct {
 	argv    func(port int) []string // the command line that serves on port
 	dir     string                  // working directory
 	env     []string                // added to the environment
+	// grpc: argv gets --grpc-listen on a second free port, and the load
+	// goes to its PublishStream; readiness is still the WebSocket's.
+	grpc bool
 }
 
 // servers lists every known contestant; each peer runs through its own
@@ -41,17 +44,24 @@ func servers(c config) map[string]server {
 			return []string{c.schemagate, "serve", "--config", "configs/bench.yaml",
 				"--listen", "127.0.0.1:" + strconv.Itoa(port), "--grpc-listen", ""}
 		}},
+		// The same server and configuration, measured through its gRPC door.
+		"schemagate-grpc": {name: "schemagate-grpc", dir: c.repo, grpc: true, argv: func(port int) []string {
+			return []string{c.schemagate, "serve", "--config", "configs/bench.yaml",
+				"--listen", "127.0.0.1:" + strconv.Itoa(port)}
+		}},
 		"node-ws-ajv":       peer("node-ws-ajv", "--workers", "2"),
 		"go-naive":          peer("go-naive"),
 		"python-websockets": peer("python-websockets"),
 	}
 }
 
-// running is a started server: its process (the root of its tree) and URL.
+// running is a started server: its process (the root of its tree), the
+// WebSocket URL that says it is up, and the URL the load goes to.
 type running struct {
-	cmd  *exec.Cmd
-	url  string
-	done chan error
+	cmd   *exec.Cmd
+	url   string
+	bench string
+	done  chan error
 }
 
 // start runs s on a free loopback port and returns once it completes a
@@ -62,6 +72,15 @@ func start(ctx context.Context, s server, logDir string) (*running, error) {
 		return nil, err
 	}
 	argv := s.argv(port)
+	bench := fmt.Sprintf("ws://127.0.0.1:%d/ws", port)
+	if s.grpc {
+		gport, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		argv = append(argv, "--grpc-listen", "127.0.0.1:"+strconv.Itoa(gport))
+		bench = "grpc://127.0.0.1:" + strconv.Itoa(gport)
+	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = s.dir
 	cmd.Env = append(os.Environ(), s.env...)
@@ -75,7 +94,7 @@ func start(ctx context.Context, s server, logDir string) (*running, error) {
 		log.Close()
 		return nil, fmt.Errorf("%s: %w", s.name, err)
 	}
-	r := &running{cmd: cmd, url: fmt.Sprintf("ws://127.0.0.1:%d/ws", port), done: make(chan error, 1)}
+	r := &running{cmd: cmd, url: fmt.Sprintf("ws://127.0.0.1:%d/ws", port), bench: bench, done: make(chan error, 1)}
 	go func() { r.done <- cmd.Wait(); log.Close() }()
 	if err := r.waitReady(ctx, 60*time.Second); err != nil {
 		r.stop()

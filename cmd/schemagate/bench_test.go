@@ -14,9 +14,16 @@ func benchConfig(t *testing.T) string {
 }
 
 func TestBenchCleanRun(t *testing.T) {
-	addr, _, _ := startServe(t, benchConfig(t))
+	addr, _, grpcAddr := startGRPCServe(t, benchConfig(t))
+	t.Run("ws", func(t *testing.T) { checkCleanBench(t, "ws://"+addr+"/ws") })
+	t.Run("grpc", func(t *testing.T) { checkCleanBench(t, "grpc://"+grpcAddr) })
+}
+
+// checkCleanBench runs the mixed workload against url: every frame
+// answered once and as the workload says.
+func checkCleanBench(t *testing.T, url string) {
 	var out, errOut syncBuffer
-	err := run(context.Background(), []string{"bench", "--url", "ws://" + addr + "/ws",
+	err := run(context.Background(), []string{"bench", "--url", url,
 		"--workload", "../../internal/bench/testdata/mixed.ndjson", "-c", "4", "-n", "8",
 		"--count", "2000", "--warmup", "100ms", "--json"}, strings.NewReader(""), &out, &errOut)
 	if err != nil {

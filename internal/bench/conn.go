@@ -34,7 +34,8 @@ type conn struct {
 	run    *shared
 	ws     *websocket.Conn
 	bc     *wsio.BatchConn
-	prefix []byte // "<conn>-"
+	g      *grpcLink // set instead of ws and bc in gRPC mode
+	prefix []byte    // "<conn>-"
 
 	free    chan int // free slot indices; its capacity is the window
 	slots   []slot
@@ -77,12 +78,18 @@ func newConn(run *shared, index int, d dialed) *conn {
 	for i := range w {
 		c.free <- i
 	}
-	c.ws.SetReadLimit(maxReply)
+	if c.ws != nil {
+		c.ws.SetReadLimit(maxReply)
+	}
 	return c
 }
 
 // start runs the writer and the reader; done closes when both have stopped.
 func (c *conn) start() {
+	if c.g != nil {
+		c.startGRPC()
+		return
+	}
 	go c.readLoop()
 	go func() {
 		c.writeLoop()
@@ -145,6 +152,16 @@ func (c *conn) acquire(burst *int) (int, bool) {
 
 // frame publishes slot s as outstanding and returns the next frame's bytes.
 func (c *conn) frame(buf []byte, s int, measured bool) []byte {
+	li, seq := c.publish(s, measured)
+	buf = append(buf[:0], frameHead...)
+	buf = append(buf, c.prefix...)
+	buf = strconv.AppendUint(buf, seq, 10)
+	return append(buf, c.run.wl.lines[li].tail...)
+}
+
+// publish marks slot s outstanding for the next workload line and returns
+// that line and the frame's sequence number.
+func (c *conn) publish(s int, measured bool) (int, uint64) {
 	li := c.next
 	if c.next++; c.next == len(c.run.wl.lines) {
 		c.next = 0
@@ -159,10 +176,7 @@ func (c *conn) frame(buf []byte, s int, measured bool) []byte {
 		c.lastSend = sl.sent
 	}
 	c.sentAll.Add(1)
-	buf = append(buf[:0], frameHead...)
-	buf = append(buf, c.prefix...)
-	buf = strconv.AppendUint(buf, seq, 10)
-	return append(buf, c.run.wl.lines[li].tail...)
+	return li, seq
 }
 
 // finish flushes, waits (bounded) for the window to empty, and closes.
@@ -222,6 +236,12 @@ func (c *conn) handle(msg []byte) {
 		}
 		return
 	}
+	c.match(r, func() []byte { return msg })
+}
+
+// match frees the slot r answers and scores r; msg renders the reply for
+// the samples of wrong ones, and is called only for those.
+func (c *conn) match(r reply, msg func() []byte) {
 	s, ok := c.slotOf(r.id)
 	if !ok {
 		if c.run.counting() {

@@ -16,7 +16,9 @@ import (
 // Options says what to drive and how hard. The zero value of every field but
 // URL and Workload picks a default.
 type Options struct {
-	// URL is the server's WebSocket endpoint, e.g. ws://127.0.0.1:8080/ws.
+	// URL is the server's WebSocket endpoint, e.g. ws://127.0.0.1:8080/ws,
+	// or grpc://host:port for schemagate.v1.EventService/PublishStream,
+	// one stream per connection (see grpc.go).
 	URL string
 	// Workload is an NDJSON file, one {"valid": bool, "frame": envelope
 	// without id} a line; every connection cycles through all of it.
@@ -109,8 +111,8 @@ func (o Options) checkDial() error {
 	switch {
 	case err != nil:
 		return fmt.Errorf("bench: url: %w", err)
-	case u.Scheme != "ws" && u.Scheme != "wss":
-		return fmt.Errorf("bench: url %q: scheme must be ws or wss", o.URL)
+	case u.Scheme != "ws" && u.Scheme != "wss" && u.Scheme != "grpc":
+		return fmt.Errorf("bench: url %q: scheme must be ws, wss or grpc", o.URL)
 	case o.HandshakeTimeout < 0:
 		return errors.New("bench: handshake timeout must not be negative")
 	}

@@ -60,15 +60,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("bench: workload %w", err)
 	}
-	ds, err := dialMany(ctx, o, o.Conns, loadReadBuf, loadWriteBuf)
-	if err != nil {
-		return Result{}, err
-	}
 	sh := &shared{o: o, wl: wl, start: time.Now(), abort: ctx.Done(), stop: make(chan struct{})}
 	sh.budget.Store(int64(o.Count))
-	conns := make([]*conn, len(ds))
-	for i, d := range ds {
-		conns[i] = newConn(sh, i, d)
+	conns, err := connect(ctx, sh)
+	if err != nil {
+		return Result{}, err
 	}
 	next := sh.begin() // before any writer starts, so no frame predates the phase
 	for _, c := range conns {
@@ -76,6 +72,23 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	err = sh.schedule(ctx, next, conns, allDone(conns))
 	return collect(sh, conns), err
+}
+
+// connect opens the run's connections: WebSockets, or gRPC streams for a
+// grpc:// URL.
+func connect(ctx context.Context, sh *shared) ([]*conn, error) {
+	if isGRPC(sh.o.URL) {
+		return dialGRPC(ctx, sh)
+	}
+	ds, err := dialMany(ctx, sh.o, sh.o.Conns, loadReadBuf, loadWriteBuf)
+	if err != nil {
+		return nil, err
+	}
+	conns := make([]*conn, len(ds))
+	for i, d := range ds {
+		conns[i] = newConn(sh, i, d)
+	}
+	return conns, nil
 }
 
 // allDone closes once every connection has stopped.
@@ -142,6 +155,10 @@ func (sh *shared) advance() <-chan time.Time {
 // wait forever. Their pending writes fail and count as connection errors.
 func forceClose(conns []*conn) {
 	for _, c := range conns {
+		if c.g != nil {
+			c.g.cc.Close()
+			continue
+		}
 		c.bc.Conn.Close()
 	}
 }

@@ -21,8 +21,9 @@ type connStats struct {
 	samples   []string
 }
 
-// score counts one measured reply to the frame of workload line l.
-func (st *connStats) score(r reply, l *line, latency int64, msg []byte) {
+// score counts one measured reply to the frame of workload line l; msg
+// renders the reply, for a sample when it is wrong.
+func (st *connStats) score(r reply, l *line, latency int64, msg func() []byte) {
 	st.hist.record(latency)
 	if r.ok {
 		st.acked++
@@ -35,7 +36,7 @@ func (st *connStats) score(r reply, l *line, latency int64, msg []byte) {
 	}
 	if !l.matches(r) {
 		st.mismatched++
-		st.sample("expected "+l.expect.String(), msg)
+		st.sample("expected "+l.expect.String(), msg())
 	}
 }
 

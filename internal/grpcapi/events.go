@@ -68,9 +68,11 @@ type worker struct {
 
 func (w *worker) run() error {
 	ctx := w.stream.Context()
-	var reply schemagatev1.Reply // reused: Send has encoded it when it returns
+	// Both reused: Recv decodes into fresh storage for the data (which a
+	// handler may keep), and Send has encoded the reply when it returns.
+	var reply schemagatev1.Reply
+	ev := new(schemagatev1.Event)
 	for {
-		ev := new(schemagatev1.Event)
 		if err := w.stream.RecvMsg(ev); err != nil {
 			return endOfStream(err)
 		}

@@ -123,9 +123,13 @@ func (s *Server) serverOptions() []grpc.ServerOption {
 	opts := []grpc.ServerOption{
 		grpc.KeepaliveParams(params),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: k.MinPingInterval, PermitWithoutStream: true}),
-		grpc.StatsHandler(connTagger{rate: s.o.RateLimit}),
 		grpc.ChainUnaryInterceptor(s.unaryAdmit),
 		grpc.ChainStreamInterceptor(s.streamAdmit),
+	}
+	// A stats handler makes grpc-go stamp and report every message: only
+	// the rate limit, which needs a bucket per connection, pays for one.
+	if s.o.RateLimit.PerSecond > 0 {
+		opts = append(opts, grpc.StatsHandler(connTagger{rate: s.o.RateLimit}))
 	}
 	if s.o.MaxMessage > 0 {
 		opts = append(opts, grpc.MaxRecvMsgSize(s.o.MaxMessage))
