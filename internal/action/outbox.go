@@ -152,8 +152,13 @@ func NewOutbox(cfg OutboxConfig) (*Outbox, error) {
 	}
 	o.ctx, o.stop = context.WithCancel(context.Background())
 	o.heads = make([]atomic.Int64, lanes)
+	// Every lane's channel exists before any sender starts: senders read
+	// the slice.
+	o.lanes = make([]chan struct{}, lanes)
+	for n := range o.lanes {
+		o.lanes[n] = make(chan struct{}, 1)
+	}
 	for n := range lanes {
-		o.lanes = append(o.lanes, make(chan struct{}, 1))
 		o.sender.Add(1)
 		go o.runLane(n)
 	}
