@@ -62,6 +62,9 @@ func loadConfig(fs *pflag.FlagSet, environ []string) (config.Config, error) {
 			v.Set(key, f.Value.String())
 		}
 	}
+	if err := config.CheckActionKeys(v.GetStringMap("actions")); err != nil {
+		return config.Config{}, configError(fmt.Errorf("%s: %w", label, err))
+	}
 	var cfg config.Config
 	hook := viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
 		mapstructure.StringToTimeDurationHookFunc(),

@@ -90,6 +90,8 @@ func TestConfigErrors(t *testing.T) {
 			[]string{"a/v1.json", "b/v1.json"}},
 		{"route without schema", []string{"--config", write("route.yaml", "listen: 127.0.0.1:0\nschemas: {dir: "+repoSchemas(t)+"}\nactions: {l: {kind: log}}\nroutes: [{type: person, version: 7, actions: [l]}]\n")}, nil,
 			[]string{"route person v7"}},
+		{"a key of another kind of action", []string{"--config", write("kinds.yaml", "listen: 127.0.0.1:0\nactions:\n  events: {kind: file, path: x.ndjson, url: http://127.0.0.1:9/}\n  l: {kind: log, sync: always}\n  n: {kind: nats, path: y}\n")}, nil,
+			[]string{"actions.events.url: is not a key of a file action", "actions.l.sync: is not a key of a log action", "actions.n.path: is not a key of a nats action"}},
 		{"handler without schema", []string{"--config", write("handler.yaml", "listen: 127.0.0.1:0\nschemas: {dir: "+brokenTreeOK(t)+"}\nhandlers: [person/v2]\n")}, nil,
 			[]string{"handler person v2"}},
 	}

@@ -81,7 +81,7 @@ func (c *Config) checkActions(p *problems) {
 			}
 		case "nats": // its settings are the nats section's
 		default:
-			p.add(key+".kind", "%q is not one of log, file, webhook, nats", a.Kind)
+			p.add(key+".kind", "%q is not one of %s", a.Kind, strings.Join(ActionKinds(), ", "))
 		}
 	}
 	c.checkActionNames(p, "default_actions", c.DefaultActions)
