@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 )
@@ -69,13 +70,13 @@ func (c FileConfig) withDefaults() (FileConfig, error) {
 		return c, status.Newf(codes.InvalidArgument, "file action: sync %q is not one of always, interval, never", c.Sync)
 	}
 	if c.Interval <= 0 {
-		c.Interval = time.Second
+		c.Interval = config.DefaultFileInterval
 	}
 	if c.Mode == 0 {
-		c.Mode = 0o600
+		c.Mode = config.DefaultFileMode
 	}
 	if c.MaxBatch <= 0 {
-		c.MaxBatch = 1 << 20
+		c.MaxBatch = config.DefaultFileMaxBatch
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

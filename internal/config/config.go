@@ -100,7 +100,7 @@ type DeadLetter struct {
 func (f File) Perm() os.FileMode {
 	m, err := strconv.ParseUint(f.FileMode, 8, 32)
 	if err != nil || m > 0o777 {
-		return 0o600
+		return DefaultFileMode
 	}
 	return os.FileMode(m)
 }
@@ -249,7 +249,7 @@ type Shutdown struct {
 func Default() Config {
 	return Config{
 		Listen: "127.0.0.1:8080",
-		Schemas: Schemas{Dir: "schemas", DefaultDraft: "2020-12", AssertFormat: true, MaxDetails: 20, MaxDepth: 1000,
+		Schemas: Schemas{Dir: "schemas", DefaultDraft: "2020-12", AssertFormat: true, MaxDetails: DefaultMaxDetails, MaxDepth: DefaultMaxDepth,
 			Compat: Compat{Mode: "backward"}},
 		WebSocket: WebSocket{
 			Path: "/ws", ReadLimit: 1 << 20, SendQueueBytes: 4 << 20, MaxInflightBytes: 256 << 20,
@@ -257,11 +257,11 @@ func Default() Config {
 			HandshakeTimeout: 10 * time.Second, MaxConnections: 10000,
 			RateLimit: RateLimit{MaxViolations: 100},
 		},
-		HTTP: HTTP{MaxBody: 10 << 20, MaxBatch: 1000, ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, RequestTimeout: 30 * time.Second,
+		HTTP: HTTP{MaxBody: DefaultHTTPMaxBody, MaxBatch: DefaultHTTPMaxBatch, ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout: 60 * time.Second, WriteTimeout: 60 * time.Second, RequestTimeout: DefaultHTTPRequestTimeout,
 			MaxInflight: MaxInflight{Requests: 256, Bytes: 64 << 20}},
 		GRPC:       GRPC{Listen: "127.0.0.1:9090", MinPingInterval: 10 * time.Second},
-		DeadLetter: DeadLetter{File: File{Sync: "interval", Interval: time.Second, FileMode: "0600"}, MaxBytes: 64 << 20},
+		DeadLetter: DeadLetter{File: File{Sync: "interval", Interval: DefaultFileInterval, FileMode: "0600"}, MaxBytes: 64 << 20},
 		Log:        Log{Level: "info", Format: "json"},
 		Shutdown:   Shutdown{DrainTimeout: 15 * time.Second},
 		NATS:       defaultNATS(),

@@ -9,30 +9,24 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/validate"
 	"github.com/schemagate/schemagate/internal/webguard"
 )
 
-// Defaults for the zero values of Options; they match the shipped config.
-const (
-	DefaultMaxBody        = 10 << 20
-	DefaultMaxBatch       = 1000
-	DefaultRequestTimeout = 30 * time.Second
-)
-
 // Options configures the API. Only the limits have defaults; a nil hook
 // turns its feature off.
 type Options struct {
-	// MaxBody bounds a request body in bytes (DefaultMaxBody when 0);
+	// MaxBody bounds a request body in bytes (config.DefaultHTTPMaxBody when 0);
 	// larger bodies get 413.
 	MaxBody int64
-	// MaxBatch bounds the envelopes in one batch (DefaultMaxBatch when 0);
+	// MaxBatch bounds the envelopes in one batch (config.DefaultHTTPMaxBatch when 0);
 	// more get 413.
 	MaxBatch int
 	// RequestTimeout bounds the work for one /v1/ request, all envelopes
-	// of a batch included (DefaultRequestTimeout when 0, none when < 0).
+	// of a batch included (config.DefaultHTTPRequestTimeout when 0, none when < 0).
 	// WebSocket upgrades are never bounded by it.
 	RequestTimeout time.Duration
 
@@ -109,13 +103,13 @@ func New(p *pipeline.Pipeline, reg *validate.Registry, o Options) (*API, error) 
 		return nil, errors.New("httpapi: a pipeline and a registry are required")
 	}
 	if o.MaxBody <= 0 {
-		o.MaxBody = DefaultMaxBody
+		o.MaxBody = config.DefaultHTTPMaxBody
 	}
 	if o.MaxBatch <= 0 {
-		o.MaxBatch = DefaultMaxBatch
+		o.MaxBatch = config.DefaultHTTPMaxBatch
 	}
 	if o.RequestTimeout == 0 {
-		o.RequestTimeout = DefaultRequestTimeout
+		o.RequestTimeout = config.DefaultHTTPRequestTimeout
 	}
 	if o.Observer == nil {
 		o.Observer = nopObserver{}

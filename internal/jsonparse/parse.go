@@ -10,12 +10,9 @@ package jsonparse
 import (
 	"strconv"
 	"unicode/utf8"
-)
 
-// DefaultMaxDepth is the nesting limit used when a caller passes a max depth
-// of zero or less. No legitimate event comes near it; it exists so that a
-// hostile frame cannot make the parser or the validator recurse without end.
-const DefaultMaxDepth = 1000
+	"github.com/schemagate/schemagate/internal/config"
+)
 
 // parser holds the state of one parse. It lives on the caller's stack; the
 // values it builds are the only allocations that outlive it.
@@ -32,7 +29,7 @@ type parser struct {
 // newParser prepares a parse of b; build says whether values will be built.
 func newParser(b []byte, maxDepth int, build bool) parser {
 	if maxDepth <= 0 {
-		maxDepth = DefaultMaxDepth
+		maxDepth = config.DefaultMaxDepth
 	}
 	p := parser{data: b, maxDepth: maxDepth}
 	if build {
@@ -45,7 +42,7 @@ func newParser(b []byte, maxDepth int, build bool) parser {
 
 // Parse parses b as one JSON value, optionally surrounded by whitespace.
 // maxDepth bounds the nesting of arrays and objects (a top-level object or
-// array is depth 1); zero or less means DefaultMaxDepth.
+// array is depth 1); zero or less means config.DefaultMaxDepth.
 //
 // Objects become map[string]any, arrays []any (empty ones are non-nil),
 // numbers json.Number holding the literal text. Strings and numbers share

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/config"
 )
 
 type obj = map[string]any
@@ -323,7 +325,7 @@ func TestDeepNesting100k(t *testing.T) {
 	} {
 		b := []byte(in)
 		var de *DepthError
-		if _, err := Parse(b, 0); !errors.As(err, &de) || de.MaxDepth != DefaultMaxDepth {
+		if _, err := Parse(b, 0); !errors.As(err, &de) || de.MaxDepth != config.DefaultMaxDepth {
 			t.Errorf("Parse: %v, want DepthError", err)
 		}
 		if err := Valid(b, 0); !errors.As(err, &de) {

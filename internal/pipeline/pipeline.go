@@ -12,6 +12,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/envelope"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/jsonparse"
@@ -21,7 +22,7 @@ import (
 
 // Options tunes a pipeline; the zero value is usable.
 type Options struct {
-	// MaxDepth bounds nesting in a frame (jsonparse.DefaultMaxDepth when 0).
+	// MaxDepth bounds nesting in a frame (config.DefaultMaxDepth when 0).
 	MaxDepth int
 	// DeadLetter, when set, records every rejected frame with its report.
 	DeadLetter DeadLetter
@@ -67,7 +68,7 @@ func (b *Builder) Build(o Options) (*Pipeline, error) {
 		return nil, err
 	}
 	if o.MaxDepth <= 0 {
-		o.MaxDepth = jsonparse.DefaultMaxDepth
+		o.MaxDepth = config.DefaultMaxDepth
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -65,7 +65,7 @@ type Options struct {
 	// is a terminal.
 	Progress io.Writer
 	// MaxDepth bounds nesting as the server's schemas.max_depth does
-	// (jsonparse.DefaultMaxDepth when zero).
+	// (config.DefaultMaxDepth when zero).
 	MaxDepth int
 	// MaxRecordBytes bounds one line or array element; longer ones are
 	// reported as malformed (DefaultMaxRecordBytes when zero).

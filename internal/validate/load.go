@@ -12,6 +12,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/event"
 )
 
@@ -25,7 +26,7 @@ type Options struct {
 	// AssertFormat makes "format" a validation keyword rather than an
 	// annotation. The contract asserts it.
 	AssertFormat bool
-	// MaxDetails caps the violations kept per report (DefaultMaxDetails when
+	// MaxDetails caps the violations kept per report (config.DefaultMaxDetails when
 	// zero).
 	MaxDetails int
 	// Documents are extra in-memory documents by absolute URL, for trees
@@ -60,7 +61,7 @@ func Load(o Options) (*Registry, error) {
 	problems = append(problems, more...)
 	maxDetails := o.MaxDetails
 	if maxDetails <= 0 {
-		maxDetails = DefaultMaxDetails
+		maxDetails = config.DefaultMaxDetails
 	}
 	schemas := make(map[event.Key]*Schema)
 	shared := make(map[string][]byte)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/event"
 )
 
@@ -100,7 +101,7 @@ func TestDetailsCapped(t *testing.T) {
 	r := mustLoad(t, dir)
 	s, _ := r.Lookup(event.Key{Type: "many", Version: 1})
 	rep := s.Validate(decode(t, "["+strings.Repeat("1,", 4999)+"1]"))
-	if len(rep.Details) != DefaultMaxDetails || rep.Omitted != 5000-DefaultMaxDetails {
+	if len(rep.Details) != config.DefaultMaxDetails || rep.Omitted != 5000-config.DefaultMaxDetails {
 		t.Fatalf("details = %d, omitted = %d", len(rep.Details), rep.Omitted)
 	}
 	if rep.Details[0].InstanceLocation != "/0" || rep.Details[19].InstanceLocation != "/19" {

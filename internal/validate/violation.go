@@ -12,10 +12,6 @@ import (
 	"github.com/schemagate/schemagate/internal/status"
 )
 
-// DefaultMaxDetails caps a report so that a hostile payload with thousands
-// of violations cannot amplify into a huge reply.
-const DefaultMaxDetails = 20
-
 // Report is the outcome of validating one instance.
 type Report struct {
 	// Details holds at most the registry's cap of violations, in the order

@@ -10,9 +10,9 @@ import (
 	"github.com/gorilla/websocket"
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/testkit"
-	"github.com/schemagate/schemagate/internal/validate"
 )
 
 // newHardeningServer is a real gateway over testdata/hardening, whose
@@ -76,7 +76,7 @@ func TestHostileFrames(t *testing.T) {
 		{"an exponent big.Rat cannot hold", frame("n10", "big", `{"n":1e9999999}`), "", codes.InvalidArgument, "", "", 0, 0},
 		{"a million digits", frame("n11", "big", `{"n":`+strings.Repeat("9", 1_000_000)+`}`), "", codes.InvalidArgument, "", "", 0, 0},
 		{"5,000 violations are capped", frame("v1", "many", "["+strings.Repeat("1,", 4999)+"1]"),
-			"v1", codes.InvalidArgument, "", "/items/type", validate.DefaultMaxDetails, 5000 - validate.DefaultMaxDetails},
+			"v1", codes.InvalidArgument, "", "/items/type", config.DefaultMaxDetails, 5000 - config.DefaultMaxDetails},
 		{"a catastrophic pattern answers in linear time", frame("r1", "re", `"`+strings.Repeat("a", 100_000)+`b"`),
 			"r1", codes.InvalidArgument, "", "/pattern", 1, 0},
 		{"the pattern still matches", frame("r2", "re", `"`+strings.Repeat("a", 100_000)+`"`), "r2", codes.OK, "", "", 0, 0},

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/spf13/viper"
+
+	"github.com/schemagate/schemagate/internal/config"
+)
+
+// examples are the keys configs/schemagate.yaml sets to show their use
+// rather than to document their default.
+var examples = map[string]bool{"handlers": true, "actions": true, "routes": true, "nats.servers": true}
+
+// The shipped configs/schemagate.yaml documents every key with its
+// default: each key of config.Default is in the file (the nats section,
+// which is off by default, as commented-out lines), with the same value.
+func TestShippedConfigDocumentsEveryDefault(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join("..", "..", "configs", "schemagate.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := viper.New()
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(strings.NewReader(uncommentSection(string(text), "nats"))); err != nil {
+		t.Fatal(err)
+	}
+	var doc config.Config
+	hook := viper.DecodeHook(mapstructure.StringToTimeDurationHookFunc())
+	if err := v.UnmarshalExact(&doc, hook); err != nil {
+		t.Fatalf("the documented file does not decode: %v", err)
+	}
+	want, got := flatConfig(t, config.Default()), flatConfig(t, doc)
+	for key, def := range want {
+		switch {
+		case examples[key]:
+		case !v.IsSet(key):
+			t.Errorf("%s (default %v) is not documented in configs/schemagate.yaml", key, def)
+		case fmt.Sprint(got[key]) != fmt.Sprint(def):
+			t.Errorf("%s: the file documents %v, the code's default is %v", key, got[key], def)
+		}
+	}
+}
+
+func flatConfig(t *testing.T, c config.Config) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := mapstructure.Decode(c, &m); err != nil {
+		t.Fatal(err)
+	}
+	return flatten("", m)
+}
+
+// uncommentSection turns "# name:" and the "#   " lines after it into
+// YAML, leaving comments inside it ("#   # ...") as comments.
+func uncommentSection(text, name string) string {
+	lines := strings.Split(text, "\n")
+	inside := false
+	nested := regexp.MustCompile(`^#   (\S.*)$`)
+	for i, l := range lines {
+		switch {
+		case l == "# "+name+":":
+			lines[i], inside = name+":", true
+		case inside && nested.MatchString(l):
+			if rest := nested.FindStringSubmatch(l)[1]; !strings.HasPrefix(rest, "#") {
+				lines[i] = "  " + rest
+			}
+		case inside && strings.HasPrefix(l, "#     "):
+			lines[i] = "  " + strings.TrimPrefix(l, "#   ")
+		default:
+			inside = inside && strings.HasPrefix(l, "#")
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,31 @@
+package config
+
+import "time"
+
+// The defaults other packages fall back to when a caller leaves a limit at
+// zero. They live here, beside Default, so that configs/schemagate.yaml
+// documents every one of them in one place (a test checks the file
+// against Default).
+const (
+	// DefaultMaxDepth is the deepest nesting accepted in a frame. No
+	// legitimate event comes near it; it exists so that a hostile frame
+	// cannot make the parser or the validator recurse without end.
+	DefaultMaxDepth = 1000
+	// DefaultMaxDetails caps a report, so that a payload with thousands
+	// of violations cannot amplify into a huge reply.
+	DefaultMaxDetails = 20
+	// DefaultHTTPMaxBody bounds a request body in bytes.
+	DefaultHTTPMaxBody = 10 << 20
+	// DefaultHTTPMaxBatch bounds the envelopes in one batch.
+	DefaultHTTPMaxBatch = 1000
+	// DefaultHTTPRequestTimeout bounds the work for one /v1/ request.
+	DefaultHTTPRequestTimeout = 30 * time.Second
+	// DefaultFileInterval is the fsync period of sync: interval.
+	DefaultFileInterval = time.Second
+	// DefaultFileMode is the permission of the files the gateway creates,
+	// since events may carry personal data.
+	DefaultFileMode = 0o600
+	// DefaultFileMaxBatch bounds the bytes a file sink queues for its
+	// writer (one more batch may be in the writer's hands).
+	DefaultFileMaxBatch = 1 << 20
+)
