@@ -77,15 +77,16 @@ func tooLarge(limit int64) *status.Error {
 }
 
 // readAll reads a body whose declared length (-1 when unknown) has been
-// checked against the limit into a buffer of that size, so that the bytes
-// held are the bytes reserved rather than io.ReadAll's doublings.
+// checked against the limit into a buffer of exactly that size, so that
+// the bytes held are the bytes reserved: bytes.Buffer and io.ReadAll grow
+// by doubling, which held 20 MB for a 10 MB body.
 func readAll(r io.Reader, declared int64) ([]byte, error) {
 	if declared < 0 {
 		return io.ReadAll(r)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, declared+1))
-	_, err := buf.ReadFrom(r)
-	return buf.Bytes(), err
+	buf := make([]byte, declared)
+	_, err := io.ReadFull(r, buf)
+	return buf, err
 }
 
 // jsonContent accepts application/json with at most a UTF-8 charset, the
