@@ -249,12 +249,19 @@ func patternCandidates(x, y *jsonschema.Schema) []any {
 		try(s)
 	}
 	for _, s := range pool {
+		if len(out) >= 64 || len(s) > maxEdited {
+			continue
+		}
 		for _, e := range edits(s) {
 			try(e)
 		}
 	}
 	return out
 }
+
+// maxEdited is the longest string whose one-character edits are tried:
+// a string n long has about 6n of them.
+const maxEdited = 64
 
 // edits are strings one small change away from s.
 func edits(s string) []string {

@@ -102,13 +102,22 @@ func patternStrings(re *regexp.Regexp, n int) []string {
 		add(s)
 	}
 	r := rand.New(rand.NewPCG(15, uint64(len(re.String()))))
-	for i := 0; i < 4*n && len(out) < n; i++ {
+	// Matching costs about len(pattern) x len(string), and strings are
+	// about as long as the pattern: a budget of bytes keeps a huge
+	// pattern from costing seconds.
+	budget := maxGenBytes
+	for i := 0; i < 4*n && len(out) < n && budget > 0; i++ {
 		var b strings.Builder
 		randomWalk(tree, r, &b, 0)
+		budget -= b.Len() + len(re.String())
 		add(b.String())
 	}
 	return out
 }
+
+// maxGenBytes bounds the bytes of strings generated and matched for one
+// pattern.
+const maxGenBytes = 1 << 16
 
 // enumerate lists up to limit strings of the language of t, each node
 // contributing its simplest choices.
