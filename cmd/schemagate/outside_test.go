@@ -62,7 +62,9 @@ func TestBinaryOutsideTheRepository(t *testing.T) {
 // serveAndSendOutside runs serve on the copied tree, sends to it with
 // send, and stops it with SIGTERM.
 func serveAndSendOutside(t *testing.T, sg func(...string) *exec.Cmd) {
-	serve := sg("serve", "--schemas", "./schemas", "--listen", "127.0.0.1:0")
+	// cleanEnv drops TestMain's SCHEMAGATE_GRPC_LISTEN, so the gRPC port
+	// is named here: the default 9090 may be held by another run.
+	serve := sg("serve", "--schemas", "./schemas", "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0")
 	logs := &syncBuffer{}
 	serve.Stderr = logs
 	if err := serve.Start(); err != nil {
