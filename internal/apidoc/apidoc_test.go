@@ -87,15 +87,6 @@ func decode(t *testing.T, b []byte) any {
 	return v
 }
 
-func TestDump(t *testing.T) {
-	if os.Getenv("APIDOC_DUMP") == "" {
-		t.Skip()
-	}
-	d := build(t, shipped(t))
-	_ = os.WriteFile("/tmp/openapi.json", d.OpenAPI, 0o644)
-	_ = os.WriteFile("/tmp/asyncapi.json", d.AsyncAPI, 0o644)
-}
-
 // TestHTMLRendersInChromium opens the page from a file in headless
 // Chromium with the network off and reads the DOM after its script ran:
 // every route, channel and schema is there, and the script, allowed only
