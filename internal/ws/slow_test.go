@@ -39,7 +39,13 @@ func echoFrame(id string, size int) []byte {
 func TestSlowWriteClosesWith1008(t *testing.T) {
 	o := testOptions()
 	o.ReadLimit = 2 << 20
-	o.WriteTimeout = time.Second
+	// The client must pause past the reply's write timeout, then read the
+	// rest of the reply and the close frame within the close's own write
+	// timeout. Nothing outside the server shows the first timeout firing,
+	// so the windows are wide: the pause outlasts the timeout by 1 s and
+	// the reading has 2 s (with a 1 s timeout it had 0.5 s, too little on
+	// a loaded machine under -race).
+	o.WriteTimeout = 3 * time.Second
 	m := &recMetrics{}
 	o.Metrics = m
 	ts := newTestServer(t, o, smallSendBuffer)
@@ -53,7 +59,7 @@ func TestSlowWriteClosesWith1008(t *testing.T) {
 	}
 	// Stop reading past the write timeout, then read again within the
 	// close frame's own write timeout.
-	time.Sleep(o.WriteTimeout * 3 / 2)
+	time.Sleep(o.WriteTimeout * 4 / 3)
 	op, p, err := readServerFrame(br)
 	if err != nil || op != 0x80|websocket.TextMessage || !strings.Contains(string(p[:min(len(p), 20)]), `"id":"big"`) || len(p) < 900<<10 {
 		t.Fatalf("the reply came as %#x, %d bytes, %v; want it whole", op, len(p), err)
