@@ -56,7 +56,15 @@ func (c *Config) Validate() error {
 
 func (c *Config) checkActions(p *problems) {
 	outboxPaths := map[string]string{}
-	for name, a := range c.Actions {
+	names := make([]string, 0, len(c.Actions))
+	for name := range c.Actions {
+		names = append(names, name)
+	}
+	// In name order, so that of two actions sharing an outbox the same one
+	// is reported every time.
+	sort.Strings(names)
+	for _, name := range names {
+		a := c.Actions[name]
 		key := "actions." + name
 		switch a.Kind {
 		case "log":
