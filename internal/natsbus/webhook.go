@@ -175,7 +175,11 @@ func (w *Webhook) handle(ctx context.Context, m jetstream.Msg) {
 	start := time.Now()
 	r := w.cfg.Sender.Send(ctx, id, typ, version, m.Data())
 	if r.Canceled {
-		_ = m.Nak() // closing: another instance, or the next start, sends it
+		// Closing: another instance, or the next start, sends it. JetStream
+		// counts this redelivery in NumDelivered like any other, so a
+		// shutdown costs the event one scheduled attempt; not counting it
+		// would need our own attempt count in a header, not worth it here.
+		_ = m.Nak()
 		return
 	}
 	if w.cfg.Observer != nil {
@@ -195,18 +199,29 @@ func (w *Webhook) handle(ctx context.Context, m jetstream.Msg) {
 		n = int(meta.NumDelivered)
 	}
 	if n >= len(w.cfg.Schedule) {
-		_ = m.Term()
-		if w.cfg.Observer != nil {
-			w.cfg.Observer.WebhookDead(w.cfg.Name)
-		}
-		w.b.log.Warn("webhook event not delivered after every scheduled attempt; terminated", "endpoint", w.cfg.Name, "id", id, "attempts", n)
-		if w.cfg.DeadLetter != nil {
-			last := []action.Attempt{{At: start.UTC(), Code: r.Code, Error: r.Err.Error()}}
-			_ = w.cfg.DeadLetter.RecordUndelivered(ctx, w.cfg.Name, m.Data(), last)
-		}
+		w.exhausted(ctx, m, id, n, action.Attempt{At: start.UTC(), Code: r.Code, Error: r.Err.Error()})
 		return
 	}
 	_ = m.NakWithDelay(max(w.cfg.Schedule[n], r.RetryAfter))
+}
+
+// exhausted ends an event that failed every scheduled attempt. The dead
+// letter is written before the message is terminated: were the write to
+// fail after Term, the event would be gone from everywhere. So a failed
+// write keeps the message, which comes back after the last step's delay.
+func (w *Webhook) exhausted(ctx context.Context, m jetstream.Msg, id string, n int, last action.Attempt) {
+	if w.cfg.DeadLetter != nil {
+		if err := w.cfg.DeadLetter.RecordUndelivered(ctx, w.cfg.Name, m.Data(), []action.Attempt{last}); err != nil {
+			w.b.log.Error("webhook event not delivered and the dead letter write failed; keeping it", "endpoint", w.cfg.Name, "id", id, "attempts", n, "err", err)
+			_ = m.NakWithDelay(w.cfg.Schedule[len(w.cfg.Schedule)-1])
+			return
+		}
+	}
+	_ = m.Term()
+	if w.cfg.Observer != nil {
+		w.cfg.Observer.WebhookDead(w.cfg.Name)
+	}
+	w.b.log.Warn("webhook event not delivered after every scheduled attempt; terminated", "endpoint", w.cfg.Name, "id", id, "attempts", n)
 }
 
 // keyOf reads type and version from <prefix>.WEBHOOK.<name>.<type>.v<N>.
