@@ -231,19 +231,17 @@ func (o *Outbox) Do(ctx context.Context, ev event.Event) error {
 		return func() { o.pending.Add(1) }, nil
 	})
 	err = op.wait(ctx)
-	// Once committed (or failed) the reservation is over; a caller that
-	// stopped waiting leaves it to the op.
+	// Once committed (or failed) the reservation is over and the lane's
+	// sender, which sleeps until woken, is woken; a caller that stopped
+	// waiting leaves both to the op, which may still commit.
+	settle := func() { o.reserved.Add(-size); o.wake(lane) }
 	select {
 	case <-op.done:
-		o.reserved.Add(-size)
+		settle()
 	default:
-		go func() { <-op.done; o.reserved.Add(-size) }()
+		go func() { <-op.done; settle() }()
 	}
-	if err != nil {
-		return err
-	}
-	o.wake(lane)
-	return nil
+	return err
 }
 
 func (o *Outbox) wake(lane int) {

@@ -293,3 +293,16 @@ func TestOutboxAttemptTimeout(t *testing.T) {
 		t.Errorf("last error %q", s.LastError)
 	}
 }
+
+// A caller that stops waiting does not strand its event: the op still
+// commits, and the lane's sender, which sleeps until woken, is woken.
+func TestOutboxAbandonedDoStillDelivered(t *testing.T) {
+	h, srv := startHook(t, nil)
+	o := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: filepath.Join(t.TempDir(), "o.db")})
+	defer closeOK(t, o)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = o.Do(ctx, testEvent("gave-up", `{"i":1}`)) // committed or not, the caller left
+	waitFor(t, "backlog seen", func() bool { return o.Stats().Backlog > 0 || len(h.delivered()) == 1 })
+	waitFor(t, "delivered", func() bool { return len(h.delivered()) == 1 })
+}
