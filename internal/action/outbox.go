@@ -121,6 +121,13 @@ type Outbox struct {
 	ctx    context.Context
 	sender sync.WaitGroup
 	closed atomic.Bool
+
+	// closing admits one Close at a time; shut and shutErr, guarded by
+	// it, record that the store is closed and how that went, so a Close
+	// that gave up leaves the rest to a later one.
+	closing chan struct{}
+	shut    bool
+	shutErr error
 }
 
 // NewOutbox opens (or creates) the outbox file and starts its senders,
@@ -141,7 +148,7 @@ func NewOutbox(cfg OutboxConfig) (*Outbox, error) {
 		return nil, status.Wrap(codes.FailedPrecondition, err, "cannot read the webhook outbox "+cfg.Path)
 	}
 	o := &Outbox{cfg: cfg, post: p, db: db, log: cfg.Logger, disabled: sizes.disabled, enabled: make(chan struct{}),
-		building: map[int][]byte{}}
+		building: map[int][]byte{}, closing: make(chan struct{}, 1)}
 	o.pending.Store(sizes.pending)
 	o.pendingBytes.Store(sizes.pendingBytes)
 	o.historyBytes.Store(sizes.historyBytes)
@@ -318,12 +325,20 @@ func settledAt(v []byte) time.Time {
 
 // Close stops the senders (an attempt in flight is abandoned and made
 // again at the next start), commits what is queued, fsyncs and closes the
-// file. Do after Close fails with UNAVAILABLE.
+// file. Do after Close fails with UNAVAILABLE. A Close that returns early
+// because ctx ended leaves the store open; call Close again to finish.
 func (o *Outbox) Close(ctx context.Context) error {
-	if o.closed.Swap(true) {
-		return nil
-	}
+	o.closed.Store(true)
 	o.stop()
+	select {
+	case o.closing <- struct{}{}:
+	case <-ctx.Done():
+		return status.Unavailable(ctx.Err(), "webhook outbox: another Close is still closing it")
+	}
+	defer func() { <-o.closing }()
+	if o.shut {
+		return o.shutErr
+	}
 	stopped := make(chan struct{})
 	go func() { o.sender.Wait(); close(stopped) }()
 	select {
@@ -334,9 +349,12 @@ func (o *Outbox) Close(ctx context.Context) error {
 	if err := o.w.close(ctx); err != nil {
 		return err
 	}
+	o.shut = true
 	if err := o.db.Sync(); err != nil {
 		o.db.Close()
-		return status.Wrap(codes.DataLoss, err, "webhook outbox: the final fsync failed")
+		o.shutErr = status.Wrap(codes.DataLoss, err, "webhook outbox: the final fsync failed")
+		return o.shutErr
 	}
-	return o.db.Close()
+	o.shutErr = o.db.Close()
+	return o.shutErr
 }

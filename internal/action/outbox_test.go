@@ -306,3 +306,18 @@ func TestOutboxAbandonedDoStillDelivered(t *testing.T) {
 	waitFor(t, "backlog seen", func() bool { return o.Stats().Backlog > 0 || len(h.delivered()) == 1 })
 	waitFor(t, "delivered", func() bool { return len(h.delivered()) == 1 })
 }
+
+// A Close whose context ends while the senders stop leaves the store
+// open; a later Close finishes the job, so the file can be opened again.
+func TestOutboxCloseAfterGivingUpFinishes(t *testing.T) {
+	_, srv := startHook(t, nil)
+	path := filepath.Join(t.TempDir(), "o.db")
+	o := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: path})
+	sendN(t, o, "c", 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = o.Close(ctx) // may give up before the store is closed
+	closeOK(t, o)
+	again := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: path})
+	closeOK(t, again)
+}
