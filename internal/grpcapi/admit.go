@@ -119,7 +119,7 @@ func (s *Server) allow(ctx context.Context) (ok, over bool) {
 // limitListener closes connections beyond max at once, the gRPC form of
 // the WebSocket's 503: the client sees UNAVAILABLE and may retry elsewhere.
 func limitListener(ln net.Listener, max int, logger *slog.Logger) net.Listener {
-	return &limited{Listener: ln, max: int64(max), logger: logger}
+	return &limited{Listener: ln, max: int64(max), logger: logger, warn: rate.Sometimes{Interval: 10 * time.Second}}
 }
 
 type limited struct {
@@ -127,6 +127,10 @@ type limited struct {
 	max    int64
 	open   atomic.Int64
 	logger *slog.Logger
+	// A flood of refused connections must not become a flood of log
+	// lines: one warning per interval, with how many were refused since.
+	warn    rate.Sometimes
+	refused atomic.Int64
 }
 
 func (l *limited) Accept() (net.Conn, error) {
@@ -139,7 +143,11 @@ func (l *limited) Accept() (net.Conn, error) {
 			return &counted{Conn: c, l: l}, nil
 		}
 		l.open.Add(-1)
-		l.logger.Warn("grpc connection refused: connection limit reached", "max", l.max, "remote", c.RemoteAddr().String())
+		l.refused.Add(1)
+		l.warn.Do(func() {
+			l.logger.Warn("grpc connections refused: connection limit reached", "max", l.max,
+				"refused", l.refused.Swap(0), "last_remote", c.RemoteAddr().String())
+		})
 		_ = c.Close()
 	}
 }
