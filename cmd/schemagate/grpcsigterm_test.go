@@ -1,0 +1,91 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	grpcstatus "google.golang.org/grpc/status"
+
+	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
+)
+
+// SIGTERM on the real binary with a gRPC stream open and a health watch:
+// the watch sees NOT_SERVING, the stream, which owes nothing, ends at once
+// with UNAVAILABLE, and the process exits 0 well within drain_timeout.
+func TestBinarySIGTERMDrainsGRPC(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "config.yaml")
+	const drain = 30 * time.Second
+	cfg := fmt.Sprintf("schemas: {dir: %s}\nhandlers: [echo/v1]\nactions: {}\nroutes: []\nshutdown: {drain_timeout: %s}\n", repoSchemas(t), drain)
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0")
+	logs := &syncBuffer{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() { _ = cmd.Process.Kill() }()
+	waitListening(t, logs, exited)
+	m := grpcListeningRe.FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("no gRPC address in the log:\n%s", logs.String())
+	}
+	cc, err := grpc.NewClient("passthrough:///"+m[1], grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	s, err := schemagatev1.NewEventServiceClient(cc).PublishStream(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(&schemagatev1.Event{Id: "s1", Type: "echo", Version: 1, Data: []byte(`1`)}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Recv(); err != nil || !r.GetOk() {
+		t.Fatalf("before SIGTERM: %v %v", r, err)
+	}
+	w, err := healthpb.NewHealthClient(cc).Watch(t.Context(), &healthpb.HealthCheckRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := w.Recv(); err != nil || r.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+		t.Fatalf("health before SIGTERM: %v %v", r, err)
+	}
+
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := w.Recv(); err != nil || r.GetStatus() != healthpb.HealthCheckResponse_NOT_SERVING {
+		t.Fatalf("health during the drain: %v %v", r, err)
+	}
+	if _, err := s.Recv(); grpcstatus.Code(err) != codes.Unavailable {
+		t.Fatalf("the idle stream: %v, want UNAVAILABLE", err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit: %v\n%s", err, tail(logs.String()))
+		}
+	case <-time.After(drain):
+		t.Fatalf("still running %v after SIGTERM:\n%s", drain, tail(logs.String()))
+	}
+	if took := time.Since(start); took > drain/2 {
+		t.Errorf("the drain took %v: something waited for the deadline", took)
+	}
+}
