@@ -64,7 +64,10 @@ func (t *wsTransport) roundTrip(ctx context.Context, k key, frame []byte) ([]byt
 		}
 		return reply, nil
 	case <-ctx.Done():
-		c.remove(k, ch)
+		// ch stays queued as a placeholder: the frame was sent, so its
+		// reply may still come, and must land in ch (buffered, then
+		// dropped) rather than go to the next call with the same key;
+		// in Bare mode every key is "", so that would be every call.
 		return nil, ctx.Err()
 	}
 }
@@ -148,18 +151,6 @@ func (c *wsConn) add(k key, ch chan []byte) error {
 	}
 	c.pending[k] = append(c.pending[k], ch)
 	return nil
-}
-
-func (c *wsConn) remove(k key, ch chan []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	q := c.pending[k]
-	for i, x := range q {
-		if x == ch {
-			c.pending[k] = append(q[:i:i], q[i+1:]...)
-			return
-		}
-	}
 }
 
 // fail ends the connection: every waiting call learns it was lost.
