@@ -103,6 +103,11 @@ func (c *conn) runSubscription(feed Feed, types []string) {
 func (c *conn) deliver(frame []byte) {
 	if c.send.push(frame); c.send.size() > c.s.o.SendQueueBytes {
 		c.close(websocket.ClosePolicyViolation, "too slow: send queue full", telemetry.CloseSlow)
+		// Events owe the peer no ack: drop what is queued, so that the
+		// close goes out after the batch being written, not after
+		// megabytes more that a client with 32 MB of socket buffer could
+		// take (TestSlowSubscriberIsDropped, under load, took 30 s).
+		c.send.drop()
 		return
 	}
 	c.wake()
