@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/compat"
 	"github.com/schemagate/schemagate/internal/config"
-	"github.com/schemagate/schemagate/internal/validate"
+	"github.com/schemagate/schemagate/internal/server"
 )
 
 type compatFlags struct {
@@ -73,7 +72,7 @@ func runCompat(cmd *cobra.Command, f compatFlags, s streams) error {
 	if !contains(compat.Formats(), f.format) {
 		return usageError(fmt.Errorf("--format %q: want %s", f.format, strings.Join(compat.Formats(), ", ")))
 	}
-	reg, err := loadRegistry(cfg.Schemas)
+	reg, err := server.LoadRegistry(cfg.Schemas)
 	if err != nil {
 		return err
 	}
@@ -100,7 +99,7 @@ func runCompat(cmd *cobra.Command, f compatFlags, s streams) error {
 
 // compatOptions reads the configured modes, with the flags over them.
 func compatOptions(c config.Schemas, f compatFlags, transitiveSet bool) (compat.Options, error) {
-	o, err := configuredCompat(c)
+	o, err := server.ConfiguredCompat(c)
 	if err != nil {
 		return o, err
 	}
@@ -113,24 +112,6 @@ func compatOptions(c config.Schemas, f compatFlags, transitiveSet bool) (compat.
 	}
 	if transitiveSet {
 		o.Transitive = f.transitive
-	}
-	return o, nil
-}
-
-// configuredCompat turns schemas.compat into the checker's options.
-func configuredCompat(c config.Schemas) (compat.Options, error) {
-	o := compat.Options{AssertFormat: c.AssertFormat, Transitive: c.Compat.Transitive, Types: map[string]compat.Mode{}}
-	m, err := compat.ParseMode(c.Compat.Mode)
-	if err != nil {
-		return o, err
-	}
-	o.Default = m
-	for t, name := range c.Compat.Types {
-		m, err := compat.ParseMode(name)
-		if err != nil {
-			return o, fmt.Errorf("schemas.compat.types.%s: %w", t, err)
-		}
-		o.Types[t] = m
 	}
 	return o, nil
 }
@@ -148,7 +129,7 @@ func loadAgainst(ctx context.Context, c config.Schemas, against string) (compat.
 	}
 	old := c
 	old.Dir = dir
-	reg, err := loadRegistry(old)
+	reg, err := server.LoadRegistry(old)
 	if err != nil {
 		cleanup()
 		return compat.Tree{}, func() {}, err
@@ -163,28 +144,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// gateCompat is serve's check: a tree whose versions break their
-// configured mode stops the start with the compat report (exit code 2);
-// warnings are logged, never passed over in silence.
-func gateCompat(c config.Schemas, reg *validate.Registry, logger *slog.Logger) error {
-	o, err := configuredCompat(c)
-	if err != nil {
-		return configError(err)
-	}
-	r := compat.Check(compat.Tree{Registry: reg}, o)
-	if r.Fails(compat.Error) {
-		var b strings.Builder
-		if err := compat.Write(&b, r, compat.FormatText, compat.WriteOptions{}); err != nil {
-			return err
-		}
-		return configError(fmt.Errorf("schema versions break their compatibility mode (schemas.compat; `schemagate compat` tells the same):\n%s",
-			strings.TrimRight(b.String(), "\n")))
-	}
-	for _, f := range r.Findings() {
-		logger.Warn("schema compatibility "+compat.Unproven, "type", f.Type, "rule", f.Rule, "direction", f.Dir,
-			"old", f.Old.Location, "new", f.New.Location, "message", f.Message)
-	}
-	return nil
 }

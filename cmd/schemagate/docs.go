@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/apidoc"
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/server"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -39,7 +39,7 @@ one self-contained page that shows both to people (it needs no network).`,
 }
 
 func writeDocs(cfg config.Config, reg *validate.Registry, dir string, s streams) error {
-	d, err := apidoc.Build(docOptions(cfg, reg))
+	d, err := apidoc.Build(server.DocOptions(cfg, reg))
 	if err != nil {
 		return err
 	}
@@ -57,39 +57,4 @@ func writeDocs(cfg config.Config, reg *validate.Registry, dir string, s streams)
 	}
 	_, err = fmt.Fprintf(s.out, "wrote openapi.json, asyncapi.json and index.html to %s (%d schemas)\n", dir, reg.Len())
 	return err
-}
-
-// docs are the API documents of the server a describes.
-func (a *app) docs() (apidoc.Documents, error) {
-	return apidoc.Build(docOptions(a.cfg, a.reg))
-}
-
-// docOptions describes the server cfg configures, for its documents.
-func docOptions(cfg config.Config, reg *validate.Registry) apidoc.Options {
-	o := apidoc.Options{Registry: reg, Host: docHost(cfg.Listen),
-		WebSocketPath: cfg.WebSocket.Path, Auth: len(cfg.Auth.Tokens) > 0,
-		MaxBatch: cfg.HTTP.MaxBatch, MaxDetails: cfg.Schemas.MaxDetails}
-	if cfg.NATS.Enabled() {
-		o.SubscribeTypes = cfg.NATS.FanOut.Types
-	}
-	for _, a := range cfg.Actions {
-		o.Webhooks = o.Webhooks || a.Kind == "webhook"
-	}
-	for _, b := range cfg.WebSocket.Bare {
-		o.Bare = append(o.Bare, apidoc.Bare{Path: b.Path, Type: b.Type, Version: b.Version, Raw: b.Raw})
-	}
-	return o
-}
-
-// docHost is the listen address as clients name it: a wildcard host
-// (":8080", "0.0.0.0:8080") becomes localhost.
-func docHost(listen string) string {
-	host, port, err := net.SplitHostPort(listen)
-	if err != nil {
-		return listen
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "localhost"
-	}
-	return net.JoinHostPort(host, port)
 }

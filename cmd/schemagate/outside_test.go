@@ -132,7 +132,7 @@ func exitOf(t *testing.T, err error) int {
 func cleanEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, envPrefix+"_") {
+		if !strings.HasPrefix(kv, "SCHEMAGATE_") {
 			env = append(env, kv)
 		}
 	}

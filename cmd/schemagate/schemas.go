@@ -6,10 +6,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/config"
-	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/server"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -55,17 +54,6 @@ func loadConfigAndRegistry(cmd *cobra.Command) (config.Config, *validate.Registr
 	if err != nil {
 		return cfg, nil, err
 	}
-	reg, err := loadRegistry(cfg.Schemas)
+	reg, err := server.LoadRegistry(cfg.Schemas)
 	return cfg, reg, err
-}
-
-// loadRegistry loads and compiles the schema tree the configuration names;
-// a tree with problems is a config error listing every file.
-func loadRegistry(c config.Schemas) (*validate.Registry, error) {
-	reg, err := validate.Load(validate.Options{Dir: c.Dir, DefaultDraft: c.DefaultDraft,
-		AssertFormat: c.AssertFormat, MaxDetails: c.MaxDetails})
-	if err != nil {
-		return nil, status.Wrap(codes.FailedPrecondition, err, err.Error())
-	}
-	return reg, nil
 }

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -41,7 +41,7 @@ func (a *app) serveGRPC(served chan<- error) error {
 	}
 	ln, err := net.Listen("tcp", a.cfg.GRPC.Listen)
 	if err != nil {
-		return configError(fmt.Errorf("grpc.listen %s: %w", a.cfg.GRPC.Listen, err))
+		return ConfigError(fmt.Errorf("grpc.listen %s: %w", a.cfg.GRPC.Listen, err))
 	}
 	a.logger.Info("grpc listening", "addr", ln.Addr().String())
 	if !webguard.IsLoopback(listenHost(a.cfg.GRPC.Listen)) && !a.auth.Enabled() {

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -19,7 +19,7 @@ func (a *app) connectNATS() error {
 	}
 	bus, err := natsbus.Connect(natsConfig(n), a.logger)
 	if err != nil {
-		return configError(fmt.Errorf("nats: %w", err))
+		return ConfigError(fmt.Errorf("nats: %w", err))
 	}
 	a.bus = bus
 	if len(n.FanOut.Types) > 0 {

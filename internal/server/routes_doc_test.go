@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/httpapi"
 )
 
@@ -19,27 +20,21 @@ import (
 // route the HTTP API mounted is in the OpenAPI document with its method,
 // or, for WebSocket upgrades, is a channel of the AsyncAPI document.
 func TestDocumentsCoverEveryRoute(t *testing.T) {
-	yaml := `schemas: {dir: ` + repoSchemas(t) + `}
-handlers: [echo/v1]
-default_actions: []
-auth: {tokens: ["0123456789abcdef0123"]}
-websocket: {bare: [{path: /tutorial, type: echo, version: 1}]}
-actions: {hook: {kind: webhook, url: "http://127.0.0.1:9/hook", timeout: 1s}}
-routes: [{type: person, version: 1, actions: [hook]}]
-`
-	cfgFile := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(cfgFile, []byte(yaml), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := newServeCmd(streams{})
-	if err := cmd.Flags().Parse([]string{"--config", cfgFile}); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := loadConfig(cmd.Flags(), nil)
+	dir, err := filepath.Abs("../../schemas")
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cfg := config.Default()
+	cfg.Schemas.Dir = dir
+	cfg.Handlers, cfg.DefaultActions = []string{"echo/v1"}, nil
+	cfg.Auth.Tokens = []string{"0123456789abcdef0123"}
+	cfg.WebSocket.Bare = []config.Bare{{Path: "/tutorial", Type: "echo", Version: 1}}
+	cfg.Actions = map[string]config.Action{"hook": {Kind: "webhook", Webhook: config.Webhook{URL: "http://127.0.0.1:9/hook", Timeout: time.Second}}}
+	cfg.Routes = []config.Route{{Type: "person", Version: 1, Actions: []string{"hook"}}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

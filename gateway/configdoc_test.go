@@ -1,4 +1,4 @@
-package main
+package gateway
 
 import (
 	"fmt"
@@ -22,7 +22,7 @@ var examples = map[string]bool{"handlers": true, "actions": true, "routes": true
 // default: each key of config.Default is in the file (the nats section,
 // which is off by default, as commented-out lines), with the same value.
 func TestShippedConfigDocumentsEveryDefault(t *testing.T) {
-	text, err := os.ReadFile(filepath.Join("..", "..", "configs", "schemagate.yaml"))
+	text, err := os.ReadFile(filepath.Join("..", "configs", "schemagate.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -47,14 +47,16 @@ type app struct {
 	// connection and the fan-out to subscribers.
 	bus *natsbus.Bus
 	hub *natsbus.Hub
+	// register adds the embedder's typed handlers.
+	register []func(*pipeline.Builder)
 }
 
 // build wires the parts. Every configuration problem it finds (a schema
 // that does not compile, a route without a schema) is a startup error with
 // exit code 2, returned before any listener opens.
-func build(cfg config.Config, logger *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, logger: logger, auth: auth.New(cfg.Auth.Tokens)}
-	reg, err := loadRegistry(cfg.Schemas)
+func build(cfg config.Config, logger *slog.Logger, register []func(*pipeline.Builder)) (*app, error) {
+	a := &app{cfg: cfg, logger: logger, auth: auth.New(cfg.Auth.Tokens), register: register}
+	reg, err := LoadRegistry(cfg.Schemas)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +100,7 @@ func (a *app) buildPipeline() error {
 		d, err := action.NewDeadLetter(action.DeadLetterConfig{FileConfig: fileConfig(dl.File), MaxBytes: dl.MaxBytes,
 			Dropped: a.metrics.DeadLetterDropped})
 		if err != nil {
-			return configError(fmt.Errorf("dead_letter: %w", err))
+			return ConfigError(fmt.Errorf("dead_letter: %w", err))
 		}
 		dead, opts.DeadLetter = d, d
 	}
@@ -115,8 +117,11 @@ func (a *app) buildPipeline() error {
 	for _, name := range a.cfg.Handlers {
 		register, ok := builtins[name]
 		if !ok {
-			return configError(fmt.Errorf("handlers: %q is not a built-in handler (have %v)", name, events.Names()))
+			return ConfigError(fmt.Errorf("handlers: %q is not a built-in handler (have %v)", name, events.Names()))
 		}
+		register(b)
+	}
+	for _, register := range a.register {
 		register(b)
 	}
 	for _, r := range a.cfg.Routes {
@@ -125,7 +130,7 @@ func (a *app) buildPipeline() error {
 	b.DefaultActions(a.pick(actions, a.cfg.DefaultActions, false)...)
 	p, err := b.Build(opts)
 	if err != nil {
-		return configError(err)
+		return ConfigError(err)
 	}
 	a.pipe = p
 	return nil
@@ -149,13 +154,13 @@ func (a *app) buildActions(dead *action.DeadLetter) (map[string]action.Action, e
 		case "file":
 			f, err := action.NewFile(fileConfig(spec.File))
 			if err != nil {
-				return nil, configError(fmt.Errorf("actions.%s: %w", name, err))
+				return nil, ConfigError(fmt.Errorf("actions.%s: %w", name, err))
 			}
 			act = f
 		case "webhook":
 			w, err := a.buildWebhook(name, spec.Webhook, dead)
 			if err != nil {
-				return nil, configError(fmt.Errorf("actions.%s: %w", name, err))
+				return nil, ConfigError(fmt.Errorf("actions.%s: %w", name, err))
 			}
 			act = w
 		case "nats":
@@ -275,7 +280,7 @@ func (a *app) routes() (http.Handler, error) {
 	o.OpenAPI, o.AsyncAPI = docs.OpenAPI, docs.AsyncAPI
 	api, err := httpapi.New(a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportHTTP)), a.reg, o)
 	if err != nil {
-		return nil, configError(err)
+		return nil, ConfigError(err)
 	}
 	return api, nil
 }
