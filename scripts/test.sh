@@ -19,6 +19,7 @@ echo "== buf (lint, generated code up to date, no breaking change against main)"
 scripts/buf.sh check
 echo "== generated Go types are current"
 go run ./cmd/schemagate gen go --schemas schemas --out internal/events/types_gen.go --package events --check
+go run ./cmd/schemagate gen go --schemas examples/orders/schemas --out examples/orders/events/types_gen.go --package events --check
 
 echo "== API documents (api/): @redocly/cli lint, @asyncapi/parser"
 # The committed documents (TestCommittedDocsAreFresh keeps them current),

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/testmod"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -50,7 +51,7 @@ func TestRoundTrip(t *testing.T) {
 		files, _ := filepath.Glob(filepath.Join(shared, "workloads", "*.ndjson"))
 		trees = append(trees, tree{"bench", filepath.Join(shared, "schemas"), files})
 	}
-	mod := newModule(t)
+	mod := testmod.New(t, "../..", "example.com/generated")
 	regs := map[string]*validate.Registry{}
 	for _, tr := range trees {
 		reg, err := validate.Load(validate.Options{Dir: tr.dir, AssertFormat: true})
@@ -62,10 +63,10 @@ func TestRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mod.write(tr.name+"/types_gen.go", src)
-		mod.write(tr.name+"/main.go", harness(types))
+		mod.Write(tr.name+"/types_gen.go", src)
+		mod.Write(tr.name+"/main.go", harness(types))
 	}
-	mod.run("go", "vet", "./...")
+	mod.Run("go", "vet", "./...")
 	for _, tr := range trees {
 		t.Run(tr.name, func(t *testing.T) {
 			frames := validFrames(t, regs[tr.name], tr.frames)
@@ -77,7 +78,7 @@ func TestRoundTrip(t *testing.T) {
 				line, _ := json.Marshal(f)
 				in.Write(append(line, '\n'))
 			}
-			out := mod.runIn(in.Bytes(), "go", "run", "./"+tr.name)
+			out := mod.RunIn(in.Bytes(), "go", "run", "./"+tr.name)
 			lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
 			if len(lines) != len(frames) {
 				t.Fatalf("%d frames in, %d out", len(frames), len(lines))
