@@ -84,6 +84,8 @@ func TestBinaryRefusesBadStartup(t *testing.T) {
 			[]string{"SCHEMAGATE_WEBSOCKET_READ_LIMIT=lots"}, []string{"read_limit"}},
 		{"route without a schema", []string{"--config", write("route.yaml", "schemas: {dir: "+repoSchemas(t)+"}\nactions: {l: {kind: log}}\nroutes: [{type: person, version: 7, actions: [l]}]\n")}, nil,
 			[]string{"route person v7"}},
+		{"unreadable certificate", []string{"--config", write("tls.yaml", "schemas: {dir: "+repoSchemas(t)+"}\ntls: {cert_file: "+filepath.Join(dir, "nope.crt")+", key_file: "+filepath.Join(dir, "nope.key")+"}\n")}, nil,
+			[]string{"nope.crt", "nope.key"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -45,6 +45,7 @@ func (c *Config) Validate() error {
 			p.add(fmt.Sprintf("auth.tokens[%d]", i), "must be at least 16 characters")
 		}
 	}
+	c.TLS.check(&p)
 	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf(&p, "log.format", c.Log.Format, "json", "text")
 	if c.Shutdown.DrainTimeout <= 0 {
@@ -213,6 +214,16 @@ func (w *WebSocket) check(p *problems) {
 			p.add(key, "type %q version %d is not a valid schema key", b.Type, b.Version)
 		}
 	}
+}
+
+func (t *ServerTLS) check(p *problems) {
+	if (t.CertFile == "") != (t.KeyFile == "") {
+		p.add("tls", "cert_file and key_file go together: set both or neither")
+	}
+	if t.ClientCAFile != "" && t.CertFile == "" {
+		p.add("tls.client_ca_file", "asks for client certificates, which needs cert_file and key_file")
+	}
+	positive(p, "tls.reload_interval", int(t.ReloadInterval))
 }
 
 func (h *HTTP) check(p *problems) {

@@ -34,6 +34,8 @@ type Config struct {
 	GRPC GRPC `mapstructure:"grpc"`
 	// Auth guards upgrades and the HTTP API with bearer tokens.
 	Auth Auth `mapstructure:"auth"`
+	// TLS serves HTTPS and WSS (and gRPC) directly, when CertFile is set.
+	TLS ServerTLS `mapstructure:"tls"`
 	// Log configures structured logging.
 	Log Log `mapstructure:"log"`
 	// Shutdown bounds the graceful drain.
@@ -233,6 +235,19 @@ type Auth struct {
 	Tokens []string `mapstructure:"tokens"`
 }
 
+// ServerTLS names the server's PEM files; they are re-read every ReloadInterval
+// and a changed pair is served to new handshakes. ClientCAFile, when set,
+// makes every client present a certificate one of its CAs signed.
+type ServerTLS struct {
+	CertFile       string        `mapstructure:"cert_file"`
+	KeyFile        string        `mapstructure:"key_file"`
+	ClientCAFile   string        `mapstructure:"client_ca_file"`
+	ReloadInterval time.Duration `mapstructure:"reload_interval"`
+}
+
+// Enabled reports whether the server speaks TLS.
+func (t ServerTLS) Enabled() bool { return t.CertFile != "" }
+
 // Log configures slog.
 type Log struct {
 	Level  string `mapstructure:"level"`  // debug, info, warn, error
@@ -262,6 +277,7 @@ func Default() Config {
 			MaxInflight: MaxInflight{Requests: 256, Bytes: 64 << 20}},
 		GRPC:       GRPC{Listen: "127.0.0.1:9090", MinPingInterval: 10 * time.Second},
 		DeadLetter: DeadLetter{File: File{Sync: "interval", Interval: DefaultFileInterval, FileMode: "0600"}, MaxBytes: 64 << 20},
+		TLS:        ServerTLS{ReloadInterval: 10 * time.Second},
 		Log:        Log{Level: "info", Format: "json"},
 		Shutdown:   Shutdown{DrainTimeout: 15 * time.Second},
 		NATS:       defaultNATS(),

@@ -27,6 +27,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	c.WebSocket.Bare = []Bare{{Path: "/ws", Type: "echo", Version: 1}}
 	c.Auth.Tokens = []string{"short"}
 	c.Log.Format = "xml"
+	c.TLS = ServerTLS{KeyFile: "k.pem", ClientCAFile: "ca.pem"}
 	err := c.Validate()
 	if err == nil {
 		t.Fatal("Validate accepted a broken configuration")
@@ -35,6 +36,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"listen:", "handlers[1]:", "actions.f.path:", "actions.w.url:", "actions.w.timeout:", "actions.w.retries:",
 		"actions.q.kind:", "routes[0]:", `routes[0].actions: action "nope"`, "websocket.ping_interval:",
 		"websocket.bare[0].path:", "auth.tokens[0]:", "log.format:",
+		"tls: cert_file and key_file go together", "tls.client_ca_file:", "tls.reload_interval:",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("report lacks %q:\n%v", want, err)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/action"
 	"github.com/schemagate/schemagate/internal/auth"
+	"github.com/schemagate/schemagate/internal/certs"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/events"
@@ -38,6 +40,7 @@ type app struct {
 	grpc     *grpcapi.Server // nil when grpc.listen is empty
 	auth     *auth.Checker
 	metrics  *telemetry.Metrics
+	certs    *certs.Source // nil when TLS is off
 	handler  http.Handler
 	closers  []func(context.Context) error
 	draining atomic.Bool
@@ -56,6 +59,13 @@ type app struct {
 // exit code 2, returned before any listener opens.
 func build(cfg config.Config, logger *slog.Logger, register []func(*pipeline.Builder)) (*app, error) {
 	a := &app{cfg: cfg, logger: logger, auth: auth.New(cfg.Auth.Tokens), register: register}
+	if t := cfg.TLS; t.Enabled() {
+		src, err := certs.New(certs.Files{CertFile: t.CertFile, KeyFile: t.KeyFile, ClientCAFile: t.ClientCAFile})
+		if err != nil {
+			return nil, ConfigError(err)
+		}
+		a.certs = src
+	}
 	reg, err := LoadRegistry(cfg.Schemas)
 	if err != nil {
 		return nil, err
@@ -229,6 +239,16 @@ func (a *app) close(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// tlsConfig is the one TLS configuration every listener takes (nil when
+// TLS is off), offering protos by ALPN: "h2", "http/1.1" for HTTPS and
+// WSS, "h2" for gRPC. Certificates rotate under all of them at once.
+func (a *app) tlsConfig(protos ...string) *tls.Config {
+	if a.certs == nil {
+		return nil
+	}
+	return a.certs.ServerConfig(protos...)
+}
+
 // logLoaded says what the server is serving, so an operator sees at once
 // whether the right tree and routes were picked up.
 func (a *app) logLoaded(addr string) {
@@ -243,7 +263,8 @@ func (a *app) logLoaded(addr string) {
 	a.logger.Info("schemas loaded", "dir", a.reg.Dir(), "count", len(schemas), "schemas", schemas)
 	a.logger.Info("routes", "handlers", a.cfg.Handlers, "routes", len(a.cfg.Routes),
 		"default_actions", a.cfg.DefaultActions, "websocket", a.cfg.WebSocket.Path, "bare", bare)
-	a.logger.Info("listening", "addr", addr, "auth", a.auth.Enabled())
+	a.logger.Info("listening", "addr", addr, "auth", a.auth.Enabled(), "tls", a.certs != nil,
+		"client_certificates", a.cfg.TLS.ClientCAFile != "")
 }
 
 // routes builds the HTTP API with the WebSocket endpoints mounted in it.

@@ -73,7 +73,13 @@ func Serve(ctx context.Context, cfg config.Config, o Options) error {
 		WriteTimeout:      cfg.HTTP.WriteTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	go func() { served <- srv.Serve(ln) }()
+	if cfg := app.tlsConfig("h2", "http/1.1"); cfg != nil {
+		srv.TLSConfig = cfg
+		go app.certs.Watch(ctx, app.cfg.TLS.ReloadInterval, logger)
+		go func() { served <- srv.ServeTLS(ln, "", "") }()
+	} else {
+		go func() { served <- srv.Serve(ln) }()
+	}
 	select {
 	case err := <-served:
 		_ = app.shutdownGRPC(context.Background())
