@@ -155,7 +155,7 @@ func scan(root string) ([]*file, []Problem) {
 		files = append(files, f)
 		return nil
 	}
-	if err := filepath.WalkDir(root, walk); err != nil {
+	if err := walkTree(root, walk); err != nil {
 		problems = append(problems, Problem{Err: err})
 	}
 	return files, problems
