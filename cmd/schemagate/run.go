@@ -39,7 +39,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newServeCmd(s), newSendCmd(s), newSchemasCmd(s), newCompatCmd(s), newDocsCmd(s), newVersionCmd(s), newBenchCmd(s),
-		newValidateCmd(s), newWebhooksCmd(s), newGenCmd(s))
+		newValidateCmd(s), newWebhooksCmd(s), newGenCmd(s), newProbeCmd(s))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	if err := root.ExecuteContext(ctx); err != nil {
 		if isUsage(err) {

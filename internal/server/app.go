@@ -22,6 +22,7 @@ import (
 	"github.com/schemagate/schemagate/internal/httpapi"
 	"github.com/schemagate/schemagate/internal/natsbus"
 	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/sdnotify"
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/telemetry"
 	"github.com/schemagate/schemagate/internal/validate"
@@ -46,6 +47,8 @@ type app struct {
 	draining atomic.Bool
 	// webhooks are the webhook actions, by name, for the admin API.
 	webhooks map[string]webhookEndpoint
+	// systemd hears READY=1 once the listener is open, STOPPING=1 at drain.
+	systemd sdnotify.Notifier
 	// bus and hub are NATS, when configured: the nats actions' shared
 	// connection and the fan-out to subscribers.
 	bus *natsbus.Bus

@@ -8,10 +8,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/schemagate/schemagate/internal/auth"
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/sdnotify"
 	"github.com/schemagate/schemagate/internal/webguard"
 	"github.com/schemagate/schemagate/internal/ws"
 )
@@ -49,6 +53,7 @@ func Serve(ctx context.Context, cfg config.Config, o Options) error {
 		return err
 	}
 	app.logLoaded(ln.Addr().String())
+	app.systemd = sdnotify.New(os.Getenv("NOTIFY_SOCKET"))
 	if !webguard.IsLoopback(listenHost(cfg.Listen)) && !app.auth.Enabled() {
 		logger.Warn("listening beyond loopback with auth off: anyone who can reach this address can send events; set auth.tokens")
 	}
@@ -80,6 +85,10 @@ func Serve(ctx context.Context, cfg config.Config, o Options) error {
 	} else {
 		go func() { served <- srv.Serve(ln) }()
 	}
+	app.onHangup(ctx)
+	if err := app.systemd.Notify(sdnotify.Ready, "STATUS=serving on "+ln.Addr().String()); err != nil {
+		logger.Warn("could not tell systemd the service is ready", "err", err)
+	}
 	select {
 	case err := <-served:
 		_ = app.shutdownGRPC(context.Background())
@@ -89,6 +98,25 @@ func Serve(ctx context.Context, cfg config.Config, o Options) error {
 	case <-ctx.Done():
 	}
 	return drain(srv, app, cfg.Shutdown.DrainTimeout, stopInflight, logger)
+}
+
+// onHangup keeps SIGHUP (systemctl reload, docker kill --signal=HUP) from
+// killing the gateway, as it would by default. It subscribes before it
+// returns, so no signal sent after READY=1 is missed.
+func (a *app) onHangup(ctx context.Context) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		defer signal.Stop(hup)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				a.logger.Warn("SIGHUP: reloading is not supported yet; restart to apply changes")
+			}
+		}
+	}()
 }
 
 // drainGrace is how long the doors have, once the drain timeout has passed
@@ -109,6 +137,7 @@ const (
 func drain(srv *http.Server, app *app, timeout time.Duration, stopInflight context.CancelFunc, logger *slog.Logger) error {
 	logger.Info("shutting down", "drain_timeout", timeout.String(), "connections", app.ws.Connections())
 	app.draining.Store(true)
+	_ = app.systemd.Notify(sdnotify.Stopping)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	errs := shutdownDoors(ctx, srv, app)
