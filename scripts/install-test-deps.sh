@@ -2,7 +2,8 @@
 # Installs what the tests drive for real: the Debian packages chromium (the
 # HTML report is opened in headless Chromium) and python3-websockets (the
 # tutorial's own Python clients are run against the tutorial configs), and
-# the npm package standardwebhooks (the spec's reference library judges the
+# systemd (systemd-analyze verify checks deploy/systemd/schemagate.service),
+# and # the npm package standardwebhooks (the spec's reference library judges the
 # webhook signatures, internal/whtest) and the API document checkers
 # (@redocly/cli, @asyncapi/parser: internal/apidoc) with node and npm to
 # run them; npm packages go into a cache folder outside the repo, as
@@ -18,6 +19,7 @@ apt_install() {
 	/usr/bin/python3 -c 'import websockets' 2>/dev/null || need="$need python3-websockets"
 	command -v node >/dev/null 2>&1 || need="$need nodejs"
 	command -v npm >/dev/null 2>&1 || need="$need npm"
+	command -v systemd-analyze >/dev/null 2>&1 || need="$need systemd"
 	[ -n "$need" ] || return 0
 
 	SUDO=""

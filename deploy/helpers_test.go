@@ -1,0 +1,183 @@
+// Package deploy_test checks the shipped deployment files against the real
+// binary: the systemd unit with systemd-analyze and by running its
+// ExecStart under a notify socket, the Dockerfile by parsing it and running
+// its command on the files it copies, the Kubernetes manifests by mounting
+// their ConfigMaps as the kubelet does and serving from them. No container
+// engine or cluster is needed (none is on the test machine).
+package deploy_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite kubernetes/schemas.yaml from the repository's schemas/")
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds schemagate once for all the tests here.
+func binary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped with -short")
+	}
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "schemagate-deploy-test")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "schemagate")
+		out, err := exec.Command("go", "build", "-o", binPath, "../cmd/schemagate").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+// inRoot maps an absolute path of the target system (/etc/schemagate/...,
+// /var/lib/schemagate) into a test's stand-in root.
+func inRoot(root, s string) string {
+	for _, prefix := range []string{"/etc/schemagate", "/var/lib/schemagate"} {
+		s = strings.ReplaceAll(s, prefix, root+prefix)
+	}
+	return s
+}
+
+// copyTree copies the files under src to dst.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return writeFile(filepath.Join(dst, rel), data)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o644)
+}
+
+// syncBuffer collects a process's log while tests read it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var listeningRe = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
+
+// gateway is a running schemagate process.
+type gateway struct {
+	cmd    *exec.Cmd
+	addr   string
+	logs   *syncBuffer
+	exited chan error
+}
+
+// start runs the binary with args and env in dir and waits for its
+// listening line.
+func start(t *testing.T, dir string, env []string, args ...string) *gateway {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	g := &gateway{cmd: cmd, logs: &syncBuffer{}, exited: make(chan error, 1)}
+	cmd.Stderr = g.logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { g.exited <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	deadline := time.Now().Add(60 * time.Second)
+	for g.addr == "" {
+		if m := listeningRe.FindStringSubmatch(g.logs.String()); m != nil {
+			g.addr = m[1]
+			break
+		}
+		select {
+		case err := <-g.exited:
+			t.Fatalf("schemagate %v exited before listening: %v\n%s", args, err, g.logs.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("schemagate %v did not listen:\n%s", args, g.logs.String())
+		}
+	}
+	return g
+}
+
+// probe runs `schemagate probe` on a path of the gateway, as the
+// Dockerfile's HEALTHCHECK does.
+func (g *gateway) probe(t *testing.T, path string) {
+	t.Helper()
+	out, err := exec.Command(binary(t), "probe", "http://"+g.addr+path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("probe %s: %v\n%s\n%s", path, err, out, g.logs.String())
+	}
+}
+
+// stop sends SIGTERM and wants exit code 0 within the drain timeout.
+func (g *gateway) stop(t *testing.T) {
+	t.Helper()
+	if err := g.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-g.exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, g.logs.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no exit after SIGTERM\n%s", g.logs.String())
+	}
+}

@@ -1,0 +1,174 @@
+package deploy_test
+
+import (
+	"bufio"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+const unitFile = "systemd/schemagate.service"
+
+// unit is a parsed unit file: each section's settings in order (a key may
+// repeat, as SystemCallFilter does).
+type unit map[string][][2]string
+
+func parseUnit(t *testing.T, path string) unit {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	u := unit{}
+	section := ""
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case strings.HasPrefix(line, "["):
+			section = strings.Trim(line, "[]")
+		default:
+			k, v, ok := strings.Cut(line, "=")
+			if !ok {
+				t.Fatalf("%s: %q is not key=value", path, line)
+			}
+			u[section] = append(u[section], [2]string{k, v})
+		}
+	}
+	return u
+}
+
+// get is the last value of key in section ("" when unset).
+func (u unit) get(section, key string) string {
+	v := ""
+	for _, kv := range u[section] {
+		if kv[0] == key {
+			v = kv[1]
+		}
+	}
+	return v
+}
+
+func TestSystemdUnitHasWhatTheServiceNeeds(t *testing.T) {
+	u := parseUnit(t, unitFile)
+	for _, c := range []struct{ key, want string }{
+		{"Type", "notify"},
+		{"DynamicUser", "yes"},
+		{"ProtectSystem", "strict"},
+		{"StateDirectory", "schemagate"},
+		{"WorkingDirectory", "/var/lib/schemagate"},
+		{"ExecReload", "/bin/kill -HUP $MAINPID"},
+		{"KillSignal", "SIGTERM"},
+		{"NoNewPrivileges", "yes"},
+	} {
+		if got := u.get("Service", c.key); got != c.want {
+			t.Errorf("[Service] %s=%q, want %q", c.key, got, c.want)
+		}
+	}
+	stop, err := time.ParseDuration(u.get("Service", "TimeoutStopSec"))
+	if err != nil || stop <= 15*time.Second {
+		t.Errorf("TimeoutStopSec %q must exceed shutdown.drain_timeout (15s) so a drain is never killed", u.get("Service", "TimeoutStopSec"))
+	}
+}
+
+// systemd-analyze verify checks every directive and that the command
+// exists; it only warns (exit 0) about unknown keys and bad values, so
+// any output fails the test too.
+func TestSystemdAnalyzeVerify(t *testing.T) {
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("systemd-analyze not installed (Debian package systemd; scripts/install-test-deps.sh installs it)")
+	}
+	bin := binary(t)
+	text, err := os.ReadFile(unitFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The unit names the installed path; verify it against the built binary.
+	copied := filepath.Join(t.TempDir(), "schemagate.service")
+	if err := os.WriteFile(copied, []byte(strings.ReplaceAll(string(text), "/usr/local/bin/schemagate", bin)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(analyze, "verify", copied).CombinedOutput()
+	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
+		t.Fatalf("systemd-analyze verify: %v\n%s", err, out)
+	}
+}
+
+// The unit's ExecStart, run as systemd would: READY=1 arrives on the
+// notify socket once the gateway answers, ExecReload leaves it serving,
+// and SIGTERM gets STOPPING=1 and exit code 0.
+func TestSystemdUnitRuns(t *testing.T) {
+	u := parseUnit(t, unitFile)
+	root := t.TempDir()
+	copyTree(t, "../schemas", filepath.Join(root, "etc/schemagate/schemas"))
+	copyTree(t, "../configs", filepath.Join(root, "etc/schemagate"))
+	workdir := inRoot(root, u.get("Service", "WorkingDirectory"))
+	if err := os.MkdirAll(workdir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	socket := filepath.Join(t.TempDir(), "notify")
+	notes := listenNotify(t, socket)
+	env := []string{"NOTIFY_SOCKET=" + socket, "SCHEMAGATE_LISTEN=127.0.0.1:0"}
+	for _, kv := range u["Service"] {
+		if kv[0] == "Environment" {
+			env = append(env, inRoot(root, kv[1]))
+		}
+	}
+	args := strings.Fields(inRoot(root, u.get("Service", "ExecStart")))
+	g := start(t, workdir, env, args[1:]...)
+	waitNote(t, notes, "READY=1")
+	g.probe(t, "/readyz")
+
+	reload := strings.Fields(strings.ReplaceAll(u.get("Service", "ExecReload"), "$MAINPID", strconv.Itoa(g.cmd.Process.Pid)))
+	if out, err := exec.Command(reload[0], reload[1:]...).CombinedOutput(); err != nil {
+		t.Fatalf("ExecReload: %v\n%s", err, out)
+	}
+	g.probe(t, "/readyz")
+	g.stop(t)
+	waitNote(t, notes, "STOPPING=1")
+}
+
+func listenNotify(t *testing.T, path string) <-chan string {
+	t.Helper()
+	c, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	notes := make(chan string, 16)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := c.Read(buf)
+			if err != nil {
+				close(notes)
+				return
+			}
+			notes <- string(buf[:n])
+		}
+	}()
+	return notes
+}
+
+func waitNote(t *testing.T, notes <-chan string, want string) {
+	t.Helper()
+	timeout := time.After(60 * time.Second)
+	for {
+		select {
+		case n := <-notes:
+			if strings.Contains(n, want) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("systemd never heard %s", want)
+		}
+	}
+}
