@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
 	"net/http"
@@ -9,6 +10,10 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/peer"
 
 	"github.com/schemagate/schemagate/internal/certs/certstest"
 )
@@ -130,5 +135,47 @@ func TestTLSClientCertificates(t *testing.T) {
 				t.Fatalf("err = %v, want success %v", err, tc.ok)
 			}
 		})
+	}
+}
+
+// The gRPC door takes the same TLS configuration: TLS clients get the
+// current certificate, and a rotation reaches it as it reaches HTTPS.
+func TestTLSGRPC(t *testing.T) {
+	ca, certPath, keyPath, tlsYAML := tlsFiles(t, false)
+	_, logs, _ := startServe(t, grpcConfig(t)+tlsYAML, "--grpc-listen", "127.0.0.1:0")
+	m := grpcListeningRe.FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("no gRPC address in the log:\n%s", logs.String())
+	}
+	check := func() (int64, error) {
+		cc, err := grpc.NewClient("passthrough:///"+m[1], grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: ca.Pool()})))
+		if err != nil {
+			return 0, err
+		}
+		defer cc.Close()
+		var p peer.Peer
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if _, err := healthpb.NewHealthClient(cc).Check(ctx, &healthpb.HealthCheckRequest{}, grpc.Peer(&p)); err != nil {
+			return 0, err
+		}
+		return p.AuthInfo.(credentials.TLSInfo).State.PeerCertificates[0].SerialNumber.Int64(), nil
+	}
+	if serial, err := check(); err != nil || serial != 2 {
+		t.Fatalf("gRPC over TLS: serial %d, %v", serial, err)
+	}
+	ca.Server(t, 3).Write(t, certPath, keyPath)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		serial, err := check()
+		if err != nil {
+			t.Fatalf("gRPC over TLS during the rotation: %v", err)
+		}
+		if serial == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("new gRPC connections still get the old certificate")
+		}
 	}
 }

@@ -20,6 +20,7 @@ package grpcapi
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -28,6 +29,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/reflection"
@@ -55,6 +57,9 @@ type Options struct {
 	Authorize func(authorization string) error
 	// Ready, when set, is asked by the health service, as /readyz asks it.
 	Ready func() error
+	// TLS, when set, makes the door speak TLS with it (offering "h2" by
+	// ALPN); nil serves plaintext HTTP/2.
+	TLS *tls.Config
 	// Metrics, when set, is told the outcome of every RPC.
 	Metrics Metrics
 	Logger  *slog.Logger
@@ -133,6 +138,9 @@ func (s *Server) serverOptions() []grpc.ServerOption {
 	}
 	if s.o.MaxMessage > 0 {
 		opts = append(opts, grpc.MaxRecvMsgSize(s.o.MaxMessage))
+	}
+	if s.o.TLS != nil {
+		opts = append(opts, grpc.Creds(credentials.NewTLS(s.o.TLS)))
 	}
 	return opts
 }

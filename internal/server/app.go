@@ -93,7 +93,9 @@ func build(cfg config.Config, logger *slog.Logger, register []func(*pipeline.Bui
 	}
 	a.handler = h
 	if cfg.GRPC.Listen != "" {
-		if a.grpc, err = grpcapi.New(a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportGRPC)), a.reg, grpcOptions(cfg, a.auth, a.ready, a.metrics, logger)); err != nil {
+		o := grpcOptions(cfg, a.auth, a.ready, a.metrics, logger)
+		o.TLS = a.tlsConfig("h2")
+		if a.grpc, err = grpcapi.New(a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportGRPC)), a.reg, o); err != nil {
 			a.close(context.Background())
 			return nil, err
 		}
