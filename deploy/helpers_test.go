@@ -130,7 +130,9 @@ func start(t *testing.T, dir string, env []string, args ...string) *gateway {
 	t.Helper()
 	cmd := exec.Command(binary(t), args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
+	// Every process here takes free ports: the gRPC door's default
+	// (127.0.0.1:9090) may be anyone's on a shared machine.
+	cmd.Env = append(append(os.Environ(), env...), "SCHEMAGATE_GRPC_LISTEN=127.0.0.1:0")
 	g := &gateway{cmd: cmd, logs: &syncBuffer{}, exited: make(chan error, 1)}
 	cmd.Stderr = g.logs
 	if err := cmd.Start(); err != nil {
