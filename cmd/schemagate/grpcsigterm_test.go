@@ -30,16 +30,8 @@ func TestBinarySIGTERMDrainsGRPC(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0")
-	logs := &syncBuffer{}
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() { _ = cmd.Process.Kill() }()
-	waitListening(t, logs, exited)
+	srv := startServing(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0"))
+	cmd, logs, exited := srv.cmd, srv.logs, srv.exited
 	m := grpcListeningRe.FindStringSubmatch(logs.String())
 	if m == nil {
 		t.Fatalf("no gRPC address in the log:\n%s", logs.String())

@@ -33,26 +33,13 @@ const (
 )
 
 // barGateway is one run of the binary on the bar's configuration.
-type barGateway struct {
-	cmd    *exec.Cmd
-	logs   *syncBuffer
-	exited chan error
-	addr   string
-}
+type barGateway = servingBinary
 
 func startBarGateway(t *testing.T, bin, cfgPath string) *barGateway {
 	t.Helper()
-	g := &barGateway{logs: &syncBuffer{}, exited: make(chan error, 1)}
-	g.cmd = exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0")
-	g.cmd.Env = append(os.Environ(), "HOOK_SECRETS="+barNewSecret+" "+barOldSecret)
-	g.cmd.Stderr = g.logs
-	if err := g.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { g.exited <- g.cmd.Wait() }()
-	t.Cleanup(func() { _ = g.cmd.Process.Kill() })
-	g.addr = waitListening(t, g.logs, g.exited)
-	return g
+	cmd := exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "HOOK_SECRETS="+barNewSecret+" "+barOldSecret)
+	return startServing(t, cmd)
 }
 
 // kill9 ends the gateway as a crash would: no drain, no flush.

@@ -64,16 +64,8 @@ func TestBinaryOutsideTheRepository(t *testing.T) {
 func serveAndSendOutside(t *testing.T, sg func(...string) *exec.Cmd) {
 	// cleanEnv drops TestMain's SCHEMAGATE_GRPC_LISTEN, so the gRPC port
 	// is named here: the default 9090 may be held by another run.
-	serve := sg("serve", "--schemas", "./schemas", "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0")
-	logs := &syncBuffer{}
-	serve.Stderr = logs
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- serve.Wait() }()
-	defer func() { _ = serve.Process.Kill() }()
-	addr := waitListening(t, logs, exited)
+	srv := startServing(t, sg("serve", "--schemas", "./schemas", "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0"))
+	serve, logs, exited, addr := srv.cmd, srv.logs, srv.exited, srv.addr
 	out, err := sg("send", "--url", "ws://"+addr+"/ws", "--type", "person", "--data", `{"name":"John","age":30,"city":"New York"}`).CombinedOutput()
 	if exitOf(t, err) != 0 || !strings.Contains(string(out), `"ok":true`) {
 		t.Fatalf("send: %v\n%s", err, out)

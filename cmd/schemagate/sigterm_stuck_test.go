@@ -55,16 +55,8 @@ shutdown: {drain_timeout: %s}
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0")
-	logs := &syncBuffer{}
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() { _ = cmd.Process.Kill() }()
-	addr := waitListening(t, logs, exited)
+	srv := startServing(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0"))
+	cmd, logs, exited, addr := srv.cmd, srv.logs, srv.exited, srv.addr
 
 	// Acknowledged events first: they must survive the shutdown.
 	var acked []string

@@ -160,16 +160,8 @@ shutdown: {drain_timeout: %s}
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0")
-	logs := &syncBuffer{}
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() { _ = cmd.Process.Kill() }()
-	addr := waitListening(t, logs, exited)
+	srv := startServing(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0"))
+	cmd, logs, exited, addr := srv.cmd, srv.logs, srv.exited, srv.addr
 
 	// A window of unanswered frames per client keeps the load steady
 	// rather than piling frames into socket buffers.
@@ -310,6 +302,29 @@ shutdown: {drain_timeout: %s}
 	}
 	t.Logf("%d frames sent by %d clients: %d answered (%d acks, %d events in the file), %d never read before the close; exit %v after SIGTERM",
 		sent, clients, answered, len(acked), len(inFile), refused, time.Since(signalled).Round(time.Millisecond))
+}
+
+// servingBinary is a `serve` of the built binary, running for one test.
+type servingBinary struct {
+	cmd    *exec.Cmd
+	logs   *syncBuffer
+	exited chan error
+	addr   string
+}
+
+// startServing starts cmd, kills it when the test ends (whatever path the
+// test leaves by), and returns once it listens.
+func startServing(t *testing.T, cmd *exec.Cmd) *servingBinary {
+	t.Helper()
+	s := &servingBinary{cmd: cmd, logs: &syncBuffer{}, exited: make(chan error, 1)}
+	cmd.Stderr = s.logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { s.exited <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	s.addr = waitListening(t, s.logs, s.exited)
+	return s
 }
 
 // waitListening reads the address from the "listening" log line.
