@@ -2,6 +2,7 @@ package compat
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -179,8 +180,8 @@ func (j *judgement) others(x, y *jsonschema.Schema, at place) {
 	check("if/then/else", sm.eq(x.If, y.If) && sm.eq(x.Then, y.Then) && sm.eq(x.Else, y.Else))
 	check("propertyNames", sm.eq(x.PropertyNames, y.PropertyNames))
 	check("dependentRequired", jsonEqual(x.DependentRequired, y.DependentRequired))
-	check("dependentSchemas", sm.schemaMap(x.DependentSchemas, y.DependentSchemas))
-	check("dependencies", sm.dependencies(x.Dependencies, y.Dependencies))
+	check("dependentSchemas", maps.EqualFunc(x.DependentSchemas, y.DependentSchemas, sm.eq))
+	check("dependencies", maps.EqualFunc(x.Dependencies, y.Dependencies, sm.either))
 	check("contains", sm.eq(x.Contains, y.Contains) && x.MinContains == y.MinContains && x.MaxContains == y.MaxContains)
 	check("$dynamicRef", sm.eq(x.DynamicRef, y.DynamicRef) && sm.eq(x.RecursiveRef, y.RecursiveRef))
 	check("content", x.ContentEncoding == y.ContentEncoding && x.ContentMediaType == y.ContentMediaType && sm.eq(x.ContentSchema, y.ContentSchema))

@@ -3,6 +3,8 @@ package compat
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -151,12 +153,7 @@ func typesIn(a, b map[string][]version) []string {
 	for t := range b {
 		set[t] = true
 	}
-	out := make([]string, 0, len(set))
-	for t := range set {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 type checker struct {

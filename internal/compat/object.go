@@ -2,7 +2,8 @@ package compat
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -122,12 +123,7 @@ func memberNames(x, y *jsonschema.Schema) []string {
 			set[p] = true
 		}
 	}
-	out := make([]string, 0, len(set))
-	for p := range set {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 // member compares what x and y let member p be.

@@ -2,7 +2,9 @@ package compat
 
 import (
 	"encoding/json"
+	"maps"
 	"math/big"
+	"slices"
 	"sort"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -42,35 +44,11 @@ func (s *sameness) eq(a, b *jsonschema.Schema) bool {
 
 func (s *sameness) objectEq(a, b *jsonschema.Schema) bool {
 	return a.MinProperties == b.MinProperties && a.MaxProperties == b.MaxProperties &&
-		setEq(a.Required, b.Required) && s.schemaMap(a.Properties, b.Properties) &&
-		s.patterns(a, b) && s.schemaMap(a.DependentSchemas, b.DependentSchemas) &&
-		jsonEqual(a.DependentRequired, b.DependentRequired) && s.dependencies(a.Dependencies, b.Dependencies) &&
+		setEq(a.Required, b.Required) && maps.EqualFunc(a.Properties, b.Properties, s.eq) &&
+		s.patterns(a, b) && maps.EqualFunc(a.DependentSchemas, b.DependentSchemas, s.eq) &&
+		jsonEqual(a.DependentRequired, b.DependentRequired) && maps.EqualFunc(a.Dependencies, b.Dependencies, s.either) &&
 		s.eq(a.PropertyNames, b.PropertyNames) && s.eq(a.UnevaluatedProperties, b.UnevaluatedProperties) &&
 		s.either(a.AdditionalProperties, b.AdditionalProperties)
-}
-
-func (s *sameness) schemaMap(a, b map[string]*jsonschema.Schema) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if !s.eq(v, b[k]) {
-			return false
-		}
-	}
-	return true
-}
-
-func (s *sameness) dependencies(a, b map[string]any) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if !s.either(v, b[k]) {
-			return false
-		}
-	}
-	return true
 }
 
 // patterns compares patternProperties by each pattern's source.
@@ -105,17 +83,7 @@ func (s *sameness) scalarEq(a, b *jsonschema.Schema) bool {
 		ratEq(a.MultipleOf, b.MultipleOf)
 }
 
-func (s *sameness) list(a, b []*jsonschema.Schema) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !s.eq(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
-}
+func (s *sameness) list(a, b []*jsonschema.Schema) bool { return slices.EqualFunc(a, b, s.eq) }
 
 // either compares the keywords that hold a bool, a schema, a list of
 // schemas or a list of names.
