@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync/atomic"
 )
 
@@ -65,7 +66,7 @@ func (s *Source) Reload() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if sameBytes(id.raw, s.cur.Load().raw) {
+	if slices.EqualFunc(id.raw, s.cur.Load().raw, bytes.Equal) {
 		return false, nil
 	}
 	if err := id.parse(s.files); err != nil {
@@ -145,16 +146,4 @@ func (id *identity) parse(f Files) error {
 		}
 	}
 	return nil
-}
-
-func sameBytes(a, b [][]byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !bytes.Equal(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
 }

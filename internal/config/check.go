@@ -3,8 +3,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,14 +59,9 @@ func (c *Config) Validate() error {
 
 func (c *Config) checkActions(p *problems) {
 	outboxPaths := map[string]string{}
-	names := make([]string, 0, len(c.Actions))
-	for name := range c.Actions {
-		names = append(names, name)
-	}
 	// In name order, so that of two actions sharing an outbox the same one
 	// is reported every time.
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(c.Actions)) {
 		a := c.Actions[name]
 		key := "actions." + name
 		switch a.Kind {

@@ -2,8 +2,9 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/schemagate/schemagate/internal/whsign"
@@ -29,12 +30,7 @@ const (
 // lookupEnv is os.LookupEnv outside tests.
 func (c *Config) ResolveSecrets(lookupEnv func(string) (string, bool)) error {
 	var p problems
-	names := make([]string, 0, len(c.Actions))
-	for n := range c.Actions {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(c.Actions)) {
 		a := c.Actions[name]
 		if a.Kind != "webhook" {
 			continue
