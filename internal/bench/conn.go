@@ -86,14 +86,14 @@ func newConn(run *shared, index int, d dialed) *conn {
 
 // start runs the writer and the reader; done closes when both have stopped.
 func (c *conn) start() {
+	read, write, finish := c.readLoop, c.writeLoop, c.finish
 	if c.g != nil {
-		c.startGRPC()
-		return
+		read, write, finish = c.readGRPC, c.writeGRPC, c.finishGRPC
 	}
-	go c.readLoop()
+	go read()
 	go func() {
-		c.writeLoop()
-		c.finish()
+		write()
+		finish()
 		<-c.dead
 		close(c.done)
 	}()

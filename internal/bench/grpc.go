@@ -92,16 +92,6 @@ func openStream(dctx, sctx context.Context, cc *grpc.ClientConn) (grpc.BidiStrea
 	return schemagatev1.NewEventServiceClient(cc).PublishStream(sctx)
 }
 
-func (c *conn) startGRPC() {
-	go c.readGRPC()
-	go func() {
-		c.writeGRPC()
-		c.finishGRPC()
-		<-c.dead
-		close(c.done)
-	}()
-}
-
 // writeGRPC sends events while the window has room, until the run stops
 // sending or the stream fails. grpc-go coalesces the writes itself.
 func (c *conn) writeGRPC() {
