@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"sync"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -99,16 +98,10 @@ var _ Action = (*File)(nil)
 type File struct {
 	maxBatch int
 
-	mu     sync.Mutex
-	cur    *batch        // lines waiting for the writer
-	taken  chan struct{} // closed when the writer takes cur, to wake Do calls waiting for room
-	closed bool
-
-	kick      chan struct{} // wakes the writer; capacity 1, so a kick neither blocks nor gets lost
-	closing   chan struct{}
-	done      chan struct{} // closed when the writer has flushed, synced and closed the file
-	closeOnce sync.Once
-	closeErr  error // written by the writer before done is closed
+	writerLoop               // done: the writer has flushed, synced and closed the file
+	cur        *batch        // lines waiting for the writer, guarded by mu
+	taken      chan struct{} // closed when the writer takes cur, to wake Do calls waiting for room
+	closeErr   error         // written by the writer before done is closed
 }
 
 // batch is the lines the writer writes at once and, after done is closed,
@@ -135,14 +128,8 @@ func NewFile(cfg FileConfig) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &File{
-		maxBatch: cfg.MaxBatch,
-		cur:      newBatch(nil),
-		taken:    make(chan struct{}),
-		kick:     make(chan struct{}, 1),
-		closing:  make(chan struct{}),
-		done:     make(chan struct{}),
-	}
+	f := &File{maxBatch: cfg.MaxBatch, cur: newBatch(nil), taken: make(chan struct{})}
+	f.writerLoop.init()
 	go f.run(w)
 	return f, nil
 }
@@ -192,10 +179,7 @@ func (f *File) enqueue(ctx context.Context, line []byte) (*batch, error) {
 		if len(b.buf) == 0 || len(b.buf)+len(line) <= f.maxBatch {
 			b.buf = append(b.buf, line...)
 			f.mu.Unlock()
-			select {
-			case f.kick <- struct{}{}:
-			default:
-			}
+			f.wake()
 			return b, nil
 		}
 		taken := f.taken
@@ -214,16 +198,8 @@ func (f *File) enqueue(ctx context.Context, line []byte) (*batch, error) {
 // calling Close again waits for it anew. The error reports a failed final
 // write, fsync or close.
 func (f *File) Close(ctx context.Context) error {
-	f.closeOnce.Do(func() {
-		f.mu.Lock()
-		f.closed = true
-		f.mu.Unlock()
-		close(f.closing)
-	})
-	select {
-	case <-f.done:
-		return f.closeErr
-	case <-ctx.Done():
-		return status.Unavailable(ctx.Err(), "event file still flushing")
+	if err := f.stop(ctx, "event file still flushing"); err != nil {
+		return err
 	}
+	return f.closeErr
 }

@@ -3,7 +3,6 @@ package action
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -23,13 +22,8 @@ type opWriter struct {
 	// the transaction has committed.
 	after func(tx *bolt.Tx) (func(), error)
 
-	mu      sync.Mutex
-	queue   []*op
-	closed  bool
-	kick    chan struct{}
-	closing chan struct{}
-	done    chan struct{}
-	once    sync.Once
+	writerLoop
+	queue []*op // guarded by mu
 }
 
 // op is one change; err and done are its outcome, shared with the
@@ -44,8 +38,8 @@ type op struct {
 }
 
 func newOpWriter(db *bolt.DB, policy SyncPolicy, interval time.Duration, log *slog.Logger, after func(*bolt.Tx) (func(), error)) *opWriter {
-	w := &opWriter{db: db, log: log, after: after, kick: make(chan struct{}, 1),
-		closing: make(chan struct{}), done: make(chan struct{})}
+	w := &opWriter{db: db, log: log, after: after}
+	w.writerLoop.init()
 	var tick *time.Ticker
 	if policy == SyncInterval {
 		tick = time.NewTicker(interval)
@@ -62,10 +56,7 @@ const lazyCommit = 100 * time.Millisecond
 // queued); wait on the op's done for its outcome, or don't.
 func (w *opWriter) submit(fn func(tx *bolt.Tx) (func(), error)) *op {
 	o := w.queueOp(fn)
-	select {
-	case w.kick <- struct{}{}:
-	default:
-	}
+	w.wake()
 	return o
 }
 
@@ -162,16 +153,5 @@ func (w *opWriter) commit() {
 // close commits what is queued and stops the writer; the caller closes
 // the database.
 func (w *opWriter) close(ctx context.Context) error {
-	w.once.Do(func() {
-		w.mu.Lock()
-		w.closed = true
-		w.mu.Unlock()
-		close(w.closing)
-	})
-	select {
-	case <-w.done:
-		return nil
-	case <-ctx.Done():
-		return status.Unavailable(ctx.Err(), "webhook outbox still writing")
-	}
+	return w.stop(ctx, "webhook outbox still writing")
 }
