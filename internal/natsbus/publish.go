@@ -41,22 +41,28 @@ func (p *Publisher) Do(ctx context.Context, ev event.Event) error {
 	if err != nil {
 		return err
 	}
+	// A duplicate ack means the stream already holds this id: the resend
+	// of an event whose first ack was lost. Acking it again is right.
+	return p.b.publish(ctx, subject, nats.Header{}, ev.ID, ev)
+}
+
+// publish stores ev's record on subject under msgID, JetStream's key for
+// dropping resends, and waits for the stream's ack, at most the publish
+// timeout.
+func (b *Bus) publish(ctx context.Context, subject string, header nats.Header, msgID string, ev event.Event) error {
 	body, err := encodeRecord(ev)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.b.cfg.PublishTimeout)
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.PublishTimeout)
 	defer cancel()
-	if err := p.b.ensure(ctx); err != nil {
+	if err := b.ensure(ctx); err != nil {
 		return err
 	}
-	msg := &nats.Msg{Subject: subject, Data: body, Header: nats.Header{}}
-	_, err = p.b.js.PublishMsg(ctx, msg, jetstream.WithMsgID(ev.ID), jetstream.WithExpectStream(p.b.cfg.Stream))
-	if err != nil {
-		return p.b.publishError(ctx, err)
+	msg := &nats.Msg{Subject: subject, Data: body, Header: header}
+	if _, err := b.js.PublishMsg(ctx, msg, jetstream.WithMsgID(msgID), jetstream.WithExpectStream(b.cfg.Stream)); err != nil {
+		return b.publishError(ctx, err)
 	}
-	// A duplicate ack means the stream already holds this id: the resend
-	// of an event whose first ack was lost. Acking it again is right.
 	return nil
 }
 

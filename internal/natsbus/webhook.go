@@ -73,25 +73,10 @@ func (w *Webhook) Do(ctx context.Context, ev event.Event) error {
 	if w.closed.Load() {
 		return status.Unavailable(nil, "webhook "+w.cfg.Name+" is closed")
 	}
-	body, err := encodeRecord(ev)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, w.b.cfg.PublishTimeout)
-	defer cancel()
-	if err := w.b.ensure(ctx); err != nil {
-		return err
-	}
 	subject := w.subjectRoot() + "." + ev.Key.Type + ".v" + strconv.Itoa(ev.Key.Version)
-	msg := &nats.Msg{Subject: subject, Data: body, Header: nats.Header{headerEventID: []string{ev.ID}}}
 	// The id is the endpoint's own, so that the nats action's copy of the
 	// same event is not taken for a duplicate of this one.
-	_, err = w.b.js.PublishMsg(ctx, msg, jetstream.WithMsgID("webhook-"+w.cfg.Name+"-"+ev.ID),
-		jetstream.WithExpectStream(w.b.cfg.Stream))
-	if err != nil {
-		return w.b.publishError(ctx, err)
-	}
-	return nil
+	return w.b.publish(ctx, subject, nats.Header{headerEventID: []string{ev.ID}}, "webhook-"+w.cfg.Name+"-"+ev.ID, ev)
 }
 
 // Close stops this instance's deliveries; a message it held is
