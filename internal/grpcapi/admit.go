@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/stats"
 	grpcstatus "google.golang.org/grpc/status"
 
+	"github.com/schemagate/schemagate/internal/ratelimit"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
@@ -70,50 +71,30 @@ func authorization(ctx context.Context) string {
 	return ""
 }
 
-// limiterKey finds a connection's rate limiter in its RPCs' contexts.
+// limiterKey finds a connection's rate limit in its RPCs' contexts.
 type limiterKey struct{}
-
-// bucket is one connection's token bucket and its violations in a row.
-type bucket struct {
-	lim     *rate.Limiter
-	strikes atomic.Int32
-}
 
 // connTagger gives each connection its bucket: grpc-go derives every RPC's
 // context from the one TagConn returns, so the bucket spans all the
 // connection's RPCs, as the WebSocket's spans all its frames.
-type connTagger struct{ rate RateLimit }
+type connTagger struct{ rate ratelimit.Config }
 
 func (c connTagger) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context {
-	if c.rate.PerSecond <= 0 {
-		return ctx
+	if b := ratelimit.New(c.rate); b != nil {
+		return context.WithValue(ctx, limiterKey{}, b)
 	}
-	return context.WithValue(ctx, limiterKey{}, &bucket{lim: rate.NewLimiter(rate.Limit(c.rate.PerSecond), c.rate.Burst)})
+	return ctx
 }
 
 func (connTagger) HandleConn(context.Context, stats.ConnStats)                     {}
 func (connTagger) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Context { return ctx }
 func (connTagger) HandleRPC(context.Context, stats.RPCStats)                       {}
 
-// errRate is the answer to an event over the rate limit, in the
-// WebSocket's words.
-func errRate() *status.Error {
-	return status.New(codes.ResourceExhausted, "rate limit exceeded; slow down")
-}
-
-// allow takes a token for one event. over says the connection has been
-// over the limit maxViolations times in a row and should be cut off.
-func (s *Server) allow(ctx context.Context) (ok, over bool) {
-	b, _ := ctx.Value(limiterKey{}).(*bucket)
-	if b == nil {
-		return true, false
-	}
-	if b.lim.Allow() {
-		b.strikes.Store(0)
-		return true, false
-	}
-	n := b.strikes.Add(1)
-	return false, s.o.RateLimit.MaxViolations > 0 && int(n) >= s.o.RateLimit.MaxViolations
+// allow takes a token for one event of the RPC's connection; see
+// ratelimit.Bucket.Allow.
+func allow(ctx context.Context) (ok, over bool) {
+	b, _ := ctx.Value(limiterKey{}).(*ratelimit.Bucket)
+	return b.Allow()
 }
 
 // limitListener closes connections beyond max at once, the gRPC form of

@@ -15,6 +15,7 @@ import (
 	"github.com/schemagate/schemagate/internal/auth"
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 	"github.com/schemagate/schemagate/internal/grpcapi"
+	"github.com/schemagate/schemagate/internal/ratelimit"
 )
 
 const token = "0123456789abcdef-token"
@@ -77,7 +78,7 @@ func TestMessageSizeLimit(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	rl := grpcapi.RateLimit{PerSecond: 0.001, Burst: 1, MaxViolations: 3}
+	rl := ratelimit.Config{PerSecond: 0.001, Burst: 1, MaxViolations: 3}
 	c := newFixture(t, grpcapi.Options{RateLimit: rl}).client(t)
 	ev := newEvent("a", "echo", 1, `1`)
 	if _, err := c.Publish(ctxT(t), ev); err != nil {

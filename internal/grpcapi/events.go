@@ -12,13 +12,14 @@ import (
 
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/ratelimit"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
 // Publish answers one event; a rejection is the RPC's status.
 func (s *Server) Publish(ctx context.Context, ev *schemagatev1.Event) (*schemagatev1.Reply, error) {
-	if ok, _ := s.allow(ctx); !ok {
-		return nil, s.p.RefuseParts(errRate())
+	if ok, _ := allow(ctx); !ok {
+		return nil, s.p.RefuseParts(ratelimit.Refused())
 	}
 	v := s.p.Parts(ctx, ev.GetId(), ev.GetType(), uint64(ev.GetVersion()), ev.GetData(), time.Now())
 	if v.Err != nil {
@@ -99,11 +100,11 @@ func (w *worker) run() error {
 func (w *worker) answer(ctx context.Context, ev *schemagatev1.Event, received time.Time, reply *schemagatev1.Reply) error {
 	reply.Id, reply.Ok, reply.Result, reply.Error = ev.GetId(), false, nil, nil
 	var v pipeline.Verdict
-	switch ok, over := w.s.allow(ctx); {
+	switch ok, over := allow(ctx); {
 	case over:
 		return status.New(codes.ResourceExhausted, "rate limit exceeded too many times in a row")
 	case !ok:
-		v.Err = w.s.p.RefuseParts(errRate())
+		v.Err = w.s.p.RefuseParts(ratelimit.Refused())
 	default:
 		v = w.s.p.Parts(ctx, ev.GetId(), ev.GetType(), uint64(ev.GetVersion()), ev.GetData(), received)
 	}

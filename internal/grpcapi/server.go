@@ -36,6 +36,7 @@ import (
 
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/ratelimit"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -49,7 +50,7 @@ type Options struct {
 	// MaxConnections bounds open connections; one beyond is closed at once.
 	MaxConnections int
 	// RateLimit is a token bucket per connection, over all its RPCs.
-	RateLimit RateLimit
+	RateLimit ratelimit.Config
 	// Keepalive is what the server asks of connections and allows them.
 	Keepalive Keepalive
 	// Authorize, when set, must accept the authorization metadata of every
@@ -63,13 +64,6 @@ type Options struct {
 	// Metrics, when set, is told the outcome of every RPC.
 	Metrics Metrics
 	Logger  *slog.Logger
-}
-
-// RateLimit is a token bucket per connection; see config.RateLimit.
-type RateLimit struct {
-	PerSecond     float64
-	Burst         int
-	MaxViolations int
 }
 
 // Keepalive maps the WebSocket's ping settings onto HTTP/2 pings.

@@ -9,6 +9,7 @@ import (
 	"github.com/schemagate/schemagate/internal/auth"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/grpcapi"
+	"github.com/schemagate/schemagate/internal/ratelimit"
 	"github.com/schemagate/schemagate/internal/webguard"
 )
 
@@ -20,7 +21,7 @@ func grpcOptions(cfg config.Config, a *auth.Checker, ready func() error, m grpca
 	o := grpcapi.Options{
 		MaxMessage:     int(w.ReadLimit),
 		MaxConnections: w.MaxConnections,
-		RateLimit:      grpcapi.RateLimit{PerSecond: w.RateLimit.PerSecond, Burst: w.RateLimit.Burst, MaxViolations: w.RateLimit.MaxViolations},
+		RateLimit:      ratelimit.Config{PerSecond: w.RateLimit.PerSecond, Burst: w.RateLimit.Burst, MaxViolations: w.RateLimit.MaxViolations},
 		Keepalive: grpcapi.Keepalive{PingInterval: w.PingInterval, PongTimeout: w.PongTimeout,
 			IdleTimeout: w.IdleTimeout, MaxLifetime: w.MaxLifetime, MinPingInterval: cfg.GRPC.MinPingInterval},
 		Ready:   ready,

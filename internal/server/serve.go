@@ -15,6 +15,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/auth"
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/ratelimit"
 	"github.com/schemagate/schemagate/internal/sdnotify"
 	"github.com/schemagate/schemagate/internal/webguard"
 	"github.com/schemagate/schemagate/internal/ws"
@@ -220,7 +221,7 @@ func wsOptions(c config.WebSocket, a *auth.Checker, m ws.Metrics, l *slog.Logger
 		PongTimeout: c.PongTimeout, PingInterval: c.PingInterval, HandshakeTimeout: c.HandshakeTimeout,
 		IdleTimeout: c.IdleTimeout, MaxLifetime: c.MaxLifetime, MaxConnections: c.MaxConnections,
 		AllowedOrigins: c.AllowedOrigins,
-		RateLimit:      ws.RateLimit{PerSecond: c.RateLimit.PerSecond, Burst: c.RateLimit.Burst, MaxViolations: c.RateLimit.MaxViolations},
+		RateLimit:      ratelimit.Config{PerSecond: c.RateLimit.PerSecond, Burst: c.RateLimit.Burst, MaxViolations: c.RateLimit.MaxViolations},
 		Metrics:        m, Logger: l,
 	}
 	if a.Enabled() {

@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/ratelimit"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
@@ -66,7 +67,7 @@ func TestRateLimit(t *testing.T) {
 	o := testOptions()
 	// One token per 10 s: the test is over long before a refill, however
 	// slow the machine.
-	o.RateLimit = RateLimit{PerSecond: 0.1, Burst: 5, MaxViolations: 10}
+	o.RateLimit = ratelimit.Config{PerSecond: 0.1, Burst: 5, MaxViolations: 10}
 	ts := newTestServer(t, o)
 	c := ts.dial(t, "/ws", nil)
 	limited := 0

@@ -8,10 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
-	"golang.org/x/time/rate"
-	"google.golang.org/grpc/codes"
 
-	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/ratelimit"
 	"github.com/schemagate/schemagate/internal/telemetry"
 	"github.com/schemagate/schemagate/internal/wsio"
 )
@@ -41,8 +39,7 @@ type conn struct {
 	limits     *time.Timer  // nil when no idle or lifetime limit is on
 	lastFrame  atomic.Int64 // unix nanos of the last data frame, for idle
 	started    time.Time
-	limiter    *rate.Limiter
-	strikes    int
+	limit      *ratelimit.Bucket // nil: no limit
 }
 
 func newConn(s *Server, w *websocket.Conn, t *tap, h handleFunc, r refuseFunc) *conn {
@@ -51,9 +48,7 @@ func newConn(s *Server, w *websocket.Conn, t *tap, h handleFunc, r refuseFunc) *
 	c.ctx, c.cancel = context.WithCancel(s.base)
 	c.life.nc = t.bc
 	c.lastFrame.Store(c.started.UnixNano())
-	if rl := s.o.RateLimit; rl.PerSecond > 0 {
-		c.limiter = rate.NewLimiter(rate.Limit(rl.PerSecond), rl.Burst)
-	}
+	c.limit = ratelimit.New(s.o.RateLimit)
 	return c
 }
 
@@ -166,14 +161,11 @@ func (c *conn) checkFrame(mt int, frame []byte) string {
 
 // answer runs the frame through the rate limit and the pipeline.
 func (c *conn) answer(frame []byte, received time.Time) ([]byte, string) {
-	if c.limiter != nil && !c.limiter.Allow() {
-		c.strikes++
-		if max := c.s.o.RateLimit.MaxViolations; max > 0 && c.strikes >= max {
-			return nil, c.close(websocket.ClosePolicyViolation, "rate limit exceeded", telemetry.CloseRate)
-		}
-		return c.refuse(frame, nil, status.New(codes.ResourceExhausted, "rate limit exceeded; slow down")), ""
+	if ok, over := c.limit.Allow(); over {
+		return nil, c.close(websocket.ClosePolicyViolation, "rate limit exceeded", telemetry.CloseRate)
+	} else if !ok {
+		return c.refuse(frame, nil, ratelimit.Refused()), ""
 	}
-	c.strikes = 0
 	return c.handle(c.ctx, frame, received, nil), ""
 }
 

@@ -63,6 +63,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/ratelimit"
 	"github.com/schemagate/schemagate/internal/wsio"
 )
 
@@ -80,20 +81,13 @@ type Options struct {
 	MaxLifetime      time.Duration // a connection's age limit (0: off)
 	MaxConnections   int           // upgrades beyond it get 503
 	AllowedOrigins   []string      // besides same-origin; "*" allows any
-	RateLimit        RateLimit
+	RateLimit        ratelimit.Config
 	// Authorize, when set, must accept the upgrade request (401 if not).
 	Authorize func(r *http.Request) error
 	// Subprotocols the server may select, e.g. auth.Subprotocol.
 	Subprotocols []string
 	Metrics      Metrics
 	Logger       *slog.Logger
-}
-
-// RateLimit is a per-connection token bucket; see config.RateLimit.
-type RateLimit struct {
-	PerSecond     float64
-	Burst         int
-	MaxViolations int
 }
 
 // Metrics is what the server reports about connections; reasons come from
