@@ -55,28 +55,3 @@ func TestSpoolSpills(t *testing.T) {
 		t.Fatalf("temporary file %s left behind (%v)", name, err)
 	}
 }
-
-// TestKeywordsAndPaths checks how the summary names what failed.
-func TestKeywordsAndPaths(t *testing.T) {
-	for loc, want := range map[string]string{
-		"/properties/total/$ref/minimum": "minimum",
-		"/required":                      "required",
-		"/properties/a~1b":               "a/b",
-	} {
-		if got := keywordOf(loc); got != want {
-			t.Errorf("keywordOf(%q) = %q, want %q", loc, got, want)
-		}
-	}
-	for ptr, want := range map[string]string{
-		"":                "",
-		"/items/12/sku":   "/items/*/sku",
-		"/items/0":        "/items/*",
-		"/v2/x":           "/v2/x",
-		"/a/007":          "/a/007",
-		"/matrix/1/2/val": "/matrix/*/*/val",
-	} {
-		if got := foldIndexes(ptr); got != want {
-			t.Errorf("foldIndexes(%q) = %q, want %q", ptr, got, want)
-		}
-	}
-}

@@ -2,10 +2,10 @@ package report
 
 import (
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/ranking"
 )
 
 // topN is how many keywords and instance paths a summary ranks.
@@ -59,10 +59,7 @@ type KeyCount struct {
 }
 
 // Count is one ranked name and how often it failed.
-type Count struct {
-	Name  string `json:"name"`
-	Count int    `json:"count"`
-}
+type Count = ranking.Count
 
 // Failed is the number of events that count against the batch.
 func (s Summary) Failed() int { return s.Invalid + s.Unknown + s.Malformed }
@@ -82,14 +79,13 @@ type tally struct {
 	maxErrors int
 	keys      map[event.Key]*KeyCount
 	unknown   int // distinct unknown keys in keys
-	keywords  counter
-	paths     counter
+	failures  ranking.Failures
 	stopped   bool
 }
 
 func newTally(maxErrors int) *tally {
 	return &tally{maxErrors: maxErrors, keys: make(map[event.Key]*KeyCount),
-		keywords: newCounter(), paths: newCounter()}
+		failures: ranking.NewFailures(maxDistinct)}
 }
 
 func (t *tally) add(r *result) {
@@ -111,10 +107,7 @@ func (t *tally) add(r *result) {
 		t.byKey(r)
 	}
 	if r.err != nil {
-		for _, d := range r.err.Details {
-			t.keywords.add(keywordOf(d.KeywordLocation))
-			t.paths.add(foldIndexes(d.InstanceLocation))
-		}
+		t.failures.Add(r.err.Details)
 	}
 	if r.failed() && t.maxErrors > 0 && t.s.Failed() >= t.maxErrors {
 		t.stopped = true
@@ -160,76 +153,6 @@ func (t *tally) summary(elapsed time.Duration, interrupted bool) Summary {
 		}
 		return a.Version < b.Version
 	})
-	s.TopKeywords, s.TopInstancePaths = t.keywords.top(topN), t.paths.top(topN)
+	s.TopKeywords, s.TopInstancePaths = t.failures.Keywords.Top(topN), t.failures.Paths.Top(topN)
 	return s
-}
-
-// counter counts names up to maxDistinct of them.
-type counter map[string]int
-
-func newCounter() counter { return make(counter) }
-
-func (c counter) add(name string) {
-	if _, ok := c[name]; ok || len(c) < maxDistinct {
-		c[name]++
-	}
-}
-
-// top ranks by count, then by name so that ties read the same every run.
-func (c counter) top(n int) []Count {
-	all := make([]Count, 0, len(c))
-	for name, k := range c {
-		all = append(all, Count{Name: name, Count: k})
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].Count != all[j].Count {
-			return all[i].Count > all[j].Count
-		}
-		return all[i].Name < all[j].Name
-	})
-	if len(all) > n {
-		all = all[:n]
-	}
-	return all
-}
-
-// keywordOf is the keyword a violation's keyword location ends in:
-// "/properties/total/$ref/minimum" is "minimum".
-func keywordOf(loc string) string {
-	i := strings.LastIndexByte(loc, '/')
-	return unescapeToken(loc[i+1:])
-}
-
-// foldIndexes replaces the array indexes of a JSON Pointer with "*". A
-// numeric object key is folded too; a summary can live with that.
-func foldIndexes(ptr string) string {
-	if !strings.ContainsAny(ptr, "0123456789") {
-		return ptr
-	}
-	toks := strings.Split(ptr, "/")
-	for i, t := range toks {
-		if i > 0 && isIndex(t) {
-			toks[i] = "*"
-		}
-	}
-	return strings.Join(toks, "/")
-}
-
-func isIndex(t string) bool {
-	if t == "" || (len(t) > 1 && t[0] == '0') {
-		return false
-	}
-	for _, c := range t {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-func unescapeToken(t string) string {
-	if !strings.Contains(t, "~") {
-		return t
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
 }
