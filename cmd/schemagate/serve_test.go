@@ -94,6 +94,14 @@ func TestConfigErrors(t *testing.T) {
 			[]string{"actions.events.url: is not a key of a file action", "actions.l.sync: is not a key of a log action", "actions.n.path: is not a key of a nats action"}},
 		{"handler without schema", []string{"--config", write("handler.yaml", "listen: 127.0.0.1:0\nschemas: {dir: "+brokenTreeOK(t)+"}\nhandlers: [person/v2]\n")}, nil,
 			[]string{"handler person v2"}},
+		{"candidate without schema", []string{"--config", write("cand.yaml", "listen: 127.0.0.1:0\nschemas: {dir: "+repoSchemas(t)+"}\nroutes: [{type: person, version: 1, candidate: 7}]\n")}, nil,
+			[]string{"route person v1: candidate v7: no schema person/v7.json"}},
+		{"candidate is the route's own version", []string{"--config", write("own.yaml", "listen: 127.0.0.1:0\nroutes: [{type: person, version: 2, candidate: 2}]\n")}, nil,
+			[]string{"routes[0].candidate: v2 is the route's own version"}},
+		{"shadow on a typed handler's route", []string{"--config", write("shadow.yaml", "listen: 127.0.0.1:0\nhandlers: [person/v1]\nroutes: [{type: person, version: 1, mode: shadow}]\n")}, nil,
+			[]string{"routes[0].mode: shadow acknowledges invalid frames, which a typed handler cannot take"}},
+		{"unknown mode", []string{"--config", write("mode.yaml", "listen: 127.0.0.1:0\nroutes: [{type: person, version: 1, mode: audit}]\n")}, nil,
+			[]string{`routes[0].mode: "audit" is not one of enforce, shadow`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

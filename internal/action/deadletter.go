@@ -22,7 +22,9 @@ import (
 // as is: "frame" then shows each invalid byte as U+FFFD and "frame_base64"
 // (standard encoding, present only then) holds the exact bytes. "error" is
 // the reply's error object as clients see it (never its internal cause);
-// "details" and "omitted" appear when there are any.
+// "details" and "omitted" appear when there are any. A frame a shadow
+// route acknowledged although it is invalid has "shadow":true, and its
+// "error" is the report the client was spared.
 //
 // Writing follows the FileConfig's sync policy, with the file sink's
 // guarantees: whole lines only, UNAVAILABLE on a full disk.
@@ -38,6 +40,9 @@ type deadRecord struct {
 	// Error marshals as the reply's error object (never its cause), so a
 	// dead letter line reads like the reply the client got.
 	Error *status.Error `json:"error,omitempty"`
+	// Shadow marks a frame a shadow route accepted although it is invalid:
+	// the client got an ack, not Error.
+	Shadow bool `json:"shadow,omitempty"`
 }
 
 // NewDeadLetter opens (or creates) cfg.Path as a dead letter file, capped
@@ -55,7 +60,18 @@ func NewDeadLetter(cfg DeadLetterConfig) (*DeadLetter, error) {
 // sync policy demands, and for room in a full queue, as long as ctx lets
 // it.
 func (d *DeadLetter) Record(ctx context.Context, frame []byte, err *status.Error) error {
-	line, eerr := encodeDead(time.Now(), frame, err)
+	return d.record(ctx, frame, err, false)
+}
+
+// RecordShadow appends an invalid frame that a shadow route accepted, as
+// Record does, with "shadow":true: its error is what the frame broke, not
+// what the client got.
+func (d *DeadLetter) RecordShadow(ctx context.Context, frame []byte, err *status.Error) error {
+	return d.record(ctx, frame, err, true)
+}
+
+func (d *DeadLetter) record(ctx context.Context, frame []byte, err *status.Error, shadow bool) error {
+	line, eerr := encodeDead(time.Now(), frame, err, shadow)
 	if eerr != nil {
 		return eerr
 	}
@@ -63,8 +79,8 @@ func (d *DeadLetter) Record(ctx context.Context, frame []byte, err *status.Error
 }
 
 // encodeDead returns one dead letter line ending in "\n".
-func encodeDead(now time.Time, frame []byte, err *status.Error) ([]byte, error) {
-	rec := deadRecord{Time: now.UTC().Format(time.RFC3339Nano), Frame: string(frame), Error: err}
+func encodeDead(now time.Time, frame []byte, err *status.Error, shadow bool) ([]byte, error) {
+	rec := deadRecord{Time: now.UTC().Format(time.RFC3339Nano), Frame: string(frame), Error: err, Shadow: shadow}
 	if !utf8.Valid(frame) {
 		rec.FrameBase64 = frame
 	}

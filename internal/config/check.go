@@ -111,6 +111,24 @@ func (c *Config) checkRoutes(p *problems) {
 			p.add(key, "type %q version %d is not a valid schema key", r.Type, r.Version)
 		}
 		c.checkActionNames(p, key+".actions", r.Actions)
+		c.checkRouteRollout(p, key, r)
+	}
+}
+
+// checkRouteRollout checks a route's candidate and mode. Whether the
+// candidate's schema exists is for the pipeline to say, which has the tree.
+func (c *Config) checkRouteRollout(p *problems, key string, r Route) {
+	switch {
+	case r.Candidate < 0:
+		p.add(key+".candidate", "must be a version >= 1 (0: none)")
+	case r.Candidate != 0 && r.Candidate == r.Version:
+		p.add(key+".candidate", "v%d is the route's own version; name another version of %s", r.Candidate, r.Type)
+	}
+	if r.Mode != "" {
+		oneOf(p, key+".mode", r.Mode, ModeEnforce, ModeShadow)
+	}
+	if r.Shadow() && slices.Contains(c.Handlers, event.Key{Type: r.Type, Version: r.Version}.Name()) {
+		p.add(key+".mode", "shadow acknowledges invalid frames, which a typed handler cannot take: remove %s/v%d from handlers or use mode enforce", r.Type, r.Version)
 	}
 }
 

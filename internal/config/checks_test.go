@@ -85,6 +85,17 @@ func TestEveryCheck(t *testing.T) {
 		{"default action undefined", func(c *Config) { c.DefaultActions = []string{"nope"} }, []string{"default_actions"}},
 		{"route key", func(c *Config) { c.Routes = []Route{{Type: "person", Version: 0}} }, []string{"routes[0]"}},
 		{"route action undefined", func(c *Config) { c.Routes = []Route{{Type: "person", Version: 1, Actions: []string{"nope"}}} }, []string{"routes[0].actions"}},
+		{"route candidate", func(c *Config) { c.Routes = []Route{{Type: "person", Version: 1, Candidate: 2}} }, nil},
+		{"route candidate negative", func(c *Config) { c.Routes = []Route{{Type: "person", Version: 1, Candidate: -2}} }, []string{"routes[0].candidate"}},
+		{"route candidate its own version", func(c *Config) { c.Routes = []Route{{Type: "person", Version: 2, Candidate: 2}} }, []string{"routes[0].candidate"}},
+		{"route mode", func(c *Config) { c.Routes = []Route{{Type: "person", Version: 1, Mode: "audit"}} }, []string{"routes[0].mode"}},
+		{"route mode enforce", func(c *Config) { c.Routes = []Route{{Type: "person", Version: 1, Mode: ModeEnforce}} }, nil},
+		{"route shadow", func(c *Config) {
+			c.Handlers, c.Routes = []string{"person/v2"}, []Route{{Type: "person", Version: 1, Mode: ModeShadow}}
+		}, nil},
+		{"route shadow with a typed handler", func(c *Config) {
+			c.Handlers, c.Routes = []string{"person/v1"}, []Route{{Type: "person", Version: 1, Mode: ModeShadow}}
+		}, []string{"routes[0].mode"}},
 		{"dead letter sync", func(c *Config) { c.DeadLetter.Path, c.DeadLetter.Sync = "d", "maybe" }, []string{"dead_letter.sync"}},
 		{"dead letter max_bytes", func(c *Config) { c.DeadLetter.Path, c.DeadLetter.MaxBytes = "d", 0 }, []string{"dead_letter.max_bytes"}},
 		{"dead letter off is not checked", func(c *Config) { c.DeadLetter.Sync, c.DeadLetter.MaxBytes = "maybe", 0 }, nil},

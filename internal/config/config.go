@@ -151,7 +151,24 @@ type Route struct {
 	// Log asks for the event's data in the log lines of this route's log
 	// actions and typed handler, which otherwise log it only at DEBUG.
 	Log RouteLog `mapstructure:"log"`
+	// Candidate, when not 0, is another version of the same type that
+	// judges every frame of this route too, for comparison only: the
+	// client gets this version's verdict.
+	Candidate int `mapstructure:"candidate"`
+	// Mode is enforce (the default when empty) or shadow: invalid frames
+	// are acknowledged and delivered, and their report is logged, counted
+	// and dead-lettered. Only for routes without a typed handler.
+	Mode string `mapstructure:"mode"`
 }
+
+// The route modes.
+const (
+	ModeEnforce = "enforce"
+	ModeShadow  = "shadow"
+)
+
+// Shadow reports a route in shadow mode.
+func (r Route) Shadow() bool { return r.Mode == ModeShadow }
 
 // RouteLog is what a route's log lines carry.
 type RouteLog struct {

@@ -79,3 +79,37 @@ func loadWorkload(b *testing.B, name string) []benchFrame {
 	}
 	return out
 }
+
+// BenchmarkCandidate prices a candidate version: the shared person-valid
+// frames through a person v1 route of the repo's tree, without a
+// candidate and with candidate v2 (which accepts them too, so every frame
+// takes both fast paths, the common case of a rollout).
+func BenchmarkCandidate(b *testing.B) {
+	reg, err := validate.Load(validate.Options{Dir: "../../schemas", AssertFormat: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	frames := loadWorkload(b, "person-valid")
+	for _, c := range []struct {
+		name      string
+		candidate int
+	}{{"none", 0}, {"v2", 2}} {
+		bld := NewBuilder(reg)
+		bld.Route(Route{Key: event.Key{Type: "person", Version: 1}, Candidate: c.candidate})
+		p, err := bld.Build(Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			ctx := context.Background()
+			buf := make([]byte, 0, 4096)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if out := p.Envelope(ctx, frames[i%len(frames)].frame, time.Now(), buf[:0]); out.Code != 0 {
+					b.Fatalf("code %v: %s", out.Code, out.Reply)
+				}
+			}
+		})
+	}
+}

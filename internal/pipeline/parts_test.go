@@ -17,6 +17,11 @@ func (l *letters) Record(_ context.Context, frame []byte, _ *status.Error) error
 	return nil
 }
 
+func (l *letters) RecordShadow(_ context.Context, frame []byte, _ *status.Error) error {
+	l.frames = append(l.frames, "shadow "+string(frame))
+	return nil
+}
+
 // A refused event that came as fields reaches the dead letter as the
 // envelope the contract would have carried it in.
 func TestPartsDeadLetterIsTheEnvelope(t *testing.T) {

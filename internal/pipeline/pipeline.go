@@ -30,6 +30,8 @@ type Options struct {
 	Observer Observer
 	// Logger receives failures of handlers and actions.
 	Logger *slog.Logger
+	// Rollout, when set, hears candidate comparisons and shadowed frames.
+	Rollout RolloutObserver
 }
 
 // DeadLetter records a rejected frame and why it was rejected.
@@ -37,6 +39,8 @@ type Options struct {
 // only as long as the frame may.
 type DeadLetter interface {
 	Record(ctx context.Context, frame []byte, err *status.Error) error
+	// RecordShadow records an invalid frame a shadow route accepted.
+	RecordShadow(ctx context.Context, frame []byte, err *status.Error) error
 }
 
 // Observer learns the outcome of each frame. Known is false when the key
@@ -114,8 +118,15 @@ func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope) ([]byte,
 	if !ok {
 		return nil, false, validate.NoSchema(env.Key)
 	}
-	if err, _ := rt.schema.Judge(env.Raw, p.opts.MaxDepth); err != nil {
-		return nil, true, err
+	err, malformed := rt.schema.Judge(env.Raw, p.opts.MaxDepth)
+	if rt.candidate != nil && !malformed {
+		p.compare(rt, env.Raw, err == nil)
+	}
+	if err != nil {
+		if !rt.shadow || malformed {
+			return nil, true, err
+		}
+		p.shadowed(ctx, env, err)
 	}
 	result, err := p.deliver(ctx, rt, env)
 	return result, true, err

@@ -15,6 +15,12 @@ import (
 type Route struct {
 	Key     event.Key
 	Actions []NamedAction
+	// Candidate, when not 0, is another version of Key's type that judges
+	// every frame too, for the comparison only.
+	Candidate int
+	// Shadow acknowledges and delivers invalid frames, after logging,
+	// counting and dead-lettering them; not for a key with a handler.
+	Shadow bool
 }
 
 // NamedAction is an action with the name the configuration gave it, for
@@ -30,6 +36,10 @@ type route struct {
 	schema  *validate.Schema
 	handler handler
 	actions []NamedAction
+	// candidate is nil unless the route names one, so that the frame
+	// path of every other route pays one nil check for it.
+	candidate *candidateRoute
+	shadow    bool
 }
 
 // Builder collects routes and handlers before the pipeline is built.
@@ -68,6 +78,7 @@ func (b *Builder) resolve() (map[event.Key]*route, error) {
 			problems = append(problems, fmt.Sprintf("route %s: configured twice", r.Key))
 		default:
 			rt.actions = r.Actions
+			problems = append(problems, b.rollout(rt, r)...)
 		}
 		seen[r.Key] = true
 	}
@@ -78,6 +89,8 @@ func (b *Builder) resolve() (map[event.Key]*route, error) {
 			problems = append(problems, fmt.Sprintf("handler %s (%s): no schema %s/v%d.json", h.key, h.typ, h.key.Type, h.key.Version))
 		case rt.handler != nil:
 			problems = append(problems, fmt.Sprintf("handler %s: registered twice", h.key))
+		case rt.shadow:
+			problems = append(problems, fmt.Sprintf("handler %s (%s): its route is in shadow mode, which acknowledges invalid frames a typed handler cannot take", h.key, h.typ))
 		default:
 			rt.handler = h.fn
 		}

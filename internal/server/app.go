@@ -109,7 +109,7 @@ func build(cfg config.Config, logger *slog.Logger, register []func(*pipeline.Bui
 func (a *app) buildPipeline() error {
 	// No observer here: each front door takes the pipeline WithObserver of
 	// its own transport, so the frame counters say which door a frame used.
-	opts := pipeline.Options{MaxDepth: a.cfg.Schemas.MaxDepth, Logger: a.logger}
+	opts := pipeline.Options{MaxDepth: a.cfg.Schemas.MaxDepth, Logger: a.logger, Rollout: a.metrics.Rollout()}
 	var dead *action.DeadLetter
 	if dl := a.cfg.DeadLetter; dl.Path != "" {
 		d, err := action.NewDeadLetter(action.DeadLetterConfig{FileConfig: fileConfig(dl.File), MaxBytes: dl.MaxBytes,
@@ -140,7 +140,8 @@ func (a *app) buildPipeline() error {
 		register(b)
 	}
 	for _, r := range a.cfg.Routes {
-		b.Route(pipeline.Route{Key: event.Key{Type: r.Type, Version: r.Version}, Actions: a.pick(actions, r.Actions, r.Log.Data)})
+		b.Route(pipeline.Route{Key: event.Key{Type: r.Type, Version: r.Version}, Actions: a.pick(actions, r.Actions, r.Log.Data),
+			Candidate: r.Candidate, Shadow: r.Shadow()})
 	}
 	b.DefaultActions(a.pick(actions, a.cfg.DefaultActions, false)...)
 	p, err := b.Build(opts)

@@ -39,6 +39,7 @@ type Metrics struct {
 	rejected   reasons
 	webhooks   *Webhooks
 	http       httpMetrics
+	rollout    *Rollout
 }
 
 // New builds the metrics for the schemas behind keys (the registry's key
@@ -76,6 +77,7 @@ func New(keys []event.Key) *Metrics {
 	}
 	m.grpc = newGRPCMetrics(m.reg)
 	m.webhooks = newWebhooks(m.reg)
+	m.rollout = newRollout(m.reg)
 	return m
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/candidate"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/telemetry"
@@ -224,6 +225,30 @@ func TestRPCs(t *testing.T) {
 	} {
 		if !strings.Contains(string(out), line+"\n") {
 			t.Errorf("missing %q in\n%s", line, out)
+		}
+	}
+}
+
+func TestRolloutCounted(t *testing.T) {
+	m := telemetry.New([]event.Key{person})
+	r := m.Rollout()
+	v2 := event.Key{Type: "person", Version: 2}
+	for range 3 {
+		r.ObserveCandidate(person, v2, candidate.OnlyOldValid)
+	}
+	r.ObserveCandidate(person, v2, candidate.BothValid)
+	r.ObserveShadow(person)
+	got, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, "schemagate_candidate_total", "schemagate_shadow_invalid_total")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{
+		`schemagate_candidate_total{candidate="2",outcome="only_old_valid",type="person",version="1"} 3`,
+		`schemagate_candidate_total{candidate="2",outcome="both_valid",type="person",version="1"} 1`,
+		`schemagate_shadow_invalid_total{type="person",version="1"} 1`,
+	} {
+		if !strings.Contains(string(got), s) {
+			t.Errorf("metrics lack %q:\n%s", s, got)
 		}
 	}
 }

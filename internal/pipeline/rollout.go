@@ -1,0 +1,113 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/schemagate/schemagate/internal/candidate"
+	"github.com/schemagate/schemagate/internal/envelope"
+	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/validate"
+)
+
+// RolloutObserver hears what the rollout routes do: each comparison with a
+// candidate version and each invalid frame a shadow route let through.
+// Both keys are server-side (from the configuration), safe as labels.
+type RolloutObserver interface {
+	ObserveCandidate(key, candidate event.Key, o candidate.Outcome)
+	ObserveShadow(key event.Key)
+}
+
+// candidateRoute is a route's candidate, compiled with the route: its
+// comparison lives and dies with the routes it belongs to, so a pipeline
+// built anew (a reload) starts a comparison of its own.
+type candidateRoute struct {
+	schema *validate.Schema
+	tally  *candidate.Tally
+	since  time.Time
+}
+
+// rollout resolves r's candidate and mode onto rt.
+func (b *Builder) rollout(rt *route, r Route) []string {
+	rt.shadow = r.Shadow
+	if r.Candidate == 0 {
+		return nil
+	}
+	ck := event.Key{Type: r.Key.Type, Version: r.Candidate}
+	s, ok := b.reg.Lookup(ck)
+	switch {
+	case ck == r.Key:
+		return []string{fmt.Sprintf("route %s: candidate v%d is the route's own version", r.Key, r.Candidate)}
+	case !ok:
+		return []string{fmt.Sprintf("route %s: candidate v%d: no schema %s/v%d.json", r.Key, r.Candidate, ck.Type, ck.Version)}
+	}
+	rt.candidate = &candidateRoute{schema: s, tally: candidate.NewTally(), since: time.Now()}
+	return nil
+}
+
+// compare judges data by rt's candidate too and counts how the two
+// verdicts compare. It runs on the frame's goroutine, before the reply:
+// one more validation, on the fast path when the candidate accepts.
+func (p *Pipeline) compare(rt *route, data []byte, oldValid bool) {
+	c := rt.candidate
+	newErr, malformed := c.schema.Judge(data, p.opts.MaxDepth)
+	if malformed {
+		return // the old version saw malformed data as well, and said so
+	}
+	o := candidate.Of(oldValid, newErr == nil)
+	c.tally.Add(o, newErr)
+	if p.opts.Rollout != nil {
+		p.opts.Rollout.ObserveCandidate(rt.schema.Key, c.schema.Key, o)
+	}
+}
+
+// shadowed lets an invalid frame of a shadow route through: its report is
+// logged, counted, and dead-lettered with the shadow flag, as the
+// envelope it was (id, type, version, data), so that validate can replay
+// it whatever door it came by.
+func (p *Pipeline) shadowed(ctx context.Context, env *envelope.Envelope, err *status.Error) {
+	p.opts.Logger.Warn("shadow: invalid event accepted", "id", env.ID, "type", env.Key.Type,
+		"version", env.Key.Version, "message", err.Message, "details", err.Details, "omitted", err.Omitted)
+	if p.opts.Rollout != nil {
+		p.opts.Rollout.ObserveShadow(env.Key)
+	}
+	if p.opts.DeadLetter == nil {
+		return
+	}
+	frame := partsFrame(env.ID, env.Key.Type, uint64(env.Key.Version), env.Raw)
+	if dlErr := p.opts.DeadLetter.RecordShadow(ctx, frame, err); dlErr != nil {
+		p.opts.Logger.Error("dead letter not recorded", "err", dlErr)
+	}
+}
+
+// CandidateReport is the live comparison of one route with its candidate,
+// since the routes were built.
+type CandidateReport struct {
+	Type      string    `json:"type"`
+	Version   int       `json:"version"`
+	Candidate int       `json:"candidate"`
+	Since     time.Time `json:"since"`
+	candidate.Snapshot
+}
+
+// Candidates reports every route that has a candidate, by type then
+// version.
+func (p *Pipeline) Candidates() []CandidateReport {
+	out := []CandidateReport{}
+	for k, rt := range p.routes {
+		if c := rt.candidate; c != nil {
+			out = append(out, CandidateReport{Type: k.Type, Version: k.Version, Candidate: c.schema.Version,
+				Since: c.since.UTC(), Snapshot: c.tally.Snapshot()})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Type != out[j].Type {
+			return out[i].Type < out[j].Type
+		}
+		return out[i].Version < out[j].Version
+	})
+	return out
+}

@@ -1,0 +1,68 @@
+package telemetry
+
+import (
+	"strconv"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/schemagate/schemagate/internal/candidate"
+	"github.com/schemagate/schemagate/internal/event"
+)
+
+// Rollout counts what routes with a candidate version or in shadow mode
+// do; it implements pipeline.RolloutObserver. Keys come from the routes
+// of the configuration, so the series are a fixed set, and each is
+// resolved once and then found in a sync.Map.
+type Rollout struct {
+	compared *prometheus.CounterVec
+	shadowed *prometheus.CounterVec
+	series   sync.Map // rolloutSeries -> prometheus.Counter
+}
+
+type rolloutSeries struct {
+	key, candidate event.Key // candidate is zero for a shadow series
+	outcome        candidate.Outcome
+}
+
+func newRollout(reg prometheus.Registerer) *Rollout {
+	r := &Rollout{
+		compared: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "schemagate_candidate_total",
+			Help: "Frames of a route with a candidate version, judged by both, by outcome (both_valid, both_invalid, only_old_valid: the candidate would reject it; only_new_valid).",
+		}, []string{"type", "version", "candidate", "outcome"}),
+		shadowed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "schemagate_shadow_invalid_total",
+			Help: "Invalid frames a route in shadow mode acknowledged and delivered (their reports are logged and dead-lettered).",
+		}, []string{"type", "version"}),
+	}
+	reg.MustRegister(r.compared, r.shadowed)
+	return r
+}
+
+// Rollout is the observer of candidate comparisons and shadowed frames.
+func (m *Metrics) Rollout() *Rollout { return m.rollout }
+
+// ObserveCandidate counts one comparison of key's version with cand.
+func (r *Rollout) ObserveCandidate(key, cand event.Key, o candidate.Outcome) {
+	s := rolloutSeries{key: key, candidate: cand, outcome: o}
+	if c, ok := r.series.Load(s); ok {
+		c.(prometheus.Counter).Inc()
+		return
+	}
+	c := r.compared.WithLabelValues(key.Type, strconv.Itoa(key.Version), strconv.Itoa(cand.Version), o.String())
+	r.series.Store(s, c)
+	c.Inc()
+}
+
+// ObserveShadow counts one invalid frame a shadow route let through.
+func (r *Rollout) ObserveShadow(key event.Key) {
+	s := rolloutSeries{key: key}
+	if c, ok := r.series.Load(s); ok {
+		c.(prometheus.Counter).Inc()
+		return
+	}
+	c := r.shadowed.WithLabelValues(key.Type, strconv.Itoa(key.Version))
+	r.series.Store(s, c)
+	c.Inc()
+}

@@ -1,0 +1,34 @@
+package testkit
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// RolloutSchemas writes a schema tree for candidate and shadow tests and
+// returns its folder: person v1 wants name, age and city; person v2, the
+// candidate, also requires email, so {"name":"Ana","age":30,"city":"Lima"}
+// is valid in v1 and invalid in v2 ("required" at the root), and
+// {"name":"Ana","email":"a@example.com"} the other way round.
+// Backward compatibility does not hold between them: a server over it
+// needs schemas.compat.mode none.
+func RolloutSchemas(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"person/v1.json": `{"type":"object","required":["name","age","city"],"properties":{"name":{"type":"string"},"age":{"type":"integer","minimum":0},"city":{"type":"string"}}}`,
+		"person/v2.json": `{"type":"object","required":["name","email"],"properties":{"name":{"type":"string"},"age":{"type":"integer","minimum":0},"email":{"type":"string"}}}`,
+		"echo/v1.json":   `{}`,
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
