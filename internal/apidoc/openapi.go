@@ -43,7 +43,7 @@ func openAPI(o Options) (obj, error) {
 			"responses": oaResponses(),
 		},
 		"tags": []obj{{"name": "events", "description": "send events"}, {"name": "schemas", "description": "the schema catalogue and these documents"},
-			{"name": "admin", "description": "webhook endpoints: backlog, replay, re-enabling"}, {"name": "operations", "description": "probes and metrics"}},
+			{"name": "admin", "description": "candidate versions' live comparison; webhook endpoints: backlog, replay, re-enabling"}, {"name": "operations", "description": "probes and metrics"}},
 	}
 	if o.Auth {
 		doc["components"].(obj)["securitySchemes"] = obj{"bearer": obj{"type": "http", "scheme": "bearer",
@@ -90,6 +90,7 @@ func oaPaths(o Options) obj {
 	paths := obj{}
 	eventPaths(paths, o, errs)
 	catalogPaths(paths, o, errs)
+	candidatesPath(paths, errs)
 	if o.Webhooks {
 		adminPaths(paths, errs)
 	}
@@ -171,6 +172,28 @@ func jsonResponse(desc string, schema obj, orArray bool) obj {
 
 func textResponse(desc string) obj {
 	return obj{"description": desc, "content": obj{"text/plain": obj{"schema": obj{"type": "string"}}}}
+}
+
+// candidatesPath is the live comparison of the routes with a candidate
+// version, always there (an empty list without one).
+func candidatesPath(paths obj, errs errorsFunc) {
+	ranked := obj{"type": "array", "maxItems": 10, "items": obj{"type": "object", "required": []string{"name", "count"},
+		"properties": obj{"name": obj{"type": "string"}, "count": obj{"type": "integer", "minimum": 1}}}}
+	n := obj{"type": "integer", "minimum": 0}
+	outcomes := obj{"type": "object", "required": []string{"both_valid", "both_invalid", "only_old_valid", "only_new_valid"},
+		"properties": obj{"both_valid": n, "both_invalid": n, "only_old_valid": n, "only_new_valid": n},
+		"description": "frames by how the route's version (old) and the candidate (new) judged them"}
+	entry := obj{"type": "object",
+		"required": []string{"type", "version", "candidate", "since", "outcomes", "compared", "top_keywords", "top_instance_paths"},
+		"properties": obj{"type": obj{"type": "string"}, "version": obj{"type": "integer"}, "candidate": obj{"type": "integer"},
+			"since": obj{"type": "string", "format": "date-time", "description": "when the routes were built; counts start there"},
+			"outcomes": outcomes, "compared": n,
+			"top_keywords":       ranked,
+			"top_instance_paths": obj{"allOf": []obj{ranked}, "description": "array indexes folded into *"}}}
+	list := errs()
+	list["200"] = jsonResponse("each route with a candidate version: the outcomes so far, and the candidate's top failing keywords and instance paths",
+		obj{"type": "object", "required": []string{"candidates"}, "properties": obj{"candidates": obj{"type": "array", "items": entry}}}, false)
+	paths["/v1/admin/candidates"] = obj{"get": op("listCandidates", "The live comparison of candidate versions", "admin", nil, list)}
 }
 
 // adminPaths are the webhook admin routes, there with webhook actions.

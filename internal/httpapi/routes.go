@@ -23,6 +23,9 @@ func (a *API) routes() error {
 	m.handle("GET /v1/schemas", a.guarded(a.listSchemas))
 	m.handle("GET /v1/schemas/{type}/{version}", a.guarded(a.getSchema))
 
+	// Admin: the live comparison of routes with a candidate version.
+	m.handle("GET /v1/admin/candidates", a.guarded(a.listCandidates))
+
 	// Admin: webhook endpoints, their backlog, replay and re-enabling.
 	if a.o.Webhooks != nil {
 		m.handle("GET /v1/admin/webhooks", a.guarded(a.listWebhooks))

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/schemagate/schemagate/internal/testkit"
+)
+
+const rolloutToken = "0123456789abcdef-rollout"
+
+// TestCandidateLive: a person v1 route with candidate v2 gets a frame v1
+// accepts and v2 rejects. The client sees ok; the metric and the admin
+// API show only_old_valid with v2's failing keyword and path.
+func TestCandidateLive(t *testing.T) {
+	cfg := "schemas: {dir: " + testkit.RolloutSchemas(t) + ", compat: {mode: none}}\nhandlers: []\n" +
+		"auth: {tokens: [" + rolloutToken + "]}\nroutes: [{type: person, version: 1, candidate: 2}]\n"
+	addr, _, _ := startServe(t, cfg)
+	hdr := http.Header{"Authorization": {"Bearer " + rolloutToken}}
+	c, resp, err := websocket.DefaultDialer.Dial("ws://"+addr+"/ws", hdr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	defer c.Close()
+	reply := testkit.Exchange(t, c, `{"id":"c1","type":"person","version":1,"data":{"name":"Ana","age":30,"city":"Lima"}}`, 30*time.Second)
+	if string(reply) != `{"id":"c1","ok":true}` {
+		t.Fatalf("reply %s, want v1's ack", reply)
+	}
+	metrics := adminGet(t, addr, "/metrics", "")
+	if want := `schemagate_candidate_total{candidate="2",outcome="only_old_valid",type="person",version="1"} 1`; !strings.Contains(metrics, want) {
+		t.Errorf("metrics lack %s", want)
+	}
+	if code := adminStatus(t, addr, "/v1/admin/candidates", ""); code != http.StatusUnauthorized {
+		t.Errorf("admin without a token: %d, want 401", code)
+	}
+	var got struct {
+		Candidates []struct {
+			Type      string           `json:"type"`
+			Version   int              `json:"version"`
+			Candidate int              `json:"candidate"`
+			Compared  int              `json:"compared"`
+			Outcomes  map[string]int   `json:"outcomes"`
+			Keywords  []map[string]any `json:"top_keywords"`
+			Paths     []map[string]any `json:"top_instance_paths"`
+		} `json:"candidates"`
+	}
+	if err := json.Unmarshal([]byte(adminGet(t, addr, "/v1/admin/candidates", rolloutToken)), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Candidates) != 1 {
+		t.Fatalf("candidates %+v", got)
+	}
+	r := got.Candidates[0]
+	if r.Type != "person" || r.Version != 1 || r.Candidate != 2 || r.Compared != 1 || r.Outcomes["only_old_valid"] != 1 || r.Outcomes["both_valid"] != 0 {
+		t.Errorf("comparison %+v", r)
+	}
+	if len(r.Keywords) != 1 || r.Keywords[0]["name"] != "required" || len(r.Paths) != 1 || r.Paths[0]["name"] != "" {
+		t.Errorf("candidate failures: keywords %v, paths %v", r.Keywords, r.Paths)
+	}
+}
+
+// TestShadowLive: a route in shadow mode acknowledges an invalid POST,
+// delivers it to its file action, and dead-letters it flagged shadow.
+func TestShadowLive(t *testing.T) {
+	dir := t.TempDir()
+	events, dead := filepath.Join(dir, "events.ndjson"), filepath.Join(dir, "dead.ndjson")
+	cfg := "schemas: {dir: " + testkit.RolloutSchemas(t) + ", compat: {mode: none}}\nhandlers: []\n" +
+		"dead_letter: {path: " + dead + ", sync: always}\nactions: {events: {kind: file, path: " + events + ", sync: always}}\n" +
+		"routes: [{type: person, version: 1, mode: shadow, actions: [events]}]\n"
+	addr, _, _ := startServe(t, cfg)
+	resp, err := http.Post("http://"+addr+"/v1/events", "application/json",
+		strings.NewReader(`{"id":"s1","type":"person","version":1,"data":{"name":"Ana","age":-1}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"ok":true`) {
+		t.Fatalf("shadow POST: %d %s", resp.StatusCode, body)
+	}
+	if lines := fileLines(t, events); len(lines) != 1 || !strings.Contains(lines[0], `"id":"s1"`) {
+		t.Errorf("delivered %q", lines)
+	}
+	lines := fileLines(t, dead)
+	if len(lines) != 1 || !strings.Contains(lines[0], `"shadow":true`) || !strings.Contains(lines[0], `"keywordLocation":"/required"`) {
+		t.Errorf("dead letter %q", lines)
+	}
+	if m := adminGet(t, addr, "/metrics", ""); !strings.Contains(m, `schemagate_shadow_invalid_total{type="person",version="1"} 1`) {
+		t.Error("shadowed frame not counted")
+	}
+}
+
+func fileLines(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	for sc := bufio.NewScanner(f); sc.Scan(); {
+		out = append(out, sc.Text())
+	}
+	return out
+}
+
+func adminStatus(t *testing.T, addr, path, token string) int {
+	t.Helper()
+	code, _ := adminRequest(t, addr, path, token)
+	return code
+}
+
+func adminGet(t *testing.T, addr, path, token string) string {
+	t.Helper()
+	code, body := adminRequest(t, addr, path, token)
+	if code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", path, code, body)
+	}
+	return body
+}
+
+func adminRequest(t *testing.T, addr, path, token string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
