@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,30 +86,16 @@ func TestShadowLive(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"ok":true`) {
 		t.Fatalf("shadow POST: %d %s", resp.StatusCode, body)
 	}
-	if lines := fileLines(t, events); len(lines) != 1 || !strings.Contains(lines[0], `"id":"s1"`) {
+	if lines := testkit.FileLines(t, events); len(lines) != 1 || !strings.Contains(lines[0], `"id":"s1"`) {
 		t.Errorf("delivered %q", lines)
 	}
-	lines := fileLines(t, dead)
+	lines := testkit.FileLines(t, dead)
 	if len(lines) != 1 || !strings.Contains(lines[0], `"shadow":true`) || !strings.Contains(lines[0], `"keywordLocation":"/required"`) {
 		t.Errorf("dead letter %q", lines)
 	}
 	if m := adminGet(t, addr, "/metrics", ""); !strings.Contains(m, `schemagate_shadow_invalid_total{type="person",version="1"} 1`) {
 		t.Error("shadowed frame not counted")
 	}
-}
-
-func fileLines(t *testing.T, path string) []string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	for sc := bufio.NewScanner(f); sc.Scan(); {
-		out = append(out, sc.Text())
-	}
-	return out
 }
 
 func adminStatus(t *testing.T, addr, path, token string) int {

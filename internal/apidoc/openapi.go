@@ -181,12 +181,12 @@ func candidatesPath(paths obj, errs errorsFunc) {
 		"properties": obj{"name": obj{"type": "string"}, "count": obj{"type": "integer", "minimum": 1}}}}
 	n := obj{"type": "integer", "minimum": 0}
 	outcomes := obj{"type": "object", "required": []string{"both_valid", "both_invalid", "only_old_valid", "only_new_valid"},
-		"properties": obj{"both_valid": n, "both_invalid": n, "only_old_valid": n, "only_new_valid": n},
+		"properties":  obj{"both_valid": n, "both_invalid": n, "only_old_valid": n, "only_new_valid": n},
 		"description": "frames by how the route's version (old) and the candidate (new) judged them"}
 	entry := obj{"type": "object",
 		"required": []string{"type", "version", "candidate", "since", "outcomes", "compared", "top_keywords", "top_instance_paths"},
 		"properties": obj{"type": obj{"type": "string"}, "version": obj{"type": "integer"}, "candidate": obj{"type": "integer"},
-			"since": obj{"type": "string", "format": "date-time", "description": "when the routes were built; counts start there"},
+			"since":    obj{"type": "string", "format": "date-time", "description": "when the routes were built; counts start there"},
 			"outcomes": outcomes, "compared": n,
 			"top_keywords":       ranked,
 			"top_instance_paths": obj{"allOf": []obj{ranked}, "description": "array indexes folded into *"}}}

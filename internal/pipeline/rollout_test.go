@@ -1,10 +1,8 @@
 package pipeline_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -141,7 +139,7 @@ func TestShadowAcceptsAndRecords(t *testing.T) {
 	if !slices.Equal(seen.shadowed, []event.Key{person1}) {
 		t.Errorf("shadowed %v", seen.shadowed)
 	}
-	lines := readLines(t, path)
+	lines := testkit.FileLines(t, path)
 	if len(lines) != 2 {
 		t.Fatalf("dead letter lines %q", lines)
 	}
@@ -163,21 +161,6 @@ func TestShadowAcceptsAndRecords(t *testing.T) {
 	if strings.Contains(lines[1], `"shadow"`) {
 		t.Errorf("a refused frame is flagged shadow: %s", lines[1])
 	}
-}
-
-func readLines(t *testing.T, path string) []string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		out = append(out, sc.Text())
-	}
-	return out
 }
 
 // TestRolloutBuildErrors: a candidate the tree lacks, the route's own

@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"bufio"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,4 +32,20 @@ func RolloutSchemas(t testing.TB) string {
 		}
 	}
 	return dir
+}
+
+// FileLines reads a file's lines: what a file action or the dead letter
+// wrote, once the write was acknowledged.
+func FileLines(t testing.TB, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	for sc := bufio.NewScanner(f); sc.Scan(); {
+		out = append(out, sc.Text())
+	}
+	return out
 }
