@@ -1,54 +1,91 @@
 package validate
 
 import (
-	"bytes"
+	"fmt"
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
-// filesPerCompiler is the least work worth a compiler of its own: each
-// one parses every file of the tree before it compiles its share.
-const filesPerCompiler = 50
+// filesPerWorker is the least work worth a goroutine of its own: a
+// compiler compiles the shared definitions it meets once for itself.
+const filesPerWorker = 50
 
-// outcome is one file's compilation.
+// outcome is one file's compilation, and the fast path of an event schema.
 type outcome struct {
 	schema *jsonschema.Schema
+	fast   *fastNode
 	err    error
 }
 
-// compileAll compiles every file on as many compilers as there are CPUs.
-// A compiler is not safe for concurrent use, and most of start-up goes to
-// checking each document against its metaschema, which splits cleanly;
-// each compiler knows every file, so cross-file $refs resolve in each. The
-// problems are those of adding the files, reported once.
+// compileAll compiles every file, and builds each event schema's fast
+// path, on one compiler per CPU. A compiler is not safe for concurrent use,
+// and most of start-up goes to the library checking each document against
+// its metaschema, which splits cleanly. A compiler reads a document only
+// when it first needs it (through load, which serves the tree's own files
+// first, as the compiler's resources would), so no document is parsed and
+// checked by every compiler.
 func compileAll(files []*file, draft *jsonschema.Draft, assertFormat bool,
-	load func(string) (io.ReadCloser, error)) ([]outcome, []Problem) {
-	data := make([][]byte, len(files))
-	for i, f := range files {
-		data[i] = translatePatterns(f.data)
-	}
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(files)/filesPerCompiler))
+	load func(string) (io.ReadCloser, error)) []outcome {
 	out := make([]outcome, len(files))
-	added := make([][]Problem, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			c := newCompiler(draft, assertFormat)
-			c.LoadURL = load
-			for i, f := range files {
-				if err := c.AddResource(f.url, bytes.NewReader(data[i])); err != nil {
-					added[w] = append(added[w], Problem{File: f.rel, Err: cleanErr(err)})
-				}
+	parallel(len(files), func() func(int) {
+		var c *jsonschema.Compiler
+		return func(i int) {
+			if c == nil {
+				c = newCompiler(draft, assertFormat)
+				c.LoadURL = load
 			}
-			for i := w; i < len(files); i += workers {
-				s, err := c.Compile(files[i].url)
-				out[i] = outcome{s, err}
+			out[i] = compileOne(c, files[i])
+			if out[i].err != nil {
+				// A document that failed its metaschema check stays in the
+				// compiler half set up, and the next $ref to it panics in
+				// the library: the next file gets a fresh compiler.
+				c = nil
+			}
+		}
+	})
+	return out
+}
+
+// compileOne compiles f, and builds its fast path if it is an event schema.
+// A panic in the library becomes f's problem rather than a crash that
+// names no file.
+func compileOne(c *jsonschema.Compiler, f *file) (o outcome) {
+	defer func() {
+		if r := recover(); r != nil {
+			o = outcome{err: fmt.Errorf("the schema compiler failed on this file: %v", r)}
+		}
+	}()
+	s, err := c.Compile(f.url)
+	if err != nil {
+		return outcome{err: err}
+	}
+	o = outcome{schema: s}
+	if f.key != nil {
+		o.fast = buildFast(s)
+	}
+	return o
+}
+
+// parallel calls do(i) for every i below items, on as many goroutines as
+// there are CPUs (fewer when there are not filesPerWorker items for each);
+// each goroutine gets its do from worker. Items are taken one at a time
+// rather than dealt out in advance, so a core the box lends to other work
+// does not hold the rest back.
+func parallel(items int, worker func() (do func(i int))) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), items/filesPerWorker))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			do := worker()
+			for i := int(next.Add(1) - 1); i < items; i = int(next.Add(1) - 1) {
+				do(i)
 			}
 		})
 	}
 	wg.Wait()
-	return out, added[0]
 }

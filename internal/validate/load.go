@@ -36,11 +36,14 @@ type Options struct {
 
 // file is one JSON document of the tree.
 type file struct {
-	rel  string // relative path with forward slashes
-	abs  string // absolute path
-	url  string // file:// URL the compiler knows it by
-	data []byte
-	key  *event.Key // nil for shared definitions
+	rel   string // relative path with forward slashes
+	abs   string // absolute path
+	url   string // file:// URL the compiler knows it by
+	data  []byte
+	src   []byte // data as the compiler reads it (patterns translated)
+	id    string // declaredID
+	title string
+	key   *event.Key // nil for shared definitions
 }
 
 // Load reads and compiles the whole tree. It reports every problem it finds
@@ -57,8 +60,7 @@ func Load(o Options) (*Registry, error) {
 	files, problems := scan(root)
 	res, more := newResolver(files, o.Documents)
 	problems = append(problems, more...)
-	outcomes, more := compileAll(files, draft, o.AssertFormat, res.load)
-	problems = append(problems, more...)
+	outcomes := compileAll(files, draft, o.AssertFormat, res.load)
 	maxDetails := o.MaxDetails
 	if maxDetails <= 0 {
 		maxDetails = config.DefaultMaxDetails
@@ -75,7 +77,7 @@ func Load(o Options) (*Registry, error) {
 		}
 		if f.key != nil {
 			schemas[*f.key] = &Schema{Key: *f.key, Path: f.rel, Source: f.data,
-				Title: titleOf(f.data), compiled: compiled, fast: buildFast(compiled), maxDetails: maxDetails}
+				Title: f.title, compiled: compiled, fast: outcomes[i].fast, maxDetails: maxDetails}
 		} else {
 			shared[f.rel] = f.data
 		}
@@ -133,34 +135,49 @@ func rootOf(dir string) (string, error) {
 }
 
 // scan lists the tree's JSON files. Type folders hold only v<N>.json files;
-// folders starting with "_" hold shared definitions in any layout.
+// folders starting with "_" hold shared definitions in any layout. The walk
+// only lists; the files are read and checked in parallel, and the files and
+// problems keep the walk's order.
 func scan(root string) ([]*file, []Problem) {
-	var files []*file
-	var problems []Problem
+	type found struct {
+		p, rel string
+		err    error
+	}
+	var list []found
 	walk := func(p string, d fs.DirEntry, err error) error {
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
-		if err != nil {
-			problems = append(problems, Problem{File: rel, Err: err})
-			return nil
+		if err != nil || (!d.IsDir() && strings.HasSuffix(d.Name(), ".json")) {
+			list = append(list, found{p: p, rel: rel, err: err})
 		}
-		if d.IsDir() || !strings.HasSuffix(d.Name(), ".json") {
-			return nil
-		}
-		f, err := readFile(root, p, rel)
-		if err != nil {
-			problems = append(problems, Problem{File: rel, Err: err})
-			return nil
-		}
-		files = append(files, f)
 		return nil
 	}
-	if err := walkTree(root, walk); err != nil {
-		problems = append(problems, Problem{Err: err})
+	walkErr := walkTree(root, walk)
+	read := make([]*file, len(list))
+	parallel(len(list), func() func(int) {
+		return func(i int) {
+			if list[i].err == nil {
+				read[i], list[i].err = readFile(root, list[i].p, list[i].rel)
+			}
+		}
+	})
+	var files []*file
+	var problems []Problem
+	for i, f := range list {
+		if f.err != nil {
+			problems = append(problems, Problem{File: f.rel, Err: f.err})
+		} else {
+			files = append(files, read[i])
+		}
+	}
+	if walkErr != nil {
+		problems = append(problems, Problem{Err: walkErr})
 	}
 	return files, problems
 }
 
+// readFile reads one file and does what needs it alone: the JSON check,
+// the key, the title, the declared $id and the compiler's copy.
 func readFile(root, p, rel string) (*file, error) {
 	real, err := filepath.EvalSymlinks(p)
 	if err != nil {
@@ -181,7 +198,9 @@ func readFile(root, p, rel string) (*file, error) {
 		return nil, err
 	}
 	u := "file://" + filepath.ToSlash(filepath.Join(root, filepath.FromSlash(rel)))
-	return &file{rel: rel, abs: p, url: u, data: data, key: key}, nil
+	f := &file{rel: rel, abs: p, url: u, data: data, src: translatePatterns(data), title: titleOf(data), key: key}
+	f.id = declaredID(f)
+	return f, nil
 }
 
 // keyOf derives the event key from a path relative to the root: "person/v1.json"
@@ -208,6 +227,9 @@ func keyOf(rel string) (*event.Key, error) {
 // checkJSON gives a readable parse error with a line number before the
 // compiler's terser one.
 func checkJSON(data []byte) error {
+	if json.Valid(data) { // the common case, without building the value
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var v any
 	err := dec.Decode(&v)

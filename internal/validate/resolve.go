@@ -9,23 +9,26 @@ import (
 	"strings"
 )
 
-// resolver is the compiler's only way to reach a document it was not handed:
-// it answers from the tree (by each file's top-level "$id") and from the
-// configured in-memory documents, and refuses everything else, so a schema
-// can never make the server touch the network or a file outside its dir.
+// resolver is the compiler's only way to reach a document: it answers from
+// the tree (by each file's URL first, then by its top-level "$id") and from
+// the configured in-memory documents, and refuses everything else, so a
+// schema can never make the server touch the network or a file outside its
+// dir.
 type resolver struct {
-	docs map[string][]byte
+	files map[string][]byte // by file:// URL, as the compiler reads them
+	docs  map[string][]byte
 }
 
 func newResolver(files []*file, extra map[string][]byte) (*resolver, []Problem) {
-	r := &resolver{docs: make(map[string][]byte, len(files)+len(extra))}
+	r := &resolver{files: make(map[string][]byte, len(files)), docs: make(map[string][]byte, len(files)+len(extra))}
 	owner := make(map[string]string)
 	var problems []Problem
 	for u, b := range extra {
 		r.docs[strings.TrimSuffix(u, "#")] = b
 	}
 	for _, f := range files {
-		id := declaredID(f)
+		r.files[f.url] = f.src
+		id := f.id
 		if id == "" || id == f.url {
 			continue
 		}
@@ -71,6 +74,9 @@ func declaredID(f *file) string {
 }
 
 func (r *resolver) load(u string) (io.ReadCloser, error) {
+	if b, ok := r.files[u]; ok {
+		return io.NopCloser(bytes.NewReader(b)), nil
+	}
 	if b, ok := r.docs[u]; ok {
 		return io.NopCloser(bytes.NewReader(b)), nil
 	}
