@@ -25,6 +25,10 @@ func compare(ctx context.Context, c config) error {
 	if err != nil {
 		return err
 	}
+	validOnly, err := validOnlyWorkloads(c.shared, scenarios())
+	if err != nil {
+		return err
+	}
 	res := results{}
 	started := time.Now().UTC()
 	for round := 0; round < c.rounds; round++ {
@@ -35,6 +39,9 @@ func compare(ctx context.Context, c config) error {
 			for _, n := range names {
 				if err := ctx.Err(); err != nil {
 					return err
+				}
+				if !runsIn(all[n], sc, validOnly[sc.workload]) {
+					continue
 				}
 				m := runOne(ctx, c, all[n], sc, logDir)
 				res.add(sc.name, n, m)

@@ -23,6 +23,7 @@ type config struct {
 	shared     string // ../shared: peers, schemas, workloads
 	servers    string // comma-separated names to run, in order
 	baseline   string // the server ratios are taken against
+	ceiling    string // the server that judges nothing: the limit
 	out        string // Markdown file to update ("" prints to stdout)
 	duration   time.Duration
 	warmup     time.Duration
@@ -36,8 +37,9 @@ func main() {
 	flag.StringVar(&c.schemagate, "schemagate", "./schemagate", "schemagate binary")
 	flag.StringVar(&c.repo, "repo", ".", "schemagate repository root")
 	flag.StringVar(&c.shared, "shared", "../shared", "shared folder with bench/ and peers/")
-	flag.StringVar(&c.servers, "servers", "schemagate,schemagate-grpc,node-ws-ajv,go-naive,python-websockets", "servers to run, in order")
+	flag.StringVar(&c.servers, "servers", "schemagate,go-ceiling,schemagate-grpc,node-ws-ajv,go-naive,python-websockets", "servers to run, in order")
 	flag.StringVar(&c.baseline, "baseline", "node-ws-ajv", "server the ratios are taken against")
+	flag.StringVar(&c.ceiling, "ceiling", "go-ceiling", "server that judges nothing, the fractions of the limit are taken against")
 	flag.StringVar(&c.out, "out", "", "Markdown file whose results section is replaced (default: stdout)")
 	flag.DurationVar(&c.duration, "duration", 5*time.Second, "measured time per load run")
 	flag.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured load before each measured run")

@@ -60,6 +60,7 @@ func (rp report) render(w io.Writer) {
 	rp.table(w, "Replies per second (ratio: higher is better)", loadRows(), func(m measurement) (string, float64) {
 		return fmt.Sprintf("%.0f", m.rate), m.rate
 	})
+	rp.limitTable(w)
 	rp.table(w, "Server CPU time per reply, server tree incl. workers (ratio: lower is better)", loadRows(),
 		func(m measurement) (string, float64) {
 			return fmt.Sprintf("%.1f µs", micros(m.cpuPerAck)), float64(m.cpuPerAck)

@@ -25,6 +25,9 @@ type server struct {
 	// grpc: argv gets --grpc-listen on a second free port, and the load
 	// goes to its PublishStream; readiness is still the WebSocket's.
 	grpc bool
+	// judgesNothing: the server acks every frame (the ceiling), so it runs
+	// only where every frame is valid (see runsIn).
+	judgesNothing bool
 }
 
 // servers lists every known contestant; each peer runs through its own
@@ -52,7 +55,13 @@ func servers(c config) map[string]server {
 		"node-ws-ajv":       peer("node-ws-ajv", "--workers", "2"),
 		"go-naive":          peer("go-naive"),
 		"python-websockets": peer("python-websockets"),
+		"go-ceiling":        ceilingPeer(peer("go-ceiling")),
 	}
+}
+
+func ceilingPeer(s server) server {
+	s.judgesNothing = true
+	return s
 }
 
 // running is a started server: its process (the root of its tree), the
