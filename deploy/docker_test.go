@@ -157,7 +157,7 @@ func runImage(t *testing.T, final stage, args, healthCmd []string) {
 		args[i] = inRoot(root, args[i])
 	}
 	g := start(t, workdir, env, args...)
-	probe := strings.ReplaceAll(strings.Join(healthCmd[1:], " "), "127.0.0.1:8080", g.addr)
+	probe := strings.ReplaceAll(strings.Join(healthCmd[1:], " "), "127.0.0.1:8080", g.Addr)
 	out, err := exec.Command(binary(t), strings.Fields(probe)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("HEALTHCHECK %v: %v\n%s", healthCmd, err, out)

@@ -12,12 +12,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite kubernetes/schemas.yaml from the repository's schemas/")
@@ -96,34 +97,6 @@ func writeFile(path string, data []byte) error {
 	return os.WriteFile(path, data, 0o644)
 }
 
-// syncBuffer collects a process's log while tests read it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-var listeningRe = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
-
-// gateway is a running schemagate process.
-type gateway struct {
-	cmd    *exec.Cmd
-	addr   string
-	logs   *syncBuffer
-	exited chan error
-}
-
 // start runs the binary with args and env in dir and waits for its
 // listening line.
 func start(t *testing.T, dir string, env []string, args ...string) *gateway {
@@ -133,53 +106,34 @@ func start(t *testing.T, dir string, env []string, args ...string) *gateway {
 	// Every process here takes free ports: the gRPC door's default
 	// (127.0.0.1:9090) may be anyone's on a shared machine.
 	cmd.Env = append(append(os.Environ(), env...), "SCHEMAGATE_GRPC_LISTEN=127.0.0.1:0")
-	g := &gateway{cmd: cmd, logs: &syncBuffer{}, exited: make(chan error, 1)}
-	cmd.Stderr = g.logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { g.exited <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	deadline := time.Now().Add(60 * time.Second)
-	for g.addr == "" {
-		if m := listeningRe.FindStringSubmatch(g.logs.String()); m != nil {
-			g.addr = m[1]
-			break
-		}
-		select {
-		case err := <-g.exited:
-			t.Fatalf("schemagate %v exited before listening: %v\n%s", args, err, g.logs.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("schemagate %v did not listen:\n%s", args, g.logs.String())
-		}
-	}
-	return g
+	return &gateway{testkit.StartProcess(t, cmd)}
 }
+
+// gateway is a running schemagate process.
+type gateway struct{ *testkit.Process }
 
 // probe runs `schemagate probe` on a path of the gateway, as the
 // Dockerfile's HEALTHCHECK does.
 func (g *gateway) probe(t *testing.T, path string) {
 	t.Helper()
-	out, err := exec.Command(binary(t), "probe", "http://"+g.addr+path).CombinedOutput()
+	out, err := exec.Command(binary(t), "probe", "http://"+g.Addr+path).CombinedOutput()
 	if err != nil {
-		t.Fatalf("probe %s: %v\n%s\n%s", path, err, out, g.logs.String())
+		t.Fatalf("probe %s: %v\n%s\n%s", path, err, out, g.Logs.String())
 	}
 }
 
 // stop sends SIGTERM and wants exit code 0 within the drain timeout.
 func (g *gateway) stop(t *testing.T) {
 	t.Helper()
-	if err := g.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := g.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-g.exited:
+	case err := <-g.Exited:
 		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, g.logs.String())
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, g.Logs.String())
 		}
 	case <-time.After(30 * time.Second):
-		t.Fatalf("no exit after SIGTERM\n%s", g.logs.String())
+		t.Fatalf("no exit after SIGTERM\n%s", g.Logs.String())
 	}
 }

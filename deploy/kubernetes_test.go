@@ -293,8 +293,8 @@ func TestKubernetesPodServes(t *testing.T) {
 	}
 	env := []string{"SCHEMAGATE_LISTEN=127.0.0.1:0", "SCHEMAGATE_SCHEMAS_DIR=" + inRoot(root, fmt.Sprint(dig(cfg, "schemas", "dir")))}
 	g := start(t, t.TempDir(), env, args...)
-	if !strings.Contains(g.logs.String(), `"schemas":["echo v1","person v1","person v2"]`) {
-		t.Fatalf("the mounted tree did not load whole:\n%s", g.logs.String())
+	if !strings.Contains(g.Logs.String(), `"schemas":["echo v1","person v1","person v2"]`) {
+		t.Fatalf("the mounted tree did not load whole:\n%s", g.Logs.String())
 	}
 	g.probe(t, dig(p.container, "readinessProbe", "httpGet", "path").(string))
 	g.probe(t, dig(p.container, "livenessProbe", "httpGet", "path").(string))

@@ -127,7 +127,7 @@ func TestSystemdUnitRuns(t *testing.T) {
 	waitNote(t, notes, "READY=1")
 	g.probe(t, "/readyz")
 
-	reload := strings.Fields(strings.ReplaceAll(u.get("Service", "ExecReload"), "$MAINPID", strconv.Itoa(g.cmd.Process.Pid)))
+	reload := strings.Fields(strings.ReplaceAll(u.get("Service", "ExecReload"), "$MAINPID", strconv.Itoa(g.Cmd.Process.Pid)))
 	if out, err := exec.Command(reload[0], reload[1:]...).CombinedOutput(); err != nil {
 		t.Fatalf("ExecReload: %v\n%s", err, out)
 	}

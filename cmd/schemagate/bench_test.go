@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // benchConfig serves the shipped schemas the way configs/bench.yaml serves
@@ -22,7 +24,7 @@ func TestBenchCleanRun(t *testing.T) {
 // checkCleanBench runs the mixed workload against url: every frame
 // answered once and as the workload says.
 func checkCleanBench(t *testing.T, url string) {
-	var out, errOut syncBuffer
+	var out, errOut testkit.Buffer
 	err := run(context.Background(), []string{"bench", "--url", url,
 		"--workload", "../../internal/bench/testdata/mixed.ndjson", "-c", "4", "-n", "8",
 		"--count", "2000", "--warmup", "100ms", "--json"}, strings.NewReader(""), &out, &errOut)
@@ -46,7 +48,7 @@ func checkCleanBench(t *testing.T, url string) {
 
 func TestBenchIdle(t *testing.T) {
 	addr, _, _ := startServe(t, benchConfig(t))
-	var out syncBuffer
+	var out testkit.Buffer
 	err := run(context.Background(), []string{"bench", "--url", "ws://" + addr + "/ws",
 		"--idle", "50", "--hold", "50ms"}, strings.NewReader(""), &out, &out)
 	if err != nil || !strings.Contains(out.String(), "holding 50 idle connections") {
@@ -55,7 +57,7 @@ func TestBenchIdle(t *testing.T) {
 }
 
 func TestBenchNeedsWorkload(t *testing.T) {
-	err := run(context.Background(), []string{"bench", "--url", "ws://127.0.0.1:1/ws"}, strings.NewReader(""), &syncBuffer{}, &syncBuffer{})
+	err := run(context.Background(), []string{"bench", "--url", "ws://127.0.0.1:1/ws"}, strings.NewReader(""), &testkit.Buffer{}, &testkit.Buffer{})
 	if exitCode(err) != 2 {
 		t.Fatalf("bench without --workload: exit %d, %v", exitCode(err), err)
 	}

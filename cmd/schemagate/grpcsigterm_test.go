@@ -16,6 +16,7 @@ import (
 	grpcstatus "google.golang.org/grpc/status"
 
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // SIGTERM on the real binary with a gRPC stream open and a health watch:
@@ -30,8 +31,8 @@ func TestBinarySIGTERMDrainsGRPC(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	srv := startServing(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0"))
-	cmd, logs, exited := srv.cmd, srv.logs, srv.exited
+	srv := testkit.StartProcess(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0"))
+	cmd, logs, exited := srv.Cmd, srv.Logs, srv.Exited
 	m := grpcListeningRe.FindStringSubmatch(logs.String())
 	if m == nil {
 		t.Fatalf("no gRPC address in the log:\n%s", logs.String())

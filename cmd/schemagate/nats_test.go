@@ -273,7 +273,7 @@ func TestNATSActionNeedsServers(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := run(context.Background(), []string{"serve", "--config", path, "--listen", "127.0.0.1:0"},
-		strings.NewReader(""), &syncBuffer{}, &syncBuffer{})
+		strings.NewReader(""), &testkit.Buffer{}, &testkit.Buffer{})
 	if exitCode(err) != 2 || !strings.Contains(err.Error(), "nats.servers") {
 		t.Fatalf("exit %d: %v", exitCode(err), err)
 	}

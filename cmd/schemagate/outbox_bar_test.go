@@ -14,6 +14,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/whtest"
 )
 
@@ -33,22 +34,13 @@ const (
 )
 
 // barGateway is one run of the binary on the bar's configuration.
-type barGateway = servingBinary
+type barGateway = testkit.Process
 
 func startBarGateway(t *testing.T, bin, cfgPath string) *barGateway {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "HOOK_SECRETS="+barNewSecret+" "+barOldSecret)
-	return startServing(t, cmd)
-}
-
-// kill9 ends the gateway as a crash would: no drain, no flush.
-func (g *barGateway) kill9(t *testing.T) {
-	t.Helper()
-	if err := g.cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	<-g.exited
+	return testkit.StartProcess(t, cmd)
 }
 
 func writeBarConfig(t *testing.T, dir, hookURL string) string {
@@ -191,11 +183,11 @@ func TestBarOutboxReceiverDownForHalf(t *testing.T) {
 	g := startBarGateway(t, bin, cfg)
 
 	start := time.Now()
-	produce(t, g.addr, 0, barEvents/2) // the receiver is not even listening
+	produce(t, g.Addr, 0, barEvents/2) // the receiver is not even listening
 	t.Logf("first half acknowledged with the receiver down in %v", time.Since(start).Round(time.Millisecond))
 	recv := whtest.Start(t, 0, barNewSecret)
 	front.up(recv.URL)
-	produce(t, g.addr, barEvents/2, barEvents)
+	produce(t, g.Addr, barEvents/2, barEvents)
 	t.Logf("all acknowledged in %v", time.Since(start).Round(time.Millisecond))
 	checkBar(t, recv, barEvents)
 	t.Logf("all delivered in %v", time.Since(start).Round(time.Millisecond))
@@ -208,13 +200,13 @@ func TestBarOutboxSurvivesKill9DuringDelivery(t *testing.T) {
 	front := startBarFront(t)
 	cfg := writeBarConfig(t, dir, front.URL())
 	g := startBarGateway(t, bin, cfg)
-	produce(t, g.addr, 0, barEvents)
+	produce(t, g.Addr, 0, barEvents)
 
 	recv := whtest.Start(t, 0, barNewSecret)
 	front.up(recv.URL)
 	for _, at := range []int{barEvents / 4, barEvents * 6 / 10} {
 		recv.Wait(t, 2*time.Minute, fmt.Sprintf("%d deliveries", at), func(ds []whtest.Delivery) bool { return len(ds) >= at })
-		g.kill9(t)
+		g.Kill(t)
 		t.Logf("killed with %d deliveries made", len(recv.Deliveries()))
 		g = startBarGateway(t, bin, cfg)
 	}

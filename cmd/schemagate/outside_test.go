@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // The binary as a new user meets it: run from another project's folder,
@@ -64,8 +66,8 @@ func TestBinaryOutsideTheRepository(t *testing.T) {
 func serveAndSendOutside(t *testing.T, sg func(...string) *exec.Cmd) {
 	// cleanEnv drops TestMain's SCHEMAGATE_GRPC_LISTEN, so the gRPC port
 	// is named here: the default 9090 may be held by another run.
-	srv := startServing(t, sg("serve", "--schemas", "./schemas", "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0"))
-	serve, logs, exited, addr := srv.cmd, srv.logs, srv.exited, srv.addr
+	srv := testkit.StartProcess(t, sg("serve", "--schemas", "./schemas", "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0"))
+	serve, logs, exited, addr := srv.Cmd, srv.Logs, srv.Exited, srv.Addr
 	out, err := sg("send", "--url", "ws://"+addr+"/ws", "--type", "person", "--data", `{"name":"John","age":30,"city":"New York"}`).CombinedOutput()
 	if exitOf(t, err) != 0 || !strings.Contains(string(out), `"ok":true`) {
 		t.Fatalf("send: %v\n%s", err, out)

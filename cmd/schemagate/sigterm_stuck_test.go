@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // SIGTERM while frames wait on a webhook that never answers: the process
@@ -55,8 +57,8 @@ shutdown: {drain_timeout: %s}
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	srv := startServing(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0"))
-	cmd, logs, exited, addr := srv.cmd, srv.logs, srv.exited, srv.addr
+	srv := testkit.StartProcess(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0"))
+	cmd, logs, exited, addr := srv.Cmd, srv.Logs, srv.Exited, srv.Addr
 
 	// Acknowledged events first: they must survive the shutdown.
 	var acked []string

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // These tests run the real binary, since what they check belongs to the
@@ -160,8 +162,8 @@ shutdown: {drain_timeout: %s}
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	srv := startServing(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0"))
-	cmd, logs, exited, addr := srv.cmd, srv.logs, srv.exited, srv.addr
+	srv := testkit.StartProcess(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0"))
+	cmd, logs, exited, addr := srv.Cmd, srv.Logs, srv.Exited, srv.Addr
 
 	// A window of unanswered frames per client keeps the load steady
 	// rather than piling frames into socket buffers.
@@ -302,47 +304,6 @@ shutdown: {drain_timeout: %s}
 	}
 	t.Logf("%d frames sent by %d clients: %d answered (%d acks, %d events in the file), %d never read before the close; exit %v after SIGTERM",
 		sent, clients, answered, len(acked), len(inFile), refused, time.Since(signalled).Round(time.Millisecond))
-}
-
-// servingBinary is a `serve` of the built binary, running for one test.
-type servingBinary struct {
-	cmd    *exec.Cmd
-	logs   *syncBuffer
-	exited chan error
-	addr   string
-}
-
-// startServing starts cmd, kills it when the test ends (whatever path the
-// test leaves by), and returns once it listens.
-func startServing(t *testing.T, cmd *exec.Cmd) *servingBinary {
-	t.Helper()
-	s := &servingBinary{cmd: cmd, logs: &syncBuffer{}, exited: make(chan error, 1)}
-	cmd.Stderr = s.logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { s.exited <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	s.addr = waitListening(t, s.logs, s.exited)
-	return s
-}
-
-// waitListening reads the address from the "listening" log line.
-func waitListening(t *testing.T, logs *syncBuffer, exited <-chan error) string {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if m := listeningRe.FindStringSubmatch(logs.String()); m != nil {
-			return m[1]
-		}
-		select {
-		case err := <-exited:
-			t.Fatalf("the server exited before listening: %v\n%s", err, logs.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	t.Fatalf("the server did not listen:\n%s", logs.String())
-	return ""
 }
 
 // fileIDs reads the ids of the event file, refusing torn or corrupt lines.

@@ -60,9 +60,9 @@ nats: {servers: ["nats://127.0.0.1:%d"], stream: EVENTS, publish_timeout: 2s}
 	errs := make(chan error, barProducers)
 	var wg sync.WaitGroup
 	for p := range barProducers {
-		addr := a.addr
+		addr := a.Addr
 		if p%2 == 1 {
-			addr = b.addr
+			addr = b.Addr
 		}
 		wg.Add(1)
 		go func() { defer wg.Done(); errs <- produceOne(addr, p, 0, total) }()
@@ -75,13 +75,13 @@ nats: {servers: ["nats://127.0.0.1:%d"], stream: EVENTS, publish_timeout: 2s}
 		}
 	}
 
-	list, err := runCLI("webhooks", "--url", "http://"+b.addr)
+	list, err := runCLI("webhooks", "--url", "http://"+b.Addr)
 	if err != nil || !strings.Contains(lineOf(list, "hook "), fmt.Sprintf("nats      active  %d", total)) {
 		t.Errorf("webhooks list before delivery: %v\n%s", err, list)
 	}
 	recv := whtest.Start(t, hookPort, barNewSecret)
 	recv.Wait(t, 2*time.Minute, "a quarter delivered", func(ds []whtest.Delivery) bool { return len(ds) >= total/4 })
-	a.kill9(t)
+	a.Kill(t)
 	if err := os.RemoveAll(aDir); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // scriptedHook answers 410 while gone is set, 204 otherwise, and counts
@@ -38,7 +40,7 @@ func (h *scriptedHook) count(id string) int {
 
 // runCLI runs the CLI in-process and returns its output and error.
 func runCLI(args ...string) (string, error) {
-	var out syncBuffer
+	var out testkit.Buffer
 	err := run(context.Background(), args, strings.NewReader(""), &out, &out)
 	return out.String(), err
 }

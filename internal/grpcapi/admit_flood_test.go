@@ -1,40 +1,21 @@
 package grpcapi_test
 
 import (
-	"bytes"
 	"io"
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 	"github.com/schemagate/schemagate/internal/grpcapi"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
-
-// lockedBuffer is a log sink safe for the server's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // A flood of connections over the limit is not a flood of log lines.
 func TestConnectionLimitFloodLogsOnce(t *testing.T) {
-	var logs lockedBuffer
+	var logs testkit.Buffer
 	f := newFixture(t, grpcapi.Options{MaxConnections: 1, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	first := f.client(t)
 	if _, err := first.ListSchemas(ctxT(t), &schemagatev1.ListSchemasRequest{}); err != nil {
