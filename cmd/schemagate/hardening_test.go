@@ -419,15 +419,7 @@ func TestFileSinkFullDisk(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			path := tc.path(t)
-			cfg := `
-schemas: {dir: ` + repoSchemas(t) + `}
-handlers: [echo/v1]
-actions:
-  events: {kind: file, path: ` + path + `, sync: always}
-routes:
-  - {type: echo, version: 1, actions: [events]}
-`
-			addr, _, _ := startServe(t, cfg)
+			addr := serveEchoToFile(t, path)
 			c := hDial(t, addr, "/ws", nil)
 			pad := strings.Repeat("x", 3000) // a line spans pages, so ENOSPC strikes mid-line
 			frame := func(id string) string {

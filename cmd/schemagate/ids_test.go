@@ -12,15 +12,7 @@ import (
 // are refused, over WebSocket and HTTP alike; a valid pair is kept exactly.
 func TestIDsAreKeptAsSent(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "events.ndjson")
-	cfg := `
-schemas: {dir: ` + repoSchemas(t) + `}
-handlers: [echo/v1]
-actions:
-  events: {kind: file, path: ` + path + `, sync: always}
-routes:
-  - {type: echo, version: 1, actions: [events]}
-`
-	addr, _, _ := startServe(t, cfg)
+	addr := serveEchoToFile(t, path)
 	c := hDial(t, addr, "/ws", nil)
 	frame := func(id string) string { return `{"id":"` + id + `","type":"echo","version":1,"data":1}` }
 	for _, id := range []string{`lone\ud800`, `lone\udbff`, `lone\udc00`, `\ud83d\ud83d\ude00`, `\ude00\ud83d\ude00`} {

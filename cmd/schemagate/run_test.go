@@ -42,6 +42,21 @@ func startServe(t *testing.T, configYAML string, args ...string) (string, *testk
 	return addr, logs, stop
 }
 
+// serveEchoToFile serves echo v1, each accepted event written to the
+// file action at path (sync: always), and returns the address.
+func serveEchoToFile(t *testing.T, path string) string {
+	t.Helper()
+	addr, _, _ := startServe(t, `
+schemas: {dir: `+repoSchemas(t)+`}
+handlers: [echo/v1]
+actions:
+  events: {kind: file, path: `+path+`, sync: always}
+routes:
+  - {type: echo, version: 1, actions: [events]}
+`)
+	return addr
+}
+
 // repoSchemas is the shipped schema tree, so the tests prove what ships.
 func repoSchemas(t *testing.T) string {
 	abs, err := filepath.Abs("../../schemas")

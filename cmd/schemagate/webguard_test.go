@@ -40,15 +40,7 @@ func hRequest(t *testing.T, method, url, body string, header ...string) int {
 // sent is stored.
 func TestWebPagesCannotInject(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "events.ndjson")
-	cfg := `
-schemas: {dir: ` + repoSchemas(t) + `}
-handlers: [echo/v1]
-actions:
-  events: {kind: file, path: ` + path + `, sync: always}
-routes:
-  - {type: echo, version: 1, actions: [events]}
-`
-	addr, _, _ := startServe(t, cfg)
+	addr := serveEchoToFile(t, path)
 	base := "http://" + addr
 	ev := `{"id":"evil","type":"echo","version":1,"data":1}`
 	for _, c := range []struct {
