@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // instruction is one Dockerfile instruction with its continuation lines joined.
@@ -162,5 +163,5 @@ func runImage(t *testing.T, final stage, args, healthCmd []string) {
 	if err != nil {
 		t.Fatalf("HEALTHCHECK %v: %v\n%s", healthCmd, err, out)
 	}
-	g.stop(t)
+	g.Stop(t, 30*time.Second)
 }

@@ -14,9 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/schemagate/schemagate/internal/testkit"
 )
@@ -119,21 +117,5 @@ func (g *gateway) probe(t *testing.T, path string) {
 	out, err := exec.Command(binary(t), "probe", "http://"+g.Addr+path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("probe %s: %v\n%s\n%s", path, err, out, g.Logs.String())
-	}
-}
-
-// stop sends SIGTERM and wants exit code 0 within the drain timeout.
-func (g *gateway) stop(t *testing.T) {
-	t.Helper()
-	if err := g.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-g.Exited:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, g.Logs.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("no exit after SIGTERM\n%s", g.Logs.String())
 	}
 }

@@ -298,5 +298,5 @@ func TestKubernetesPodServes(t *testing.T) {
 	}
 	g.probe(t, dig(p.container, "readinessProbe", "httpGet", "path").(string))
 	g.probe(t, dig(p.container, "livenessProbe", "httpGet", "path").(string))
-	g.stop(t)
+	g.Stop(t, 30*time.Second)
 }

@@ -132,7 +132,7 @@ func TestSystemdUnitRuns(t *testing.T) {
 		t.Fatalf("ExecReload: %v\n%s", err, out)
 	}
 	g.probe(t, "/readyz")
-	g.stop(t)
+	g.Stop(t, 30*time.Second)
 	waitNote(t, notes, "STOPPING=1")
 }
 

@@ -20,6 +20,7 @@ import (
 
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // grpcListeningRe finds the gRPC door's address in the log.
@@ -36,16 +37,31 @@ func grpcConfig(t *testing.T) string {
 func startGRPCServe(t *testing.T, configYAML string) (string, schemagatev1.EventServiceClient, string) {
 	t.Helper()
 	addr, logs, _ := startServe(t, configYAML, "--grpc-listen", "127.0.0.1:0")
+	cc, door := dialGRPC(t, logs)
+	return addr, schemagatev1.NewEventServiceClient(cc), door
+}
+
+// grpcAddr reads the gRPC door's address from a serve's log.
+func grpcAddr(t *testing.T, logs *testkit.Buffer) string {
+	t.Helper()
 	m := grpcListeningRe.FindStringSubmatch(logs.String())
 	if m == nil {
 		t.Fatalf("no gRPC address in the log:\n%s", logs.String())
 	}
-	cc, err := grpc.NewClient("passthrough:///"+m[1], grpc.WithTransportCredentials(insecure.NewCredentials()))
+	return m[1]
+}
+
+// dialGRPC is a plaintext client of the gRPC door a serve's log names,
+// closed when the test ends; it returns the door's address too.
+func dialGRPC(t *testing.T, logs *testkit.Buffer) (*grpc.ClientConn, string) {
+	t.Helper()
+	addr := grpcAddr(t, logs)
+	cc, err := grpc.NewClient("passthrough:///"+addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cc.Close() })
-	return addr, schemagatev1.NewEventServiceClient(cc), m[1]
+	return cc, addr
 }
 
 // doors sends one event through a door and returns the error it was

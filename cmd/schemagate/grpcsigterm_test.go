@@ -9,9 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	grpcstatus "google.golang.org/grpc/status"
 
@@ -32,16 +30,8 @@ func TestBinarySIGTERMDrainsGRPC(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := testkit.StartProcess(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0"))
-	cmd, logs, exited := srv.Cmd, srv.Logs, srv.Exited
-	m := grpcListeningRe.FindStringSubmatch(logs.String())
-	if m == nil {
-		t.Fatalf("no gRPC address in the log:\n%s", logs.String())
-	}
-	cc, err := grpc.NewClient("passthrough:///"+m[1], grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cc.Close()
+	logs := srv.Logs
+	cc, _ := dialGRPC(t, logs)
 	s, err := schemagatev1.NewEventServiceClient(cc).PublishStream(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -61,22 +51,15 @@ func TestBinarySIGTERMDrainsGRPC(t *testing.T) {
 	}
 
 	start := time.Now()
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
+	srv.Signal(t, syscall.SIGTERM)
 	if r, err := w.Recv(); err != nil || r.GetStatus() != healthpb.HealthCheckResponse_NOT_SERVING {
 		t.Fatalf("health during the drain: %v %v", r, err)
 	}
 	if _, err := s.Recv(); grpcstatus.Code(err) != codes.Unavailable {
 		t.Fatalf("the idle stream: %v, want UNAVAILABLE", err)
 	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("exit: %v\n%s", err, tail(logs.String()))
-		}
-	case <-time.After(drain):
-		t.Fatalf("still running %v after SIGTERM:\n%s", drain, tail(logs.String()))
+	if err := srv.WaitExit(t, drain); err != nil {
+		t.Fatalf("exit: %v\n%s", err, logs.Tail(4000))
 	}
 	if took := time.Since(start); took > drain/2 {
 		t.Errorf("the drain took %v: something waited for the deadline", took)

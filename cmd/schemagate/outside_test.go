@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -67,22 +66,12 @@ func serveAndSendOutside(t *testing.T, sg func(...string) *exec.Cmd) {
 	// cleanEnv drops TestMain's SCHEMAGATE_GRPC_LISTEN, so the gRPC port
 	// is named here: the default 9090 may be held by another run.
 	srv := testkit.StartProcess(t, sg("serve", "--schemas", "./schemas", "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0"))
-	serve, logs, exited, addr := srv.Cmd, srv.Logs, srv.Exited, srv.Addr
+	addr := srv.Addr
 	out, err := sg("send", "--url", "ws://"+addr+"/ws", "--type", "person", "--data", `{"name":"John","age":30,"city":"New York"}`).CombinedOutput()
 	if exitOf(t, err) != 0 || !strings.Contains(string(out), `"ok":true`) {
 		t.Fatalf("send: %v\n%s", err, out)
 	}
-	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("serve exited with %v\n%s", err, logs.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("serve did not stop on SIGTERM\n%s", logs.String())
-	}
+	srv.Stop(t, 30*time.Second)
 }
 
 // The revision `version` prints is the one the build recorded; when the

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -163,7 +162,7 @@ shutdown: {drain_timeout: %s}
 		t.Fatal(err)
 	}
 	srv := testkit.StartProcess(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0"))
-	cmd, logs, exited, addr := srv.Cmd, srv.Logs, srv.Exited, srv.Addr
+	addr := srv.Addr
 
 	// A window of unanswered frames per client keeps the load steady
 	// rather than piling frames into socket buffers.
@@ -243,17 +242,7 @@ shutdown: {drain_timeout: %s}
 		time.Sleep(10 * time.Millisecond)
 	}
 	signalled := time.Now()
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("exit: %v, want 0\n%s", err, tail(logs.String()))
-		}
-	case <-time.After(drain + 20*time.Second):
-		t.Fatalf("no exit within the drain timeout\n%s", tail(logs.String()))
-	}
+	srv.Stop(t, drain+20*time.Second)
 	if d := time.Since(signalled); d > drain {
 		t.Errorf("exit took %v, longer than the drain timeout %v", d, drain)
 	}

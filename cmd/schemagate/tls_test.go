@@ -143,12 +143,9 @@ func TestTLSClientCertificates(t *testing.T) {
 func TestTLSGRPC(t *testing.T) {
 	ca, certPath, keyPath, tlsYAML := tlsFiles(t, false)
 	_, logs, _ := startServe(t, grpcConfig(t)+tlsYAML, "--grpc-listen", "127.0.0.1:0")
-	m := grpcListeningRe.FindStringSubmatch(logs.String())
-	if m == nil {
-		t.Fatalf("no gRPC address in the log:\n%s", logs.String())
-	}
+	addr := grpcAddr(t, logs)
 	check := func() (int64, error) {
-		cc, err := grpc.NewClient("passthrough:///"+m[1], grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: ca.Pool()})))
+		cc, err := grpc.NewClient("passthrough:///"+addr, grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: ca.Pool()})))
 		if err != nil {
 			return 0, err
 		}

@@ -25,3 +25,13 @@ func (s *Buffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// Tail returns the last n bytes written, for a failure message that shows
+// how a long log ends.
+func (s *Buffer) Tail(n int) string {
+	all := s.String()
+	if len(all) > n {
+		return "…" + all[len(all)-n:]
+	}
+	return all
+}

@@ -1,8 +1,10 @@
 package testkit
 
 import (
+	"os"
 	"os/exec"
 	"regexp"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -63,4 +65,34 @@ func (p *Process) Kill(t testing.TB) {
 		t.Fatal(err)
 	}
 	<-p.Exited
+}
+
+// Signal sends sig to the process.
+func (p *Process) Signal(t testing.TB, sig os.Signal) {
+	t.Helper()
+	if err := p.Cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// WaitExit returns cmd.Wait's error once the process has ended, failing
+// the test when it has not ended within d.
+func (p *Process) WaitExit(t testing.TB, d time.Duration) error {
+	t.Helper()
+	select {
+	case err := <-p.Exited:
+		return err
+	case <-time.After(d):
+		t.Fatalf("the process did not exit within %s\n%s", d, p.Logs.Tail(4000))
+		return nil
+	}
+}
+
+// Stop sends SIGTERM and wants exit code 0 within d.
+func (p *Process) Stop(t testing.TB, d time.Duration) {
+	t.Helper()
+	p.Signal(t, syscall.SIGTERM)
+	if err := p.WaitExit(t, d); err != nil {
+		t.Fatalf("exit after SIGTERM: %v, want 0\n%s", err, p.Logs.Tail(4000))
+	}
 }
