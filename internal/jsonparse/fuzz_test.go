@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"iter"
 	"reflect"
 	"strconv"
 	"strings"
@@ -157,13 +158,7 @@ func hasDuplicateKey(b []byte) bool {
 			stack[n-1].wantsKey = true
 		}
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return false
-		}
+	for tok := range stdTokens(b) {
 		n := len(stack)
 		switch {
 		case tok == json.Delim('{'):
@@ -184,6 +179,22 @@ func hasDuplicateKey(b []byte) bool {
 			valueDone()
 		}
 	}
+	return false
+}
+
+// stdTokens yields b's tokens as encoding/json reads them (numbers as
+// json.Number), until the end or the first error.
+func stdTokens(b []byte) iter.Seq[json.Token] {
+	return func(yield func(json.Token) bool) {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		for {
+			tok, err := dec.Token()
+			if err != nil || !yield(tok) {
+				return
+			}
+		}
+	}
 }
 
 // hasOutOfRangeNumber reports whether b, which encoding/json accepted,
@@ -191,13 +202,7 @@ func hasDuplicateKey(b []byte) bool {
 // exponent beyond MaxExponent. It reads the numbers with encoding/json and
 // strconv, apart from Parse's own scanner.
 func hasOutOfRangeNumber(b []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return false
-		}
+	for tok := range stdTokens(b) {
 		n, ok := tok.(json.Number)
 		if !ok {
 			continue
@@ -212,6 +217,7 @@ func hasOutOfRangeNumber(b []byte) bool {
 			}
 		}
 	}
+	return false
 }
 
 func errString(err error) string {
