@@ -7,7 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -128,28 +129,19 @@ func str(v any) string {
 	return s
 }
 
-func sortedKeys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func routesOf(oa map[string]any) []pageRoute {
 	paths, _ := at(oa, "paths").(map[string]any)
 	var out []pageRoute
-	for _, path := range sortedKeys(paths) {
+	for _, path := range slices.Sorted(maps.Keys(paths)) {
 		ops, _ := paths[path].(map[string]any)
-		for _, method := range sortedKeys(ops) {
+		for _, method := range slices.Sorted(maps.Keys(ops)) {
 			op, _ := ops[method].(map[string]any)
 			r := pageRoute{Method: strings.ToUpper(method), Path: path, Summary: str(op["summary"])}
 			if s := at(op, "requestBody", "content", "application/json", "schema"); s != nil {
 				r.Body = short(s)
 			}
 			if rs, ok := op["responses"].(map[string]any); ok {
-				r.Responses = strings.Join(sortedKeys(rs), " ")
+				r.Responses = strings.Join(slices.Sorted(maps.Keys(rs)), " ")
 			}
 			out = append(out, r)
 		}
@@ -160,11 +152,11 @@ func routesOf(oa map[string]any) []pageRoute {
 func channelsOf(aa map[string]any) []pageChannel {
 	chans, _ := at(aa, "channels").(map[string]any)
 	var out []pageChannel
-	for _, id := range sortedKeys(chans) {
+	for _, id := range slices.Sorted(maps.Keys(chans)) {
 		c, _ := chans[id].(map[string]any)
 		msgs, _ := c["messages"].(map[string]any)
 		out = append(out, pageChannel{ID: id, Address: str(c["address"]), Description: str(c["description"]),
-			Messages: strings.Join(sortedKeys(msgs), ", ")})
+			Messages: strings.Join(slices.Sorted(maps.Keys(msgs)), ", ")})
 	}
 	return out
 }
@@ -172,7 +164,7 @@ func channelsOf(aa map[string]any) []pageChannel {
 func schemasOf(oa map[string]any) []pageSchema {
 	comps, _ := at(oa, "components", "schemas").(map[string]any)
 	var out []pageSchema
-	for _, name := range sortedKeys(comps) {
+	for _, name := range slices.Sorted(maps.Keys(comps)) {
 		b, _ := json.MarshalIndent(comps[name], "", "  ")
 		out = append(out, pageSchema{Name: name, JSON: string(b)})
 	}

@@ -2,8 +2,9 @@ package compat
 
 import (
 	"encoding/json"
+	"maps"
 	"math/big"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -212,19 +213,14 @@ func (g *gen) objects(s *jsonschema.Schema, depth int) []any {
 		}
 	}
 	full := mergeObjects(min, nil)
-	names := make([]string, 0, len(s.Properties))
-	for p := range s.Properties {
-		names = append(names, p)
-	}
-	sort.Strings(names)
-	for _, p := range names {
+	for _, p := range slices.Sorted(maps.Keys(s.Properties)) {
 		if _, ok := full[p]; !ok {
 			if v := g.first(s.Properties[p], depth); v != nil {
 				full[p] = *v
 			}
 		}
 	}
-	for i := 0; len(min) < s.MinProperties && i < s.MinProperties+len(names); i++ {
+	for i := 0; len(min) < s.MinProperties && i < s.MinProperties+len(s.Properties); i++ {
 		min["p"+itoa(i)] = json.Number("0")
 	}
 	return []any{min, full}

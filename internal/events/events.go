@@ -11,7 +11,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/schemagate/schemagate/internal/action"
 	"github.com/schemagate/schemagate/internal/event"
@@ -80,10 +81,5 @@ func Builtins(l *slog.Logger, logData func(event.Key) bool) map[string]func(*pip
 
 // Names lists the built-in handlers, sorted.
 func Names() []string {
-	var names []string
-	for n := range Builtins(nil, nil) {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(Builtins(nil, nil)))
 }

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"sync/atomic"
 
 	"google.golang.org/grpc/codes"
@@ -156,12 +157,7 @@ func (a *app) buildPipeline() error {
 // Outbox webhooks record the events they give up on in dead (if not nil).
 func (a *app) buildActions(dead *action.DeadLetter) (map[string]action.Action, error) {
 	out := map[string]action.Action{}
-	names := make([]string, 0, len(a.cfg.Actions))
-	for n := range a.cfg.Actions {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(a.cfg.Actions)) {
 		spec := a.cfg.Actions[name]
 		var act action.Action
 		switch spec.Kind {

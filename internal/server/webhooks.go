@@ -2,8 +2,9 @@ package server
 
 import (
 	"context"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -72,11 +73,7 @@ var _ httpapi.Webhooks = webhookAdmin{}
 // List is every webhook action, sorted by name: an outbox's stats, or a
 // sync webhook's URL.
 func (w webhookAdmin) List() any {
-	names := make([]string, 0, len(w.a.webhooks))
-	for n := range w.a.webhooks {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(w.a.webhooks))
 	out := make([]action.OutboxStats, 0, len(names))
 	for _, n := range names {
 		e := w.a.webhooks[n]
