@@ -11,10 +11,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // hookServer records the ids it took, in order, and answers what answer
@@ -60,6 +63,19 @@ func startHook(t *testing.T, answer func(id string, n int) (int, string)) (*hook
 	return h, srv
 }
 
+// startSwitchedHook is a receiver that answers every attempt with code
+// until flip is called, and 204 from then on.
+func startSwitchedHook(t *testing.T, code int) (h *hookServer, srv *httptest.Server, flip func()) {
+	var flipped atomic.Bool
+	h, srv = startHook(t, func(string, int) (int, string) {
+		if flipped.Load() {
+			return http.StatusNoContent, ""
+		}
+		return code, ""
+	})
+	return h, srv, func() { flipped.Store(true) }
+}
+
 func openOutbox(t *testing.T, cfg OutboxConfig) *Outbox {
 	t.Helper()
 	if cfg.Name == "" {
@@ -75,15 +91,10 @@ func openOutbox(t *testing.T, cfg OutboxConfig) *Outbox {
 	return o
 }
 
+// waitFor allows 20s for an outcome of the outbox's senders.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 20s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.WaitFor(t, 20*time.Second, what, cond)
 }
 
 func sendN(t *testing.T, o *Outbox, prefix string, n int) []string {
@@ -143,16 +154,7 @@ func TestOutboxHonoursRetryAfter(t *testing.T) {
 // 410 stops the endpoint, across a restart, until Enable; nothing is
 // lost meanwhile.
 func TestOutboxGoneDisablesUntilEnabled(t *testing.T) {
-	var gone sync.Mutex
-	isGone := true
-	h, srv := startHook(t, func(string, int) (int, string) {
-		gone.Lock()
-		defer gone.Unlock()
-		if isGone {
-			return http.StatusGone, ""
-		}
-		return http.StatusNoContent, ""
-	})
+	h, srv, back := startSwitchedHook(t, http.StatusGone)
 	path := filepath.Join(t.TempDir(), "o.db")
 	cfg := OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: path}
 	o := openOutbox(t, cfg)
@@ -160,9 +162,7 @@ func TestOutboxGoneDisablesUntilEnabled(t *testing.T) {
 	waitFor(t, "disabled", func() bool { return o.Stats().Disabled != "" })
 	closeOK(t, o)
 
-	gone.Lock()
-	isGone = false
-	gone.Unlock()
+	back()
 	o = openOutbox(t, cfg)
 	defer closeOK(t, o)
 	time.Sleep(100 * time.Millisecond) // would be plenty to deliver, were it enabled
@@ -235,16 +235,7 @@ func TestOutboxExhaustedToDeadLetterThenReplayed(t *testing.T) {
 // A full outbox refuses with UNAVAILABLE rather than ack what it could not
 // keep; once delivered events leave, it takes more.
 func TestOutboxFullIsUnavailable(t *testing.T) {
-	var mu sync.Mutex
-	down := true
-	h, srv := startHook(t, func(string, int) (int, string) {
-		mu.Lock()
-		defer mu.Unlock()
-		if down {
-			return http.StatusServiceUnavailable, ""
-		}
-		return http.StatusNoContent, ""
-	})
+	h, srv, up := startSwitchedHook(t, http.StatusServiceUnavailable)
 	o := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: filepath.Join(t.TempDir(), "o.db"),
 		MaxBytes: 2000, Schedule: append([]time.Duration{0}, slices.Repeat([]time.Duration{50 * time.Millisecond}, 100)...)})
 	defer closeOK(t, o)
@@ -259,9 +250,7 @@ func TestOutboxFullIsUnavailable(t *testing.T) {
 	if acked == 0 || acked > 20 {
 		t.Fatalf("%d acked under 2000 bytes", acked)
 	}
-	mu.Lock()
-	down = false
-	mu.Unlock()
+	up()
 	waitFor(t, "the acked ones delivered", func() bool { return len(h.delivered()) == acked && o.Stats().Backlog == 0 })
 	if err := o.Do(context.Background(), testEvent("after", `{}`)); err != nil {
 		t.Fatalf("Do once drained: %v", err)
