@@ -103,17 +103,6 @@ func getJSONStatus(t *testing.T, url string) int {
 	return resp.StatusCode
 }
 
-func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // TestTwoGatewaysOneStream: two gateways publish into one stream; a
 // client's resend, to the same gateway or to the other one, is stored
 // once; a consumer sees every event exactly once.
@@ -174,7 +163,7 @@ func TestFanOutAcrossGateways(t *testing.T) {
 	// The hub starts at new events once its consumer is up: send until
 	// one arrives.
 	var first string
-	waitUntil(t, 10*time.Second, "the first fanned-out event", func() bool {
+	testkit.WaitFor(t, 10*time.Second, "the first fanned-out event", func() bool {
 		id := fmt.Sprintf("warm-%d", time.Now().UnixNano())
 		if sender.send(id) != 0 {
 			t.Fatal("not acked")
@@ -242,7 +231,7 @@ func TestNATSOutageThroughGateway(t *testing.T) {
 		t.Fatal("ready with NATS down")
 	}
 	runNATS(t, dir, natsPort(t, url))
-	waitUntil(t, 10*time.Second, "ready after NATS restarted", func() bool { return readyz(t, addr) == 200 })
+	testkit.WaitFor(t, 10*time.Second, "ready after NATS restarted", func() bool { return readyz(t, addr) == 200 })
 	for i := range 20 {
 		if c.send(fmt.Sprintf("c-%d", i)) != 0 {
 			t.Fatal("not acked after NATS restarted")
@@ -345,7 +334,7 @@ func TestGatewayStartsBeforeNATS(t *testing.T) {
 		t.Fatalf("without NATS: code %d, want 14", code)
 	}
 	runNATS(t, t.TempDir(), port)
-	waitUntil(t, 10*time.Second, "ready once NATS is up", func() bool { return readyz(t, addr) == 200 })
+	testkit.WaitFor(t, 10*time.Second, "ready once NATS is up", func() bool { return readyz(t, addr) == 200 })
 	if code := c.send("after"); code != 0 {
 		t.Fatalf("with NATS: code %d", code)
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // Webhook secrets come from the command's environment or a file, and a
@@ -75,12 +77,12 @@ routes:
 		t.Errorf("metrics lack the backlog of 20:\n%s", grepLines(m, "schemagate_webhook"))
 	}
 	recv.set("up")
-	waitUntil(t, 20*time.Second, "every acked event delivered", func() bool {
+	testkit.WaitFor(t, 20*time.Second, "every acked event delivered", func() bool {
 		recv.mu.Lock()
 		defer recv.mu.Unlock()
 		return len(recv.got) == 20
 	})
-	waitUntil(t, 10*time.Second, "the backlog gauge at 0", func() bool {
+	testkit.WaitFor(t, 10*time.Second, "the backlog gauge at 0", func() bool {
 		return strings.Contains(metricsText(t, addr), `schemagate_webhook_backlog{endpoint="hook"} 0`)
 	})
 	m := metricsText(t, addr)

@@ -82,7 +82,7 @@ routes:
 		}
 		return out
 	}
-	waitUntil(t, 10*time.Second, "the endpoint disabled by 410", func() bool {
+	testkit.WaitFor(t, 10*time.Second, "the endpoint disabled by 410", func() bool {
 		return strings.Contains(cli(), "disabled (HTTP 410")
 	})
 	list := cli()
@@ -101,14 +101,14 @@ routes:
 	if out := cli("enable", "audit"); !strings.Contains(out, "audit: enabled") {
 		t.Fatalf("enable: %s", out)
 	}
-	waitUntil(t, 10*time.Second, "both delivered", func() bool { return hook.count("a-1") == 1 && hook.count("a-2") == 1 })
+	testkit.WaitFor(t, 10*time.Second, "both delivered", func() bool { return hook.count("a-1") == 1 && hook.count("a-2") == 1 })
 	backlog0 := func() bool { return strings.Contains(lineOf(cli(), "audit "), "  0  ") }
-	waitUntil(t, 10*time.Second, "the backlog at 0", backlog0)
+	testkit.WaitFor(t, 10*time.Second, "the backlog at 0", backlog0)
 
 	if out := cli("replay", "--endpoint", "audit", "--id", "a-2"); !strings.Contains(out, "1 events queued again") {
 		t.Fatalf("replay --id: %s", out)
 	}
-	waitUntil(t, 10*time.Second, "a-2 again", func() bool { return hook.count("a-2") == 2 && backlog0() })
+	testkit.WaitFor(t, 10*time.Second, "a-2 again", func() bool { return hook.count("a-2") == 2 && backlog0() })
 	since := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 	if out := cli("replay", "--endpoint", "audit", "--since", since); !strings.Contains(out, "2 events queued again") {
 		t.Fatalf("replay --since: %s", out) // a-1 and a-2, once each though a-2 is in the history twice
