@@ -43,6 +43,18 @@ func startBarGateway(t *testing.T, bin, cfgPath string) *barGateway {
 	return testkit.StartProcess(t, cmd)
 }
 
+// startBar runs the bar's gateway behind a front with no receiver yet;
+// restart runs it again on the same configuration and outbox.
+func startBar(t *testing.T) (front *barFront, g *barGateway, restart func() *barGateway) {
+	t.Helper()
+	bin := buildBinary(t)
+	whtest.Skip(t)
+	front = startBarFront(t)
+	cfg := writeBarConfig(t, t.TempDir(), front.URL())
+	restart = func() *barGateway { return startBarGateway(t, bin, cfg) }
+	return front, restart(), restart
+}
+
 func writeBarConfig(t *testing.T, dir, hookURL string) string {
 	t.Helper()
 	// Short waits, so that the receiver's return is noticed at once, and
@@ -175,12 +187,7 @@ func barReceiverPort(t *testing.T) int {
 }
 
 func TestBarOutboxReceiverDownForHalf(t *testing.T) {
-	bin := buildBinary(t)
-	whtest.Skip(t)
-	dir := t.TempDir()
-	front := startBarFront(t)
-	cfg := writeBarConfig(t, dir, front.URL())
-	g := startBarGateway(t, bin, cfg)
+	front, g, _ := startBar(t)
 
 	start := time.Now()
 	produce(t, g.Addr, 0, barEvents/2) // the receiver is not even listening
@@ -194,12 +201,7 @@ func TestBarOutboxReceiverDownForHalf(t *testing.T) {
 }
 
 func TestBarOutboxSurvivesKill9DuringDelivery(t *testing.T) {
-	bin := buildBinary(t)
-	whtest.Skip(t)
-	dir := t.TempDir()
-	front := startBarFront(t)
-	cfg := writeBarConfig(t, dir, front.URL())
-	g := startBarGateway(t, bin, cfg)
+	front, g, restart := startBar(t)
 	produce(t, g.Addr, 0, barEvents)
 
 	recv := whtest.Start(t, 0, barNewSecret)
@@ -208,7 +210,7 @@ func TestBarOutboxSurvivesKill9DuringDelivery(t *testing.T) {
 		recv.Wait(t, 2*time.Minute, fmt.Sprintf("%d deliveries", at), func(ds []whtest.Delivery) bool { return len(ds) >= at })
 		g.Kill(t)
 		t.Logf("killed with %d deliveries made", len(recv.Deliveries()))
-		g = startBarGateway(t, bin, cfg)
+		g = restart()
 	}
 	checkBar(t, recv, barEvents)
 }
