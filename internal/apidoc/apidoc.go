@@ -33,6 +33,8 @@ type Options struct {
 	MaxBatch int
 	// MaxDetails caps the violations in one error.
 	MaxDetails int
+	// Console says the web console is served under /ui/.
+	Console bool
 }
 
 // Bare is one configured bare WebSocket path.

@@ -43,7 +43,8 @@ func openAPI(o Options) (obj, error) {
 			"responses": oaResponses(),
 		},
 		"tags": []obj{{"name": "events", "description": "send events"}, {"name": "schemas", "description": "the schema catalogue and these documents"},
-			{"name": "admin", "description": "candidate versions' live comparison; webhook endpoints: backlog, replay, re-enabling"}, {"name": "operations", "description": "probes and metrics"}},
+			{"name": "admin", "description": "candidate versions' live comparison; webhook endpoints: backlog, replay, re-enabling"}, {"name": "operations", "description": "probes and metrics"},
+			{"name": "console", "description": "the web console at /ui/ and the data it reads (not a stable API)"}},
 	}
 	if o.Auth {
 		doc["components"].(obj)["securitySchemes"] = obj{"bearer": obj{"type": "http", "scheme": "bearer",
@@ -93,6 +94,9 @@ func oaPaths(o Options) obj {
 	candidatesPath(paths, errs)
 	if o.Webhooks {
 		adminPaths(paths, errs)
+	}
+	if o.Console {
+		consolePaths(paths, errs)
 	}
 	opsPaths(paths)
 	return paths

@@ -27,9 +27,7 @@ func DumpDOM(t testing.TB, page string) string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, Path, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--dump-dom", "file://"+page)
+	cmd := exec.CommandContext(ctx, Path, append(flags(t.TempDir()), "--dump-dom", "file://"+page)...)
 	out, err := cmd.Output()
 	if err != nil {
 		stderr := ""
@@ -39,4 +37,12 @@ func DumpDOM(t testing.TB, page string) string {
 		t.Fatalf("chromium: %v\n%s", err, stderr)
 	}
 	return string(out)
+}
+
+// flags start a headless Chromium with a profile of its own in dir and
+// everything that could reach the network turned off.
+func flags(dir string) []string {
+	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + dir}
 }

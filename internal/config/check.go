@@ -48,6 +48,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	c.TLS.check(&p)
+	c.Console.check(&p)
 	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf(&p, "log.format", c.Log.Format, "json", "text")
 	if c.Shutdown.DrainTimeout <= 0 {

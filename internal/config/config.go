@@ -43,6 +43,8 @@ type Config struct {
 	// NATS is JetStream for the nats action and the fan-out; off unless
 	// servers are set.
 	NATS NATS `mapstructure:"nats"`
+	// Console is the embedded web console at /ui/.
+	Console Console `mapstructure:"console"`
 }
 
 // Schemas locates and compiles the schema tree.
@@ -298,5 +300,6 @@ func Default() Config {
 		Log:        Log{Level: "info", Format: "json"},
 		Shutdown:   Shutdown{DrainTimeout: 15 * time.Second},
 		NATS:       defaultNATS(),
+		Console:    defaultConsole(),
 	}
 }

@@ -99,7 +99,7 @@ func allow(ctx context.Context) (ok, over bool) {
 
 // limitListener closes connections beyond max at once, the gRPC form of
 // the WebSocket's 503: the client sees UNAVAILABLE and may retry elsewhere.
-func limitListener(ln net.Listener, max int, logger *slog.Logger) net.Listener {
+func limitListener(ln net.Listener, max int, logger *slog.Logger) *limited {
 	return &limited{Listener: ln, max: int64(max), logger: logger, warn: rate.Sometimes{Interval: 10 * time.Second}}
 }
 

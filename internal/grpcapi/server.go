@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc"
@@ -94,6 +95,8 @@ type Server struct {
 	// idle moment.
 	drain     chan struct{}
 	drainOnce sync.Once
+	// counted is the listener that counts connections, once serving.
+	counted atomic.Pointer[limited]
 }
 
 // New builds the door over p; reg serves the catalog rpcs.
@@ -143,13 +146,24 @@ func (s *Server) serverOptions() []grpc.ServerOption {
 // Shutdown and the listener's error otherwise.
 func (s *Server) Serve(ln net.Listener) error {
 	if s.o.MaxConnections > 0 {
-		ln = limitListener(ln, s.o.MaxConnections, s.o.Logger)
+		l := limitListener(ln, s.o.MaxConnections, s.o.Logger)
+		s.counted.Store(l)
+		ln = l
 	}
 	err := s.g.Serve(ln)
 	if errors.Is(err, grpc.ErrServerStopped) {
 		return nil
 	}
 	return err
+}
+
+// Connections is the number of open gRPC connections, as the connection
+// limit counts them (0 when max_connections is 0: none are counted).
+func (s *Server) Connections() int {
+	if l := s.counted.Load(); l != nil {
+		return int(l.open.Load())
+	}
+	return 0
 }
 
 // Shutdown drains: the health service says NOT_SERVING, no new RPCs are

@@ -60,6 +60,17 @@ type Options struct {
 	// OpenAPI and AsyncAPI are the generated API documents, served as
 	// they are at /v1/openapi.json and /v1/asyncapi.json (404 when nil).
 	OpenAPI, AsyncAPI []byte
+	// Console, when set, serves the web console under /ui/.
+	Console *ConsoleRoutes
+}
+
+// ConsoleRoutes are the web console's handlers (internal/console),
+// mounted by routes.go under /ui/. They sit behind Authorize like /v1/;
+// SignIn answers GET /ui/ when Authorize refuses it.
+type ConsoleRoutes struct {
+	Page, SignIn                       http.HandlerFunc
+	Overview, Rejects, Samples, Stream http.HandlerFunc
+	Schemas, Compat, Try, Send         http.HandlerFunc
 }
 
 // WebSocketRoutes are the WebSocket door's handlers. They are plain

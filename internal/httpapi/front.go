@@ -31,6 +31,10 @@ func (a *API) front(w http.ResponseWriter, r *http.Request) {
 		a.reject(w, r, telemetry.RejectOrigin, http.StatusForbidden, status.New(codes.PermissionDenied, "origin not allowed"))
 		return
 	}
+	if console(r) && r.Header.Get("Origin") != "" && !webguard.SameOrigin(r) {
+		a.reject(w, r, telemetry.RejectOrigin, http.StatusForbidden, status.New(codes.PermissionDenied, "the console answers its own origin only"))
+		return
+	}
 	if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 		a.preflight(w, r, api)
 		return
@@ -40,6 +44,10 @@ func (a *API) front(w http.ResponseWriter, r *http.Request) {
 		// and their upgrade checks the token as its first step (counted
 		// in the upgrade metrics).
 		if err := a.o.Authorize(r); err != nil {
+			if a.o.Console != nil && r.Method == http.MethodGet && r.URL.Path == "/ui/" {
+				a.o.Console.SignIn(w, r)
+				return
+			}
 			e := unauthenticated(err)
 			refuseUnread(w, r, e.HTTPStatus(), e)
 			return
@@ -50,6 +58,10 @@ func (a *API) front(w http.ResponseWriter, r *http.Request) {
 	}
 	a.mux.ServeHTTP(w, r)
 }
+
+// console says r is for the web console, which answers its own origin
+// only: no CORS, and a cross-origin request is refused before anything.
+func console(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/ui/") }
 
 // preflight answers a browser's CORS preflight: for the /v1/ API from an
 // allowed origin (front has refused the others), and for nothing else.

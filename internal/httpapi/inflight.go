@@ -86,3 +86,10 @@ func (a *API) admit(w http.ResponseWriter, r *http.Request) (func(), bool) {
 		a.o.Observer.HTTPInflight(-1, -n)
 	}, true
 }
+
+// Inflight is the number of /v1/ requests being served.
+func (a *API) Inflight() int {
+	a.limit.mu.Lock()
+	defer a.limit.mu.Unlock()
+	return a.limit.requests
+}

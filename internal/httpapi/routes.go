@@ -38,6 +38,21 @@ func (a *API) routes() error {
 	m.handle("GET /v1/openapi.json", a.guarded(document(a.o.OpenAPI)))   // OpenAPI 3.1: the HTTP API
 	m.handle("GET /v1/asyncapi.json", a.guarded(document(a.o.AsyncAPI))) // AsyncAPI 3.0: the WebSocket endpoints
 
+	// Console: the web UI and the data it reads, behind the token like
+	// /v1/ (GET /ui/ without one answers 401 with the page, which asks
+	// for it). Send is refused unless console.allow_send.
+	if c := a.o.Console; c != nil {
+		m.handle("GET /ui/{$}", c.Page)
+		m.handle("GET /ui/api/overview", c.Overview)
+		m.handle("GET /ui/api/stream", c.Stream) // server-sent events: overview, rejects; ?tail=1 adds the tail
+		m.handle("GET /ui/api/rejects", c.Rejects)
+		m.handle("GET /ui/api/rejects/{id}", c.Samples)
+		m.handle("GET /ui/api/schemas", c.Schemas)
+		m.handle("GET /ui/api/compat", c.Compat)
+		m.handle("POST /ui/api/try", c.Try)
+		m.handle("POST /ui/api/send", c.Send)
+	}
+
 	// Operations: open to probes and scrapers, never behind Authorize.
 	m.handle("GET /healthz", http.HandlerFunc(healthz))
 	m.handle("GET /readyz", http.HandlerFunc(a.readyz))

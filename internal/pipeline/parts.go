@@ -34,6 +34,7 @@ func (p *Pipeline) Parts(ctx context.Context, id, typ string, version uint64, da
 		result, known, err = p.process(ctx, &env)
 	}
 	p.observe(env.Key, known, err, start)
+	p.tap(env.Key, known, data, err)
 	if err != nil && p.opts.DeadLetter != nil && rejected(err.Code) {
 		p.deadLetter(ctx, partsFrame(id, typ, version, data), err)
 	}

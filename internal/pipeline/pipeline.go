@@ -28,6 +28,9 @@ type Options struct {
 	DeadLetter DeadLetter
 	// Observer, when set, is told the outcome of every frame.
 	Observer Observer
+	// Tap, when set, sees every judged frame with its verdict (the
+	// console). It is shared by every door, unlike Observer.
+	Tap Tap
 	// Logger receives failures of handlers and actions.
 	Logger *slog.Logger
 	// Rollout, when set, hears candidate comparisons and shadowed frames.
@@ -48,6 +51,15 @@ type DeadLetter interface {
 // label from client input.
 type Observer interface {
 	Observe(key event.Key, known bool, code codes.Code, elapsed time.Duration)
+}
+
+// Tap sees each judged frame: its key (from the client when known is
+// false), its bytes (the whole envelope, or the data of a bare or gRPC
+// frame) and its verdict (nil: accepted). It is called on the frame's
+// goroutine for every frame, so it must return at once; it must not keep
+// frame, which the door reuses, nor change err.
+type Tap interface {
+	Frame(key event.Key, known bool, frame []byte, err *status.Error)
 }
 
 // Pipeline is built once and then used by every connection concurrently.
@@ -169,6 +181,7 @@ func (p *Pipeline) failure(env *envelope.Envelope, where string, err error) *sta
 
 func (p *Pipeline) finish(ctx context.Context, frame []byte, key event.Key, known bool, err *status.Error, start time.Time) {
 	p.observe(key, known, err, start)
+	p.tap(key, known, frame, err)
 	if err != nil && p.opts.DeadLetter != nil && rejected(err.Code) {
 		p.deadLetter(ctx, frame, err)
 	}
@@ -177,6 +190,12 @@ func (p *Pipeline) finish(ctx context.Context, frame []byte, key event.Key, know
 func (p *Pipeline) observe(key event.Key, known bool, err *status.Error, start time.Time) {
 	if p.opts.Observer != nil {
 		p.opts.Observer.Observe(key, known, status.CodeOf(err), time.Since(start))
+	}
+}
+
+func (p *Pipeline) tap(key event.Key, known bool, frame []byte, err *status.Error) {
+	if p.opts.Tap != nil {
+		p.opts.Tap.Frame(key, known, frame, err)
 	}
 }
 

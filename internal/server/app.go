@@ -17,6 +17,7 @@ import (
 	"github.com/schemagate/schemagate/internal/auth"
 	"github.com/schemagate/schemagate/internal/certs"
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/console"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/events"
 	"github.com/schemagate/schemagate/internal/grpcapi"
@@ -56,6 +57,10 @@ type app struct {
 	hub *natsbus.Hub
 	// register adds the embedder's typed handlers.
 	register []func(*pipeline.Builder)
+	// console is the web console (nil when console.enabled is off), the
+	// pipeline's tap; api is the HTTP door it reads in-flight counts from.
+	console *console.Console
+	api     *httpapi.API
 }
 
 // build wires the parts. Every configuration problem it finds (a schema
@@ -79,6 +84,9 @@ func build(cfg config.Config, logger *slog.Logger, register []func(*pipeline.Bui
 		return nil, err
 	}
 	a.metrics = telemetry.New(reg.Keys())
+	if err := a.newConsole(); err != nil {
+		return nil, err
+	}
 	if err := a.connectNATS(); err != nil {
 		return nil, err
 	}
@@ -111,6 +119,9 @@ func (a *app) buildPipeline() error {
 	// No observer here: each front door takes the pipeline WithObserver of
 	// its own transport, so the frame counters say which door a frame used.
 	opts := pipeline.Options{MaxDepth: a.cfg.Schemas.MaxDepth, Logger: a.logger, Rollout: a.metrics.Rollout()}
+	if a.console != nil {
+		opts.Tap = a.console
+	}
 	var dead *action.DeadLetter
 	if dl := a.cfg.DeadLetter; dl.Path != "" {
 		d, err := action.NewDeadLetter(action.DeadLetterConfig{FileConfig: fileConfig(dl.File), MaxBytes: dl.MaxBytes,
@@ -288,7 +299,7 @@ func (a *app) routes() (http.Handler, error) {
 		// One origin rule for upgrades and the API.
 		AllowedOrigins:      a.cfg.WebSocket.AllowedOrigins,
 		MaxInflightRequests: a.cfg.HTTP.MaxInflight.Requests, MaxInflightBytes: a.cfg.HTTP.MaxInflight.Bytes,
-		Observer: a.metrics,
+		Observer: a.metrics, Console: a.consoleRoutes(),
 	}
 	if a.auth.Enabled() {
 		o.Authorize = a.auth.Check
@@ -305,5 +316,6 @@ func (a *app) routes() (http.Handler, error) {
 	if err != nil {
 		return nil, ConfigError(err)
 	}
+	a.api = api
 	return api, nil
 }

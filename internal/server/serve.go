@@ -79,6 +79,9 @@ func Serve(ctx context.Context, cfg config.Config, o Options) error {
 		WriteTimeout:      cfg.HTTP.WriteTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	if app.console != nil {
+		srv.RegisterOnShutdown(app.console.Close) // its streams would hold the drain
+	}
 	if cfg := app.tlsConfig("h2", "http/1.1"); cfg != nil {
 		srv.TLSConfig = cfg
 		go app.certs.Watch(ctx, app.cfg.TLS.ReloadInterval, logger)

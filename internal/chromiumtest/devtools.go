@@ -1,0 +1,228 @@
+package chromiumtest
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Page is one tab of a headless Chromium driven over the DevTools
+// protocol, for tests that use a page the way a person does: navigate,
+// type, click (by script), wait for what the page shows, take a
+// screenshot. Commands run one at a time; events are not listened to.
+type Page struct {
+	t    testing.TB
+	conn *websocket.Conn
+	next int64
+}
+
+// Open starts Chromium with nothing that could reach the network but
+// loopback, and returns its first tab. It skips the test when Chromium is
+// not installed; the browser is stopped when the test ends.
+func Open(t testing.TB) *Page {
+	t.Helper()
+	if _, err := os.Stat(Path); err != nil {
+		t.Skipf("%s not found, so the page is not driven; run scripts/install-test-deps.sh to install it", Path)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, Path, append(flags(dir), "--disable-extensions", "--hide-scrollbars", "--mute-audio",
+		"--remote-debugging-port=0", "about:blank")...)
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatalf("chromium: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+	})
+	port := waitPort(t, filepath.Join(dir, "DevToolsActivePort"))
+	conn := dialFirstTab(t, port)
+	p := &Page{t: t, conn: conn}
+	t.Cleanup(func() { _ = conn.Close() })
+	p.Call("Page.enable", nil, nil)
+	p.Call("Runtime.enable", nil, nil)
+	return p
+}
+
+// waitPort reads the DevTools port Chromium writes once it listens.
+func waitPort(t testing.TB, file string) string {
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(file); err == nil {
+			if port, _, ok := strings.Cut(string(b), "\n"); ok && port != "" {
+				return port
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("chromium did not write %s within a minute", file)
+	return ""
+}
+
+func dialFirstTab(t testing.TB, port string) *websocket.Conn {
+	var targets []struct {
+		Type, WebSocketDebuggerURL string
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get("http://127.0.0.1:" + port + "/json/list"); err == nil {
+			_ = json.NewDecoder(bufio.NewReader(resp.Body)).Decode(&targets) // not yet a list: try again
+			_ = resp.Body.Close()
+		}
+		for _, tg := range targets {
+			if tg.Type == "page" && tg.WebSocketDebuggerURL != "" {
+				c, _, err := websocket.DefaultDialer.Dial(tg.WebSocketDebuggerURL, nil)
+				if err != nil {
+					t.Fatalf("devtools: %v", err)
+				}
+				return c
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("chromium showed no tab within 30 s")
+	return nil
+}
+
+// Call runs one DevTools command and decodes its result into out (when
+// not nil); a protocol error fails the test.
+func (p *Page) Call(method string, params, out any) {
+	p.t.Helper()
+	if err := p.call(method, params, out); err != nil {
+		p.t.Fatalf("devtools %s: %v", method, err)
+	}
+}
+
+func (p *Page) call(method string, params, out any) error {
+	p.next++
+	id := p.next
+	if params == nil {
+		params = struct{}{}
+	}
+	_ = p.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	if err := p.conn.WriteJSON(map[string]any{"id": id, "method": method, "params": params}); err != nil {
+		return err
+	}
+	_ = p.conn.SetReadDeadline(time.Now().Add(90 * time.Second))
+	for {
+		var msg struct {
+			ID     int64           `json:"id"`
+			Result json.RawMessage `json:"result"`
+			Error  *struct {
+				Message string `json:"message"`
+			} `json:"error"`
+		}
+		if err := p.conn.ReadJSON(&msg); err != nil {
+			return err
+		}
+		if msg.ID != id {
+			continue // an event, or the answer to a call given up on
+		}
+		if msg.Error != nil {
+			return fmt.Errorf("%s", msg.Error.Message)
+		}
+		if out != nil {
+			return json.Unmarshal(msg.Result, out)
+		}
+		return nil
+	}
+}
+
+// Navigate opens url and waits for the document to be ready.
+func (p *Page) Navigate(url string) {
+	p.t.Helper()
+	p.Call("Page.navigate", map[string]any{"url": url}, nil)
+	p.WaitFor(`document.readyState === "complete"`, 60*time.Second, "the page to load")
+}
+
+// Eval runs a JavaScript expression in the page (awaiting a promise) and
+// returns its value as JSON; an exception fails the test.
+func (p *Page) Eval(expr string) json.RawMessage {
+	p.t.Helper()
+	v, err := p.eval(expr)
+	if err != nil {
+		p.t.Fatalf("eval %s: %v", expr, err)
+	}
+	return v
+}
+
+func (p *Page) eval(expr string) (json.RawMessage, error) {
+	var r struct {
+		Result struct {
+			Value json.RawMessage `json:"value"`
+		} `json:"result"`
+		ExceptionDetails *struct {
+			Text      string `json:"text"`
+			Exception *struct {
+				Description string `json:"description"`
+			} `json:"exception"`
+		} `json:"exceptionDetails"`
+	}
+	if err := p.call("Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true, "awaitPromise": true}, &r); err != nil {
+		return nil, err
+	}
+	if e := r.ExceptionDetails; e != nil {
+		if e.Exception != nil {
+			return nil, fmt.Errorf("%s", e.Exception.Description)
+		}
+		return nil, fmt.Errorf("%s", e.Text)
+	}
+	return r.Result.Value, nil
+}
+
+// WaitFor polls expr until it is truthy, failing the test (saying what
+// it waited for) when d passes first. It waits for an outcome: d is a
+// bound on a stuck page, not a measurement.
+func (p *Page) WaitFor(expr string, d time.Duration, what string) {
+	p.t.Helper()
+	deadline := time.Now().Add(d)
+	var last error
+	for time.Now().Before(deadline) {
+		v, err := p.eval("!!(" + expr + ")")
+		if err == nil && string(v) == "true" {
+			return
+		}
+		last = err
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.t.Fatalf("waited %v for %s (%s); last error: %v", d, what, expr, last)
+}
+
+// Viewport sets the page's size in CSS pixels; mobile also makes it
+// behave as a phone (the viewport meta tag applies).
+func (p *Page) Viewport(width, height int, mobile bool) {
+	p.t.Helper()
+	p.Call("Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": height,
+		"deviceScaleFactor": 1, "mobile": mobile}, nil)
+}
+
+// Screenshot writes the visible page as a PNG to file.
+func (p *Page) Screenshot(file string) {
+	p.t.Helper()
+	var r struct {
+		Data string `json:"data"`
+	}
+	p.Call("Page.captureScreenshot", map[string]any{"format": "png"}, &r)
+	b, err := base64.StdEncoding.DecodeString(r.Data)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		p.t.Fatal(err)
+	}
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+}

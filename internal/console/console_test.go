@@ -1,0 +1,149 @@
+package console
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+func invalid(details ...status.Detail) *status.Error {
+	return &status.Error{Code: codes.InvalidArgument, Message: "data does not match person v1", Details: details}
+}
+
+var person1 = event.Key{Type: "person", Version: 1}
+
+// TestRejectsGroupCountAndForget: rejections group by (type, version,
+// keyword, path), a frame counts once per group however many of its
+// violations fall there, per-minute counts land in their minute, and a
+// group leaves once the window has passed it by.
+func TestRejectsGroupCountAndForget(t *testing.T) {
+	cfg := config.Default().Console
+	cfg.Window = 3 * time.Minute
+	r := newRejects(cfg)
+	t0 := time.Date(2026, 1, 1, 10, 0, 30, 0, time.UTC)
+	age := status.Detail{InstanceLocation: "/age", KeywordLocation: "/properties/age/$ref/minimum", Message: "must be >= 0"}
+	req := status.Detail{InstanceLocation: "", KeywordLocation: "/required", Message: "missing properties: 'city'"}
+	r.record(t0, person1, true, []byte(`{"age":-1}`), invalid(age, req, age))
+	r.record(t0.Add(time.Minute), person1, true, []byte(`{"age":-2}`), invalid(age))
+	r.record(t0.Add(time.Minute), event.Key{Type: "nope", Version: 3}, false, []byte(`{}`), status.New(codes.NotFound, "no schema for nope v3"))
+	got := r.snapshot(t0.Add(time.Minute))
+	want := map[string]string{"person 1 minimum /age": "2 [0 1 1]", "person 1 required ": "1 [0 1 0]", "nope 3 (no schema) ": "1 [0 0 1]"}
+	if len(got) != len(want) {
+		t.Fatalf("groups %+v, want %v", got, want)
+	}
+	for _, g := range got {
+		k := g.Type + " " + itoa(g.Version) + " " + g.Keyword + " " + g.Path
+		if w, ok := want[k]; !ok || w != itoa(int(g.Count))+" "+ints(g.PerMinute) {
+			t.Errorf("group %q: count %d per minute %v, want %q", k, g.Count, g.PerMinute, w)
+		}
+	}
+	if got[0].Keyword != "minimum" {
+		t.Errorf("the biggest group is not first: %+v", got)
+	}
+	_, samples, ok := r.samplesOf(got[0].ID)
+	if !ok || len(samples) != 2 || string(samples[0].Frame) != `{"age":-2}` {
+		t.Errorf("samples of the minimum group, newest first: %+v", samples)
+	}
+	if left := r.snapshot(t0.Add(4 * time.Minute)); len(left) != 0 {
+		t.Errorf("groups outlived the window: %+v", left)
+	}
+}
+
+// TestRejectsOverflow: past max_groups, new groups are counted in one
+// overflow group rather than growing the ring.
+func TestRejectsOverflow(t *testing.T) {
+	cfg := config.Default().Console
+	cfg.MaxGroups = 2
+	r := newRejects(cfg)
+	now := time.Now()
+	for _, p := range []string{"/a", "/b", "/c", "/d"} {
+		r.record(now, person1, true, nil, invalid(status.Detail{InstanceLocation: p, KeywordLocation: "/type"}))
+	}
+	got := r.snapshot(now)
+	if len(got) != 3 || got[0].Keyword != overflowKeyword || got[0].Count != 2 {
+		t.Errorf("want /a, /b and an overflow group of 2, got %+v", got)
+	}
+}
+
+// TestShapeHidesData: with show_data off, data becomes its shape (keys
+// and JSON types), an envelope keeps its type and version, and text that
+// is not JSON is only measured.
+func TestShapeHidesData(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`{"name":"Ada","age":36,"ok":true,"tags":["a","b","c","d"],"x":null}`,
+			`{"age":"‹number›","name":"‹string›","ok":"‹boolean›","tags":["‹string›","‹string›","‹string›","‹1 more›"],"x":null}`},
+		{`{"id":"e-1","type":"person","version":1,"data":{"name":"Ada"}}`, `{"data":{"name":"‹string›"},"id":"‹string›","type":"person","version":1}`},
+		{`Ada's secret`, `"‹12 bytes, not JSON›"`},
+	} {
+		if got := string(preview([]byte(c.in), 1<<10, false)); got != c.want {
+			t.Errorf("shape of %s = %s, want %s", c.in, got, c.want)
+		}
+	}
+	if got := string(preview([]byte(`{"name":"Ada"}`), 1<<10, true)); got != `{"name":"Ada"}` {
+		t.Errorf("show_data on: %s", got)
+	}
+}
+
+// TestTailNeverBlocks: a subscriber that reads nothing loses frames
+// (counted) instead of holding the frame's goroutine, and past the tail
+// rate frames are sampled out (counted) before any work is done.
+func TestTailNeverBlocks(t *testing.T) {
+	tl := newTail(1 << 20)
+	s := tl.subscribe()
+	defer tl.unsubscribe(s)
+	now := time.Now()
+	for i := 0; i < subscriberQueue+10; i++ {
+		tl.offer(now, person1, true, []byte(`{}`), nil, outcomeAccepted, false)
+	}
+	if d := s.dropped.Load(); d != 10 {
+		t.Errorf("dropped %d, want 10", d)
+	}
+	slow := newTail(5)
+	slow.subscribe()
+	for i := 0; i < 8; i++ {
+		slow.offer(now, person1, true, []byte(`{}`), nil, outcomeAccepted, false)
+	}
+	if n := slow.sampled.Load(); n != 3 {
+		t.Errorf("sampled out %d, want 3", n)
+	}
+}
+
+// TestConsoleFrameCounts: the tap counts by outcome, files only
+// rejections, and pays no tail cost while nobody watches.
+func TestConsoleFrameCounts(t *testing.T) {
+	c, err := New(Options{Config: config.Default().Console})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Frame(person1, true, []byte(`{}`), nil)
+	c.Frame(person1, true, []byte(`{}`), invalid(status.Detail{KeywordLocation: "/required"}))
+	c.Frame(person1, true, []byte(`{}`), status.New(codes.Unavailable, "sink down"))
+	for i, want := range []uint64{1, 1, 1} {
+		if got := c.frames[i].Load(); got != want {
+			t.Errorf("%s: %d, want %d", outcomeNames[i], got, want)
+		}
+	}
+	if g := c.rejects.snapshot(time.Now()); len(g) != 1 || g[0].Keyword != "required" {
+		t.Errorf("groups %+v", g)
+	}
+	if !strings.Contains(string(c.page.html), "<script>") || strings.Contains(string(c.page.html), "/*SCRIPT*/") {
+		t.Error("the page's script is not inlined")
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func ints(v []int64) string {
+	parts := make([]string, len(v))
+	for i, n := range v {
+		parts[i] = strconv.FormatInt(n, 10)
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}

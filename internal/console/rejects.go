@@ -1,0 +1,249 @@
+package console
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// groupKey is what rejections are grouped by. For a frame that named no
+// loaded schema, Type comes from the client and is cut to maxTypeLen.
+type groupKey struct {
+	Type    string `json:"type"`
+	Version int    `json:"version"`
+	Keyword string `json:"keyword"`
+	Path    string `json:"path"`
+}
+
+const (
+	// maxTypeLen bounds a client-given type kept in a group's key.
+	maxTypeLen = 64
+	// maxSampleBytes bounds the bytes kept of one sample frame.
+	maxSampleBytes = 64 << 10
+	// sampleEvery is the least time between two samples of a group that
+	// has all its samples: a flood of one rejection copies one frame a
+	// second, not every frame.
+	sampleEvery = time.Second
+	// overflowKeyword names the group that counts rejections once
+	// max_groups groups exist.
+	overflowKeyword = "(other groups)"
+)
+
+// group is one (type, version, keyword, path) and its counts: a bucket
+// per minute of the window, indexed by minute modulo the window.
+type group struct {
+	id         uint64
+	key        groupKey
+	known      bool
+	buckets    []bucket
+	last       time.Time
+	samples    []sample // a ring of at most Samples, next is the oldest
+	next       int
+	lastSample time.Time
+}
+
+type bucket struct {
+	minute int64
+	n      int64
+}
+
+// sample is one rejected frame as it came, cut to maxSampleBytes, and
+// the error it got.
+type sample struct {
+	At        time.Time
+	Key       event.Key
+	Frame     []byte
+	Truncated int // bytes left out
+	Err       *status.Error
+}
+
+// rejects is the bounded ring of recent rejections.
+type rejects struct {
+	mu      sync.Mutex
+	minutes int
+	max     int
+	keep    int
+	nextID  uint64
+	groups  map[groupKey]*group
+}
+
+func newRejects(c config.Console) *rejects {
+	minutes := int(c.Window / time.Minute)
+	return &rejects{minutes: max(minutes, 1), max: max(c.MaxGroups, 1), keep: max(c.Samples, 1), groups: map[groupKey]*group{}}
+}
+
+// record files one rejected frame in each group its violations name
+// (once per group, however many violations fall in it).
+func (r *rejects) record(now time.Time, key event.Key, known bool, frame []byte, err *status.Error) {
+	keys := groupKeys(key, known, err)
+	minute := now.Unix() / 60
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, k := range keys {
+		g := r.group(k, known, minute)
+		b := &g.buckets[int(minute%int64(r.minutes))]
+		if b.minute != minute {
+			*b = bucket{minute: minute}
+		}
+		b.n++
+		g.last = now
+		if len(g.samples) < r.keep || now.Sub(g.lastSample) >= sampleEvery {
+			g.addSample(r.keep, now, key, frame, err)
+		}
+	}
+}
+
+// group finds or makes the group of k; past max groups, making one
+// first drops the groups with nothing left in the window, then falls
+// back to the overflow group.
+func (r *rejects) group(k groupKey, known bool, minute int64) *group {
+	if g, ok := r.groups[k]; ok {
+		return g
+	}
+	if len(r.groups) >= r.max {
+		r.prune(minute)
+	}
+	if len(r.groups) >= r.max {
+		k = groupKey{Keyword: overflowKeyword}
+		known = false
+		if g, ok := r.groups[k]; ok {
+			return g
+		}
+	}
+	r.nextID++
+	g := &group{id: r.nextID, key: k, known: known, buckets: make([]bucket, r.minutes)}
+	r.groups[k] = g
+	return g
+}
+
+func (g *group) addSample(keep int, now time.Time, key event.Key, frame []byte, err *status.Error) {
+	s := sample{At: now, Key: key, Err: err}
+	n := min(len(frame), maxSampleBytes)
+	s.Frame = append([]byte(nil), frame[:n]...)
+	s.Truncated = len(frame) - n
+	if len(g.samples) < keep {
+		g.samples = append(g.samples, s)
+	} else {
+		g.samples[g.next] = s
+		g.next = (g.next + 1) % keep
+	}
+	g.lastSample = now
+}
+
+// prune drops the groups with no rejection left in the window.
+func (r *rejects) prune(minute int64) {
+	for k, g := range r.groups {
+		if g.count(minute, r.minutes) == 0 {
+			delete(r.groups, k)
+		}
+	}
+}
+
+// count is the group's rejections in the window ending at minute.
+func (g *group) count(minute int64, minutes int) int64 {
+	var n int64
+	for _, b := range g.buckets {
+		if b.minute > minute-int64(minutes) && b.minute <= minute {
+			n += b.n
+		}
+	}
+	return n
+}
+
+// groupKeys are the groups a rejection counts in: one per distinct
+// (keyword, instance path) of its violations, or one named after the
+// refusal when it has none (not JSON, no schema, a bad envelope).
+func groupKeys(key event.Key, known bool, err *status.Error) []groupKey {
+	typ := key.Type
+	if !known && len(typ) > maxTypeLen {
+		typ = typ[:maxTypeLen] + "…"
+	}
+	if len(err.Details) == 0 {
+		return []groupKey{{Type: typ, Version: key.Version, Keyword: refusalKeyword(err)}}
+	}
+	keys := make([]groupKey, 0, len(err.Details))
+	seen := make(map[groupKey]bool, len(err.Details))
+	for _, d := range err.Details {
+		k := groupKey{Type: typ, Version: key.Version, Keyword: status.Keyword(d.KeywordLocation), Path: d.InstanceLocation}
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// refusalKeyword names a rejection without violations by what was
+// wrong, in parentheses so it never reads as a schema keyword.
+func refusalKeyword(err *status.Error) string {
+	switch {
+	case err.Code == codes.NotFound:
+		return "(no schema)"
+	case strings.HasPrefix(err.Message, "data is not valid JSON"):
+		return "(not JSON)"
+	}
+	return "(envelope)"
+}
+
+// groupView is a group as the rejects view shows it.
+type groupView struct {
+	ID uint64 `json:"id"`
+	groupKey
+	Known     bool      `json:"known"`
+	Count     int64     `json:"count"`
+	PerMinute []int64   `json:"per_minute"` // oldest first, the last is this minute
+	Last      time.Time `json:"last"`
+	Samples   int       `json:"samples"`
+}
+
+// snapshot lists the groups with rejections in the window, most first.
+func (r *rejects) snapshot(now time.Time) []groupView {
+	minute := now.Unix() / 60
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.prune(minute)
+	out := make([]groupView, 0, len(r.groups))
+	for _, g := range r.groups {
+		v := groupView{ID: g.id, groupKey: g.key, Known: g.known, Last: g.last, Samples: len(g.samples),
+			PerMinute: make([]int64, r.minutes)}
+		for _, b := range g.buckets {
+			if age := minute - b.minute; age >= 0 && age < int64(r.minutes) {
+				v.PerMinute[r.minutes-1-int(age)] = b.n
+				v.Count += b.n
+			}
+		}
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// samplesOf returns a copy of group id's samples, newest first, and its
+// key; ok is false when no such group is kept.
+func (r *rejects) samplesOf(id uint64) (groupKey, []sample, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, g := range r.groups {
+		if g.id != id {
+			continue
+		}
+		out := make([]sample, 0, len(g.samples))
+		for i := range g.samples {
+			out = append(out, g.samples[(g.next+len(g.samples)-1-i)%len(g.samples)])
+		}
+		return g.key, out, true
+	}
+	return groupKey{}, nil, false
+}
