@@ -137,6 +137,13 @@ func errVersion() *status.Error {
 
 func errNoData() *status.Error { return status.New(codes.InvalidArgument, "envelope: data is missing") }
 
+// ErrData is the refusal of data that breaks jsonparse's rules, in the
+// same words whoever finds it: FromParts for an event that came as parts,
+// validate's Judge for the data of a JSON frame.
+func ErrData(err error) *status.Error {
+	return status.New(codes.InvalidArgument, "data is not valid JSON: "+err.Error())
+}
+
 // FromParts applies the contract's rules to an envelope that arrived as
 // separate fields (a gRPC Event) rather than as one JSON object, with the
 // same words as Decode: the same event is refused alike by every door.
@@ -162,7 +169,7 @@ func FromParts(id, typ string, version uint64, data []byte, maxDepth int) (Envel
 		return env, errNoData()
 	}
 	if err := jsonparse.Valid(data, maxDepth); err != nil {
-		return env, status.New(codes.InvalidArgument, "data is not valid JSON: "+err.Error())
+		return env, ErrData(err)
 	}
 	env.Raw = data
 	return env, nil

@@ -3,6 +3,7 @@ package validate
 import (
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/envelope"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 )
@@ -21,7 +22,7 @@ func NoSchema(k event.Key) *status.Error {
 func (s *Schema) Judge(data []byte, maxDepth int) (err *status.Error, malformed bool) {
 	rep, perr := s.ValidateJSON(data, maxDepth)
 	if perr != nil {
-		return status.New(codes.InvalidArgument, "data is not valid JSON: "+perr.Error()), true
+		return envelope.ErrData(perr), true
 	}
 	if rep.Valid() {
 		return nil, false
