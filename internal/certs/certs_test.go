@@ -34,6 +34,16 @@ func newFixture(t *testing.T, serial int64, clientCA bool) fixture {
 	return f
 }
 
+// source loads the fixture's files.
+func (f fixture) source(t *testing.T) *certs.Source {
+	t.Helper()
+	src, err := certs.New(f.files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
 // serveTLS accepts on a real socket with the source's config and
 // completes each handshake, so clients see what a listener would serve.
 func serveTLS(t *testing.T, src *certs.Source) string {
@@ -110,10 +120,7 @@ func TestNewRefusesBadFiles(t *testing.T) {
 
 func TestReloadSwapsOnlyAWholeValidPair(t *testing.T) {
 	f := newFixture(t, 2, false)
-	src, err := certs.New(f.files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := f.source(t)
 	addr := serveTLS(t, src)
 	client := &tls.Config{RootCAs: f.ca.Pool()}
 	expect := func(want int64) {
@@ -144,10 +151,7 @@ func TestReloadSwapsOnlyAWholeValidPair(t *testing.T) {
 
 func TestMinimumVersionIsTLS12(t *testing.T) {
 	f := newFixture(t, 2, false)
-	src, err := certs.New(f.files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := f.source(t)
 	addr := serveTLS(t, src)
 	if _, err := handshake(addr, &tls.Config{RootCAs: f.ca.Pool(), MaxVersion: tls.VersionTLS11, MinVersion: tls.VersionTLS10}); err == nil {
 		t.Fatal("a TLS 1.1 handshake succeeded")
@@ -159,10 +163,7 @@ func TestMinimumVersionIsTLS12(t *testing.T) {
 
 func TestClientCertificates(t *testing.T) {
 	f := newFixture(t, 2, true)
-	src, err := certs.New(f.files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := f.source(t)
 	addr := serveTLS(t, src)
 	stranger := certstest.NewCA(t, "stranger")
 	newCA := certstest.NewCA(t, "next CA")
@@ -200,10 +201,7 @@ func TestClientCertificates(t *testing.T) {
 // Watch notices a rotation by itself, within a few intervals.
 func TestWatchPicksUpARotation(t *testing.T) {
 	f := newFixture(t, 2, false)
-	src, err := certs.New(f.files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := f.source(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
