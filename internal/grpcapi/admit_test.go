@@ -63,14 +63,7 @@ func TestMessageSizeLimit(t *testing.T) {
 	if _, err := c.Publish(ctxT(t), big); grpcstatus.Code(err) != codes.ResourceExhausted {
 		t.Fatalf("Publish: %v", err)
 	}
-	s, err := c.PublishStream(ctxT(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = s.Send(newEvent("ok", "echo", 1, `1`))
-	if r, err := s.Recv(); err != nil || !r.GetOk() {
-		t.Fatalf("small event: %v %v", r, err)
-	}
+	s := openStream(t, c)
 	_ = s.Send(big)
 	if _, err := s.Recv(); grpcstatus.Code(err) != codes.ResourceExhausted {
 		t.Fatalf("stream: %v", err)
@@ -154,14 +147,7 @@ func TestHealthFollowsReady(t *testing.T) {
 func TestShutdownDrains(t *testing.T) {
 	f := newFixture(t, grpcapi.Options{})
 	c := f.client(t)
-	s, err := c.PublishStream(ctxT(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = s.Send(newEvent("1", "echo", 1, `1`))
-	if r, err := s.Recv(); err != nil || !r.GetOk() {
-		t.Fatalf("%v %v", r, err)
-	}
+	s := openStream(t, c)
 	w, err := f.health(t).Watch(ctxT(t), &healthpb.HealthCheckRequest{})
 	if err != nil {
 		t.Fatal(err)

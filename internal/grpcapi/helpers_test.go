@@ -83,6 +83,21 @@ func ctxT(t *testing.T) context.Context {
 	return ctx
 }
 
+// openStream opens a PublishStream and sees a small echo event
+// acknowledged on it, so that the stream is known to be up.
+func openStream(t *testing.T, c schemagatev1.EventServiceClient) grpc.BidiStreamingClient[schemagatev1.Event, schemagatev1.Reply] {
+	t.Helper()
+	s, err := c.PublishStream(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Send(newEvent("first", "echo", 1, `1`))
+	if r, err := s.Recv(); err != nil || !r.GetOk() {
+		t.Fatalf("the stream's first event: %v %v", r, err)
+	}
+	return s
+}
+
 func newEvent(id, typ string, version uint32, data string) *schemagatev1.Event {
 	return &schemagatev1.Event{Id: id, Type: typ, Version: version, Data: []byte(data)}
 }
