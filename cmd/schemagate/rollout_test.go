@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -72,7 +74,8 @@ func TestCandidateLive(t *testing.T) {
 func TestShadowLive(t *testing.T) {
 	dir := t.TempDir()
 	events, dead := filepath.Join(dir, "events.ndjson"), filepath.Join(dir, "dead.ndjson")
-	cfg := "schemas: {dir: " + testkit.RolloutSchemas(t) + ", compat: {mode: none}}\nhandlers: []\n" +
+	tree := testkit.RolloutSchemas(t)
+	cfg := "schemas: {dir: " + tree + ", compat: {mode: none}}\nhandlers: []\n" +
 		"dead_letter: {path: " + dead + ", sync: always}\nactions: {events: {kind: file, path: " + events + ", sync: always}}\n" +
 		"routes: [{type: person, version: 1, mode: shadow, actions: [events]}]\n"
 	addr, _, _ := startServe(t, cfg)
@@ -95,6 +98,13 @@ func TestShadowLive(t *testing.T) {
 	}
 	if m := adminGet(t, addr, "/metrics", ""); !strings.Contains(m, `schemagate_shadow_invalid_total{type="person",version="1"} 1`) {
 		t.Error("shadowed frame not counted")
+	}
+	// The dead letter replays against a candidate: v2 refuses it too.
+	var out bytes.Buffer
+	err = run(context.Background(), []string{"validate", "--schemas", tree, "--candidate", "2", "-o", "json", dead},
+		strings.NewReader(""), &out, &out)
+	if err != nil || !strings.Contains(out.String(), `"both_invalid": 1`) || !strings.Contains(out.String(), `"compared": 1`) {
+		t.Errorf("validate --candidate 2 on the dead letter: %v\n%s", err, out.String())
 	}
 }
 

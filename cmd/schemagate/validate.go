@@ -12,6 +12,7 @@ import (
 type validateFlags struct {
 	typ, format        string
 	version, maxErrors int
+	candidate          int
 	workers            int
 	stream, failFast   bool
 	quiet              bool
@@ -29,7 +30,14 @@ server's (--config, --schemas), so a report never disagrees with a live
 rejection.
 
 Exit code 0 when every event is valid, 1 when any is invalid, unknown or
-malformed, 2 for a usage, configuration or schema problem.`,
+malformed, 2 for a usage, configuration or schema problem.
+
+With --candidate N, each record (dead letter lines included: their frame
+is replayed) is judged by the version it names and by version N of its
+type, and the report says what would change: counts by outcome (both
+valid, both invalid, only old valid, only new valid), the candidate's top
+failing keywords and instance paths, and sample records. Exit code 1 when
+the candidate would refuse any record its version accepts.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, reg, err := loadConfigAndRegistry(cmd)
 			if err != nil {
@@ -43,14 +51,13 @@ malformed, 2 for a usage, configuration or schema problem.`,
 				// connection would.
 				MaxDepth: cfg.Schemas.MaxDepth, MaxRecordBytes: int(cfg.WebSocket.ReadLimit),
 			}
+			if f.candidate != 0 {
+				o.Candidate = f.candidate
+				sum, err := report.RunCandidate(cmd.Context(), o, s.out)
+				return exitWith(sum.ExitCode(), err)
+			}
 			sum, err := report.Run(cmd.Context(), o, s.out)
-			if err != nil {
-				return err
-			}
-			if code := sum.ExitCode(); code != 0 {
-				return reportedError{code: code}
-			}
-			return nil
+			return exitWith(sum.ExitCode(), err)
 		},
 	}
 	fl := cmd.Flags()
@@ -59,9 +66,21 @@ malformed, 2 for a usage, configuration or schema problem.`,
 	fl.BoolVar(&f.stream, "stream", false, "with --format json: NDJSON, one line per event, then the summary")
 	fl.StringVarP(&f.typ, "type", "t", "", "treat every record as bare data of this type")
 	fl.IntVarP(&f.version, "version", "v", 1, "with --type: the schema version")
+	fl.IntVar(&f.candidate, "candidate", 0, "compare each record with this version of its type (0: off)")
 	fl.IntVar(&f.maxErrors, "max-errors", 0, "stop after this many failing events (0: no limit)")
 	fl.BoolVar(&f.failFast, "fail-fast", false, "stop at the first failing event")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
 	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "validating goroutines")
 	return cmd
+}
+
+// exitWith is a run's error, or else the report's exit code as one.
+func exitWith(code int, err error) error {
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return reportedError{code: code}
+	}
+	return nil
 }

@@ -24,6 +24,11 @@ func TestValidateCommand(t *testing.T) {
 		{"junit", []string{"-o", "junit", "testdata/validate/events.ndjson"}, "", 1, []string{`<testsuites`, `failures="2"`}},
 		{"unknown format", []string{"-o", "pdf", "-"}, "", 2, nil},
 		{"missing input", []string{"testdata/validate/nope.ndjson"}, "", 2, nil},
+		{"candidate", []string{"--candidate", "2", "-"}, `{"id":"a","type":"person","version":1,"data":{"name":"A","age":1,"city":"B"}}` + "\n" +
+			`{"id":"b","type":"person","version":1,"data":{"name":"A","age":1,"city":"B","email":"a@example.com"}}` + "\n", 0,
+			[]string{"2 compared with v2", "1 both valid", "1 only new valid", "samples:", "id=b"}},
+		{"candidate no type has", []string{"--candidate", "9", "-"}, "", 2, nil},
+		{"candidate streamed", []string{"--candidate", "2", "--stream", "-o", "json", "-"}, "", 2, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

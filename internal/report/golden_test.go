@@ -67,6 +67,38 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenCandidate replays the fixture events and a dead letter file
+// against person v2 in every format.
+func TestGoldenCandidate(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(*Options)
+	}{
+		{"candidate.txt", func(o *Options) {}},
+		{"candidate-color.txt", func(o *Options) { o.Color = true }},
+		{"candidate-quiet.txt", func(o *Options) { o.Quiet = true }},
+		{"candidate-bare.txt", func(o *Options) {
+			o.Inputs, o.Type, o.Version = []string{"testdata/bare/person.ndjson"}, "person", 1
+		}},
+		{"candidate.json", func(o *Options) { o.Format = FormatJSON }},
+		{"candidate.xml", func(o *Options) { o.Format = FormatJUnit }},
+		{"candidate.html", func(o *Options) { o.Format = FormatHTML }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := fixtureOptions(t)
+			o.Inputs = append(o.Inputs, "testdata/deadletter")
+			o.Candidate = 2
+			c.edit(&o)
+			var out bytes.Buffer
+			if _, err := RunCandidate(context.Background(), o, &out); err != nil {
+				t.Fatalf("RunCandidate: %v", err)
+			}
+			checkGolden(t, filepath.Join("testdata", "golden", c.name), out.Bytes())
+		})
+	}
+}
+
 func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
 	if *update {
@@ -84,5 +116,28 @@ func checkGolden(t *testing.T, path string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the output (go test -run TestGolden -update rewrites it after review)\n--- got ---\n%s", path, got)
+	}
+}
+
+// TestCandidateCountsAddUp: every record read is compared or counted
+// among the reasons it was not, and the breakdown adds up to the total.
+func TestCandidateCountsAddUp(t *testing.T) {
+	o := fixtureOptions(t)
+	o.Inputs, o.Candidate = append(o.Inputs, "testdata/deadletter"), 2
+	var out bytes.Buffer
+	s, err := RunCandidate(context.Background(), o, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc := s.NotCompared
+	if int64(s.Read) != s.Compared+int64(nc.Unknown+nc.Malformed+nc.NoCandidate+nc.AlreadyCandidate) || s.Compared == 0 {
+		t.Fatalf("counts do not add up: %+v", s)
+	}
+	var byKey int64
+	for _, k := range s.ByKey {
+		byKey += k.Outcomes.Compared()
+	}
+	if byKey != s.Compared || s.Outcomes.Compared() != s.Compared {
+		t.Fatalf("by key %d, outcomes %d, compared %d", byKey, s.Outcomes.Compared(), s.Compared)
 	}
 }

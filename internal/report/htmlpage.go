@@ -10,39 +10,9 @@ const htmlPage = `{{define "head" -}}
 <!DOCTYPE html>
 <html lang="en">
 <head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+{{template "meta"}}
 <title>schemagate validate: {{.S.Read}} read, {{.S.Failed}} failing</title>
-<style>
-:root { --fg: #1f2328; --bg: #fff; --muted: #656d76; --line: #d0d7de; --card: #f6f8fa;
-  --valid: #1a7f37; --invalid: #cf222e; --unknown: #9a6700; --malformed: #8250df; --bar: #cf222e; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #8d96a0;
-  --line: #30363d; --card: #161b22; --valid: #3fb950; --invalid: #f85149; --unknown: #d29922; --malformed: #a371f7; --bar: #f85149; } }
-body { font: 14px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; padding: 24px; max-width: 1200px; }
-h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 28px 0 8px; }
-.meta { color: var(--muted); margin: 0 0 16px; }
-.verdict { padding: 10px 14px; border-radius: 6px; border: 1px solid var(--line); background: var(--card); font-weight: 600; }
-.verdict.ok { border-color: var(--valid); } .verdict.bad { border-color: var(--invalid); }
-.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
-.card { flex: 1 1 120px; background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; }
-.card .num { font-size: 26px; font-weight: 700; font-variant-numeric: tabular-nums; }
-.card .lbl { color: var(--muted); }
-.valid .num { color: var(--valid); } .invalid .num { color: var(--invalid); }
-.unknown .num { color: var(--unknown); } .malformed .num { color: var(--malformed); }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }
-svg.chart { width: 100%; max-width: 640px; font-size: 12px; }
-svg.chart text { fill: var(--fg); } svg.chart rect { fill: var(--bar); } svg.chart g[data-q] { cursor: pointer; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { position: sticky; top: 0; background: var(--bg); }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td code { font-size: 12px; word-break: break-all; }
-tr.invalid td.st { color: var(--invalid); } tr.unknown td.st { color: var(--unknown); } tr.malformed td.st { color: var(--malformed); }
-.filter { display: flex; gap: 12px; align-items: center; margin: 8px 0; }
-.filter input { flex: 0 1 360px; padding: 6px 8px; font: inherit; color: inherit; background: var(--card); border: 1px solid var(--line); border-radius: 6px; }
-.muted { color: var(--muted); }
-</style>
+{{template "style"}}
 </head>
 <body>
 <h1>schemagate validate</h1>
@@ -148,4 +118,42 @@ tr.invalid td.st { color: var(--invalid); } tr.unknown td.st { color: var(--unkn
 {{- end}}
 </body>
 </html>
-{{end}}`
+{{end}}
+
+{{- define "meta" -}}
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+{{- end}}
+
+{{- define "style" -}}
+<style>
+:root { --fg: #1f2328; --bg: #fff; --muted: #656d76; --line: #d0d7de; --card: #f6f8fa;
+  --valid: #1a7f37; --invalid: #cf222e; --unknown: #9a6700; --malformed: #8250df; --bar: #cf222e; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #8d96a0;
+  --line: #30363d; --card: #161b22; --valid: #3fb950; --invalid: #f85149; --unknown: #d29922; --malformed: #a371f7; --bar: #f85149; } }
+body { font: 14px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; padding: 24px; max-width: 1200px; }
+h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 28px 0 8px; }
+.meta { color: var(--muted); margin: 0 0 16px; }
+.verdict { padding: 10px 14px; border-radius: 6px; border: 1px solid var(--line); background: var(--card); font-weight: 600; }
+.verdict.ok { border-color: var(--valid); } .verdict.bad { border-color: var(--invalid); }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
+.card { flex: 1 1 120px; background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; }
+.card .num { font-size: 26px; font-weight: 700; font-variant-numeric: tabular-nums; }
+.card .lbl { color: var(--muted); }
+.valid .num { color: var(--valid); } .invalid .num { color: var(--invalid); }
+.unknown .num { color: var(--unknown); } .malformed .num { color: var(--malformed); }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }
+svg.chart { width: 100%; max-width: 640px; font-size: 12px; }
+svg.chart text { fill: var(--fg); } svg.chart rect { fill: var(--bar); } svg.chart g[data-q] { cursor: pointer; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { position: sticky; top: 0; background: var(--bg); }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td code { font-size: 12px; word-break: break-all; }
+tr.invalid td.st { color: var(--invalid); } tr.unknown td.st { color: var(--unknown); } tr.malformed td.st { color: var(--malformed); }
+.filter { display: flex; gap: 12px; align-items: center; margin: 8px 0; }
+.filter input { flex: 0 1 360px; padding: 6px 8px; font: inherit; color: inherit; background: var(--card); border: 1px solid var(--line); border-radius: 6px; }
+.muted { color: var(--muted); }
+</style>
+{{- end}}`

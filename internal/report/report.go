@@ -70,6 +70,10 @@ type Options struct {
 	// MaxRecordBytes bounds one line or array element; longer ones are
 	// reported as malformed (DefaultMaxRecordBytes when zero).
 	MaxRecordBytes int
+	// Candidate, when not 0, makes the run a comparison (RunCandidate):
+	// each record is judged by the version it names and by this version of
+	// its type, and the report says what would change.
+	Candidate int
 
 	// now is the clock; tests pin it so that reports are byte-stable.
 	now func() time.Time
@@ -107,13 +111,14 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Summary, error) {
 	})
 	prog.stop()
 	sum := t.summary(o.now().Sub(start), isContextErr(readErr))
-	return sum, finish(snk, out, &sum, readErr, writeErr)
+	return sum, finish(func() error { return snk.end(&sum) }, out, readErr, writeErr)
 }
 
-// finish closes the report even after a failure, so that a cancelled run
-// still leaves a well-formed document behind, and picks the error to return.
-func finish(snk sink, out *bufio.Writer, sum *Summary, readErr, writeErr error) error {
-	endErr := snk.end(sum)
+// finish closes the report with end even after a failure, so that a
+// cancelled run still leaves a well-formed document behind, and picks the
+// error to return.
+func finish(end func() error, out *bufio.Writer, readErr, writeErr error) error {
+	endErr := end()
 	if writeErr == nil {
 		writeErr = endErr
 	}
@@ -157,6 +162,9 @@ func (o Options) withDefaults() (Options, error) {
 		return o, status.New(codes.InvalidArgument, "max errors, workers and max record bytes cannot be negative")
 	}
 	if err := o.checkBare(); err != nil {
+		return o, err
+	}
+	if err := o.checkCandidate(); err != nil {
 		return o, err
 	}
 	if o.FailFast {

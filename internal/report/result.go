@@ -47,6 +47,8 @@ type result struct {
 	outcome outcome
 	err     *status.Error
 	elapsed time.Duration
+	// cmp is set by validate --candidate on valid and invalid records.
+	cmp *comparison
 }
 
 // failed reports an event that counts against the batch.
