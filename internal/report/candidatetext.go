@@ -2,11 +2,10 @@ package report
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/schemagate/schemagate/internal/candidate"
@@ -86,18 +85,14 @@ func (t *textSink) candidate(s *CandidateSummary, quiet bool) error {
 }
 
 func (t *textSink) candidateKeys(keys []CandidateKey) {
-	var buf bytes.Buffer
-	tw := tabwriter.NewWriter(&buf, 0, 0, 3, ' ', 0)
-	for _, k := range keys {
-		c := k.Outcomes
-		fmt.Fprintf(tw, "  %s v%d → v%d\t%d compared\t%s\t%s\t%s\t%s\n", printable(k.Type), k.Version, k.Candidate, c.Compared(),
-			countOrNothing(int(c.BothValid), "both valid"), countOrNothing(int(c.BothInvalid), "both invalid"),
-			countOrNothing(int(c.OnlyOldValid), "only old valid"), countOrNothing(int(c.OnlyNewValid), "only new valid"))
-	}
-	tw.Flush()
-	for line := range strings.Lines(buf.String()) {
-		t.w.WriteString(strings.TrimRight(line, " \n") + "\n")
-	}
+	t.table(func(tw io.Writer) {
+		for _, k := range keys {
+			c := k.Outcomes
+			fmt.Fprintf(tw, "  %s v%d → v%d\t%d compared\t%s\t%s\t%s\t%s\n", printable(k.Type), k.Version, k.Candidate, c.Compared(),
+				countOrNothing(int(c.BothValid), "both valid"), countOrNothing(int(c.BothInvalid), "both invalid"),
+				countOrNothing(int(c.OnlyOldValid), "only old valid"), countOrNothing(int(c.OnlyNewValid), "only new valid"))
+		}
+	})
 }
 
 // samples writes each sample as a failing event is written, with the

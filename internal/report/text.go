@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -118,15 +119,23 @@ func (t *textSink) end(s *Summary) error {
 	return err
 }
 
-// byKey writes the breakdown as a table. Empty cells keep the columns
-// aligned; the padding they leave at line ends is trimmed.
+// byKey writes the breakdown as a table.
 func (t *textSink) byKey(keys []KeyCount) {
+	t.table(func(tw io.Writer) {
+		for _, k := range keys {
+			fmt.Fprintf(tw, "  %s v%d\t%d read\t%s\t%s\t%s\n", printable(k.Type), k.Version, k.Read,
+				countOrNothing(k.Valid, "valid"), countOrNothing(k.Invalid, "invalid"), countOrNothing(k.Unknown, "unknown"))
+		}
+	})
+}
+
+// table writes the tab-separated rows rows writes as aligned columns.
+// Empty cells keep the columns aligned; the padding they leave at line
+// ends is trimmed.
+func (t *textSink) table(rows func(tw io.Writer)) {
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 0, 3, ' ', 0)
-	for _, k := range keys {
-		fmt.Fprintf(tw, "  %s v%d\t%d read\t%s\t%s\t%s\n", printable(k.Type), k.Version, k.Read,
-			countOrNothing(k.Valid, "valid"), countOrNothing(k.Invalid, "invalid"), countOrNothing(k.Unknown, "unknown"))
-	}
+	rows(tw)
 	tw.Flush()
 	for line := range strings.Lines(buf.String()) {
 		t.w.WriteString(strings.TrimRight(line, " \n") + "\n")
