@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -58,6 +59,7 @@ func Load(o Options) (*Registry, error) {
 		return nil, &LoadError{Dir: o.Dir, Problems: []Problem{{Err: err}}}
 	}
 	files, problems := scan(root)
+	defer runtime.KeepAlive(ballast(files))
 	res, more := newResolver(files, o.Documents)
 	problems = append(problems, more...)
 	outcomes := compileAll(files, draft, o.AssertFormat, res.load)
