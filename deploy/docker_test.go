@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // instruction is one Dockerfile instruction with its continuation lines joined.
@@ -140,9 +142,11 @@ func runImage(t *testing.T, final stage, args, healthCmd []string) {
 			t.Fatalf("COPY %s: %v", f[0], err)
 		}
 		if st.IsDir() {
-			copyTree(t, src, dst)
-		} else if data, err := os.ReadFile(src); err != nil || writeFile(dst, data) != nil {
+			testkit.CopyTree(t, src, dst)
+		} else if data, err := os.ReadFile(src); err != nil {
 			t.Fatalf("COPY %s: %v", f[0], err)
+		} else {
+			testkit.WriteFile(t, dst, data)
 		}
 	}
 	workdir := inRoot(root, final.last(t, "WORKDIR"))

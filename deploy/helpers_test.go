@@ -69,32 +69,6 @@ func inRoot(root, s string) string {
 	return s
 }
 
-// copyTree copies the files under src to dst.
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return writeFile(filepath.Join(dst, rel), data)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func writeFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, data, 0o644)
-}
-
 // start runs the binary with args and env in dir and waits for its
 // listening line.
 func start(t *testing.T, dir string, env []string, args ...string) *gateway {

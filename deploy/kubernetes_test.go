@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 const schemasManifest = "kubernetes/schemas.yaml"
@@ -246,11 +248,7 @@ func TestKubernetesDeployment(t *testing.T) {
 func kubeletMount(t *testing.T, dir string, data map[string]string) {
 	t.Helper()
 	stamp := fmt.Sprintf("..%s", time.Now().Format("2006_01_02_15_04_05.000000000"))
-	for k, v := range data {
-		if err := writeFile(filepath.Join(dir, stamp, k), []byte(v)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testkit.WriteTree(t, filepath.Join(dir, stamp), data)
 	if err := os.Symlink(stamp, filepath.Join(dir, "..data_tmp")); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 const unitFile = "systemd/schemagate.service"
@@ -108,8 +110,8 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 func TestSystemdUnitRuns(t *testing.T) {
 	u := parseUnit(t, unitFile)
 	root := t.TempDir()
-	copyTree(t, "../schemas", filepath.Join(root, "etc/schemagate/schemas"))
-	copyTree(t, "../configs", filepath.Join(root, "etc/schemagate"))
+	testkit.CopyTree(t, "../schemas", filepath.Join(root, "etc/schemagate/schemas"))
+	testkit.CopyTree(t, "../configs", filepath.Join(root, "etc/schemagate"))
 	workdir := inRoot(root, u.get("Service", "WorkingDirectory"))
 	if err := os.MkdirAll(workdir, 0o750); err != nil {
 		t.Fatal(err)

@@ -2,10 +2,11 @@ package compat
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // TestRefIntoDefsChanged: person v1 is the same file in both trees, but
@@ -45,11 +46,11 @@ func TestGitTree(t *testing.T) {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
-	copyTree(t, filepath.Join("testdata", "refs", "old"), filepath.Join(repo, "schemas"))
+	testkit.CopyTree(t, filepath.Join("testdata", "refs", "old"), filepath.Join(repo, "schemas"))
 	run("init", "-q")
 	run("add", ".")
 	run("commit", "-q", "-m", "old")
-	copyTree(t, filepath.Join("testdata", "refs", "new"), filepath.Join(repo, "schemas"))
+	testkit.CopyTree(t, filepath.Join("testdata", "refs", "new"), filepath.Join(repo, "schemas"))
 	dir, err := GitTree(context.Background(), filepath.Join(repo, "schemas"), "HEAD", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -62,28 +63,6 @@ func TestGitTree(t *testing.T) {
 	}
 	if _, err := GitTree(context.Background(), filepath.Join(repo, "schemas"), "no-such-ref", t.TempDir()); err == nil {
 		t.Error("an unknown ref was accepted")
-	}
-}
-
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		dst := filepath.Join(to, rel)
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -2,11 +2,11 @@ package compat
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/bench"
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -17,13 +17,7 @@ import (
 func writeBenchTree(tb testing.TB) string {
 	dir := tb.TempDir()
 	write := func(rel, body string) {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			tb.Fatal(err)
-		}
+		testkit.WriteFile(tb, filepath.Join(dir, filepath.FromSlash(rel)), []byte(body))
 	}
 	write("_defs/common.json", `{"$defs":{"id":{"type":"string","pattern":"^[a-z]{2}-[0-9]{4,8}$"},
 		"money":{"type":"object","required":["amount","currency"],"additionalProperties":false,

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -26,12 +28,7 @@ func TestGolden(t *testing.T) {
 		}
 		path := filepath.Join("testdata", "golden", "report."+ext)
 		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			testkit.WriteFile(t, path, b.Bytes())
 			continue
 		}
 		want, err := os.ReadFile(path)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -102,12 +103,7 @@ func TestGoldenCandidate(t *testing.T) {
 func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
 	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteFile(t, path, got)
 		return
 	}
 	want, err := os.ReadFile(path)

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 const (
@@ -148,13 +149,7 @@ func TestFolders(t *testing.T) {
 		"c/schema.json.bak": []byte("not read\n"),
 	}
 	for name, b := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteFile(t, filepath.Join(dir, name), b)
 	}
 	results, _ := runStream(t, Options{Inputs: []string{dir}, now: pinnedClock()})
 	var got []string

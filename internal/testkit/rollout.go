@@ -3,7 +3,6 @@ package testkit
 import (
 	"bufio"
 	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -22,15 +21,7 @@ func RolloutSchemas(t testing.TB) string {
 		"person/v2.json": `{"type":"object","required":["name","email"],"properties":{"name":{"type":"string"},"age":{"type":"integer","minimum":0},"email":{"type":"string"}}}`,
 		"echo/v1.json":   `{}`,
 	}
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	WriteTree(t, dir, files)
 	return dir
 }
 

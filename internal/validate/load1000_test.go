@@ -9,6 +9,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/bench"
 	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // TestLoadThousandSchemas compiles 1,000 copies of the benchmark's order
@@ -59,19 +60,9 @@ func thousandSchemas(t testing.TB) string {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	write(t, filepath.Join(dir, "_defs", "common.json"), defs)
+	testkit.WriteFile(t, filepath.Join(dir, "_defs", "common.json"), defs)
 	for i := range 1000 {
-		write(t, filepath.Join(dir, fmt.Sprintf("t%04d", i), "v1.json"), order)
+		testkit.WriteFile(t, filepath.Join(dir, fmt.Sprintf("t%04d", i), "v1.json"), order)
 	}
 	return dir
-}
-
-func write(t testing.TB, path string, b []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }

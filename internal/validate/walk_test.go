@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // kubeletVolume lays files out as the kubelet mounts a ConfigMap with
@@ -20,14 +22,8 @@ func kubeletVolume(t *testing.T, files map[string]string) (dir string, update fu
 		gen++
 		stamp := filepath.Join(dir, "..2026_11_26_10_00_0"+string(rune('0'+gen)))
 		tops := map[string]bool{}
-		for p, c := range files {
-			full := filepath.Join(stamp, filepath.FromSlash(p))
-			if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-				t.Fatal(err)
-			}
+		testkit.WriteTree(t, stamp, files)
+		for p := range files {
 			tops[strings.Split(p, "/")[0]] = true
 		}
 		tmp := filepath.Join(dir, "..data_tmp")
