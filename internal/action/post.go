@@ -29,12 +29,11 @@ type message struct {
 }
 
 func newMessage(ev event.Event) (message, error) {
-	line, err := EncodeRecord(ev)
+	body, err := RecordBody(ev)
 	if err != nil {
 		return message{}, err
 	}
-	// The line's "\n" is no part of a JSON body.
-	return message{ID: ev.ID, Type: ev.Key.Type, Version: ev.Key.Version, Body: line[:len(line)-1]}, nil
+	return message{ID: ev.ID, Type: ev.Key.Type, Version: ev.Key.Version, Body: body}, nil
 }
 
 // poster makes single attempts at delivering a message: the request, its

@@ -18,3 +18,14 @@ func EncodeRecord(ev event.Event) ([]byte, error) {
 	}
 	return line, nil
 }
+
+// RecordBody is ev's record as one JSON value, the file's line without its
+// "\n": the webhook's body and the NATS message, so that every sink
+// carries the same bytes.
+func RecordBody(ev event.Event) ([]byte, error) {
+	line, err := EncodeRecord(ev)
+	if err != nil {
+		return nil, err
+	}
+	return line[:len(line)-1], nil
+}

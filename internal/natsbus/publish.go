@@ -50,7 +50,7 @@ func (p *Publisher) Do(ctx context.Context, ev event.Event) error {
 // dropping resends, and waits for the stream's ack, at most the publish
 // timeout.
 func (b *Bus) publish(ctx context.Context, subject string, header nats.Header, msgID string, ev event.Event) error {
-	body, err := encodeRecord(ev)
+	body, err := action.RecordBody(ev)
 	if err != nil {
 		return err
 	}

@@ -7,13 +7,6 @@ import (
 	"github.com/schemagate/schemagate/internal/event"
 )
 
-// encodeRecord is a message's body: event.Record, the shape the file
-// action writes and the webhook posts, without the line's newline.
-func encodeRecord(ev event.Event) ([]byte, error) {
-	line, err := ev.Record().Encode()
-	return bytes.TrimSuffix(line, []byte("\n")), err
-}
-
 // subscriberFrame turns a stored message's body into a subscriber's frame,
 // {"event":{"id","type","version","data"}}: the record without its
 // received time. It also says the event's type, for routing.
