@@ -1,6 +1,9 @@
 // Package testkit holds the helpers that tests in several rooms share, so
 // that none is copied: waiting for an outcome within a deadline, a
-// WebSocket round trip, and reading back what a JetStream stream stored. Only tests import it.
+// WebSocket round trip, reading back what a JetStream stream stored, a
+// log buffer safe for concurrent writers, a server process started and
+// waited for until it listens (then stopped or killed), and files and
+// trees written for a test. Only tests import it.
 package testkit
 
 import (
