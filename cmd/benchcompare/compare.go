@@ -25,7 +25,7 @@ func compare(ctx context.Context, c config) error {
 	if err != nil {
 		return err
 	}
-	validOnly, err := validOnlyWorkloads(c.shared, scenarios())
+	plain, err := plainAckWorkloads(c.shared, scenarios())
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func compare(ctx context.Context, c config) error {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				if !runsIn(all[n], sc, validOnly[sc.workload]) {
+				if !runsIn(all[n], sc, plain[sc.workload]) {
 					continue
 				}
 				m := runOne(ctx, c, all[n], sc, logDir)
