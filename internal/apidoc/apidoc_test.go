@@ -26,7 +26,7 @@ func shipped(t testing.TB) Options {
 	}
 	return Options{Registry: reg, Host: "127.0.0.1:8080", WebSocketPath: "/ws",
 		Bare:           []Bare{{Path: "/", Type: "echo", Version: 1, Raw: true}, {Path: "/person", Type: "person", Version: 1}},
-		SubscribeTypes: []string{"person"}, Auth: true, Webhooks: true, MaxBatch: 1000, MaxDetails: 20}
+		SubscribeTypes: []string{"person"}, Auth: true, Webhooks: true, MaxBatch: 1000, MaxDetails: 20, Console: true}
 }
 
 func build(t testing.TB, o Options) Documents {

@@ -24,6 +24,8 @@ func consolePaths(paths obj, errs errorsFunc) {
 		{"/ui/api/compat", "consoleCompat", "compatibility findings between versions"}} {
 		paths[g.path] = obj{"get": op(g.id, "Console: "+g.what, "console", nil, json(g.what))}
 	}
+	paths["/ui/api/rejects/{id}"].(obj)["parameters"] = []obj{{"name": "id", "in": "path", "required": true,
+		"description": "the group's id, from /ui/api/rejects", "schema": obj{"type": "integer", "minimum": 1}}}
 	try := json("each version's verdict: the reply the bare route would send")
 	try["400"] = ref("#/components/responses/400")
 	paths["/ui/api/try"] = obj{"post": op("consoleTry", "Console: judge data against versions (nothing is sent)", "console",

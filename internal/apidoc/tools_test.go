@@ -55,7 +55,7 @@ func runTool(t *testing.T, name string, args ...string) string {
 }
 
 // TestRedoclyLint lints the OpenAPI document with @redocly/cli's
-// recommended rules (testdata/redocly.yaml says which three are off and
+// recommended rules (testdata/redocly.yaml says which four are off and
 // why): no error and no warning.
 func TestRedoclyLint(t *testing.T) {
 	home := toolHome(t, "node_modules/.bin/redocly")

@@ -48,11 +48,27 @@ func TestRejectsGroupCountAndForget(t *testing.T) {
 		t.Errorf("the biggest group is not first: %+v", got)
 	}
 	_, samples, ok := r.samplesOf(got[0].ID)
-	if !ok || len(samples) != 2 || string(samples[0].Frame) != `{"age":-2}` {
-		t.Errorf("samples of the minimum group, newest first: %+v", samples)
+	if !ok || len(samples) != 2 || !samples[0].At.Equal(t0.Add(time.Minute)) || string(samples[0].Frame) != `{"age":"‹number›"}` {
+		t.Errorf("samples of the minimum group, newest first and as shapes: %+v", samples)
 	}
 	if left := r.snapshot(t0.Add(4 * time.Minute)); len(left) != 0 {
 		t.Errorf("groups outlived the window: %+v", left)
+	}
+}
+
+// TestSamplesKeepDataOnlyWhenShown: with show_data a sample keeps the
+// frame itself, cut at maxSampleBytes.
+func TestSamplesKeepDataOnlyWhenShown(t *testing.T) {
+	cfg := config.Default().Console
+	cfg.ShowData = true
+	r := newRejects(cfg)
+	long := `{"name":"` + strings.Repeat("x", maxSampleBytes) + `"}`
+	for _, f := range []string{`{"name":"Ada"}`, long} {
+		r.record(time.Now(), person1, true, []byte(f), invalid(status.Detail{KeywordLocation: "/type"}))
+	}
+	_, samples, _ := r.samplesOf(r.snapshot(time.Now())[0].ID)
+	if len(samples) != 2 || string(samples[1].Frame) != `{"name":"Ada"}` || len(samples[0].Frame) != maxSampleBytes || samples[0].Truncated != len(long)-maxSampleBytes {
+		t.Errorf("samples with show_data: %d, truncated %d", len(samples), samples[0].Truncated)
 	}
 }
 

@@ -109,10 +109,9 @@ func (c *Console) Samples(w http.ResponseWriter, r *http.Request) {
 	views := make([]sampleView, 0, len(samples))
 	for _, s := range samples {
 		v := sampleView{At: s.At, Type: clip(s.Key.Type, maxTypeLen), Version: s.Key.Version, Truncated: s.Truncated, Error: s.Err}
-		if s.Truncated > 0 && !c.o.Config.ShowData {
-			v.Frame = quote("‹frame too long to shape›")
-		} else {
-			v.Frame = preview(s.Frame, maxSampleBytes, c.o.Config.ShowData)
+		v.Frame = s.Frame // a shape, already JSON
+		if c.o.Config.ShowData {
+			v.Frame = preview(s.Frame, maxSampleBytes, true) // cut frames show as text
 		}
 		views = append(views, v)
 	}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -25,8 +26,12 @@ type groupKey struct {
 const (
 	// maxTypeLen bounds a client-given type kept in a group's key.
 	maxTypeLen = 64
-	// maxSampleBytes bounds the bytes kept of one sample frame.
-	maxSampleBytes = 64 << 10
+	// maxSampleBytes bounds what one sample keeps of its frame: with the
+	// defaults (500 groups of 5 samples) the ring holds 20 MiB at most.
+	maxSampleBytes = 8 << 10
+	// maxShapeInput is the longest frame a sample shapes; a longer one
+	// is only measured.
+	maxShapeInput = 256 << 10
 	// sampleEvery is the least time between two samples of a group that
 	// has all its samples: a flood of one rejection copies one frame a
 	// second, not every frame.
@@ -54,29 +59,33 @@ type bucket struct {
 	n      int64
 }
 
-// sample is one rejected frame as it came, cut to maxSampleBytes, and
-// the error it got.
+// sample is one rejected frame as the console may show it, and the
+// error it got: with show_data, the frame's first maxSampleBytes; without,
+// only its shape, made when it is kept, so that no event data stays in
+// the console's memory.
 type sample struct {
 	At        time.Time
 	Key       event.Key
 	Frame     []byte
-	Truncated int // bytes left out
+	Truncated int // bytes of the frame left out (show_data)
 	Err       *status.Error
 }
 
 // rejects is the bounded ring of recent rejections.
 type rejects struct {
-	mu      sync.Mutex
-	minutes int
-	max     int
-	keep    int
-	nextID  uint64
-	groups  map[groupKey]*group
+	mu       sync.Mutex
+	minutes  int
+	max      int
+	keep     int
+	showData bool
+	nextID   uint64
+	groups   map[groupKey]*group
 }
 
 func newRejects(c config.Console) *rejects {
 	minutes := int(c.Window / time.Minute)
-	return &rejects{minutes: max(minutes, 1), max: max(c.MaxGroups, 1), keep: max(c.Samples, 1), groups: map[groupKey]*group{}}
+	return &rejects{minutes: max(minutes, 1), max: max(c.MaxGroups, 1), keep: max(c.Samples, 1), showData: c.ShowData,
+		groups: map[groupKey]*group{}}
 }
 
 // record files one rejected frame in each group its violations name
@@ -95,7 +104,7 @@ func (r *rejects) record(now time.Time, key event.Key, known bool, frame []byte,
 		b.n++
 		g.last = now
 		if len(g.samples) < r.keep || now.Sub(g.lastSample) >= sampleEvery {
-			g.addSample(r.keep, now, key, frame, err)
+			g.addSample(r.keep, now, key, r.keepable(frame), err)
 		}
 	}
 }
@@ -123,11 +132,22 @@ func (r *rejects) group(k groupKey, known bool, minute int64) *group {
 	return g
 }
 
-func (g *group) addSample(keep int, now time.Time, key event.Key, frame []byte, err *status.Error) {
-	s := sample{At: now, Key: key, Err: err}
+// keepable is what a sample keeps of frame (a copy: the door reuses
+// frame): its first maxSampleBytes with show_data, else its shape.
+func (r *rejects) keepable(frame []byte) sample {
+	if !r.showData {
+		shape := preview(frame, maxShapeInput, false)
+		if len(shape) > maxSampleBytes {
+			shape = quote(fmt.Sprintf("‹%d bytes; their shape is too long to keep›", len(frame)))
+		}
+		return sample{Frame: shape}
+	}
 	n := min(len(frame), maxSampleBytes)
-	s.Frame = append([]byte(nil), frame[:n]...)
-	s.Truncated = len(frame) - n
+	return sample{Frame: append([]byte(nil), frame[:n]...), Truncated: len(frame) - n}
+}
+
+func (g *group) addSample(keep int, now time.Time, key event.Key, s sample, err *status.Error) {
+	s.At, s.Key, s.Err = now, key, err
 	if len(g.samples) < keep {
 		g.samples = append(g.samples, s)
 	} else {

@@ -95,7 +95,7 @@ func TestConsoleNeedsTheToken(t *testing.T) {
 		t.Fatalf("only %d console routes mounted: %v", len(paths), paths)
 	}
 	paths = append(paths, [2]string{"GET", "/ui/nothing"}, [2]string{"GET", "/ui/api/"}, [2]string{"GET", "/ui/api/rejects/999"},
-		[2]string{"GET", "/ui/index.html"}, [2]string{"POST", "/ui/"}, [2]string{"DELETE", "/ui/api/overview"})
+		[2]string{"GET", "/ui/index.html"}, [2]string{"GET", "/ui/api/stream?tail=1"}, [2]string{"POST", "/ui/"}, [2]string{"DELETE", "/ui/api/overview"})
 	for _, p := range paths {
 		body := ""
 		if p[0] == "POST" {
