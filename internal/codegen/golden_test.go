@@ -1,12 +1,11 @@
 package codegen
 
 import (
-	"bytes"
 	"flag"
-	"os"
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -25,18 +24,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	const golden = "testdata/constructs.go.golden"
-	if *update {
-		if err := os.WriteFile(golden, src, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(src, want) {
-		t.Errorf("generated code differs from %s (go test -run TestGolden -update to accept):\n%s", golden, src)
-	}
+	testkit.Golden(t, golden, src, *update)
 	raw := map[string]bool{}
 	for _, ty := range types {
 		raw[ty.Name] = ty.Raw

@@ -26,18 +26,7 @@ func TestGolden(t *testing.T) {
 		if err := Write(&b, r, format, o); err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join("testdata", "golden", "report."+ext)
-		if *update {
-			testkit.WriteFile(t, path, b.Bytes())
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to write it)", err)
-		}
-		if !bytes.Equal(b.Bytes(), want) {
-			t.Errorf("%s differs from %s:\n%s", format, path, b.String())
-		}
+		testkit.Golden(t, filepath.Join("testdata", "golden", "report."+ext), b.Bytes(), *update)
 	}
 	if r.ExitCode(Error) != 1 || r.ExitCode(Warning) != 1 {
 		t.Errorf("exit codes %d/%d", r.ExitCode(Error), r.ExitCode(Warning))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -63,7 +62,7 @@ func TestGolden(t *testing.T) {
 			if _, err := Run(context.Background(), o, &out); err != nil {
 				t.Fatalf("Run: %v", err)
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", c.name), out.Bytes())
+			testkit.Golden(t, filepath.Join("testdata", "golden", c.name), out.Bytes(), *update)
 		})
 	}
 }
@@ -95,23 +94,8 @@ func TestGoldenCandidate(t *testing.T) {
 			if _, err := RunCandidate(context.Background(), o, &out); err != nil {
 				t.Fatalf("RunCandidate: %v", err)
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", c.name), out.Bytes())
+			testkit.Golden(t, filepath.Join("testdata", "golden", c.name), out.Bytes(), *update)
 		})
-	}
-}
-
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		testkit.WriteFile(t, path, got)
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestGolden -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (go test -run TestGolden -update rewrites it after review)\n--- got ---\n%s", path, got)
 	}
 }
 
