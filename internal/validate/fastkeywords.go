@@ -78,14 +78,28 @@ func libraryFormat(name string) bool { return libraryFormats[name] }
 // one that cannot change a verdict.
 func supported(s *jsonschema.Schema) bool {
 	v := reflect.ValueOf(s).Elem()
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		if role := schemaFields[t.Field(i).Name]; role != checked && role != inert && !v.Field(i).IsZero() {
+	for _, i := range notAllowed {
+		if !v.Field(i).IsZero() {
 			return false
 		}
 	}
 	return knownAdditional(s.AdditionalProperties)
 }
+
+// notAllowed are the indexes of the fields of jsonschema.Schema that are
+// neither checked nor inert (schemaFields, unlisted ones included),
+// worked out once: start-up asks supported about every node of every
+// schema, and naming each field there cost a twentieth of it.
+var notAllowed = func() []int {
+	t := reflect.TypeFor[jsonschema.Schema]()
+	var idx []int
+	for i := range t.NumField() {
+		if role := schemaFields[t.Field(i).Name]; role != checked && role != inert {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}()
 
 func knownAdditional(a any) bool {
 	switch a.(type) {
