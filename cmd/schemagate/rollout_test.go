@@ -78,7 +78,10 @@ func TestShadowLive(t *testing.T) {
 	cfg := "schemas: {dir: " + tree + ", compat: {mode: none}}\nhandlers: []\n" +
 		"dead_letter: {path: " + dead + ", sync: always}\nactions: {events: {kind: file, path: " + events + ", sync: always}}\n" +
 		"routes: [{type: person, version: 1, mode: shadow, actions: [events]}]\n"
-	addr, _, _ := startServe(t, cfg)
+	addr, logs, _ := startServe(t, cfg)
+	if !strings.Contains(logs.String(), `"msg":"rollout","candidates":null,"shadow":["person v1"]`) {
+		t.Errorf("no rollout line in the startup log:\n%s", logs.String())
+	}
 	resp, err := http.Post("http://"+addr+"/v1/events", "application/json",
 		strings.NewReader(`{"id":"s1","type":"person","version":1,"data":{"name":"Ana","age":-1}}`))
 	if err != nil {

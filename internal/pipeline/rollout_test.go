@@ -129,6 +129,10 @@ func TestShadowAcceptsAndRecords(t *testing.T) {
 	if out.Code != codes.OK || sink.take("s1") != 1 {
 		t.Fatalf("shadow route: code %v, reply %s; want an ack and a delivery", out.Code, out.Reply)
 	}
+	// A bare frame is let through alike, and recorded as an envelope.
+	if out := p.Bare(context.Background(), person1, []byte(`{"name":"Bo"}`), time.Now(), nil, false); out.Code != codes.OK {
+		t.Errorf("invalid bare data on a shadow route: code %v: %s", out.Code, out.Reply)
+	}
 	// Malformed data is still refused: there is nothing to deliver.
 	if out := p.Bare(context.Background(), person1, []byte(`{"name":`), time.Now(), nil, false); out.Code != codes.InvalidArgument {
 		t.Errorf("malformed bare data on a shadow route: code %v", out.Code)
@@ -136,11 +140,11 @@ func TestShadowAcceptsAndRecords(t *testing.T) {
 	if err := dl.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(seen.shadowed, []event.Key{person1}) {
+	if !slices.Equal(seen.shadowed, []event.Key{person1, person1}) {
 		t.Errorf("shadowed %v", seen.shadowed)
 	}
 	lines := testkit.FileLines(t, path)
-	if len(lines) != 2 {
+	if len(lines) != 3 || !strings.Contains(lines[1], `"frame":"{\"id\":\"bare\",\"type\":\"person\",\"version\":1,\"data\":{\"name\":\"Bo\"}}"`) {
 		t.Fatalf("dead letter lines %q", lines)
 	}
 	var rec struct {
@@ -158,8 +162,8 @@ func TestShadowAcceptsAndRecords(t *testing.T) {
 	if !rec.Shadow || rec.Frame != `{"id":"s1","type":"person","version":1,"data":{"name":"Ana","age":-1}}` || len(rec.Error.Details) != 2 {
 		t.Errorf("shadow dead letter %s", lines[0])
 	}
-	if strings.Contains(lines[1], `"shadow"`) {
-		t.Errorf("a refused frame is flagged shadow: %s", lines[1])
+	if strings.Contains(lines[2], `"shadow"`) {
+		t.Errorf("a refused frame is flagged shadow: %s", lines[2])
 	}
 }
 

@@ -276,8 +276,27 @@ func (a *app) logLoaded(addr string) {
 	a.logger.Info("schemas loaded", "dir", a.reg.Dir(), "count", len(schemas), "schemas", schemas)
 	a.logger.Info("routes", "handlers", a.cfg.Handlers, "routes", len(a.cfg.Routes),
 		"default_actions", a.cfg.DefaultActions, "websocket", a.cfg.WebSocket.Path, "bare", bare)
+	a.logRollout()
 	a.logger.Info("listening", "addr", addr, "auth", a.auth.Enabled(), "tls", a.certs != nil,
 		"client_certificates", a.cfg.TLS.ClientCAFile != "")
+}
+
+// logRollout names the routes with a candidate version or in shadow mode,
+// if any: an operator should never wonder whether invalid frames are being
+// let through.
+func (a *app) logRollout() {
+	var candidates, shadow []string
+	for _, r := range a.cfg.Routes {
+		if r.Candidate != 0 {
+			candidates = append(candidates, fmt.Sprintf("%s v%d → v%d", r.Type, r.Version, r.Candidate))
+		}
+		if r.Shadow() {
+			shadow = append(shadow, fmt.Sprintf("%s v%d", r.Type, r.Version))
+		}
+	}
+	if len(candidates)+len(shadow) > 0 {
+		a.logger.Info("rollout", "candidates", candidates, "shadow", shadow)
+	}
 }
 
 // routes builds the HTTP API with the WebSocket endpoints mounted in it.
