@@ -97,9 +97,18 @@ func (c *Console) Frame(key event.Key, known bool, frame []byte, err *status.Err
 	if o == outcomeRejected {
 		c.rejects.record(c.o.Now(), key, known, frame, err)
 	}
-	if c.tail.watched() {
+	if c.tail.watched() && c.tail.take() {
 		c.tail.offer(c.o.Now(), key, known, frame, err, o, c.o.Config.ShowData)
 	}
+}
+
+// frameCount is every frame the tap has seen.
+func (c *Console) frameCount() uint64 {
+	var n uint64
+	for i := range c.frames {
+		n += c.frames[i].Load()
+	}
+	return n
 }
 
 // Close ends the open streams, so that a drain need not wait for them.

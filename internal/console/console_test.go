@@ -107,27 +107,31 @@ func TestShapeHidesData(t *testing.T) {
 	}
 }
 
-// TestTailNeverBlocks: a subscriber that reads nothing loses frames
-// (counted) instead of holding the frame's goroutine, and past the tail
-// rate frames are sampled out (counted) before any work is done.
+// TestTailNeverBlocks: a subscriber that reads nothing loses entries
+// (counted) instead of holding the frame's goroutine, and once a tick's
+// budget is spent frames are not shown until the next.
 func TestTailNeverBlocks(t *testing.T) {
 	tl := newTail(1 << 20)
-	s := tl.subscribe()
+	s := tl.subscribe(0)
 	defer tl.unsubscribe(s)
 	now := time.Now()
 	for i := 0; i < subscriberQueue+10; i++ {
 		tl.offer(now, person1, true, []byte(`{}`), nil, outcomeAccepted, false)
 	}
-	if d := s.dropped.Load(); d != 10 {
-		t.Errorf("dropped %d, want 10", d)
+	if d, o := s.dropped.Load(), s.offered.Load(); d != 10 || o != subscriberQueue+10 {
+		t.Errorf("dropped %d of %d, want 10 of %d", d, o, subscriberQueue+10)
 	}
-	slow := newTail(5)
-	slow.subscribe()
+	slow := newTail(50)
+	slow.every = time.Hour // no refill during the test
+	defer slow.unsubscribe(slow.subscribe(0))
+	taken := 0
 	for i := 0; i < 8; i++ {
-		slow.offer(now, person1, true, []byte(`{}`), nil, outcomeAccepted, false)
+		if slow.take() {
+			taken++
+		}
 	}
-	if n := slow.sampled.Load(); n != 3 {
-		t.Errorf("sampled out %d, want 3", n)
+	if taken != 5 {
+		t.Errorf("took %d of 8 with a budget of 5 a tick", taken)
 	}
 }
 

@@ -30,8 +30,7 @@ type schemaVersions struct {
 }
 
 type tailCounts struct {
-	Watchers int32  `json:"watchers"`
-	Sampled  uint64 `json:"sampled_out"`
+	Watchers int32 `json:"watchers"`
 }
 
 type settings struct {
@@ -45,9 +44,9 @@ type settings struct {
 func (c *Console) overview() overview {
 	v := overview{Time: c.o.Now(), Frames: map[string]uint64{}, Ready: "ready", Reload: "n/a",
 		Schemas: c.schemaVersions(),
-		Tail:    tailCounts{Watchers: c.tail.watchers.Load(), Sampled: c.tail.sampled.Load()},
+		Tail:    tailCounts{Watchers: c.tail.watchers.Load()},
 		Settings: settings{AllowSend: c.o.Send != nil, ShowData: c.o.Config.ShowData, WindowMinutes: c.rejects.minutes,
-			Auth: c.o.AuthEnabled, TailRate: int(c.tail.rate)}}
+			Auth: c.o.AuthEnabled, TailRate: c.tail.rate}}
 	for i := range c.frames {
 		v.Frames[outcomeNames[i]] = c.frames[i].Load()
 	}

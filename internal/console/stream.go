@@ -19,8 +19,8 @@ const (
 // tailBatch is what the tail collected for one stream since its last send.
 type tailBatch struct {
 	Entries []tailEntry `json:"entries"`
-	Dropped uint64      `json:"dropped"`     // lost to this stream's full queue, ever
-	Sampled uint64      `json:"sampled_out"` // left out by the tail rate, ever
+	Dropped uint64      `json:"dropped"`     // lost to this stream's full queue, since it began
+	Sampled uint64      `json:"sampled_out"` // left out by the tail rate, since it began
 }
 
 // Stream serves GET /ui/api/stream: server-sent events, read by the page
@@ -37,7 +37,7 @@ func (c *Console) Stream(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	var sub *subscriber
 	if r.URL.Query().Get("tail") == "1" {
-		sub = c.tail.subscribe()
+		sub = c.tail.subscribe(c.frameCount())
 		defer c.tail.unsubscribe(sub)
 	}
 	send := func(name string, v any) bool {
@@ -88,7 +88,10 @@ func (c *Console) Stream(w http.ResponseWriter, r *http.Request) {
 
 // drain takes what waits in sub's queue, without waiting for more.
 func (c *Console) drain(sub *subscriber) tailBatch {
-	b := tailBatch{Dropped: sub.dropped.Load(), Sampled: c.tail.sampled.Load()}
+	b := tailBatch{Dropped: sub.dropped.Load()}
+	if seen, offered := c.frameCount()-sub.since, sub.offered.Load(); seen > offered {
+		b.Sampled = seen - offered // approximate: a frame is counted before it is offered
+	}
 	for {
 		select {
 		case e := <-sub.ch:

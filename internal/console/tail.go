@@ -34,60 +34,90 @@ type tailEntry struct {
 }
 
 // tail fans sampled frames out to the streams that asked for them. With
-// nobody watching, the tap pays one atomic load per frame.
+// nobody watching, the tap pays one atomic load per frame; with someone,
+// one more while this tick's budget is spent (the frame is sampled out)
+// and an entry's making and sending while it is not. The budget is
+// refilled by a ticker that runs only while someone watches, so no frame
+// reads the clock to learn whether it may be shown.
 type tail struct {
 	watchers atomic.Int32
+	budget   atomic.Int64
 	mu       sync.RWMutex
 	subs     map[*subscriber]struct{}
-	rate     int64
-	second   atomic.Int64 // the Unix second being counted
-	inSecond atomic.Int64 // frames offered in it
-	sampled  atomic.Uint64
+	rate     int
+	// every and perTick are the refill: rate entries a second, in ticks
+	// of at most a tenth of a second.
+	every   time.Duration
+	perTick int64
+	stop    chan struct{} // ends the refill; nil while nobody watches
 }
 
-// subscriber is one stream's queue; dropped counts what it lost to a
-// full queue.
+// subscriber is one stream's queue; offered counts the entries made for
+// it (sent or lost) and dropped those it lost to a full queue; since is
+// the console's frame count when it came, from which the stream tells
+// how many frames the tail rate left out.
 type subscriber struct {
 	ch      chan tailEntry
+	offered atomic.Uint64
 	dropped atomic.Uint64
+	since   uint64
 }
 
 func newTail(rate int) *tail {
-	return &tail{subs: map[*subscriber]struct{}{}, rate: int64(max(rate, 1))}
+	rate = max(rate, 1)
+	t := &tail{subs: map[*subscriber]struct{}{}, rate: rate, every: 100 * time.Millisecond, perTick: int64(rate / 10)}
+	if rate < 10 {
+		t.every, t.perTick = time.Second/time.Duration(rate), 1
+	}
+	return t
 }
 
 func (t *tail) watched() bool { return t.watchers.Load() > 0 }
 
-func (t *tail) subscribe() *subscriber {
-	s := &subscriber{ch: make(chan tailEntry, subscriberQueue)}
+// take reports whether this frame is shown: the budget is not spent.
+func (t *tail) take() bool { return t.budget.Load() > 0 && t.budget.Add(-1) >= 0 }
+
+func (t *tail) subscribe(since uint64) *subscriber {
+	s := &subscriber{ch: make(chan tailEntry, subscriberQueue), since: since}
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	t.subs[s] = struct{}{}
 	t.watchers.Store(int32(len(t.subs)))
-	t.mu.Unlock()
+	if t.stop == nil {
+		t.budget.Store(t.perTick)
+		t.stop = make(chan struct{})
+		go t.refill(t.stop)
+	}
 	return s
 }
 
 func (t *tail) unsubscribe(s *subscriber) {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	delete(t.subs, s)
 	t.watchers.Store(int32(len(t.subs)))
-	t.mu.Unlock()
+	if len(t.subs) == 0 && t.stop != nil {
+		close(t.stop)
+		t.stop = nil
+	}
 }
 
-// offer shows the frame to every subscriber, unless this second's share
-// (the tail rate) is spent, in which case it is counted as sampled out.
-// The count per second is approximate under races, which only moves
-// where the sampling starts.
+func (t *tail) refill(stop <-chan struct{}) {
+	tick := time.NewTicker(t.every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+			t.budget.Store(t.perTick)
+		}
+	}
+}
+
+// offer sends the frame's entry to every subscriber without waiting: a
+// full queue loses it (counted).
 func (t *tail) offer(now time.Time, key event.Key, known bool, frame []byte, err *status.Error, outcome int, showData bool) {
-	sec := now.Unix()
-	if t.second.Load() != sec {
-		t.second.Store(sec)
-		t.inSecond.Store(0)
-	}
-	if t.inSecond.Add(1) > t.rate {
-		t.sampled.Add(1)
-		return
-	}
 	e := tailEntry{At: now, Type: clip(key.Type, maxTypeLen), Version: key.Version, Known: known,
 		Outcome: outcomeNames[outcome], Size: len(frame), Data: preview(frame, maxTailBytes, showData)}
 	if err != nil {
@@ -102,6 +132,7 @@ func (t *tail) offer(now time.Time, key event.Key, known bool, frame []byte, err
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	for s := range t.subs {
+		s.offered.Add(1)
 		select {
 		case s.ch <- e:
 		default:

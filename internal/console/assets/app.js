@@ -138,7 +138,7 @@
     kv($('settings'), [['send for real (allow_send)', o.settings.allow_send ? 'on' : 'off'],
       ['event data (show_data)', o.settings.show_data ? 'shown' : 'shape only'],
       ['rejects window', o.settings.window_minutes + ' min'], ['tail rate', o.settings.tail_rate + ' frames/s'],
-      ['tail watchers', o.tail.watchers], ['tail sampled out', o.tail.sampled_out], ['auth', o.settings.auth ? 'on' : 'off']]);
+      ['tail watchers', o.tail.watchers], ['auth', o.settings.auth ? 'on' : 'off']]);
     $('rejects-window').textContent = '(last ' + o.settings.window_minutes + ' min)';
     $('t-send').hidden = !o.settings.allow_send;
     fillTypes(o.schemas);
