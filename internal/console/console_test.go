@@ -3,6 +3,7 @@ package console
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -166,4 +167,29 @@ func ints(v []int64) string {
 		parts[i] = strconv.FormatInt(n, 10)
 	}
 	return "[" + strings.Join(parts, " ") + "]"
+}
+
+// TestRejectsCountUnderConcurrency: frames recorded from many goroutines
+// while the view reads are all counted (the race detector watches the
+// lock-free counting).
+func TestRejectsCountUnderConcurrency(t *testing.T) {
+	r := newRejects(config.Default().Console)
+	const workers, each = 4, 500
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				r.record(time.Now(), person1, true, []byte(`{"age":-1}`), invalid(status.Detail{InstanceLocation: "/age", KeywordLocation: "/minimum"}))
+				if i%100 == 0 {
+					r.snapshot(time.Now())
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if g := r.snapshot(time.Now()); len(g) != 1 || g[0].Count != workers*each || g[0].Samples != config.Default().Console.Samples {
+		t.Errorf("groups %+v, want one of %d with %d samples", g, workers*each, config.Default().Console.Samples)
+	}
 }

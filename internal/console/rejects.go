@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -42,21 +43,24 @@ const (
 )
 
 // group is one (type, version, keyword, path) and its counts: a bucket
-// per minute of the window, indexed by minute modulo the window.
+// per minute of the window, indexed by minute modulo the window. Counting
+// is atomic, so that a rejection already grouped takes no lock but a
+// read lock; samples and a bucket's turnover take the ring's lock.
 type group struct {
 	id         uint64
 	key        groupKey
 	known      bool
 	buckets    []bucket
-	last       time.Time
+	last       atomic.Int64 // Unix nanoseconds
+	lastSample atomic.Int64 // Unix nanoseconds
+	nsamples   atomic.Int32
 	samples    []sample // a ring of at most Samples, next is the oldest
 	next       int
-	lastSample time.Time
 }
 
 type bucket struct {
-	minute int64
-	n      int64
+	minute atomic.Int64
+	n      atomic.Int64
 }
 
 // sample is one rejected frame as the console may show it, and the
@@ -71,9 +75,10 @@ type sample struct {
 	Err       *status.Error
 }
 
-// rejects is the bounded ring of recent rejections.
+// rejects is the bounded ring of recent rejections. mu guards the groups
+// map (read-locked to find a group) and each group's samples.
 type rejects struct {
-	mu       sync.Mutex
+	mu       sync.RWMutex
 	minutes  int
 	max      int
 	keep     int
@@ -91,28 +96,57 @@ func newRejects(c config.Console) *rejects {
 // record files one rejected frame in each group its violations name
 // (once per group, however many violations fall in it).
 func (r *rejects) record(now time.Time, key event.Key, known bool, frame []byte, err *status.Error) {
-	keys := groupKeys(key, known, err)
-	minute := now.Unix() / 60
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, k := range keys {
+	var buf [4]groupKey
+	minute, nanos := now.Unix()/60, now.UnixNano()
+	for _, k := range groupKeys(buf[:0], key, known, err) {
 		g := r.group(k, known, minute)
-		b := &g.buckets[int(minute%int64(r.minutes))]
-		if b.minute != minute {
-			*b = bucket{minute: minute}
-		}
-		b.n++
-		g.last = now
-		if len(g.samples) < r.keep || now.Sub(g.lastSample) >= sampleEvery {
-			g.addSample(r.keep, now, key, r.keepable(frame), err)
+		r.count(g, minute)
+		g.last.Store(nanos)
+		if int(g.nsamples.Load()) < r.keep || nanos-g.lastSample.Load() >= int64(sampleEvery) {
+			r.sample(g, now, key, frame, err)
 		}
 	}
+}
+
+// count adds one to g's bucket of minute, turning the bucket over first
+// when it still holds the minute a window ago.
+func (r *rejects) count(g *group, minute int64) {
+	b := &g.buckets[int(minute%int64(r.minutes))]
+	if b.minute.Load() != minute {
+		r.mu.Lock()
+		if b.minute.Load() != minute {
+			b.n.Store(0) // before the minute, so no reader sees the old count as the new minute's
+			b.minute.Store(minute)
+		}
+		r.mu.Unlock()
+	}
+	b.n.Add(1)
+}
+
+// sample keeps the frame in g's samples, unless another frame took the
+// place meanwhile.
+func (r *rejects) sample(g *group, now time.Time, key event.Key, frame []byte, err *status.Error) {
+	s := r.keepable(frame) // shaping needs no lock
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(g.samples) >= r.keep && now.UnixNano()-g.lastSample.Load() < int64(sampleEvery) {
+		return
+	}
+	g.addSample(r.keep, now, key, s, err)
 }
 
 // group finds or makes the group of k; past max groups, making one
 // first drops the groups with nothing left in the window, then falls
 // back to the overflow group.
 func (r *rejects) group(k groupKey, known bool, minute int64) *group {
+	r.mu.RLock()
+	g, ok := r.groups[k]
+	r.mu.RUnlock()
+	if ok {
+		return g
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if g, ok := r.groups[k]; ok {
 		return g
 	}
@@ -127,7 +161,7 @@ func (r *rejects) group(k groupKey, known bool, minute int64) *group {
 		}
 	}
 	r.nextID++
-	g := &group{id: r.nextID, key: k, known: known, buckets: make([]bucket, r.minutes)}
+	g = &group{id: r.nextID, key: k, known: known, buckets: make([]bucket, r.minutes)}
 	r.groups[k] = g
 	return g
 }
@@ -146,6 +180,7 @@ func (r *rejects) keepable(frame []byte) sample {
 	return sample{Frame: append([]byte(nil), frame[:n]...), Truncated: len(frame) - n}
 }
 
+// addSample puts s in g's ring; the caller holds the ring's lock.
 func (g *group) addSample(keep int, now time.Time, key event.Key, s sample, err *status.Error) {
 	s.At, s.Key, s.Err = now, key, err
 	if len(g.samples) < keep {
@@ -154,10 +189,12 @@ func (g *group) addSample(keep int, now time.Time, key event.Key, s sample, err 
 		g.samples[g.next] = s
 		g.next = (g.next + 1) % keep
 	}
-	g.lastSample = now
+	g.lastSample.Store(now.UnixNano())
+	g.nsamples.Store(int32(len(g.samples)))
 }
 
-// prune drops the groups with no rejection left in the window.
+// prune drops the groups with no rejection left in the window; the
+// caller holds the ring's lock.
 func (r *rejects) prune(minute int64) {
 	for k, g := range r.groups {
 		if g.count(minute, r.minutes) == 0 {
@@ -169,33 +206,37 @@ func (r *rejects) prune(minute int64) {
 // count is the group's rejections in the window ending at minute.
 func (g *group) count(minute int64, minutes int) int64 {
 	var n int64
-	for _, b := range g.buckets {
-		if b.minute > minute-int64(minutes) && b.minute <= minute {
-			n += b.n
+	for i := range g.buckets {
+		b := &g.buckets[i]
+		if m := b.minute.Load(); m > minute-int64(minutes) && m <= minute {
+			n += b.n.Load()
 		}
 	}
 	return n
 }
 
-// groupKeys are the groups a rejection counts in: one per distinct
-// (keyword, instance path) of its violations, or one named after the
-// refusal when it has none (not JSON, no schema, a bad envelope).
-func groupKeys(key event.Key, known bool, err *status.Error) []groupKey {
+// groupKeys appends to keys the groups a rejection counts in: one per
+// distinct (keyword, instance path) of its violations, or one named
+// after the refusal when it has none (not JSON, no schema, a bad
+// envelope). Violations are few (schemas.max_details), so a scan finds
+// the repeats.
+func groupKeys(keys []groupKey, key event.Key, known bool, err *status.Error) []groupKey {
 	typ := key.Type
 	if !known && len(typ) > maxTypeLen {
 		typ = typ[:maxTypeLen] + "…"
 	}
 	if len(err.Details) == 0 {
-		return []groupKey{{Type: typ, Version: key.Version, Keyword: refusalKeyword(err)}}
+		return append(keys, groupKey{Type: typ, Version: key.Version, Keyword: refusalKeyword(err)})
 	}
-	keys := make([]groupKey, 0, len(err.Details))
-	seen := make(map[groupKey]bool, len(err.Details))
+next:
 	for _, d := range err.Details {
 		k := groupKey{Type: typ, Version: key.Version, Keyword: status.Keyword(d.KeywordLocation), Path: d.InstanceLocation}
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
+		for _, seen := range keys {
+			if seen == k {
+				continue next
+			}
 		}
+		keys = append(keys, k)
 	}
 	return keys
 }
@@ -231,12 +272,14 @@ func (r *rejects) snapshot(now time.Time) []groupView {
 	r.prune(minute)
 	out := make([]groupView, 0, len(r.groups))
 	for _, g := range r.groups {
-		v := groupView{ID: g.id, groupKey: g.key, Known: g.known, Last: g.last, Samples: len(g.samples),
+		v := groupView{ID: g.id, groupKey: g.key, Known: g.known, Last: time.Unix(0, g.last.Load()), Samples: len(g.samples),
 			PerMinute: make([]int64, r.minutes)}
-		for _, b := range g.buckets {
-			if age := minute - b.minute; age >= 0 && age < int64(r.minutes) {
-				v.PerMinute[r.minutes-1-int(age)] = b.n
-				v.Count += b.n
+		for i := range g.buckets {
+			b := &g.buckets[i]
+			if age := minute - b.minute.Load(); age >= 0 && age < int64(r.minutes) {
+				n := b.n.Load()
+				v.PerMinute[r.minutes-1-int(age)] = n
+				v.Count += n
 			}
 		}
 		out = append(out, v)
