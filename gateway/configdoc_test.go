@@ -79,3 +79,59 @@ func uncommentSection(text, name string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// An outbox webhook's keys are documented in the commented example of
+// configs/schemagate.yaml (an outbox needs a webhook, and none is on by
+// default): every key of config.DefaultOutbox but the path is there, with
+// the value the code falls back to.
+func TestShippedConfigDocumentsOutboxDefaults(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join("..", "configs", "schemagate.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc []string
+	inside := false
+	for _, l := range strings.Split(string(text), "\n") {
+		switch {
+		case l == "  #   outbox:":
+			inside = true
+			doc = append(doc, "outbox:")
+		case inside && strings.HasPrefix(l, "  #     ") && !strings.HasPrefix(l, "  #     #"):
+			doc = append(doc, "  "+strings.TrimPrefix(l, "  #     "))
+		case inside && strings.HasPrefix(l, "  #     #"):
+		default:
+			inside = false
+		}
+	}
+	if len(doc) < 2 {
+		t.Fatal("configs/schemagate.yaml has no commented outbox example (\"  #   outbox:\")")
+	}
+	v := viper.New()
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(strings.NewReader(strings.Join(doc, "\n"))); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Outbox config.Outbox `mapstructure:"outbox"`
+	}
+	hook := viper.DecodeHook(mapstructure.StringToTimeDurationHookFunc())
+	if err := v.UnmarshalExact(&got, hook); err != nil {
+		t.Fatalf("the documented outbox does not decode: %v", err)
+	}
+	var want, documented map[string]any
+	if err := mapstructure.Decode(config.DefaultOutbox(), &want); err != nil {
+		t.Fatal(err)
+	}
+	if err := mapstructure.Decode(got.Outbox, &documented); err != nil {
+		t.Fatal(err)
+	}
+	for key, def := range want {
+		switch {
+		case key == "path":
+		case !v.IsSet("outbox." + key):
+			t.Errorf("outbox.%s (default %v) is not documented in configs/schemagate.yaml", key, def)
+		case fmt.Sprint(documented[key]) != fmt.Sprint(def):
+			t.Errorf("outbox.%s: the file documents %v, the code's default is %v", key, documented[key], def)
+		}
+	}
+}

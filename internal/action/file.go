@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -102,6 +103,11 @@ type File struct {
 	cur        *batch        // lines waiting for the writer, guarded by mu
 	taken      chan struct{} // closed when the writer takes cur, to wake Do calls waiting for room
 	closeErr   error         // written by the writer before done is closed
+
+	// end is how many bytes of a regular file hold lines written as the
+	// policy demands, so a reader (the outbox's ingester) never reads a
+	// batch that may yet be cut off again.
+	end atomic.Int64
 }
 
 // batch is the lines the writer writes at once and, after done is closed,
@@ -130,9 +136,20 @@ func NewFile(cfg FileConfig) (*File, error) {
 	}
 	f := &File{maxBatch: cfg.MaxBatch, cur: newBatch(nil), taken: make(chan struct{})}
 	f.writerLoop.init()
+	if w.regular {
+		fi, err := w.f.Stat()
+		if err != nil {
+			w.close()
+			return nil, status.Wrap(codes.FailedPrecondition, err, "cannot read the size of "+cfg.Path)
+		}
+		f.end.Store(fi.Size())
+	}
 	go f.run(w)
 	return f, nil
 }
+
+// written is the offset up to which the file holds committed lines.
+func (f *File) written() int64 { return f.end.Load() }
 
 // Do appends ev as a line and returns nil once it is written as the policy
 // demands. If ctx ends first, Do returns UNAVAILABLE but the line stays

@@ -66,6 +66,9 @@ func (f *File) flush(w *writer) {
 	f.mu.Unlock()
 
 	b.err = w.commit(b.buf)
+	if b.err == nil && w.regular {
+		f.end.Add(int64(len(b.buf)))
+	}
 	close(b.done)
 	// Waiters read only err, so the buffer can carry the batch after next;
 	// a buffer blown up by one huge line is left to the collector.

@@ -13,16 +13,14 @@ import (
 	bolt "go.etcd.io/bbolt"
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
 // SvixSchedule is the default retry schedule: the waits before each
 // attempt, the first immediate; eight attempts over about 27 hours.
-func SvixSchedule() []time.Duration {
-	return []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute,
-		2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour}
-}
+func SvixSchedule() []time.Duration { return config.DefaultOutboxSchedule() }
 
 // How an outbox orders deliveries.
 const (
@@ -43,8 +41,9 @@ type OutboxConfig struct {
 	// Webhook is where and how to send: URL, Timeout (per attempt),
 	// Headers, Secrets. Retries and Backoff do not apply: Schedule does.
 	Webhook WebhookConfig
-	// Path is the outbox file (bbolt); Sync and Interval are the file
-	// action's policy (empty Sync means SyncAlways).
+	// Path is the outbox file (bbolt), beside which the log segments
+	// Path.log.N take acknowledged events; Sync and Interval are the file
+	// action's policy for both (empty Sync means SyncAlways).
 	Path     string
 	Sync     SyncPolicy
 	Interval time.Duration
@@ -52,6 +51,9 @@ type OutboxConfig struct {
 	// fail with UNAVAILABLE, delivered ones kept for replay make room.
 	// Zero means 256 MiB.
 	MaxBytes int64
+	// SegmentBytes is the log segment size past which a new one starts;
+	// zero means MaxBytes/4, at most 32 MiB.
+	SegmentBytes int64
 	// Schedule is the wait before each attempt; an event whose last
 	// attempt fails goes to the dead letter. Empty means SvixSchedule.
 	Schedule []time.Duration
@@ -97,9 +99,21 @@ type Outbox struct {
 	w    *opWriter
 	log  *slog.Logger
 
-	pending      atomic.Int64 // events not yet settled
+	// logf is the log segment Do appends to; the ingester swaps it.
+	logf       atomic.Pointer[File]
+	ingestKick chan struct{} // capacity 1
+	ingestStop chan struct{}
+	ingestDone chan struct{}
+	stopIngest sync.Once
+
+	pending      atomic.Int64 // events in the lanes not yet settled
 	pendingBytes atomic.Int64 // bytes of the batches in lanes
-	reserved     atomic.Int64 // bytes of events on their way into a lane
+	reserved     atomic.Int64 // bytes of lines on their way into the log
+	// logged and loggedEvents are what the log holds that the lanes do
+	// not yet: Do adds once its line is in, the ingester takes away, so
+	// either may dip below zero for a moment.
+	logged       atomic.Int64
+	loggedEvents atomic.Int64
 	historyBytes atomic.Int64
 
 	// Only the writer goroutine touches these: the batches the current
@@ -107,8 +121,9 @@ type Outbox struct {
 	building  map[int][]byte
 	lastPrune time.Time
 
-	lanes []chan struct{} // wakes lane n's sender; capacity 1
-	heads []atomic.Int64  // lane n's head's ack time (unix ns), 0 when idle
+	lanes    []chan struct{} // wakes lane n's sender; capacity 1
+	heads    []atomic.Int64  // lane n's head's ack time (unix ns), 0 when idle
+	progress []progress      // lane n's progress, not yet in a commit
 
 	mu          sync.Mutex
 	disabled    string        // why, when a 410 stopped delivery
@@ -148,7 +163,8 @@ func NewOutbox(cfg OutboxConfig) (*Outbox, error) {
 		return nil, status.Wrap(codes.FailedPrecondition, err, "cannot read the webhook outbox "+cfg.Path)
 	}
 	o := &Outbox{cfg: cfg, post: p, db: db, log: cfg.Logger, disabled: sizes.disabled, enabled: make(chan struct{}),
-		building: map[int][]byte{}, closing: make(chan struct{}, 1)}
+		building: map[int][]byte{}, closing: make(chan struct{}, 1),
+		ingestKick: make(chan struct{}, 1), ingestStop: make(chan struct{}), ingestDone: make(chan struct{})}
 	o.pending.Store(sizes.pending)
 	o.pendingBytes.Store(sizes.pendingBytes)
 	o.historyBytes.Store(sizes.historyBytes)
@@ -159,11 +175,17 @@ func NewOutbox(cfg OutboxConfig) (*Outbox, error) {
 	}
 	o.ctx, o.stop = context.WithCancel(context.Background())
 	o.heads = make([]atomic.Int64, lanes)
+	o.progress = make([]progress, lanes)
 	// Every lane's channel exists before any sender starts: senders read
 	// the slice.
 	o.lanes = make([]chan struct{}, lanes)
 	for n := range o.lanes {
 		o.lanes[n] = make(chan struct{}, 1)
+	}
+	if err := o.openLogs(); err != nil {
+		o.w.close(context.Background())
+		db.Close()
+		return nil, status.Wrap(codes.FailedPrecondition, err, "cannot open the webhook outbox's log "+cfg.Path)
 	}
 	for n := range lanes {
 		o.sender.Add(1)
@@ -174,25 +196,28 @@ func NewOutbox(cfg OutboxConfig) (*Outbox, error) {
 
 func (c OutboxConfig) withDefaults() OutboxConfig {
 	if c.Sync == "" {
-		c.Sync = SyncAlways
+		c.Sync = config.DefaultOutboxSync
 	}
 	if c.Interval <= 0 {
-		c.Interval = time.Second
+		c.Interval = config.DefaultFileInterval
 	}
 	if c.MaxBytes <= 0 {
-		c.MaxBytes = 256 << 20
+		c.MaxBytes = config.DefaultOutboxMaxBytes
+	}
+	if c.SegmentBytes <= 0 {
+		c.SegmentBytes = min(max(c.MaxBytes/4, 1), 32<<20)
 	}
 	if len(c.Schedule) == 0 {
 		c.Schedule = SvixSchedule()
 	}
 	if c.Order == "" {
-		c.Order = OrderEndpoint
+		c.Order = config.DefaultOutboxOrder
 	}
 	if c.Concurrency <= 0 {
-		c.Concurrency = 4
+		c.Concurrency = config.DefaultOutboxConcurrency
 	}
 	if c.History == 0 {
-		c.History = 24 * time.Hour
+		c.History = config.DefaultOutboxHistory
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -215,9 +240,9 @@ func (o *Outbox) laneOf(m message) int {
 	return int(h.Sum32() % uint32(o.cfg.Concurrency))
 }
 
-// Do puts ev in the outbox and returns nil once it is there as durably as
-// the sync policy says. A full outbox is UNAVAILABLE: an ack it could not
-// keep would be worse.
+// Do appends ev to the outbox's log and returns nil once it is there as
+// durably as the sync policy says. A full outbox is UNAVAILABLE: an ack it
+// could not keep would be worse.
 func (o *Outbox) Do(ctx context.Context, ev event.Event) error {
 	if o.closed.Load() {
 		return status.Unavailable(nil, "webhook outbox is closed")
@@ -226,29 +251,33 @@ func (o *Outbox) Do(ctx context.Context, ev event.Event) error {
 	if err != nil {
 		return err
 	}
-	v := encodeEntry(msg, time.Now())
-	size := int64(len(v)) + 4 // and its length
-	if o.reserved.Add(size)+o.pendingBytes.Load() > o.cfg.MaxBytes {
-		o.reserved.Add(-size)
+	line := encodeLogLine(msg, time.Now())
+	size := int64(len(line))
+	defer o.reserved.Add(-size)
+	if o.reserved.Add(size)+max(o.logged.Load(), 0)+o.pendingBytes.Load() > o.cfg.MaxBytes {
 		return status.Unavailable(nil, "webhook "+o.cfg.Name+": outbox full (max_bytes); try again later")
 	}
-	lane := o.laneOf(msg)
-	op := o.w.submit(func(*bolt.Tx) (func(), error) {
-		o.building[lane] = appendEntry(o.building[lane], v)
-		return func() { o.pending.Add(1) }, nil
-	})
-	err = op.wait(ctx)
-	// Once committed (or failed) the reservation is over and the lane's
-	// sender, which sleeps until woken, is woken; a caller that stopped
-	// waiting leaves both to the op, which may still commit.
-	settle := func() { o.reserved.Add(-size); o.wake(lane) }
-	select {
-	case <-op.done:
-		settle()
-	default:
-		go func() { <-op.done; settle() }()
+	for {
+		f := o.logf.Load()
+		err := f.append(ctx, line)
+		if err == nil {
+			// Counted before the reservation ends, so the bound never
+			// misses it; a line whose caller gave up is counted by no one
+			// until the ingester takes it.
+			o.logged.Add(size)
+			o.loggedEvents.Add(1)
+			select {
+			case o.ingestKick <- struct{}{}:
+			default:
+			}
+			return nil
+		}
+		// A segment closed under us by the ingester: the line is not in
+		// it, so the new one takes it.
+		if o.logf.Load() == f || o.closed.Load() {
+			return err
+		}
 	}
-	return err
 }
 
 func (o *Outbox) wake(lane int) {
@@ -345,6 +374,9 @@ func (o *Outbox) Close(ctx context.Context) error {
 	case <-stopped:
 	case <-ctx.Done():
 		return status.Unavailable(ctx.Err(), "webhook senders still stopping")
+	}
+	if err := o.closeLogs(ctx); err != nil {
+		return err
 	}
 	if err := o.w.close(ctx); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -198,51 +199,98 @@ func (o *Outbox) advance(l *lane, hadHead bool) {
 	done := l.at
 	l.at.idx++
 	l.head = nil
-	next, n := l.at, l.n
-	o.w.submitLazy(func(tx *bolt.Tx) (func(), error) {
-		if hadHead {
-			if err := tx.Bucket(bucketHeads).Delete(headKey(n, done)); err != nil {
-				return nil, err
-			}
-		}
-		return func() { o.pending.Add(-1) }, tx.Bucket(bucketCursor).Put(laneKey(n), encodePos(next))
-	})
+	if hadHead {
+		n := l.n
+		o.w.submitLazy(func(tx *bolt.Tx) (func(), error) {
+			return nil, tx.Bucket(bucketHeads).Delete(headKey(n, done))
+		})
+	}
+	o.noteProgress(l.n, l.at, 1, 0)
 }
 
 // retire moves a finished batch to the history (or drops it) and points
 // the lane at the next one.
 func (o *Outbox) retire(l *lane) {
-	seq, n := l.at.batch, l.n
+	seq := l.at.batch
 	l.at, l.batch, l.head = pos{batch: seq + 1}, nil, nil
-	o.w.submitLazy(func(tx *bolt.Tx) (func(), error) {
-		lb := tx.Bucket(laneBucket(n))
-		v := lb.Get(seqKey(seq))
-		if v == nil {
-			return nil, nil
-		}
-		size := int64(len(v))
-		var kept int64
-		if o.cfg.History >= 0 {
-			h := tx.Bucket(bucketHistory)
-			hseq, err := h.NextSequence()
-			if err != nil {
-				return nil, err
-			}
-			hv := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(v)), uint64(time.Now().UnixNano()))
-			hv = append(hv, v...)
-			if err := h.Put(seqKey(hseq), hv); err != nil {
-				return nil, err
-			}
-			kept = int64(len(hv))
-		}
-		if err := lb.Delete(seqKey(seq)); err != nil {
+	o.noteProgress(l.n, l.at, 0, seq+1)
+}
+
+// progress is what a lane's sender did since the last commit took it:
+// delivering an event costs no transaction of its own, and the many a
+// commit carries cost one write of the cursor.
+type progress struct {
+	mu      sync.Mutex
+	at      pos      // the cursor to store
+	settled int64    // events settled
+	retired []uint64 // batches finished, to move to the history
+	queued  bool     // an op that will take all this is queued
+}
+
+// noteProgress records a lane's new cursor, settled events and a retired
+// batch (its seq + 1; 0 for none), and queues the op that stores them
+// unless one is queued already.
+func (o *Outbox) noteProgress(n int, at pos, settled int64, retired uint64) {
+	p := &o.progress[n]
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.at, p.settled = at, p.settled+settled
+	if retired > 0 {
+		p.retired = append(p.retired, retired-1)
+	}
+	if !p.queued {
+		p.queued = true
+		o.w.submitLazy(func(tx *bolt.Tx) (func(), error) { return o.storeProgress(tx, n) })
+	}
+}
+
+// storeProgress writes lane n's progress in tx; counters follow once it
+// has committed.
+func (o *Outbox) storeProgress(tx *bolt.Tx, n int) (func(), error) {
+	p := &o.progress[n]
+	p.mu.Lock()
+	at, settled, retired := p.at, p.settled, p.retired
+	p.settled, p.retired, p.queued = 0, nil, false
+	p.mu.Unlock()
+	var freed, kept int64
+	for _, seq := range retired {
+		f, k, err := o.moveToHistory(tx, n, seq)
+		if err != nil {
 			return nil, err
 		}
-		return func() {
-			o.pendingBytes.Add(-size)
-			o.historyBytes.Add(kept)
-		}, tx.Bucket(bucketCursor).Put(laneKey(n), encodePos(pos{batch: seq + 1}))
-	})
+		freed, kept = freed+f, kept+k
+	}
+	return func() {
+		o.pending.Add(-settled)
+		o.pendingBytes.Add(-freed)
+		o.historyBytes.Add(kept)
+	}, tx.Bucket(bucketCursor).Put(laneKey(n), encodePos(at))
+}
+
+// moveToHistory moves batch seq of lane n to the history, or drops it
+// when none is kept; it returns the bytes freed and kept.
+func (o *Outbox) moveToHistory(tx *bolt.Tx, n int, seq uint64) (int64, int64, error) {
+	lb := tx.Bucket(laneBucket(n))
+	v := lb.Get(seqKey(seq))
+	if v == nil {
+		return 0, 0, nil
+	}
+	size := int64(len(v))
+	var kept int64
+	if o.cfg.History >= 0 {
+		h := tx.Bucket(bucketHistory)
+		hseq, err := h.NextSequence()
+		if err != nil {
+			return 0, 0, err
+		}
+		hv := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(v)), uint64(time.Now().UnixNano()))
+		hv = append(hv, v...)
+		if err := h.Put(seqKey(hseq), hv); err != nil {
+			return 0, 0, err
+		}
+		kept = int64(len(hv))
+	}
+	return size, kept, lb.Delete(seqKey(seq))
 }
 
 // keepAttempts stores the head's attempts, so a restart keeps its

@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// The outbox's own encoding: whatever the bytes, reading them never
-// panics, and what encodeEntry and appendEntry write reads back the same.
+// The outbox's own encodings: whatever the bytes, reading them never
+// panics, and what encodeEntry, appendEntry and encodeLogLine write reads
+// back the same.
 func FuzzOutboxBatch(f *testing.F) {
 	f.Add("e1", "person", 1, []byte(`{"id":"e1"}`), []byte{0x05, 'a'})
 	f.Add("", "", 0, []byte{}, []byte{0xff, 0xff, 0xff})
@@ -21,6 +22,11 @@ func FuzzOutboxBatch(f *testing.F) {
 		parts, err := splitBatch(batch)
 		if err != nil || len(parts) != 2 || !bytes.Equal(parts[1], junk) {
 			t.Fatalf("splitBatch: %v, %d parts", err, len(parts))
+		}
+		_, _, _ = decodeLogLine(junk)
+		lm, lat, err := decodeLogLine(bytes.TrimSuffix(encodeLogLine(m, at), []byte("\n")))
+		if err != nil || lm.ID != id || lm.Type != typ || lm.Version != version || !bytes.Equal(lm.Body, body) || !lat.Equal(at) {
+			t.Fatalf("decodeLogLine = %+v at %v, %v; want %+v at %v", lm, lat, err, m, at)
 		}
 		e, err := decodeEntry(parts[0])
 		if err != nil || e.Msg.ID != id || e.Msg.Type != typ || e.Msg.Version != version ||

@@ -28,4 +28,33 @@ const (
 	// DefaultFileMaxBatch bounds the bytes a file sink queues for its
 	// writer (one more batch may be in the writer's hands).
 	DefaultFileMaxBatch = 1 << 20
+
+	// DefaultOutboxSync is an outbox's fsync policy: the ack survives a
+	// power cut, as a webhook's 2xx would have promised.
+	DefaultOutboxSync = "always"
+	// DefaultOutboxMaxBytes bounds the events an outbox keeps.
+	DefaultOutboxMaxBytes = 256 << 20
+	// DefaultOutboxOrder delivers one event at a time, in ack order.
+	DefaultOutboxOrder = "endpoint"
+	// DefaultOutboxConcurrency is the lanes of order: type and none.
+	DefaultOutboxConcurrency = 4
+	// DefaultOutboxHistory is how long delivered events stay for replay.
+	DefaultOutboxHistory = 24 * time.Hour
 )
+
+// DefaultOutboxSchedule is Svix's retry schedule, the wait before each
+// attempt (the first immediate): eight attempts over about 27 hours.
+func DefaultOutboxSchedule() []time.Duration {
+	return []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute,
+		2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour}
+}
+
+// DefaultOutbox is an outbox webhook's outbox when its keys are left out
+// (path has no default: each webhook needs a file of its own). The
+// commented example in configs/schemagate.yaml documents these values (a
+// test checks).
+func DefaultOutbox() Outbox {
+	return Outbox{Sync: DefaultOutboxSync, Interval: DefaultFileInterval, MaxBytes: DefaultOutboxMaxBytes,
+		Schedule: DefaultOutboxSchedule(), Order: DefaultOutboxOrder, Concurrency: DefaultOutboxConcurrency,
+		History: DefaultOutboxHistory}
+}

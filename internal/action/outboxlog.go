@@ -1,0 +1,404 @@
+package action
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// The outbox's ack path is a log, not the bbolt file: Do appends the event
+// as one line to a segment file through the file action's own writer
+// (File: the same group commit, one write and one fsync per batch under
+// SyncAlways), and returns once the line is there. A bbolt commit fsyncs
+// twice (data, then meta page) and rewrites pages; that cost now falls on
+// the ingester, which moves committed lines into the bbolt lanes in large
+// transactions off the ack path and notes, in the same transaction, how
+// far it got (meta "log": segment, offset). That note is the durable
+// cursor: after a crash the ingester starts from it again, so a line is in
+// bbolt at least once (and, within one run, exactly once); receivers drop
+// a resend by webhook-id as they would any other.
+//
+// Once the ingester has taken a segment past the segment size, it starts
+// the next one: Do moves to the new File, the old one is closed (flushing
+// whatever was queued), its rest taken, the cursor moved to the new
+// segment's start, the bbolt file fsynced and only then the old segment
+// removed. NewOutbox takes every segment a previous run left before it
+// opens a fresh one.
+var keyLogPos = []byte("log")
+
+// logPos is the ingester's cursor: the first byte of seg not yet in bbolt.
+type logPos struct {
+	seg uint64
+	off int64
+}
+
+func encodeLogPos(p logPos) []byte {
+	v := binary.BigEndian.AppendUint64(make([]byte, 0, 16), p.seg)
+	return binary.BigEndian.AppendUint64(v, uint64(p.off))
+}
+
+func decodeLogPos(v []byte) logPos {
+	if len(v) != 16 {
+		return logPos{seg: 1}
+	}
+	return logPos{seg: binary.BigEndian.Uint64(v), off: int64(binary.BigEndian.Uint64(v[8:]))}
+}
+
+// segPath is segment seg of the outbox at base.
+func segPath(base string, seg uint64) string { return fmt.Sprintf("%s.log.%08d", base, seg) }
+
+// segments lists the segments of the outbox at base, in order.
+func segments(base string) ([]uint64, error) {
+	names, err := filepath.Glob(filepath.Join(filepath.Dir(base), filepath.Base(base)) + ".log.*")
+	if err != nil {
+		return nil, err
+	}
+	var out []uint64
+	for _, n := range names {
+		prefix := filepath.Base(base) + ".log."
+		if s, err := strconv.ParseUint(filepath.Base(n)[len(prefix):], 10, 64); err == nil {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// encodeLogLine is one event as the log holds it:
+//
+//	<ack unix ns>,<version>,<len of quoted id>,<len of quoted type>,<quoted id><quoted type><body>\n
+//
+// Quoting keeps any "\n" out of id and type, and a body is compact JSON,
+// so the line's one "\n" is its end, as the file action's writer needs.
+func encodeLogLine(m message, at time.Time) []byte {
+	id, typ := strconv.Quote(m.ID), strconv.Quote(m.Type)
+	b := make([]byte, 0, 48+len(id)+len(typ)+len(m.Body))
+	b = strconv.AppendInt(b, at.UnixNano(), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(m.Version), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(len(id)), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(len(typ)), 10)
+	b = append(b, ',')
+	b = append(b, id...)
+	b = append(b, typ...)
+	b = append(b, m.Body...)
+	return append(b, '\n')
+}
+
+var errLogLine = errors.New("malformed outbox log line")
+
+// decodeLogLine reads what encodeLogLine wrote, without its "\n"; the body
+// is copied.
+func decodeLogLine(line []byte) (message, time.Time, error) {
+	var nums [4]int64
+	for i := range nums {
+		j := bytes.IndexByte(line, ',')
+		if j < 0 {
+			return message{}, time.Time{}, errLogLine
+		}
+		n, err := strconv.ParseInt(string(line[:j]), 10, 64)
+		if err != nil || (i > 0 && n < 0) {
+			return message{}, time.Time{}, errLogLine
+		}
+		nums[i], line = n, line[j+1:]
+	}
+	if nums[2]+nums[3] > int64(len(line)) {
+		return message{}, time.Time{}, errLogLine
+	}
+	id, err1 := strconv.Unquote(string(line[:nums[2]]))
+	typ, err2 := strconv.Unquote(string(line[nums[2] : nums[2]+nums[3]]))
+	if err1 != nil || err2 != nil || nums[1] > 1<<31 {
+		return message{}, time.Time{}, errLogLine
+	}
+	body := append([]byte(nil), line[nums[2]+nums[3]:]...)
+	return message{ID: id, Type: typ, Version: int(nums[1]), Body: body}, time.Unix(0, nums[0]).UTC(), nil
+}
+
+// openLog opens a fresh segment for Do to append to.
+func (o *Outbox) openLog(seg uint64) (*File, error) {
+	return NewFile(FileConfig{Path: segPath(o.cfg.Path, seg), Sync: o.cfg.Sync, Interval: o.cfg.Interval, Logger: o.log})
+}
+
+// take moves the complete lines of r from at up to limit into the bbolt
+// lanes, in one transaction with the cursor, and returns the new cursor.
+// With last, r is a segment nothing writes to any more: the cursor moves
+// to the next segment's start, and a torn tail (a batch a crash cut short,
+// never acknowledged) is left behind.
+func (o *Outbox) take(ctx context.Context, r io.ReaderAt, at logPos, limit int64, last bool) (logPos, error) {
+	for {
+		buf := make([]byte, min(max(limit-at.off, 0), 4<<20))
+		n, err := r.ReadAt(buf, at.off)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return at, err
+		}
+		buf = buf[:n]
+		end := bytes.LastIndexByte(buf, '\n') + 1
+		if end == 0 && n == len(buf) && n > 0 && at.off+int64(n) < limit {
+			// A line longer than the buffer: read it whole.
+			buf = make([]byte, limit-at.off)
+			if n, err = r.ReadAt(buf, at.off); err != nil && !errors.Is(err, io.EOF) {
+				return at, err
+			}
+			buf = buf[:n]
+			end = bytes.LastIndexByte(buf, '\n') + 1
+		}
+		next := logPos{seg: at.seg, off: at.off + int64(end)}
+		more := next.off < limit && end > 0
+		if last && !more {
+			next = logPos{seg: at.seg + 1}
+		}
+		if end == 0 && next == at {
+			return at, nil
+		}
+		if err := o.commitLines(ctx, buf[:end], next); err != nil {
+			return at, err
+		}
+		at = next
+		if !more {
+			return at, nil
+		}
+	}
+}
+
+// commitLines puts lines into their lanes and moves the cursor to next, in
+// one bbolt transaction, and wakes the lanes that got events.
+func (o *Outbox) commitLines(ctx context.Context, lines []byte, next logPos) error {
+	batches := map[int][]byte{}
+	var count int64
+	taken, lineCount := int64(len(lines)), int64(bytes.Count(lines, []byte{'\n'}))
+	for len(lines) > 0 {
+		i := bytes.IndexByte(lines, '\n')
+		line := lines[:i]
+		lines = lines[i+1:]
+		m, at, err := decodeLogLine(line)
+		if err != nil {
+			o.log.Error("webhook outbox: a log line cannot be read; skipped", "endpoint", o.cfg.Name, "err", err)
+			continue
+		}
+		lane := o.laneOf(m)
+		batches[lane] = appendEntry(batches[lane], encodeEntry(m, at))
+		count++
+	}
+	err := o.w.submit(func(tx *bolt.Tx) (func(), error) {
+		for lane, b := range batches {
+			o.building[lane] = append(o.building[lane], b...)
+		}
+		return func() { o.pending.Add(count) }, tx.Bucket(bucketMeta).Put(keyLogPos, encodeLogPos(next))
+	}).wait(ctx)
+	if err != nil {
+		return err
+	}
+	o.logged.Add(-taken)
+	o.loggedEvents.Add(-lineCount)
+	for lane := range batches {
+		if lane < len(o.lanes) {
+			o.wake(lane)
+		}
+	}
+	return nil
+}
+
+// openLogs takes what a previous run left in the log, opens a fresh
+// segment for Do and starts the ingester.
+func (o *Outbox) openLogs() error {
+	var at logPos
+	if err := o.db.View(func(tx *bolt.Tx) error {
+		at = decodeLogPos(tx.Bucket(bucketMeta).Get(keyLogPos))
+		return nil
+	}); err != nil {
+		return err
+	}
+	at, err := o.takeLeftovers(at)
+	if err != nil {
+		return err
+	}
+	f, err := o.openLog(at.seg)
+	if err != nil {
+		return err
+	}
+	o.logf.Store(f)
+	go o.runIngest(at)
+	return nil
+}
+
+// closeLogs stops the ingester, then closes the segment Do appends to,
+// which fsyncs it whatever the policy; the next start takes what the
+// ingester had not.
+func (o *Outbox) closeLogs(ctx context.Context) error {
+	o.stopIngest.Do(func() { close(o.ingestStop) })
+	select {
+	case <-o.ingestDone:
+	case <-ctx.Done():
+		return status.Unavailable(ctx.Err(), "webhook outbox: its log is still being read")
+	}
+	return o.logf.Load().Close(ctx)
+}
+
+// takeLeftovers moves every segment a previous run left into bbolt,
+// removes them, and returns the cursor at the start of a fresh segment.
+func (o *Outbox) takeLeftovers(at logPos) (logPos, error) {
+	segs, err := segments(o.cfg.Path)
+	if err != nil {
+		return at, err
+	}
+	var done []uint64
+	for _, s := range segs {
+		if s < at.seg {
+			done = append(done, s) // taken; a crash came before its removal
+			continue
+		}
+		if s > at.seg {
+			at = logPos{seg: s}
+		}
+		f, err := os.Open(segPath(o.cfg.Path, s))
+		if err != nil {
+			return at, err
+		}
+		fi, err := f.Stat()
+		if err == nil {
+			at, err = o.take(context.Background(), f, at, fi.Size(), true)
+		}
+		f.Close()
+		if err != nil {
+			return at, fmt.Errorf("log segment %d: %w", s, err)
+		}
+		done = append(done, s)
+	}
+	// With no segment left, whatever offset the cursor held names nothing:
+	// the fresh segment starts at 0, and bbolt says so before any line.
+	at.off = 0
+	if err := o.commitLines(context.Background(), nil, at); err != nil {
+		return at, err
+	}
+	return at, o.removeSegments(done)
+}
+
+// removeSegments deletes segments whose lines bbolt holds, once bbolt's
+// note of that is on disk.
+func (o *Outbox) removeSegments(segs []uint64) error {
+	if len(segs) == 0 {
+		return nil
+	}
+	if err := o.db.Sync(); err != nil {
+		return err
+	}
+	for _, s := range segs {
+		if err := os.Remove(segPath(o.cfg.Path, s)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// ingestPace is the least time between two of the ingester's bbolt
+// transactions: each fsyncs twice and rewrites pages, a cost per
+// transaction that would rival the ack path's were it paid per log commit.
+const ingestPace = 20 * time.Millisecond
+
+// runIngest moves what Do appends into bbolt as it commits, and starts a
+// new segment once the current one is taken past the segment size.
+func (o *Outbox) runIngest(at logPos) {
+	defer close(o.ingestDone)
+	tick := time.NewTicker(lazyCommit)
+	defer tick.Stop()
+	r, err := os.Open(segPath(o.cfg.Path, at.seg))
+	if err != nil {
+		o.log.Error("webhook outbox: cannot read its log; delivery stops", "endpoint", o.cfg.Name, "err", err)
+		return
+	}
+	defer func() { r.Close() }()
+	var last time.Time
+	for {
+		select {
+		case <-o.ingestStop:
+			return
+		case <-o.ingestKick:
+		case <-tick.C:
+		}
+		// Under load, a transaction every ingestPace carries the lines of
+		// many commits of the log; when quiet, a line goes at once.
+		if wait := ingestPace - time.Since(last); wait > 0 {
+			select {
+			case <-o.ingestStop:
+				return
+			case <-time.After(wait):
+			}
+		}
+		last = time.Now()
+		next, err := o.take(context.Background(), r, at, o.logf.Load().written(), false)
+		if err != nil {
+			o.log.Error("webhook outbox: cannot move logged events to the outbox; retrying", "endpoint", o.cfg.Name, "err", err)
+			continue
+		}
+		at = next
+		if at.off < o.cfg.SegmentBytes {
+			continue
+		}
+		nr, next, err := o.rotate(r, at)
+		if errors.Is(err, errStopped) {
+			return
+		}
+		if err != nil {
+			o.log.Error("webhook outbox: cannot start a new log segment; the current one grows", "endpoint", o.cfg.Name, "err", err)
+			continue
+		}
+		r.Close()
+		r, at = nr, next
+	}
+}
+
+// errStopped is rotate giving up because the outbox closes: the cursor
+// still names the old segment, which the next start takes first.
+var errStopped = errors.New("outbox closing")
+
+// rotate moves Do to a new segment, takes the rest of the old one and
+// removes it; it returns a reader of the new segment and the cursor.
+func (o *Outbox) rotate(r *os.File, at logPos) (*os.File, logPos, error) {
+	nf, err := o.openLog(at.seg + 1)
+	if err != nil {
+		return nil, at, err
+	}
+	nr, err := os.Open(segPath(o.cfg.Path, at.seg+1))
+	if err != nil {
+		nf.Close(context.Background())
+		return nil, at, err
+	}
+	old := o.logf.Swap(nf)
+	// Close waits for the lines queued before the swap: every Do that was
+	// to be acknowledged from the old segment has its line in it now.
+	if err := old.Close(context.Background()); err != nil {
+		o.log.Error("webhook outbox: closing a log segment failed", "endpoint", o.cfg.Name, "err", err)
+	}
+	// Do appends to the new segment already, but the cursor may move
+	// there only with the old one's rest taken: retry until it is.
+	for {
+		next, err := o.take(context.Background(), r, at, old.written(), true)
+		if err == nil {
+			if err := o.removeSegments([]uint64{at.seg}); err != nil {
+				o.log.Error("webhook outbox: a taken log segment is left for the next start to remove", "endpoint", o.cfg.Name, "err", err)
+			}
+			return nr, next, nil
+		}
+		o.log.Error("webhook outbox: cannot move the previous log segment's rest to the outbox; retrying", "endpoint", o.cfg.Name, "err", err)
+		select {
+		case <-o.ingestStop:
+			nr.Close()
+			return nil, at, errStopped
+		case <-time.After(time.Second):
+		}
+	}
+}
