@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -174,16 +173,6 @@ func checkBar(t *testing.T, recv *whtest.Receiver, total int) {
 		}
 	}
 	t.Logf("%d events delivered and verified, %d resent", len(seen), dups)
-}
-
-func barReceiverPort(t *testing.T) int {
-	t.Helper()
-	_, port, _ := strings.Cut(freePort(t), ":")
-	n, err := strconv.Atoi(port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 func TestBarOutboxReceiverDownForHalf(t *testing.T) {

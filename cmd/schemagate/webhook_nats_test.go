@@ -22,9 +22,11 @@ func TestNATSWebhookSurvivesALostGateway(t *testing.T) {
 	whtest.Skip(t)
 	const total = 2000
 	root := t.TempDir()
-	natsPortN := barReceiverPort(t)
-	runNATS(t, filepath.Join(root, "nats"), natsPortN)
-	hookPort := barReceiverPort(t)
+	// Every port is the kernel's choice, held from the start: NATS's by
+	// the server, the receiver's by a front that relays to it once it is
+	// up (a port picked, freed and reused later could be taken meanwhile).
+	natsURL := runNATS(t, filepath.Join(root, "nats"), -1).ClientURL()
+	front := startBarFront(t)
 	schedule := "[0s" + strings.Repeat(", 200ms", 1000) + "]"
 	gateway := func(name string) (*barGateway, string) {
 		dir := filepath.Join(root, name)
@@ -37,7 +39,7 @@ handlers: []
 actions:
   hook:
     kind: webhook
-    url: http://127.0.0.1:%d/events
+    url: %s/events
     timeout: 1s
     secrets: [env:HOOK_SECRETS]
     delivery: nats
@@ -45,8 +47,8 @@ actions:
 routes:
   - {type: person, version: 1, actions: [hook]}
 dead_letter: {path: %s}
-nats: {servers: ["nats://127.0.0.1:%d"], stream: EVENTS, publish_timeout: 2s}
-`, repoSchemas(t), hookPort, schedule, filepath.Join(dir, "dead.ndjson"), natsPortN)
+nats: {servers: ["%s"], stream: EVENTS, publish_timeout: 2s}
+`, repoSchemas(t), front.URL(), schedule, filepath.Join(dir, "dead.ndjson"), natsURL)
 		path := filepath.Join(dir, "config.yaml")
 		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 			t.Fatal(err)
@@ -79,7 +81,8 @@ nats: {servers: ["nats://127.0.0.1:%d"], stream: EVENTS, publish_timeout: 2s}
 	if err != nil || !strings.Contains(lineOf(list, "hook "), fmt.Sprintf("nats      active  %d", total)) {
 		t.Errorf("webhooks list before delivery: %v\n%s", err, list)
 	}
-	recv := whtest.Start(t, hookPort, barNewSecret)
+	recv := whtest.Start(t, 0, barNewSecret)
+	front.up(recv.URL)
 	recv.Wait(t, 2*time.Minute, "a quarter delivered", func(ds []whtest.Delivery) bool { return len(ds) >= total/4 })
 	a.Kill(t)
 	if err := os.RemoveAll(aDir); err != nil {
