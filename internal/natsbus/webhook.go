@@ -3,6 +3,8 @@ package natsbus
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +23,8 @@ import (
 type WebhookConfig struct {
 	// Name names the endpoint; its consumer is "webhook-<Name>".
 	Name string
+	// URL is the receiver's, for Stats.
+	URL string
 	// Sender makes the attempts; Timeout is its per-attempt timeout.
 	Sender  *action.Sender
 	Timeout time.Duration
@@ -53,6 +57,11 @@ type Webhook struct {
 	stop   context.CancelFunc
 	done   chan struct{}
 	once   sync.Once
+
+	mu          sync.Mutex // guards this instance's last outcomes
+	lastSuccess time.Time
+	lastError   string
+	lastErrorAt time.Time
 }
 
 // Webhook starts the endpoint's consumer and returns its action.
@@ -123,7 +132,7 @@ func (w *Webhook) consumer(ctx context.Context) (jetstream.Consumer, error) {
 	if err := w.b.ensure(actx); err != nil {
 		return nil, err
 	}
-	return w.b.js.CreateOrUpdateConsumer(actx, w.b.cfg.Stream, jetstream.ConsumerConfig{
+	cfg := jetstream.ConsumerConfig{
 		Durable:       "webhook-" + w.cfg.Name,
 		Description:   "schemagate webhook " + w.cfg.Name + ": one message in flight, acked after the receiver's 2xx",
 		FilterSubject: w.subjectRoot() + ".>",
@@ -133,7 +142,9 @@ func (w *Webhook) consumer(ctx context.Context) (jetstream.Consumer, error) {
 		// instance while the first still sends it.
 		AckWait:       w.cfg.Timeout + 10*time.Second,
 		MaxAckPending: 1,
-	})
+	}
+	w.keepState(actx, &cfg)
+	return w.b.js.CreateOrUpdateConsumer(actx, w.b.cfg.Stream, cfg)
 }
 
 // deliver fetches one message at a time until ctx ends or fetching fails.
@@ -171,6 +182,9 @@ func (w *Webhook) handle(ctx context.Context, m jetstream.Msg) {
 		w.cfg.Observer.WebhookAttempt(w.cfg.Name, r.Outcome, time.Since(start))
 	}
 	if r.Err == nil {
+		w.mu.Lock()
+		w.lastSuccess = start.UTC()
+		w.mu.Unlock()
 		if err := m.DoubleAck(ctx); err != nil {
 			w.b.log.Warn("webhook through nats: delivered but the ack was lost; it will be sent again", "endpoint", w.cfg.Name, "id", id, "err", err)
 		}
@@ -179,6 +193,16 @@ func (w *Webhook) handle(ctx context.Context, m jetstream.Msg) {
 		}
 		return
 	}
+	if r.Code == http.StatusGone {
+		// The receiver says the endpoint is gone: stop every gateway's
+		// delivery, keep the event, and send it first once re-enabled.
+		w.disable(ctx, fmt.Sprintf("HTTP 410 Gone at %s", start.UTC().Format(time.RFC3339)))
+		_ = m.Nak()
+		return
+	}
+	w.mu.Lock()
+	w.lastError, w.lastErrorAt = r.Err.Error(), start.UTC()
+	w.mu.Unlock()
 	n := 1
 	if meta, err := m.Metadata(); err == nil {
 		n = int(meta.NumDelivered)
@@ -218,20 +242,4 @@ func (w *Webhook) keyOf(subject string) (string, int) {
 	}
 	v, _ := strconv.Atoi(rest[i+2:])
 	return rest[:i], v
-}
-
-// Backlog is how many of the endpoint's messages the shared consumer has
-// not had acknowledged, across every gateway.
-func (w *Webhook) Backlog(ctx context.Context) (int64, error) {
-	ctx, cancel := context.WithTimeout(ctx, w.b.cfg.PublishTimeout)
-	defer cancel()
-	cons, err := w.b.js.Consumer(ctx, w.b.cfg.Stream, "webhook-"+w.cfg.Name)
-	if err != nil {
-		return 0, err
-	}
-	info, err := cons.Info(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return int64(info.NumPending) + int64(info.NumAckPending), nil
 }

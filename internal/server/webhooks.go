@@ -40,8 +40,13 @@ func (a *app) buildWebhook(name string, w config.Webhook, dead *action.DeadLette
 		if err != nil {
 			return nil, err
 		}
-		nw := a.bus.Webhook(natsbus.WebhookConfig{Name: name, Sender: sender, Timeout: w.Timeout,
+		nw := a.bus.Webhook(natsbus.WebhookConfig{Name: name, URL: w.URL, Sender: sender, Timeout: w.Timeout,
 			Schedule: w.Outbox.Schedule, DeadLetter: dead, Observer: a.metrics.Webhooks()})
+		a.metrics.Webhooks().Watch(name, func() (int64, time.Time) {
+			// Read from NATS at scrape time; unknown reads as none.
+			s, _ := nw.Stats(context.Background())
+			return s.Backlog, s.Oldest
+		})
 		a.webhooks[name] = webhookEndpoint{url: w.URL, delivery: "nats", stream: nw}
 		return nw, nil
 	default:
@@ -77,32 +82,40 @@ func (w webhookAdmin) List() any {
 	out := make([]action.OutboxStats, 0, len(names))
 	for _, n := range names {
 		e := w.a.webhooks[n]
-		if e.outbox == nil {
-			s := action.OutboxStats{Name: n, URL: e.url, Delivery: e.delivery}
-			if e.stream != nil {
-				if backlog, err := e.stream.Backlog(context.Background()); err != nil {
-					s.LastError = "backlog unknown: " + err.Error()
-				} else {
-					s.Backlog = backlog
-				}
+		switch {
+		case e.outbox != nil:
+			out = append(out, e.outbox.Stats())
+		case e.stream != nil:
+			s, err := e.stream.Stats(context.Background())
+			if err != nil {
+				s.LastError = "state unknown: " + err.Error()
 			}
 			out = append(out, s)
-			continue
+		default:
+			out = append(out, action.OutboxStats{Name: n, URL: e.url, Delivery: e.delivery})
 		}
-		out = append(out, e.outbox.Stats())
 	}
 	return out
 }
 
-func (w webhookAdmin) outbox(name string) (*action.Outbox, error) {
+// replayable is what both outboxes, bbolt and NATS, offer operators.
+type replayable interface {
+	Replay(ctx context.Context, since time.Time, id string) (int, error)
+	Enable(ctx context.Context) (bool, error)
+}
+
+func (w webhookAdmin) outbox(name string) (replayable, error) {
 	e, ok := w.a.webhooks[name]
 	if !ok {
 		return nil, status.Newf(codes.NotFound, "no webhook action named %q", name)
 	}
-	if e.outbox == nil {
-		return nil, status.Newf(codes.FailedPrecondition, "webhook %q has delivery %s: only an outbox webhook can be replayed or enabled", name, e.delivery)
+	switch {
+	case e.outbox != nil:
+		return e.outbox, nil
+	case e.stream != nil:
+		return e.stream, nil
 	}
-	return e.outbox, nil
+	return nil, status.Newf(codes.FailedPrecondition, "webhook %q has delivery %s: only an outbox webhook can be replayed or enabled", name, e.delivery)
 }
 
 // Replay implements httpapi.Webhooks.
