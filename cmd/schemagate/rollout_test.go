@@ -16,14 +16,15 @@ import (
 	"github.com/schemagate/schemagate/internal/testkit"
 )
 
-const rolloutToken = "0123456789abcdef-rollout"
+// The producer's token, and the operator's that /v1/admin/ takes.
+const rolloutToken, rolloutAdmin = "0123456789abcdef-rollout", "0123456789abcdef-rollout-admin"
 
 // TestCandidateLive: a person v1 route with candidate v2 gets a frame v1
 // accepts and v2 rejects. The client sees ok; the metric and the admin
 // API show only_old_valid with v2's failing keyword and path.
 func TestCandidateLive(t *testing.T) {
 	cfg := "schemas: {dir: " + testkit.RolloutSchemas(t) + ", compat: {mode: none}}\nhandlers: []\n" +
-		"auth: {tokens: [" + rolloutToken + "]}\nroutes: [{type: person, version: 1, candidate: 2}]\n"
+		"auth: {tokens: [" + rolloutToken + "], admin_tokens: [" + rolloutAdmin + "]}\nroutes: [{type: person, version: 1, candidate: 2}]\n"
 	addr, _, _ := startServe(t, cfg)
 	hdr := http.Header{"Authorization": {"Bearer " + rolloutToken}}
 	c, resp, err := websocket.DefaultDialer.Dial("ws://"+addr+"/ws", hdr)
@@ -40,6 +41,9 @@ func TestCandidateLive(t *testing.T) {
 	if want := `schemagate_candidate_total{candidate="2",outcome="only_old_valid",type="person",version="1"} 1`; !strings.Contains(metrics, want) {
 		t.Errorf("metrics lack %s", want)
 	}
+	if code := adminStatus(t, addr, "/v1/admin/candidates", rolloutToken); code != http.StatusForbidden {
+		t.Fatalf("candidates with the producer's token: %d, want 403", code)
+	}
 	if code := adminStatus(t, addr, "/v1/admin/candidates", ""); code != http.StatusUnauthorized {
 		t.Errorf("admin without a token: %d, want 401", code)
 	}
@@ -54,7 +58,7 @@ func TestCandidateLive(t *testing.T) {
 			Paths     []map[string]any `json:"top_instance_paths"`
 		} `json:"candidates"`
 	}
-	if err := json.Unmarshal([]byte(adminGet(t, addr, "/v1/admin/candidates", rolloutToken)), &got); err != nil {
+	if err := json.Unmarshal([]byte(adminGet(t, addr, "/v1/admin/candidates", rolloutAdmin)), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got.Candidates) != 1 {

@@ -46,15 +46,15 @@ func runCLI(args ...string) (string, error) {
 }
 
 // `schemagate webhooks` lists, replays and re-enables through the admin
-// API, which takes the same tokens as the rest of /v1/.
+// API, which takes auth.admin_tokens and refuses producers' tokens.
 func TestWebhooksCommand(t *testing.T) {
 	hook := &scriptedHook{gone: true, got: map[string]int{}}
 	srv := httptest.NewServer(hook)
 	defer srv.Close()
-	const token = "admin-token-0123456789"
+	const token, producer = "admin-token-0123456789", "producer-token-0123456789"
 	cfg := `
 schemas: {dir: ` + repoSchemas(t) + `}
-auth: {tokens: [` + token + `]}
+auth: {tokens: [` + producer + `], admin_tokens: [` + token + `]}
 actions:
   audit:
     kind: webhook
@@ -68,7 +68,7 @@ routes:
 `
 	addr, _, _ := startServe(t, cfg)
 	base := "http://" + addr
-	c := hDial(t, addr, "/ws", http.Header{"Authorization": {"Bearer " + token}})
+	c := hDial(t, addr, "/ws", http.Header{"Authorization": {"Bearer " + producer}})
 	for _, id := range []string{"a-1", "a-2"} {
 		if r := hSend(t, c, personFrame(id)); !r.OK {
 			t.Fatalf("%s: %+v", id, r)
@@ -123,6 +123,7 @@ routes:
 		{[]string{"replay", "--endpoint", "nope", "--url", base, "--token", token}, 2, `NOT_FOUND: no webhook action named "nope"`},
 		{[]string{"enable", "plain", "--url", base, "--token", token}, 2, "FAILED_PRECONDITION: webhook \"plain\" has delivery sync"},
 		{[]string{"--url", base, "--token", "wrong-token-0123456789"}, 1, "UNAUTHENTICATED"},
+		{[]string{"enable", "audit", "--url", base, "--token", producer}, 1, "PERMISSION_DENIED"},
 		{[]string{"replay", "--url", base}, 2, "--endpoint is required"},
 		{[]string{"replay", "--endpoint", "audit", "--since", "yesterday", "--url", base}, 2, "RFC 3339"},
 	} {

@@ -74,6 +74,31 @@ func (c *Checker) checkToken(tok string) error {
 	return nil
 }
 
+// ForAdmin is the check of operators' routes (every one under
+// /v1/admin/): a token of admin passes; a producer's is PERMISSION_DENIED,
+// since it proves who is asking but not that they may administer; any
+// other is UNAUTHENTICATED. With admin empty every request is refused, so
+// that configuring producer tokens never leaves admin routes open. With
+// neither configured (auth off) it returns nil: no check.
+func ForAdmin(admin, producers *Checker) func(*http.Request) error {
+	if !admin.Enabled() && !producers.Enabled() {
+		return nil
+	}
+	return func(r *http.Request) error {
+		tok := Token(r)
+		if admin.Enabled() && admin.checkToken(tok) == nil {
+			return nil
+		}
+		if tok != "" && producers.Enabled() && producers.checkToken(tok) == nil {
+			return status.New(codes.PermissionDenied, "a producer token does not open /v1/admin/: use one of auth.admin_tokens")
+		}
+		if !admin.Enabled() {
+			return status.New(codes.Unauthenticated, "/v1/admin/ needs an admin token and auth.admin_tokens has none")
+		}
+		return admin.checkToken(tok)
+	}
+}
+
 // Token extracts the token a request carries, in the order of precedence
 // documented on Check.
 func Token(r *http.Request) string {

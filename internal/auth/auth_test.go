@@ -1,8 +1,11 @@
 package auth
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/status"
 )
@@ -62,5 +65,47 @@ func TestCheckBearer(t *testing.T) {
 	}
 	if err := New(nil).CheckBearer(""); err != nil {
 		t.Fatalf("auth off must allow: %v", err)
+	}
+}
+
+// The admin check for each way tokens can be configured.
+func TestForAdmin(t *testing.T) {
+	const p, a = "producer-token-0123456789", "admin-token-0123456789"
+	req := func(tok string) *http.Request {
+		r := httptest.NewRequest(http.MethodGet, "/v1/admin/webhooks", nil)
+		if tok != "" {
+			r.Header.Set("Authorization", "Bearer "+tok)
+		}
+		return r
+	}
+	if ForAdmin(New(nil), New(nil)) != nil {
+		t.Fatal("auth off: want no check")
+	}
+	cases := []struct {
+		name             string
+		admin, producers []string
+		token            string
+		want             codes.Code
+	}{
+		{"admin token", []string{a}, []string{p}, a, codes.OK},
+		{"producer token", []string{a}, []string{p}, p, codes.PermissionDenied},
+		{"no token", []string{a}, []string{p}, "", codes.Unauthenticated},
+		{"unknown token", []string{a}, []string{p}, "x", codes.Unauthenticated},
+		{"producers only: closed to producers", nil, []string{p}, p, codes.PermissionDenied},
+		{"producers only: closed to all", nil, []string{p}, "", codes.Unauthenticated},
+		{"admins only", []string{a}, nil, a, codes.OK},
+		{"admins only, no token", []string{a}, nil, "", codes.Unauthenticated},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := ForAdmin(New(c.admin), New(c.producers))(req(c.token))
+			got := codes.OK
+			if err != nil {
+				got = status.From(err).Code
+			}
+			if got != c.want {
+				t.Fatalf("code %v (%v), want %v", got, err, c.want)
+			}
+		})
 	}
 }

@@ -42,11 +42,7 @@ func (c *Config) Validate() error {
 	c.WebSocket.check(&p)
 	c.HTTP.check(&p)
 	c.GRPC.check(&p, c.Listen)
-	for i, t := range c.Auth.Tokens {
-		if len(t) < 16 {
-			p.add(fmt.Sprintf("auth.tokens[%d]", i), "must be at least 16 characters")
-		}
-	}
+	c.Auth.check(&p)
 	c.TLS.check(&p)
 	c.Console.check(&p)
 	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
@@ -307,5 +303,26 @@ func (c Compat) check(p *problems) {
 			p.add("schemas.compat.types."+t, "%q is not an event type", t)
 		}
 		oneOf(p, "schemas.compat.types."+t, m, CompatModes()...)
+	}
+}
+
+// check refuses short tokens, and a token that is both a producer's and
+// an admin's: the scopes would mean nothing.
+func (a Auth) check(p *problems) {
+	producer := map[string]bool{}
+	for i, t := range a.Tokens {
+		producer[t] = true
+		if len(t) < 16 {
+			p.add(fmt.Sprintf("auth.tokens[%d]", i), "must be at least 16 characters")
+		}
+	}
+	for i, t := range a.AdminTokens {
+		key := fmt.Sprintf("auth.admin_tokens[%d]", i)
+		if len(t) < 16 {
+			p.add(key, "must be at least 16 characters")
+		}
+		if producer[t] {
+			p.add(key, "is also in auth.tokens; an admin token must be one of its own")
+		}
 	}
 }

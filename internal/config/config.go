@@ -250,9 +250,17 @@ type GRPC struct {
 }
 
 // Auth holds the accepted bearer tokens; none means auth is off.
+// Tokens are producers': upgrades, events, schemas, documents.
+// AdminTokens alone open the operators' routes under /v1/admin/ (webhook
+// replay, reload, ...): a producer token is refused there, and with
+// Tokens set but no AdminTokens those routes are closed to everyone.
 type Auth struct {
-	Tokens []string `mapstructure:"tokens"`
+	Tokens      []string `mapstructure:"tokens"`
+	AdminTokens []string `mapstructure:"admin_tokens"`
 }
+
+// Enabled reports whether any token, producer or admin, is configured.
+func (a Auth) Enabled() bool { return len(a.Tokens) > 0 || len(a.AdminTokens) > 0 }
 
 // ServerTLS names the server's PEM files; they are re-read every ReloadInterval
 // and a changed pair is served to new handshakes. ClientCAFile, when set,

@@ -34,6 +34,10 @@ type Options struct {
 	// before its route is looked up. Health, readiness and metrics stay
 	// open; the WebSocket paths check their own upgrades.
 	Authorize func(r *http.Request) error
+	// AuthorizeAdmin, when set, takes Authorize's place for every route
+	// under /v1/admin/ (401 or 403 when it refuses): operators' routes
+	// take operators' tokens, whoever mounts them.
+	AuthorizeAdmin func(r *http.Request) error
 	// Hosts are the Host names served; others get 421 (zero value: any).
 	Hosts webguard.Hosts
 	// AllowedOrigins may call /v1/ besides the server's own origin, by

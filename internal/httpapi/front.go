@@ -14,6 +14,26 @@ import (
 // opsPaths stay open to probes and scrapers whatever the auth.
 var opsPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
+// adminPrefix marks the operators' routes: every route under it, now and
+// later, is checked by AuthorizeAdmin instead of Authorize.
+const adminPrefix = "/v1/admin/"
+
+// authorizer is the check a path needs before its route is looked up: the
+// one place that says which token opens what. Nil means none.
+func (a *API) authorizer(path string) func(*http.Request) error {
+	switch {
+	case opsPaths[path] || a.o.WebSocket.upgrades(path):
+		// Configured WebSocket paths are fixed strings that name nothing,
+		// and their upgrade checks the token as its first step (counted
+		// in the upgrade metrics).
+		return nil
+	case strings.HasPrefix(path, adminPrefix) || path == strings.TrimSuffix(adminPrefix, "/"):
+		return a.o.AuthorizeAdmin
+	default:
+		return a.o.Authorize
+	}
+}
+
 // front runs before any route is looked up, so that nothing a client
 // names in a path can be learnt by one the server would refuse: the Host
 // must be one served (DNS rebinding), a browser must come from an allowed
@@ -39,11 +59,8 @@ func (a *API) front(w http.ResponseWriter, r *http.Request) {
 		a.preflight(w, r, api)
 		return
 	}
-	if a.o.Authorize != nil && !opsPaths[r.URL.Path] && !a.o.WebSocket.upgrades(r.URL.Path) {
-		// Configured WebSocket paths are fixed strings that name nothing,
-		// and their upgrade checks the token as its first step (counted
-		// in the upgrade metrics).
-		if err := a.o.Authorize(r); err != nil {
+	if authorize := a.authorizer(r.URL.Path); authorize != nil {
+		if err := authorize(r); err != nil {
 			if a.o.Console != nil && r.Method == http.MethodGet && r.URL.Path == "/ui/" {
 				a.o.Console.SignIn(w, r)
 				return

@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/auth"
 	"github.com/schemagate/schemagate/internal/httpapi"
 	"github.com/schemagate/schemagate/internal/status"
 )
@@ -142,6 +143,43 @@ func TestAuthorize(t *testing.T) {
 				}
 			case 403:
 				checkError(t, r.body, codes.PermissionDenied)
+			}
+		})
+	}
+}
+
+// Every route under /v1/admin/, mounted now or later, takes an admin
+// token and no other; the producer routes take no admin token.
+func TestAuthorizeAdmin(t *testing.T) {
+	const producer, admin = "producer-token-0123456789", "admin-token-0123456789"
+	producers := auth.New([]string{producer})
+	f := newFixture(t, func(o *httpapi.Options) {
+		o.Authorize = producers.Check
+		o.AuthorizeAdmin = auth.ForAdmin(auth.New([]string{admin}), producers)
+	})
+	ev := envelope("a", "person", 1, john)
+	cases := []struct {
+		name, method, path, body, token string
+		status                          int
+	}{
+		{"admin route without token", "GET", "/v1/admin/webhooks", "", "", 401},
+		{"admin route with a producer token", "GET", "/v1/admin/webhooks", "", producer, 403},
+		{"a later admin route with a producer token", "POST", "/v1/admin/reload", "", producer, 403},
+		{"admin route with an admin token", "GET", "/v1/admin/candidates", "", admin, 200},
+		{"an unmounted admin path with an admin token", "GET", "/v1/admin/not-yet", "", admin, 404}, // past auth, then no route
+		{"an unmounted admin path with a producer token", "GET", "/v1/admin/not-yet", "", producer, 403},
+		{"admin route with a wrong token", "GET", "/v1/admin/webhooks", "", "not-a-token-at-all", 401},
+		{"event with the admin token", "POST", "/v1/events", ev, admin, 401},
+		{"event with the producer token", "POST", "/v1/events", ev, producer, 200},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var hdr []string
+			if c.token != "" {
+				hdr = []string{"Authorization", "Bearer " + c.token}
+			}
+			if r := f.request(t, c.method, c.path, "application/json", c.body, hdr...); r.status != c.status {
+				t.Fatalf("status %d, want %d: %s", r.status, c.status, r.body)
 			}
 		})
 	}

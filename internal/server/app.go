@@ -323,6 +323,7 @@ func (a *app) routes() (http.Handler, error) {
 	if a.auth.Enabled() {
 		o.Authorize = a.auth.Check
 	}
+	o.AuthorizeAdmin = auth.ForAdmin(auth.New(a.cfg.Auth.AdminTokens), a.auth)
 	if len(a.webhooks) > 0 {
 		o.Webhooks = webhookAdmin{a}
 	}
