@@ -262,8 +262,9 @@ func (g *GRPC) check(p *problems, httpListen string) {
 	} else if g.Listen == httpListen && !strings.HasSuffix(g.Listen, ":0") {
 		p.add("grpc.listen", "%q is also listen: the two servers need their own ports", g.Listen)
 	}
-	if g.MinPingInterval < 0 {
-		p.add("grpc.min_ping_interval", "must be >= 0")
+	if g.MinPingInterval <= 0 {
+		// grpc-go would read 0 as its own 5 minutes, a default nobody set.
+		p.add("grpc.min_ping_interval", "must be > 0")
 	}
 }
 

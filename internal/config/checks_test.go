@@ -129,6 +129,7 @@ func TestEveryCheck(t *testing.T) {
 		{"grpc on the http port", func(c *Config) { c.GRPC.Listen = c.Listen }, []string{"grpc.listen"}},
 		{"grpc off", func(c *Config) { c.GRPC.Listen = "" }, nil},
 		{"grpc ping", func(c *Config) { c.GRPC.MinPingInterval = -1 }, []string{"grpc.min_ping_interval"}},
+		{"grpc ping zero", func(c *Config) { c.GRPC.MinPingInterval = 0 }, []string{"grpc.min_ping_interval"}},
 		{"short token", func(c *Config) { c.Auth.Tokens = []string{"0123456789abcdef", "short"} }, []string{"auth.tokens[1]"}},
 		{"log level", func(c *Config) { c.Log.Level = "loud" }, []string{"log.level"}},
 		{"log format", func(c *Config) { c.Log.Format = "xml" }, []string{"log.format"}},

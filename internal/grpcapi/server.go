@@ -73,7 +73,7 @@ type Keepalive struct {
 	PongTimeout     time.Duration // silence after which the peer is dead (> PingInterval)
 	IdleTimeout     time.Duration // a connection with no RPC for this long is closed (0: off)
 	MaxLifetime     time.Duration // a connection's age limit (0: off)
-	MinPingInterval time.Duration // a client pinging more often is sent away
+	MinPingInterval time.Duration // a client pinging more often is sent away (grpc-go reads 0 as 5 min)
 }
 
 // Metrics learns the outcome of each RPC: its full method name, status
