@@ -240,6 +240,7 @@ func TestGRPCMetrics(t *testing.T) {
 		`schemagate_grpc_rpcs_total{code="OK",method="/schemagate.v1.EventService/Publish"} 1`,
 		`schemagate_grpc_rpcs_total{code="INVALID_ARGUMENT",method="/schemagate.v1.EventService/Publish"} 1`,
 		`schemagate_grpc_rpc_seconds_count{method="/schemagate.v1.EventService/Publish"} 2`,
+		`schemagate_grpc_rejected_total{reason="too_big"} 0`,
 	} {
 		if !strings.Contains(string(body), line+"\n") {
 			t.Errorf("/metrics lacks %s", line)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/ratelimit"
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/telemetry"
 )
 
 // healthPrefix marks the health service's methods, open to probes like
@@ -39,10 +40,21 @@ func (s *Server) streamAdmit(srv any, ss grpc.ServerStream, info *grpc.StreamSer
 	return err
 }
 
-// admitted runs an RPC once its caller is authorized.
+// admitted runs an RPC once it is sure the server is not draining and the
+// caller is authorized, in the WebSocket upgrade's order; probes are
+// always admitted. grpc-go refuses new calls once GracefulStop has begun,
+// but a call can slip in before it has.
 func (s *Server) admitted(ctx context.Context, method string, rpc func() (any, error)) (any, error) {
-	if s.o.Authorize != nil && !strings.HasPrefix(method, healthPrefix) {
+	if strings.HasPrefix(method, healthPrefix) {
+		return rpc()
+	}
+	if s.draining() {
+		s.refused(telemetry.RejectUnavailable)
+		return nil, errDraining()
+	}
+	if s.o.Authorize != nil {
 		if err := s.o.Authorize(authorization(ctx)); err != nil {
+			s.refused(telemetry.RejectUnauthenticated)
 			return nil, refusal(err)
 		}
 	}
@@ -99,8 +111,9 @@ func allow(ctx context.Context) (ok, over bool) {
 
 // limitListener closes connections beyond max at once, the gRPC form of
 // the WebSocket's 503: the client sees UNAVAILABLE and may retry elsewhere.
-func limitListener(ln net.Listener, max int, logger *slog.Logger) *limited {
-	return &limited{Listener: ln, max: int64(max), logger: logger, warn: rate.Sometimes{Interval: 10 * time.Second}}
+func limitListener(ln net.Listener, max int, logger *slog.Logger, onRefuse func()) *limited {
+	return &limited{Listener: ln, max: int64(max), logger: logger, warn: rate.Sometimes{Interval: 10 * time.Second},
+		onRefuse: onRefuse}
 }
 
 type limited struct {
@@ -110,8 +123,9 @@ type limited struct {
 	logger *slog.Logger
 	// A flood of refused connections must not become a flood of log
 	// lines: one warning per interval, with how many were refused since.
-	warn    rate.Sometimes
-	refused atomic.Int64
+	warn     rate.Sometimes
+	refused  atomic.Int64
+	onRefuse func() // tells the metrics of each refusal
 }
 
 func (l *limited) Accept() (net.Conn, error) {
@@ -125,6 +139,7 @@ func (l *limited) Accept() (net.Conn, error) {
 		}
 		l.open.Add(-1)
 		l.refused.Add(1)
+		l.onRefuse()
 		l.warn.Do(func() {
 			l.logger.Warn("grpc connections refused: connection limit reached", "max", l.max,
 				"refused", l.refused.Swap(0), "last_remote", c.RemoteAddr().String())

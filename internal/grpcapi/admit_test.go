@@ -16,12 +16,14 @@ import (
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 	"github.com/schemagate/schemagate/internal/grpcapi"
 	"github.com/schemagate/schemagate/internal/ratelimit"
+	"github.com/schemagate/schemagate/internal/telemetry"
 )
 
 const token = "0123456789abcdef-token"
 
 func TestAuthorize(t *testing.T) {
-	f := newFixture(t, grpcapi.Options{Authorize: auth.New([]string{token}).CheckBearer})
+	m := telemetry.New(nil)
+	f := newFixture(t, grpcapi.Options{Authorize: auth.New([]string{token}).CheckBearer, Metrics: m})
 	c := f.client(t)
 	valid := newEvent("a", "person", 1, `{"name":"John","age":30,"city":"New York"}`)
 	for _, tc := range []struct {
@@ -55,10 +57,13 @@ func TestAuthorize(t *testing.T) {
 	if r, err := f.health(t).Check(ctxT(t), &healthpb.HealthCheckRequest{}); err != nil || r.GetStatus() != healthpb.HealthCheckResponse_SERVING {
 		t.Fatalf("health without a token: %v %v", r, err)
 	}
+	// Three refused tokens, each on both rpcs.
+	wantMetrics(t, m, rejected(telemetry.RejectUnauthenticated, 6), rejected(telemetry.RejectUnavailable, 0))
 }
 
 func TestMessageSizeLimit(t *testing.T) {
-	c := newFixture(t, grpcapi.Options{MaxMessage: 1024}).client(t)
+	m := telemetry.New(nil)
+	c := newFixture(t, grpcapi.Options{MaxMessage: 1024, Metrics: m}).client(t)
 	big := newEvent("a", "echo", 1, `"`+strings.Repeat("x", 2048)+`"`)
 	if _, err := c.Publish(ctxT(t), big); grpcstatus.Code(err) != codes.ResourceExhausted {
 		t.Fatalf("Publish: %v", err)
@@ -68,11 +73,16 @@ func TestMessageSizeLimit(t *testing.T) {
 	if _, err := s.Recv(); grpcstatus.Code(err) != codes.ResourceExhausted {
 		t.Fatalf("stream: %v", err)
 	}
+	// grpc-go refuses the Publish before any interceptor: counted anyway.
+	wantMetrics(t, m, rejected(telemetry.CloseTooBig, 2),
+		`schemagate_grpc_rpcs_total{code="RESOURCE_EXHAUSTED",method="/schemagate.v1.EventService/Publish"} 1`,
+		`schemagate_grpc_rpcs_total{code="RESOURCE_EXHAUSTED",method="/schemagate.v1.EventService/PublishStream"} 1`)
 }
 
 func TestRateLimit(t *testing.T) {
 	rl := ratelimit.Config{PerSecond: 0.001, Burst: 1, MaxViolations: 3}
-	c := newFixture(t, grpcapi.Options{RateLimit: rl}).client(t)
+	m := telemetry.New(nil)
+	c := newFixture(t, grpcapi.Options{RateLimit: rl, Metrics: m}).client(t)
 	ev := newEvent("a", "echo", 1, `1`)
 	if _, err := c.Publish(ctxT(t), ev); err != nil {
 		t.Fatal(err)
@@ -94,10 +104,12 @@ func TestRateLimit(t *testing.T) {
 	if _, err := s.Recv(); grpcstatus.Code(err) != codes.ResourceExhausted {
 		t.Fatalf("the third violation in a row must end the stream: %v", err)
 	}
+	wantMetrics(t, m, rejected(telemetry.CloseRate, 3))
 }
 
 func TestConnectionLimit(t *testing.T) {
-	f := newFixture(t, grpcapi.Options{MaxConnections: 1})
+	m := telemetry.New(nil)
+	f := newFixture(t, grpcapi.Options{MaxConnections: 1, Metrics: m})
 	first := f.client(t)
 	if _, err := first.ListSchemas(ctxT(t), &schemagatev1.ListSchemasRequest{}); err != nil {
 		t.Fatal(err)
@@ -109,6 +121,10 @@ func TestConnectionLimit(t *testing.T) {
 	// The first stays served.
 	if _, err := first.ListSchemas(ctxT(t), &schemagatev1.ListSchemasRequest{}); err != nil {
 		t.Fatal(err)
+	}
+	// The second client may have tried more than once by now.
+	if n := rejections(t, m, telemetry.RejectUnavailable); n < 1 {
+		t.Fatalf("%v connection refusals counted, want at least 1", n)
 	}
 }
 
@@ -145,7 +161,8 @@ func TestHealthFollowsReady(t *testing.T) {
 // A drain tells watchers NOT_SERVING, ends idle streams at once with
 // UNAVAILABLE, and finishes well before its deadline.
 func TestShutdownDrains(t *testing.T) {
-	f := newFixture(t, grpcapi.Options{})
+	m := telemetry.New(nil)
+	f := newFixture(t, grpcapi.Options{Metrics: m})
 	c := f.client(t)
 	s := openStream(t, c)
 	w, err := f.health(t).Watch(ctxT(t), &healthpb.HealthCheckRequest{})
@@ -165,6 +182,7 @@ func TestShutdownDrains(t *testing.T) {
 	if _, err := s.Recv(); grpcstatus.Code(err) != codes.Unavailable {
 		t.Fatalf("idle stream: %v", err)
 	}
+	wantMetrics(t, m, rejected(telemetry.RejectUnavailable, 1))
 	if err := <-done; err != nil {
 		t.Fatalf("Shutdown: %v", err)
 	}

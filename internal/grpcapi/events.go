@@ -14,11 +14,13 @@ import (
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/ratelimit"
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/telemetry"
 )
 
 // Publish answers one event; a rejection is the RPC's status.
 func (s *Server) Publish(ctx context.Context, ev *schemagatev1.Event) (*schemagatev1.Reply, error) {
 	if ok, _ := allow(ctx); !ok {
+		s.refused(telemetry.CloseRate)
 		return nil, s.p.RefuseParts(ratelimit.Refused())
 	}
 	v := s.p.Parts(ctx, ev.GetId(), ev.GetType(), uint64(ev.GetVersion()), ev.GetData(), time.Now())
@@ -52,6 +54,7 @@ func (s *Server) PublishStream(stream grpc.BidiStreamingServer[schemagatev1.Even
 	if w.state.CompareAndSwap(idle, ended) {
 		// The worker waits in Recv and owes nothing; whatever it receives
 		// from now on is dropped unanswered, hence never acknowledged.
+		s.refused(telemetry.RejectUnavailable)
 		return errDraining()
 	}
 	return <-done
@@ -75,6 +78,7 @@ func (w *worker) run() error {
 	ev := new(schemagatev1.Event)
 	for {
 		if err := w.stream.RecvMsg(ev); err != nil {
+			w.s.refusedDecode(err)
 			return endOfStream(err)
 		}
 		received := time.Now()
@@ -91,6 +95,7 @@ func (w *worker) run() error {
 		}
 		w.state.Store(idle)
 		if w.s.draining() && w.state.CompareAndSwap(idle, ended) {
+			w.s.refused(telemetry.RejectUnavailable)
 			return errDraining()
 		}
 	}
@@ -102,8 +107,10 @@ func (w *worker) answer(ctx context.Context, ev *schemagatev1.Event, received ti
 	var v pipeline.Verdict
 	switch ok, over := allow(ctx); {
 	case over:
+		w.s.refused(telemetry.CloseRate)
 		return status.New(codes.ResourceExhausted, "rate limit exceeded too many times in a row")
 	case !ok:
+		w.s.refused(telemetry.CloseRate)
 		v.Err = w.s.p.RefuseParts(ratelimit.Refused())
 	default:
 		v = w.s.p.Parts(ctx, ev.GetId(), ev.GetType(), uint64(ev.GetVersion()), ev.GetData(), received)

@@ -4,9 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/common/expfmt"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -16,6 +21,7 @@ import (
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 	"github.com/schemagate/schemagate/internal/grpcapi"
 	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/telemetry"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -103,3 +109,43 @@ func newEvent(id, typ string, version uint32, data string) *schemagatev1.Event {
 }
 
 var errNotReady = errors.New("nats: not connected")
+
+// wantMetrics fails unless m's gRPC series include every line.
+func wantMetrics(t *testing.T, m *telemetry.Metrics, lines ...string) {
+	t.Helper()
+	out, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain,
+		"schemagate_grpc_rejected_total", "schemagate_grpc_rpcs_total")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lines {
+		if !strings.Contains(string(out), l+"\n") {
+			t.Errorf("missing %s in\n%s", l, out)
+		}
+	}
+}
+
+func rejected(reason string, n int) string {
+	return fmt.Sprintf(`schemagate_grpc_rejected_total{reason=%q} %d`, reason, n)
+}
+
+// rejections is schemagate_grpc_rejected_total{reason} now.
+func rejections(t *testing.T, m *telemetry.Metrics, reason string) float64 {
+	t.Helper()
+	fams, err := m.Gatherer().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() != "schemagate_grpc_rejected_total" {
+			continue
+		}
+		for _, s := range f.GetMetric() {
+			if s.GetLabel()[0].GetValue() == reason {
+				return s.GetCounter().GetValue()
+			}
+		}
+	}
+	t.Fatalf("no schemagate_grpc_rejected_total{reason=%q}", reason)
+	return 0
+}

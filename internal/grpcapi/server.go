@@ -38,6 +38,7 @@ import (
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/ratelimit"
+	"github.com/schemagate/schemagate/internal/telemetry"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -77,9 +78,11 @@ type Keepalive struct {
 }
 
 // Metrics learns the outcome of each RPC: its full method name, status
-// code and duration (for a stream, its whole life).
+// code and duration (for a stream, its whole life); and each refusal, by
+// one of telemetry's reasons (see refused).
 type Metrics interface {
 	RPC(method string, code codes.Code, elapsed time.Duration)
+	GRPCRejected(reason string)
 }
 
 // Server is the gRPC door. Build it with New, run it with Serve, stop it
@@ -110,8 +113,8 @@ func New(p *pipeline.Pipeline, reg *validate.Registry, o Options) (*Server, erro
 	s := &Server{p: p, reg: reg, o: o, drain: make(chan struct{})}
 	s.health = newHealth(o.Ready, s.drain)
 	s.g = grpc.NewServer(s.serverOptions()...)
-	schemagatev1.RegisterEventServiceServer(s.g, s)
-	healthpb.RegisterHealthServer(s.g, s.health)
+	s.g.RegisterService(s.watchDecode(schemagatev1.EventService_ServiceDesc), s)
+	s.g.RegisterService(s.watchDecode(healthpb.Health_ServiceDesc), s.health)
 	reflection.Register(s.g)
 	return s, nil
 }
@@ -146,7 +149,7 @@ func (s *Server) serverOptions() []grpc.ServerOption {
 // Shutdown and the listener's error otherwise.
 func (s *Server) Serve(ln net.Listener) error {
 	if s.o.MaxConnections > 0 {
-		l := limitListener(ln, s.o.MaxConnections, s.o.Logger)
+		l := limitListener(ln, s.o.MaxConnections, s.o.Logger, func() { s.refused(telemetry.RejectUnavailable) })
 		s.counted.Store(l)
 		ln = l
 	}

@@ -12,8 +12,18 @@ import (
 // grpcMetrics count the gRPC door's RPCs; its events are counted with the
 // other doors' frames, under transport="grpc".
 type grpcMetrics struct {
-	rpcs    *prometheus.CounterVec
-	seconds *prometheus.HistogramVec
+	rpcs     *prometheus.CounterVec
+	seconds  *prometheus.HistogramVec
+	rejected reasons
+}
+
+// grpcRejectReasons are why the gRPC door refuses a connection, a call or
+// a stream's event, in the other doors' words for the same causes:
+// RejectUnauthenticated (no valid token), RejectUnavailable (the
+// connection limit, or a drain), CloseRate (over the rate limit) and
+// CloseTooBig (a message over websocket.read_limit).
+func grpcRejectReasons() []string {
+	return []string{RejectUnauthenticated, RejectUnavailable, CloseRate, CloseTooBig, ReasonOther}
 }
 
 // rpcBuckets reach past latencyBuckets: a PublishStream's observation is
@@ -33,6 +43,8 @@ func newGRPCMetrics(reg prometheus.Registerer) grpcMetrics {
 		}, []string{"method"}),
 	}
 	reg.MustRegister(g.rpcs, g.seconds)
+	g.rejected = newReasons(reg, "schemagate_grpc_rejected_total",
+		"gRPC connections, calls and stream events refused, by reason.", grpcRejectReasons())
 	return g
 }
 
@@ -43,3 +55,7 @@ func (m *Metrics) RPC(method string, code codes.Code, elapsed time.Duration) {
 	m.grpc.rpcs.WithLabelValues(method, status.CodeName(code)).Inc()
 	m.grpc.seconds.WithLabelValues(method).Observe(elapsed.Seconds())
 }
+
+// GRPCRejected counts a refusal by the gRPC door; reason is one of
+// RejectUnauthenticated, RejectUnavailable, CloseRate or CloseTooBig.
+func (m *Metrics) GRPCRejected(reason string) { m.grpc.rejected.inc(reason) }

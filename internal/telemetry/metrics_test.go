@@ -212,7 +212,12 @@ func TestRPCs(t *testing.T) {
 	m.RPC("/schemagate.v1.EventService/Publish", codes.OK, time.Millisecond)
 	m.RPC("/schemagate.v1.EventService/Publish", codes.InvalidArgument, time.Millisecond)
 	m.RPC("/schemagate.v1.EventService/PublishStream", codes.OK, 3*time.Second)
-	out, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, "schemagate_grpc_rpcs_total", "schemagate_grpc_rpc_seconds")
+	m.GRPCRejected(telemetry.CloseTooBig)
+	m.GRPCRejected(telemetry.RejectUnavailable)
+	m.GRPCRejected(telemetry.RejectUnavailable)
+	m.GRPCRejected("something-from-a-typo")
+	out, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, "schemagate_grpc_rpcs_total",
+		"schemagate_grpc_rpc_seconds", "schemagate_grpc_rejected_total")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,6 +227,11 @@ func TestRPCs(t *testing.T) {
 		`schemagate_grpc_rpc_seconds_count{method="/schemagate.v1.EventService/Publish"} 2`,
 		`schemagate_grpc_rpc_seconds_bucket{method="/schemagate.v1.EventService/PublishStream",le="2.5"} 0`,
 		`schemagate_grpc_rpc_seconds_bucket{method="/schemagate.v1.EventService/PublishStream",le="10"} 1`,
+		`schemagate_grpc_rejected_total{reason="too_big"} 1`,
+		`schemagate_grpc_rejected_total{reason="unavailable"} 2`,
+		`schemagate_grpc_rejected_total{reason="rate"} 0`,
+		`schemagate_grpc_rejected_total{reason="unauthenticated"} 0`,
+		`schemagate_grpc_rejected_total{reason="other"} 1`,
 	} {
 		if !strings.Contains(string(out), line+"\n") {
 			t.Errorf("missing %q in\n%s", line, out)
