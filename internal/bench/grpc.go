@@ -14,7 +14,6 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 )
@@ -56,7 +55,7 @@ func dialGRPC(ctx context.Context, sh *shared) ([]*conn, error) {
 	}
 	for i := range sh.o.Conns {
 		cc, err := grpc.NewClient("passthrough:///"+u.Host, grpc.WithTransportCredentials(insecure.NewCredentials()),
-			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxReply)))
+			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxReply), grpc.ForceCodecV2(wireCodec{})))
 		if err != nil {
 			closeAll()
 			return nil, err
@@ -138,7 +137,8 @@ func (c *conn) finishGRPC() {
 // readGRPC scores replies until the stream ends.
 func (c *conn) readGRPC() {
 	defer close(c.dead)
-	var rep schemagatev1.Reply
+	var rep wireReply // reused: match is done with it when it returns
+	msg := rep.json
 	for {
 		if err := c.g.stream.RecvMsg(&rep); err != nil {
 			if !c.closing.Load() || !errors.Is(err, io.EOF) && status.Code(err) != codes.Canceled {
@@ -146,10 +146,6 @@ func (c *conn) readGRPC() {
 			}
 			return
 		}
-		r := reply{id: []byte(rep.GetId()), ok: rep.GetOk(), hasOK: true, hasResult: len(rep.GetResult()) > 0}
-		if e := rep.GetError(); e != nil {
-			r.code, r.details = int(e.GetCode()), len(e.GetDetails()) > 0
-		}
-		c.match(r, func() []byte { b, _ := protojson.Marshal(&rep); return b })
+		c.match(rep.reply, msg)
 	}
 }
