@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -60,5 +62,31 @@ func TestBenchNeedsWorkload(t *testing.T) {
 	err := run(context.Background(), []string{"bench", "--url", "ws://127.0.0.1:1/ws"}, strings.NewReader(""), &testkit.Buffer{}, &testkit.Buffer{})
 	if exitCode(err) != 2 {
 		t.Fatalf("bench without --workload: exit %d, %v", exitCode(err), err)
+	}
+}
+
+// The gRPC mode writes HTTP/2 frames itself: events larger than a frame
+// and than the server's initial windows go out split and paced by flow
+// control, and each is answered once.
+func TestBenchGRPCLargeEvents(t *testing.T) {
+	_, _, grpcAddr := startGRPCServe(t, benchConfig(t))
+	wl := filepath.Join(t.TempDir(), "large.ndjson")
+	big := strings.Repeat("x", 200<<10)
+	if err := os.WriteFile(wl, []byte(`{"valid":true,"frame":{"type":"echo","version":1,"data":"`+big+`"}}`+"\n"+
+		`{"valid":true,"frame":{"type":"echo","version":1,"data":1}}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut testkit.Buffer
+	err := run(context.Background(), []string{"bench", "--url", "grpc://" + grpcAddr, "--workload", wl,
+		"-c", "2", "-n", "8", "--count", "200", "--warmup", "0", "--json"}, strings.NewReader(""), &out, &errOut)
+	if err != nil {
+		t.Fatalf("bench: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	var r struct {
+		Sent, Acked int64
+		OK          bool
+	}
+	if err := json.Unmarshal([]byte(out.String()), &r); err != nil || !r.OK || r.Acked != r.Sent || r.Sent == 0 {
+		t.Fatalf("run not clean (%v): %s", err, out.String())
 	}
 }

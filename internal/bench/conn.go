@@ -34,7 +34,7 @@ type conn struct {
 	run    *shared
 	ws     *websocket.Conn
 	bc     *wsio.BatchConn
-	g      *grpcLink // set instead of ws and bc in gRPC mode
+	g      *grpcLink // set instead of ws in gRPC mode
 	prefix []byte    // "<conn>-"
 
 	free    chan int // free slot indices; its capacity is the window

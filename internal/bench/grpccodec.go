@@ -2,9 +2,7 @@ package bench
 
 import (
 	"errors"
-	"fmt"
 
-	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
@@ -12,85 +10,34 @@ import (
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 )
 
-// wireCodec is the generator's gRPC codec. grpc-go's own marshals through
-// protobuf reflection and decodes a new Reply, strings and all, per reply;
-// on a box shared with the server under test that CPU is taken from the
-// server, as encoding/json would be on the WebSocket side (see reply.go).
-// So an Event is encoded by hand and a reply scanned in place into a
-// reused wireReply; any other message goes through protobuf. The bytes on
-// the wire are protobuf's: the name is "proto".
-type wireCodec struct{}
+// The generator's protobuf, by hand: protobuf-go's reflection and a new
+// Reply, strings and all, per reply would cost the generator CPU it takes
+// from the server under test on a shared box (as encoding/json would on
+// the WebSocket side; see reply.go). An Event is its id field followed by
+// the rest, encoded once per workload line; a reply is scanned where it
+// lies.
 
-func (wireCodec) Name() string { return "proto" }
-
-func (wireCodec) Marshal(v any) (mem.BufferSlice, error) {
-	ev, ok := v.(*schemagatev1.Event)
-	if !ok {
-		m, ok := v.(proto.Message)
-		if !ok {
-			return nil, fmt.Errorf("bench: cannot marshal %T", v)
-		}
-		b, err := proto.Marshal(m)
-		return mem.BufferSlice{mem.SliceBuffer(b)}, err
+// appendEventTail appends an Event's fields after the id (type 2,
+// version 3, data 4), zero values left out, as protobuf does.
+func appendEventTail(b []byte, typ string, version uint32, data []byte) []byte {
+	if typ != "" {
+		b = protowire.AppendString(protowire.AppendTag(b, 2, protowire.BytesType), typ)
 	}
-	n := sizeField(1, len(ev.Id)) + sizeField(2, len(ev.Type)) + sizeField(4, len(ev.Data))
-	if ev.Version != 0 {
-		n += protowire.SizeTag(3) + protowire.SizeVarint(uint64(ev.Version))
+	if version != 0 {
+		b = protowire.AppendVarint(protowire.AppendTag(b, 3, protowire.VarintType), uint64(version))
 	}
-	// As grpc-go's codec: a pooled buffer unless the event is small.
-	if mem.IsBelowBufferPoolingThreshold(n) {
-		return mem.BufferSlice{mem.SliceBuffer(appendEvent(make([]byte, 0, n), ev))}, nil
-	}
-	buf := mem.DefaultBufferPool().Get(n)
-	*buf = appendEvent((*buf)[:0], ev)
-	return mem.BufferSlice{mem.NewBuffer(buf, mem.DefaultBufferPool())}, nil
-}
-
-// appendEvent appends ev's fields in number order, zero values left out,
-// as protobuf does.
-func appendEvent(b []byte, ev *schemagatev1.Event) []byte {
-	b = appendString(b, 1, ev.Id)
-	b = appendString(b, 2, ev.Type)
-	if ev.Version != 0 {
-		b = protowire.AppendVarint(protowire.AppendTag(b, 3, protowire.VarintType), uint64(ev.Version))
-	}
-	if len(ev.Data) > 0 {
-		b = protowire.AppendBytes(protowire.AppendTag(b, 4, protowire.BytesType), ev.Data)
+	if len(data) > 0 {
+		b = protowire.AppendBytes(protowire.AppendTag(b, 4, protowire.BytesType), data)
 	}
 	return b
 }
 
-func sizeField(num protowire.Number, n int) int {
-	if n == 0 {
-		return 0
+// appendEvent appends the Event with id and the tail appendEventTail made.
+func appendEvent(b, id, tail []byte) []byte {
+	if len(id) > 0 {
+		b = protowire.AppendBytes(protowire.AppendTag(b, 1, protowire.BytesType), id)
 	}
-	return protowire.SizeTag(num) + protowire.SizeBytes(n)
-}
-
-func appendString(b []byte, num protowire.Number, s string) []byte {
-	if s == "" {
-		return b
-	}
-	return protowire.AppendString(protowire.AppendTag(b, num, protowire.BytesType), s)
-}
-
-func (wireCodec) Unmarshal(data mem.BufferSlice, v any) error {
-	r, ok := v.(*wireReply)
-	if !ok {
-		m, ok := v.(proto.Message)
-		if !ok {
-			return fmt.Errorf("bench: cannot unmarshal into %T", v)
-		}
-		buf := data.MaterializeToBuffer(mem.DefaultBufferPool())
-		defer buf.Free()
-		return proto.Unmarshal(buf.ReadOnlyData(), m)
-	}
-	// grpc-go frees data once this returns: keep a copy, in place.
-	r.raw = r.raw[:0]
-	for _, b := range data {
-		r.raw = append(r.raw, b.ReadOnlyData()...)
-	}
-	return r.scan()
+	return append(b, tail...)
 }
 
 // wireReply is a schemagate.v1.Reply as the generator reads it: the fields

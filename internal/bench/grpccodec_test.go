@@ -2,13 +2,10 @@ package bench
 
 import (
 	"bytes"
-	"fmt"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	rpcstatus "google.golang.org/genproto/googleapis/rpc/status"
-	"google.golang.org/grpc/encoding"
-	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 
@@ -16,28 +13,25 @@ import (
 )
 
 // The hand-encoded Event is protobuf's encoding, byte for byte.
-func TestWireCodecMarshalsEventsAsProtobuf(t *testing.T) {
+func TestAppendEventIsProtobuf(t *testing.T) {
 	for _, ev := range []*schemagatev1.Event{
 		{Id: "3-17", Type: "person", Version: 1, Data: []byte(`{"name":"John"}`)},
 		{Type: "order", Version: 300, Data: bytes.Repeat([]byte("x"), 200)},
 		{Id: "only-id"},
 		{},
 	} {
-		got, err := wireCodec{}.Marshal(ev)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := appendEvent(nil, []byte(ev.Id), appendEventTail(nil, ev.Type, ev.Version, ev.Data))
 		want, err := proto.MarshalOptions{Deterministic: true}.Marshal(ev)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got.Materialize(), want) {
-			t.Errorf("%v:\n got %x\nwant %x", ev, got.Materialize(), want)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%v:\n got %x\nwant %x", ev, got, want)
 		}
 	}
 }
 
-func TestWireCodecScansReplies(t *testing.T) {
+func TestScanReply(t *testing.T) {
 	details, err := anypb.New(&errdetails.BadRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -59,10 +53,8 @@ func TestWireCodecScansReplies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Split in two buffers, as a reply across two frames arrives.
-			data := mem.BufferSlice{mem.SliceBuffer(b[:len(b)/2]), mem.SliceBuffer(b[len(b)/2:])}
-			var r wireReply
-			if err := (wireCodec{}).Unmarshal(data, &r); err != nil {
+			r := wireReply{raw: b}
+			if err := r.scan(); err != nil {
 				t.Fatal(err)
 			}
 			if !equalReply(r.reply, tc.want) {
@@ -72,6 +64,18 @@ func TestWireCodecScansReplies(t *testing.T) {
 				t.Fatalf("json %s lacks the id", r.json())
 			}
 		})
+	}
+}
+
+// The reader scans every reply; it must not allocate.
+func TestScanReplyAllocs(t *testing.T) {
+	b, err := proto.Marshal(&schemagatev1.Reply{Id: "3-17", Error: &rpcstatus.Status{Code: 3, Details: []*anypb.Any{{TypeUrl: "x"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := wireReply{raw: b}
+	if n := testing.AllocsPerRun(100, func() { _ = r.scan() }); n != 0 {
+		t.Fatalf("%v allocations per reply", n)
 	}
 }
 
@@ -100,46 +104,4 @@ func FuzzWireReply(f *testing.F) {
 			t.Fatalf("scan %+v, protobuf %v", r.reply, &rep)
 		}
 	})
-}
-
-// The reader decodes every reply into one wireReply; past the first, that
-// must not allocate.
-func TestWireCodecUnmarshalAllocs(t *testing.T) {
-	b, err := proto.Marshal(&schemagatev1.Reply{Id: "3-17", Error: &rpcstatus.Status{Code: 3, Details: []*anypb.Any{{TypeUrl: "x"}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := mem.BufferSlice{mem.SliceBuffer(b)}
-	var r wireReply
-	if n := testing.AllocsPerRun(100, func() { _ = (wireCodec{}).Unmarshal(data, &r) }); n != 0 {
-		t.Fatalf("%v allocations per reply", n)
-	}
-}
-
-// BenchmarkCodec compares the generator's codec with grpc-go's on an event
-// and a reply of the workloads' sizes.
-func BenchmarkCodec(b *testing.B) {
-	reply, _ := proto.Marshal(&schemagatev1.Reply{Id: "12-345678", Ok: true})
-	data := mem.BufferSlice{mem.SliceBuffer(reply)}
-	for _, size := range []int{60, 1000} {
-		ev := &schemagatev1.Event{Id: "12-345678", Type: "order.placed", Version: 1, Data: bytes.Repeat([]byte("x"), size)}
-		for _, c := range []struct {
-			name  string
-			codec encoding.CodecV2
-			into  func() any
-		}{
-			{"grpc", encoding.GetCodecV2("proto"), func() any { return new(schemagatev1.Reply) }},
-			{"wire", wireCodec{}, func() any { return new(wireReply) }},
-		} {
-			b.Run(fmt.Sprintf("%s/%d", c.name, size), func(b *testing.B) {
-				b.ReportAllocs()
-				into := c.into()
-				for b.Loop() {
-					m, _ := c.codec.Marshal(ev)
-					m.Free()
-					_ = c.codec.Unmarshal(data, into)
-				}
-			})
-		}
-	}
 }

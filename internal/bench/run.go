@@ -155,10 +155,6 @@ func (sh *shared) advance() <-chan time.Time {
 // wait forever. Their pending writes fail and count as connection errors.
 func forceClose(conns []*conn) {
 	for _, c := range conns {
-		if c.g != nil {
-			c.g.cc.Close()
-			continue
-		}
 		c.bc.Conn.Close()
 	}
 }

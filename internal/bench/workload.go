@@ -36,11 +36,10 @@ type line struct {
 	tail   []byte // the frame's fields after the id: `","type":...}`
 	expect expectation
 	echo   bool // echo v1 replies carry a result
-	// The frame as a gRPC Event's fields: a field of the wrong JSON kind
-	// becomes "" or 0, which breaks the envelope there too.
-	typ     string
-	version uint32
-	data    []byte
+	// The frame as a gRPC Event's fields after the id, protobuf-encoded
+	// once: a field of the wrong JSON kind becomes "" or 0, which breaks
+	// the envelope there too.
+	event []byte
 }
 
 // workload is the immutable, shared list of frames every connection cycles
@@ -109,10 +108,12 @@ func parseLine(raw []byte) (line, error) {
 		return line{}, errors.New(`"frame" must not carry an id: the generator assigns them`)
 	}
 	kind, version := envelopeOf(fields)
-	l := line{tail: spliceTail(in.Frame), echo: kind == "echo" && version == 1, typ: kind, data: fields["data"]}
+	l := line{tail: spliceTail(in.Frame), echo: kind == "echo" && version == 1}
+	var v uint32
 	if version >= 0 && version <= math.MaxUint32 {
-		l.version = uint32(version)
+		v = uint32(version)
 	}
+	l.event = appendEventTail(nil, kind, v, fields["data"])
 	switch {
 	case *in.Valid:
 		l.expect = expectAccept
