@@ -1,9 +1,12 @@
 package grpcapi_test
 
 import (
+	"context"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/schemagate/schemagate/internal/bench"
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 	"github.com/schemagate/schemagate/internal/grpcapi"
 )
@@ -49,4 +52,26 @@ func BenchmarkPublishStream(b *testing.B) {
 		}()
 	}
 	wg.Wait()
+}
+
+// BenchmarkReplies drives a real server over loopback with the load
+// generator's gRPC mode (64 streams, 16 events in flight each), as
+// internal/ws's BenchmarkReplies drives the WebSocket: replies/s, and
+// allocs/op, which count the door's allocations per event (the generator
+// makes next to none), whatever the machine's load.
+func BenchmarkReplies(b *testing.B) {
+	f := newFixture(&testing.T{}, grpcapi.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	b.ReportAllocs()
+	b.ResetTimer()
+	r, err := bench.Run(ctx, bench.Options{URL: "grpc://" + f.addr,
+		Workload: "../bench/testdata/valid.ndjson", Count: max(b.N, 1)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !r.OK() {
+		b.Fatalf("not clean: %+v", r)
+	}
+	b.ReportMetric(r.Rate, "replies/s")
 }
