@@ -104,6 +104,7 @@ func openStream(ctx context.Context, o Options, host string) (*grpcLink, *wsio.B
 	g := &grpcLink{nc: nc, conn: 65535, stream: 65535, initial: 65535, maxFrame: 16384, more: make(chan struct{}, 1)}
 	g.fr = http2.NewFramer(bc, bufio.NewReaderSize(nc, readBufSize))
 	g.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+	g.fr.SetReuseFrames() // a frame is done with before the next is read
 	var hb bytes.Buffer
 	enc := hpack.NewEncoder(&hb)
 	for _, f := range [][2]string{{":method", "POST"}, {":scheme", "http"}, {":path", publishStream},
