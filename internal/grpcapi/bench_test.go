@@ -1,12 +1,10 @@
 package grpcapi_test
 
 import (
-	"context"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/schemagate/schemagate/internal/bench"
+	"github.com/schemagate/schemagate/internal/bench/benchtest"
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 	"github.com/schemagate/schemagate/internal/grpcapi"
 )
@@ -61,17 +59,6 @@ func BenchmarkPublishStream(b *testing.B) {
 // makes next to none), whatever the machine's load.
 func BenchmarkReplies(b *testing.B) {
 	f := newFixture(&testing.T{}, grpcapi.Options{})
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 	b.ReportAllocs()
-	b.ResetTimer()
-	r, err := bench.Run(ctx, bench.Options{URL: "grpc://" + f.addr,
-		Workload: "../bench/testdata/valid.ndjson", Count: max(b.N, 1)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if !r.OK() {
-		b.Fatalf("not clean: %+v", r)
-	}
-	b.ReportMetric(r.Rate, "replies/s")
+	benchtest.Replies(b, "grpc://"+f.addr, "../bench/testdata/valid.ndjson")
 }

@@ -1,7 +1,6 @@
 package ws
 
 import (
-	"context"
 	"net"
 	"runtime"
 	"strings"
@@ -10,7 +9,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/schemagate/schemagate/internal/bench"
+	"github.com/schemagate/schemagate/internal/bench/benchtest"
 )
 
 // BenchmarkReplies drives a real server over loopback with the load
@@ -18,20 +17,8 @@ import (
 // replies per second: the coalesced writes and the reader's inline replies
 // show here.
 func BenchmarkReplies(b *testing.B) {
-	o := testOptions()
-	ts := newTestServer(b, o)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	b.ResetTimer()
-	r, err := bench.Run(ctx, bench.Options{URL: "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws",
-		Workload: "../bench/testdata/valid.ndjson", Count: max(b.N, 1)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if !r.OK() {
-		b.Fatalf("not clean: %+v", r)
-	}
-	b.ReportMetric(r.Rate, "replies/s")
+	ts := newTestServer(b, testOptions())
+	benchtest.Replies(b, "ws"+strings.TrimPrefix(ts.URL, "http")+"/ws", "../bench/testdata/valid.ndjson")
 }
 
 // BenchmarkIdleConn opens idle connections with hand-made handshakes (no
