@@ -40,9 +40,6 @@ import (
 // isGRPC says whether the URL names a gRPC server (grpc://host:port).
 func isGRPC(raw string) bool { return strings.HasPrefix(raw, "grpc://") }
 
-// publishStream is the rpc's path.
-var publishStream = "/" + schemagatev1.EventService_ServiceDesc.ServiceName + "/PublishStream"
-
 // The stream's id, and the receive window announced for it and the
 // connection; consumed bytes are given back once recvRefill accumulate.
 const (
@@ -107,7 +104,7 @@ func openStream(ctx context.Context, o Options, host string) (*grpcLink, *wsio.B
 	g.fr.SetReuseFrames() // a frame is done with before the next is read
 	var hb bytes.Buffer
 	enc := hpack.NewEncoder(&hb)
-	for _, f := range [][2]string{{":method", "POST"}, {":scheme", "http"}, {":path", publishStream},
+	for _, f := range [][2]string{{":method", "POST"}, {":scheme", "http"}, {":path", schemagatev1.EventService_PublishStream_FullMethodName},
 		{":authority", host}, {"content-type", "application/grpc"}, {"te", "trailers"}} {
 		_ = enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
 	}
