@@ -24,9 +24,11 @@ const filesPerWorker = 50
 // OS and are never touched, so it is not resident. What is resident is the
 // garbage allowed to wait longer: the peak RSS of compiling 1,000 order
 // schemas grows from about 135 MB to about 185 MB, and falls back as the
-// heap is collected and scavenged after start-up. Unlike GOGC it is local
-// to the call: concurrent Loads and the rest of the process keep the
-// collector's own pacing.
+// heap is collected and scavenged after start-up. The heap goal is the
+// process's, so while Load runs everything else collects less often too;
+// unlike setting GOGC, nothing has to be put back afterwards, so
+// concurrent Loads cannot leave the process with the wrong setting, and
+// the effect ends with the call.
 const ballastPerByte = 40
 
 func ballast(files []*file) []byte {
