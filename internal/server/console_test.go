@@ -1,15 +1,18 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/httpapi"
@@ -163,5 +166,54 @@ func TestConsoleReadOnlyUnlessAllowed(t *testing.T) {
 	url, _ = consoleServer(t, func(c *config.Config) { c.Console.Enabled = false })
 	if code, _ := consoleRequest(t, "GET", url+"/ui/", consoleToken, ""); code != http.StatusNotFound {
 		t.Errorf("console off: GET /ui/ answered %d, want 404", code)
+	}
+}
+
+// TestDrainEndsConsoleStreams: an open console stream (tail included)
+// does not hold the drain: Serve returns cleanly, long before the drain
+// timeout, with the stream still open on the client's side.
+func TestDrainEndsConsoleStreams(t *testing.T) {
+	dir, err := filepath.Abs("../../schemas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Schemas.Dir = dir
+	cfg.GRPC.Listen = ""
+	cfg.Shutdown.DrainTimeout = time.Minute // a held drain would show as a timeout error
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	served := make(chan error, 1)
+	go func() {
+		served <- Serve(ctx, cfg, Options{Listener: ln, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	}()
+	var resp *http.Response
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err = http.Get("http://" + ln.Addr().String() + "/ui/api/stream?tail=1")
+		if err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := bufio.NewReader(resp.Body).ReadString('\n'); err != nil { // the stream has begun
+		t.Fatal(err)
+	}
+	cancel()
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Fatalf("drain with a console stream open: %v", err)
+		}
+	case <-time.After(cfg.Shutdown.DrainTimeout / 2):
+		t.Fatal("the console stream held the drain")
 	}
 }
