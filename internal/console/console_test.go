@@ -193,3 +193,33 @@ func TestRejectsCountUnderConcurrency(t *testing.T) {
 		t.Errorf("groups %+v, want one of %d with %d samples", g, workers*each, config.Default().Console.Samples)
 	}
 }
+
+// TestRejectsFoldIndexesAndSweepOncePerMinute: one frame with twenty bad
+// items makes one group, its path's indexes folded; a full ring sweeps
+// its empty groups once a minute (a new path in the same minute goes to
+// the overflow group without a scan), and the next minute's sweep makes
+// room again.
+func TestRejectsFoldIndexesAndSweepOncePerMinute(t *testing.T) {
+	cfg := config.Default().Console
+	cfg.Window, cfg.MaxGroups = time.Minute, 2
+	r := newRejects(cfg)
+	t0 := time.Date(2026, 1, 1, 10, 0, 30, 0, time.UTC)
+	var items []status.Detail
+	for i := 0; i < 20; i++ {
+		items = append(items, status.Detail{InstanceLocation: "/items/" + itoa(i) + "/sku", KeywordLocation: "/properties/items/items/properties/sku/pattern"})
+	}
+	r.record(t0, person1, true, nil, invalid(items...))
+	if g := r.snapshot(t0); len(g) != 1 || g[0].Path != "/items/*/sku" || g[0].Count != 1 {
+		t.Fatalf("twenty bad items: groups %+v, want one /items/*/sku of 1", g)
+	}
+	r.record(t0, person1, true, nil, invalid(status.Detail{InstanceLocation: "/a", KeywordLocation: "/type"}))
+	r.record(t0, person1, true, nil, invalid(status.Detail{InstanceLocation: "/b", KeywordLocation: "/type"}))
+	if p := r.pruned.Load(); p != t0.Unix()/60 {
+		t.Errorf("the full ring swept at minute %d, want %d", p, t0.Unix()/60)
+	}
+	t1 := t0.Add(time.Minute) // the window has passed every group by
+	r.record(t1, person1, true, nil, invalid(status.Detail{InstanceLocation: "/c", KeywordLocation: "/type"}))
+	if g := r.snapshot(t1); len(g) != 1 || g[0].Path != "/c" {
+		t.Errorf("the next minute's sweep made no room: %+v", g)
+	}
+}

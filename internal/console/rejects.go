@@ -12,6 +12,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/ranking"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
@@ -76,9 +77,14 @@ type sample struct {
 }
 
 // rejects is the bounded ring of recent rejections. mu guards the groups
-// map (read-locked to find a group) and each group's samples.
+// map (read-locked to find a group or take a snapshot) and each group's
+// samples. A group's count changes only at a minute's turn, so the groups
+// left empty are dropped at most once a minute (pruned is the minute of
+// the last sweep): a full ring costs a new path one map miss, not a scan
+// of every group under the exclusive lock.
 type rejects struct {
 	mu       sync.RWMutex
+	pruned   atomic.Int64
 	minutes  int
 	max      int
 	keep     int
@@ -150,7 +156,7 @@ func (r *rejects) group(k groupKey, known bool, minute int64) *group {
 	if g, ok := r.groups[k]; ok {
 		return g
 	}
-	if len(r.groups) >= r.max {
+	if len(r.groups) >= r.max && r.pruned.Load() != minute {
 		r.prune(minute)
 	}
 	if len(r.groups) >= r.max {
@@ -196,6 +202,7 @@ func (g *group) addSample(keep int, now time.Time, key event.Key, s sample, err 
 // prune drops the groups with no rejection left in the window; the
 // caller holds the ring's lock.
 func (r *rejects) prune(minute int64) {
+	r.pruned.Store(minute)
 	for k, g := range r.groups {
 		if g.count(minute, r.minutes) == 0 {
 			delete(r.groups, k)
@@ -218,8 +225,9 @@ func (g *group) count(minute int64, minutes int) int64 {
 // groupKeys appends to keys the groups a rejection counts in: one per
 // distinct (keyword, instance path) of its violations, or one named
 // after the refusal when it has none (not JSON, no schema, a bad
-// envelope). Violations are few (schemas.max_details), so a scan finds
-// the repeats.
+// envelope). The path's array indexes are folded, so that one order
+// with twenty bad items makes one group, not twenty. Violations are few
+// (schemas.max_details), so a scan finds the repeats.
 func groupKeys(keys []groupKey, key event.Key, known bool, err *status.Error) []groupKey {
 	typ := key.Type
 	if !known && len(typ) > maxTypeLen {
@@ -230,7 +238,8 @@ func groupKeys(keys []groupKey, key event.Key, known bool, err *status.Error) []
 	}
 next:
 	for _, d := range err.Details {
-		k := groupKey{Type: typ, Version: key.Version, Keyword: status.Keyword(d.KeywordLocation), Path: d.InstanceLocation}
+		k := groupKey{Type: typ, Version: key.Version, Keyword: status.Keyword(d.KeywordLocation),
+			Path: ranking.FoldIndexes(d.InstanceLocation)}
 		for _, seen := range keys {
 			if seen == k {
 				continue next
@@ -265,11 +274,19 @@ type groupView struct {
 }
 
 // snapshot lists the groups with rejections in the window, most first.
+// It sweeps the empty groups out once a minute, and otherwise only reads:
+// every open stream takes one a second.
 func (r *rejects) snapshot(now time.Time) []groupView {
 	minute := now.Unix() / 60
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.prune(minute)
+	if r.pruned.Load() != minute {
+		r.mu.Lock()
+		if r.pruned.Load() != minute {
+			r.prune(minute)
+		}
+		r.mu.Unlock()
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	out := make([]groupView, 0, len(r.groups))
 	for _, g := range r.groups {
 		v := groupView{ID: g.id, groupKey: g.key, Known: g.known, Last: time.Unix(0, g.last.Load()), Samples: len(g.samples),
@@ -282,7 +299,9 @@ func (r *rejects) snapshot(now time.Time) []groupView {
 				v.Count += n
 			}
 		}
-		out = append(out, v)
+		if v.Count > 0 { // a group that left the window since the last sweep
+			out = append(out, v)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {
@@ -296,8 +315,8 @@ func (r *rejects) snapshot(now time.Time) []groupView {
 // samplesOf returns a copy of group id's samples, newest first, and its
 // key; ok is false when no such group is kept.
 func (r *rejects) samplesOf(id uint64) (groupKey, []sample, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	for _, g := range r.groups {
 		if g.id != id {
 			continue
