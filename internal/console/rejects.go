@@ -66,8 +66,8 @@ type bucket struct {
 
 // sample is one rejected frame as the console may show it, and the
 // error it got: with show_data, the frame's first maxSampleBytes; without,
-// only its shape, made when it is kept, so that no event data stays in
-// the console's memory.
+// only its shape and the error's keywords and locations (keptError), made
+// when it is kept, so that no event data stays in the console's memory.
 type sample struct {
 	At        time.Time
 	Key       event.Key
@@ -138,7 +138,7 @@ func (r *rejects) sample(g *group, now time.Time, key event.Key, frame []byte, e
 	if len(g.samples) >= r.keep && now.UnixNano()-g.lastSample.Load() < int64(sampleEvery) {
 		return
 	}
-	g.addSample(r.keep, now, key, s, err)
+	g.addSample(r.keep, now, key, s, keptError(err, r.showData))
 }
 
 // group finds or makes the group of k; past max groups, making one

@@ -120,7 +120,7 @@ func (t *tail) refill(stop <-chan struct{}) {
 func (t *tail) offer(now time.Time, key event.Key, known bool, frame []byte, err *status.Error, outcome int, showData bool) {
 	e := tailEntry{At: now, Type: clip(key.Type, maxTypeLen), Version: key.Version, Known: known,
 		Outcome: outcomeNames[outcome], Size: len(frame), Data: preview(frame, maxTailBytes, showData)}
-	if err != nil {
+	if err = keptError(err, showData); err != nil {
 		e.Status, e.Message = err.Status(), err.Message
 		if len(err.Details) > 0 {
 			d := err.Details[0]

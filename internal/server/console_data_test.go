@@ -1,0 +1,83 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestConsoleHidesDataInErrors: with console.show_data off, a frame
+// refused for its email's format shows in the reject groups, their
+// samples and the live tail by keyword and path, and the address, which
+// the validator's message quotes, appears in no console answer or stream.
+func TestConsoleHidesDataInErrors(t *testing.T) {
+	const secret = "jane.doe-at-example.com"
+	url, _ := consoleServer(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", url+"/ui/api/stream?tail=1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+consoleToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var (
+		mu     sync.Mutex
+		stream strings.Builder
+	)
+	tailed := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(nil, 1<<20)
+		once := sync.Once{}
+		for sc.Scan() {
+			mu.Lock()
+			stream.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+			if strings.HasPrefix(sc.Text(), "data: ") && strings.Contains(sc.Text(), `"keyword":"format"`) && strings.Contains(sc.Text(), `"entries"`) {
+				once.Do(func() { close(tailed) })
+			}
+		}
+	}()
+	frame := `{"name":"Jane","age":30,"city":"Oslo","email":"` + secret + `"}`
+	deadline := time.After(30 * time.Second)
+	for done := false; !done; {
+		reply := post(t, url+"/v1/events/person/v2", consoleToken, frame)
+		if !strings.Contains(reply, secret) {
+			t.Fatalf("the client's own reply should quote its data (the test's premise): %s", reply)
+		}
+		select {
+		case <-tailed:
+			done = true
+		case <-deadline:
+			t.Fatal("no tail entry for the format error")
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+	_, groups := consoleRequest(t, "GET", url+"/ui/api/rejects", consoleToken, "")
+	if !strings.Contains(groups, `"keyword":"format"`) || !strings.Contains(groups, `"path":"/email"`) {
+		t.Fatalf("no format group at /email: %s", groups)
+	}
+	answers := map[string]string{"rejects": groups}
+	_, answers["samples"] = consoleRequest(t, "GET", url+"/ui/api/rejects/1", consoleToken, "")
+	_, answers["overview"] = consoleRequest(t, "GET", url+"/ui/api/overview", consoleToken, "")
+	if !strings.Contains(answers["samples"], `"instanceLocation":"/email"`) {
+		t.Errorf("the sample does not name the violation's path: %s", answers["samples"])
+	}
+	mu.Lock()
+	answers["stream"] = stream.String()
+	mu.Unlock()
+	for name, body := range answers {
+		if strings.Contains(body, "jane.doe") {
+			t.Errorf("%s shows the data: %s", name, body)
+		}
+	}
+}
