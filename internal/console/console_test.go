@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"google.golang.org/grpc/codes"
 
@@ -221,5 +222,55 @@ func TestRejectsFoldIndexesAndSweepOncePerMinute(t *testing.T) {
 	r.record(t1, person1, true, nil, invalid(status.Detail{InstanceLocation: "/c", KeywordLocation: "/type"}))
 	if g := r.snapshot(t1); len(g) != 1 || g[0].Path != "/c" {
 		t.Errorf("the next minute's sweep made no room: %+v", g)
+	}
+}
+
+// TestRejectsClipWhatTheyKeep: a frame's long instance path and messages
+// (bodies may be 10 MiB) are kept clipped in the group's key, its samples
+// and the tail, even with show_data.
+func TestRejectsClipWhatTheyKeep(t *testing.T) {
+	cfg := config.Default().Console
+	cfg.ShowData = true
+	c, err := New(Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := "/" + strings.Repeat("é", 1<<19)
+	bad := invalid(status.Detail{InstanceLocation: long, KeywordLocation: "/additionalProperties", Message: "additional properties " + long + " not allowed"})
+	bad.Message += long
+	sub := c.tail.subscribe(0)
+	defer c.tail.unsubscribe(sub)
+	c.Frame(person1, true, []byte(`{}`), bad)
+	within := func(what, s string, n int) {
+		if len(s) > n+len("…") || !utf8.ValidString(s) {
+			t.Errorf("%s keeps %d bytes (valid UTF-8: %v), want at most %d", what, len(s), utf8.ValidString(s), n)
+		}
+	}
+	g := c.rejects.snapshot(time.Now())
+	if len(g) != 1 {
+		t.Fatalf("groups %+v", g)
+	}
+	within("the group's path", g[0].Path, maxPath)
+	_, samples, _ := c.rejects.samplesOf(g[0].ID)
+	e := samples[0].Err
+	within("the sample's message", e.Message, maxMessage)
+	within("the sample's instance location", e.Details[0].InstanceLocation, maxPath)
+	within("the sample's detail message", e.Details[0].Message, maxMessage)
+	select {
+	case te := <-sub.ch:
+		within("the tail's path", te.Path, maxPath)
+		within("the tail's message", te.Message, maxMessage)
+	default:
+		t.Error("no tail entry")
+	}
+	many := invalid()
+	for i := 0; i < 20; i++ {
+		many.Details = append(many.Details, status.Detail{InstanceLocation: long, KeywordLocation: "/type", Message: long})
+	}
+	if k := keptError(many, true); len(k.Details)+k.Omitted != 20 || len(k.Details) == 0 || len(k.Details) > 2 {
+		t.Errorf("twenty long violations: %d kept, %d omitted; want the rest of %d bytes omitted", len(k.Details), k.Omitted, maxErrorBytes)
+	}
+	if bad.Details[0].InstanceLocation != long {
+		t.Error("clipping changed the client's error")
 	}
 }

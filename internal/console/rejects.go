@@ -29,7 +29,9 @@ const (
 	// maxTypeLen bounds a client-given type kept in a group's key.
 	maxTypeLen = 64
 	// maxSampleBytes bounds what one sample keeps of its frame: with the
-	// defaults (500 groups of 5 samples) the ring holds 20 MiB at most.
+	// defaults (500 groups of 5 samples, each of at most 8 KiB of frame
+	// and maxErrorBytes of error, paths clipped to maxPath) the ring holds
+	// about 25 MiB at most.
 	maxSampleBytes = 8 << 10
 	// maxShapeInput is the longest frame a sample shapes; a longer one
 	// is only measured.
@@ -230,8 +232,8 @@ func (g *group) count(minute int64, minutes int) int64 {
 // (schemas.max_details), so a scan finds the repeats.
 func groupKeys(keys []groupKey, key event.Key, known bool, err *status.Error) []groupKey {
 	typ := key.Type
-	if !known && len(typ) > maxTypeLen {
-		typ = typ[:maxTypeLen] + "…"
+	if !known {
+		typ = clip(typ, maxTypeLen)
 	}
 	if len(err.Details) == 0 {
 		return append(keys, groupKey{Type: typ, Version: key.Version, Keyword: refusalKeyword(err)})
@@ -239,7 +241,7 @@ func groupKeys(keys []groupKey, key event.Key, known bool, err *status.Error) []
 next:
 	for _, d := range err.Details {
 		k := groupKey{Type: typ, Version: key.Version, Keyword: status.Keyword(d.KeywordLocation),
-			Path: ranking.FoldIndexes(d.InstanceLocation)}
+			Path: clip(ranking.FoldIndexes(d.InstanceLocation), maxPath)}
 		for _, seen := range keys {
 			if seen == k {
 				continue next

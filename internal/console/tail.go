@@ -140,10 +140,3 @@ func (t *tail) offer(now time.Time, key event.Key, known bool, frame []byte, err
 		}
 	}
 }
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
