@@ -26,6 +26,9 @@ type Options struct {
 	SubscribeTypes []string
 	// Auth says bearer tokens are required on /v1/ and on upgrades.
 	Auth bool
+	// AdminAuth says only auth.admin_tokens open /v1/admin/ (auth is on
+	// in some form).
+	AdminAuth bool
 	// Webhooks says webhook actions are configured, so the admin routes
 	// under /v1/admin/webhooks exist.
 	Webhooks bool

@@ -26,7 +26,7 @@ func shipped(t testing.TB) Options {
 	}
 	return Options{Registry: reg, Host: "127.0.0.1:8080", WebSocketPath: "/ws",
 		Bare:           []Bare{{Path: "/", Type: "echo", Version: 1, Raw: true}, {Path: "/person", Type: "person", Version: 1}},
-		SubscribeTypes: []string{"person"}, Auth: true, Webhooks: true, MaxBatch: 1000, MaxDetails: 20, Console: true}
+		SubscribeTypes: []string{"person"}, Auth: true, AdminAuth: true, Webhooks: true, MaxBatch: 1000, MaxDetails: 20, Console: true}
 }
 
 func build(t testing.TB, o Options) Documents {
@@ -110,5 +110,40 @@ func TestHTMLRendersInChromium(t *testing.T) {
 	m := regexp.MustCompile(`id="shown"[^>]*>(\d+) of (\d+) shown<`).FindStringSubmatch(dom)
 	if m == nil || m[1] != m[2] || m[1] == "0" {
 		t.Errorf("the page's script did not run under its CSP (match %q)", m)
+	}
+}
+
+// Every operation under /v1/admin/ names the admin scheme, the others the
+// document's: the server's one rule, in the document.
+func TestAdminSecurity(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(build(t, shipped(t)).OpenAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	admin := 0
+	for path, item := range doc.Paths {
+		for method, raw := range item {
+			var operation struct {
+				Security []map[string][]string `json:"security"`
+			}
+			if method == "parameters" || json.Unmarshal(raw, &operation) != nil {
+				continue
+			}
+			has := false
+			if len(operation.Security) > 0 {
+				_, has = operation.Security[0]["admin"]
+			}
+			if has != strings.HasPrefix(path, "/v1/admin/") {
+				t.Errorf("%s %s: security %v", method, path, operation.Security)
+			}
+			if has {
+				admin++
+			}
+		}
+	}
+	if admin < 3 {
+		t.Fatalf("%d admin operations", admin)
 	}
 }

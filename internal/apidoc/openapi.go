@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // oaSchemas is where the OpenAPI document keeps its component schemas.
@@ -53,7 +54,34 @@ func openAPI(o Options) (obj, error) {
 	} else {
 		doc["security"] = []obj{{}} // auth.tokens is off: no requirement
 	}
+	if o.AdminAuth {
+		adminSecurity(doc)
+	}
 	return doc, nil
+}
+
+// adminSecurity gives every operation under /v1/admin/, whoever added
+// it, the admin scheme instead of the document's: the same one rule as
+// the server's front.
+func adminSecurity(doc obj) {
+	comps := doc["components"].(obj)
+	schemes, _ := comps["securitySchemes"].(obj)
+	if schemes == nil {
+		schemes = obj{}
+		comps["securitySchemes"] = schemes
+	}
+	schemes["admin"] = obj{"type": "http", "scheme": "bearer",
+		"description": "auth.admin_tokens: Authorization: Bearer <token>; the only tokens /v1/admin/ takes (a producer's gets 403)"}
+	for path, item := range doc["paths"].(obj) {
+		if !strings.HasPrefix(path, "/v1/admin/") {
+			continue
+		}
+		for _, v := range item.(obj) {
+			if operation, ok := v.(obj); ok && operation["operationId"] != nil {
+				operation["security"] = []obj{{"admin": []string{}}}
+			}
+		}
+	}
 }
 
 func catalogSchema() obj {

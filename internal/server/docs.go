@@ -16,7 +16,7 @@ func (a *app) docs() (apidoc.Documents, error) {
 // DocOptions describes the server cfg configures, for its documents.
 func DocOptions(cfg config.Config, reg *validate.Registry) apidoc.Options {
 	o := apidoc.Options{Registry: reg, Host: docHost(cfg.Listen),
-		WebSocketPath: cfg.WebSocket.Path, Auth: len(cfg.Auth.Tokens) > 0,
+		WebSocketPath: cfg.WebSocket.Path, Auth: len(cfg.Auth.Tokens) > 0, AdminAuth: cfg.Auth.Enabled(),
 		MaxBatch: cfg.HTTP.MaxBatch, MaxDetails: cfg.Schemas.MaxDetails, Console: cfg.Console.Enabled}
 	if cfg.NATS.Enabled() {
 		o.SubscribeTypes = cfg.NATS.FanOut.Types
