@@ -75,7 +75,7 @@ func (c *Checker) checkToken(tok string) error {
 }
 
 // ForAdmin is the check of operators' routes (every one under
-// /v1/admin/): a token of admin passes; a producer's is PERMISSION_DENIED,
+// /v1/admin/, and the console's under /ui/): a token of admin passes; a producer's is PERMISSION_DENIED,
 // since it proves who is asking but not that they may administer; any
 // other is UNAUTHENTICATED. With admin empty every request is refused, so
 // that configuring producer tokens never leaves admin routes open. With
@@ -90,10 +90,10 @@ func ForAdmin(admin, producers *Checker) func(*http.Request) error {
 			return nil
 		}
 		if tok != "" && producers.Enabled() && producers.checkToken(tok) == nil {
-			return status.New(codes.PermissionDenied, "a producer token does not open /v1/admin/: use one of auth.admin_tokens")
+			return status.New(codes.PermissionDenied, "a producer token does not open /v1/admin/ or the console: use one of auth.admin_tokens")
 		}
 		if !admin.Enabled() {
-			return status.New(codes.Unauthenticated, "/v1/admin/ needs an admin token and auth.admin_tokens has none")
+			return status.New(codes.Unauthenticated, "/v1/admin/ and the console need an admin token and auth.admin_tokens has none")
 		}
 		return admin.checkToken(tok)
 	}

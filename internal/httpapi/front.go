@@ -14,9 +14,15 @@ import (
 // opsPaths stay open to probes and scrapers whatever the auth.
 var opsPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
-// adminPrefix marks the operators' routes: every route under it, now and
-// later, is checked by AuthorizeAdmin instead of Authorize.
-const adminPrefix = "/v1/admin/"
+// adminPrefix and consolePrefix mark the operators' routes: every route
+// under them, now and later, is checked by AuthorizeAdmin instead of
+// Authorize. The console shows what producers sent and may send a frame
+// itself, so a producer's token does not open it; its sign-in page, which
+// holds no data, answers anyone (front).
+const (
+	adminPrefix   = "/v1/admin/"
+	consolePrefix = "/ui/"
+)
 
 // authorizer is the check a path needs before its route is looked up: the
 // one place that says which token opens what. Nil means none.
@@ -27,11 +33,16 @@ func (a *API) authorizer(path string) func(*http.Request) error {
 		// and their upgrade checks the token as its first step (counted
 		// in the upgrade metrics).
 		return nil
-	case strings.HasPrefix(path, adminPrefix) || path == strings.TrimSuffix(adminPrefix, "/"):
+	case under(path, adminPrefix) || under(path, consolePrefix):
 		return a.o.AuthorizeAdmin
 	default:
 		return a.o.Authorize
 	}
+}
+
+// under says path is prefix or below it (prefix ends in a slash).
+func under(path, prefix string) bool {
+	return strings.HasPrefix(path, prefix) || path == strings.TrimSuffix(prefix, "/")
 }
 
 // front runs before any route is looked up, so that nothing a client
@@ -61,7 +72,7 @@ func (a *API) front(w http.ResponseWriter, r *http.Request) {
 	}
 	if authorize := a.authorizer(r.URL.Path); authorize != nil {
 		if err := authorize(r); err != nil {
-			if a.o.Console != nil && r.Method == http.MethodGet && r.URL.Path == "/ui/" {
+			if a.o.Console != nil && r.Method == http.MethodGet && r.URL.Path == consolePrefix {
 				a.o.Console.SignIn(w, r)
 				return
 			}
@@ -78,7 +89,7 @@ func (a *API) front(w http.ResponseWriter, r *http.Request) {
 
 // console says r is for the web console, which answers its own origin
 // only: no CORS, and a cross-origin request is refused before anything.
-func console(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/ui/") }
+func console(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, consolePrefix) }
 
 // preflight answers a browser's CORS preflight: for the /v1/ API from an
 // allowed origin (front has refused the others), and for nothing else.

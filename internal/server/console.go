@@ -16,7 +16,7 @@ func (a *app) newConsole() error {
 	}
 	c, err := console.New(console.Options{
 		Config: a.cfg.Console, Registry: a.reg, MaxDepth: a.cfg.Schemas.MaxDepth,
-		Ready: a.ready, Connections: a.connections, Compat: a.consoleCompat, AuthEnabled: a.auth.Enabled(),
+		Ready: a.ready, Connections: a.connections, Compat: a.consoleCompat, AuthEnabled: a.auth.Enabled() || len(a.cfg.Auth.AdminTokens) > 0,
 	})
 	if err != nil {
 		return err

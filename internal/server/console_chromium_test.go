@@ -50,18 +50,18 @@ func TestConsoleInChromium(t *testing.T) {
 		outcomeWait, "the overview, live")
 
 	for i := 0; i < 5; i++ {
-		post(t, url+"/v1/events/person/v2", consoleToken, `{"name":"Ada","age":36,"city":"London"}`)
+		post(t, url+"/v1/events/person/v2", producerToken, `{"name":"Ada","age":36,"city":"London"}`)
 	}
 	const invalid = 3
 	for i := 0; i < invalid; i++ {
-		if r := post(t, url+"/v1/events/person/v1", consoleToken, `{"name":"Zelda","age":-1,"city":"Oslo"}`); !strings.Contains(r, "minimum") {
+		if r := post(t, url+"/v1/events/person/v1", producerToken, `{"name":"Zelda","age":-1,"city":"Oslo"}`); !strings.Contains(r, "minimum") {
 			t.Fatalf("an invalid frame was answered %s", r)
 		}
 	}
 	for _, other := range []struct{ path, data string }{ // other groups, for a view worth a screenshot
 		{"person/v1", `{"name":"Zelda","age":30}`}, {"person/v2", `{"name":"","age":30,"city":"Oslo","email":"not an email"}`},
 		{"person/v2", `{"name":"Zelda","age":"thirty","city":"Oslo"}`}, {"echo/v1", `{"text": `}} {
-		post(t, url+"/v1/events/"+other.path, consoleToken, other.data)
+		post(t, url+"/v1/events/"+other.path, producerToken, other.data)
 	}
 	sent := time.Now()
 	page.WaitFor(`document.querySelector('#totals').textContent.includes('accepted5')`, outcomeWait, "the overview to count the frames")
@@ -88,8 +88,8 @@ func TestConsoleInChromium(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("the live tail showed no accepted and rejected frames")
 		}
-		post(t, url+"/v1/events/person/v2", consoleToken, `{"name":"Ada","age":36,"city":"London"}`)
-		post(t, url+"/v1/events/person/v1", consoleToken, `{"name":"Zelda","age":200,"city":"Oslo"}`)
+		post(t, url+"/v1/events/person/v2", producerToken, `{"name":"Ada","age":36,"city":"London"}`)
+		post(t, url+"/v1/events/person/v1", producerToken, `{"name":"Zelda","age":200,"city":"Oslo"}`)
 		time.Sleep(100 * time.Millisecond)
 	}
 	page.Eval(`document.getElementById('tail-pause').click()`)

@@ -50,7 +50,7 @@ func TestConsoleHidesDataInErrors(t *testing.T) {
 	frame := `{"name":"Jane","age":30,"city":"Oslo","email":"` + secret + `"}`
 	deadline := time.After(30 * time.Second)
 	for done := false; !done; {
-		reply := post(t, url+"/v1/events/person/v2", consoleToken, frame)
+		reply := post(t, url+"/v1/events/person/v2", producerToken, frame)
 		if !strings.Contains(reply, secret) {
 			t.Fatalf("the client's own reply should quote its data (the test's premise): %s", reply)
 		}

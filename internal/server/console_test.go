@@ -18,10 +18,16 @@ import (
 	"github.com/schemagate/schemagate/internal/httpapi"
 )
 
-const consoleToken = "console-test-token-0123456789"
+// consoleToken is an admin token (the console takes no other);
+// producerToken sends events.
+const (
+	consoleToken  = "console-test-token-0123456789"
+	producerToken = "producer-test-token-0123456789"
+)
 
 // consoleServer serves the gateway over the repo's schemas on a real
-// socket, with auth on and the console as mutate leaves it.
+// socket, with auth on (producer and admin tokens) and the console as
+// mutate leaves it.
 func consoleServer(t *testing.T, mutate func(*config.Config)) (string, *app) {
 	t.Helper()
 	dir, err := filepath.Abs("../../schemas")
@@ -31,7 +37,7 @@ func consoleServer(t *testing.T, mutate func(*config.Config)) (string, *app) {
 	cfg := config.Default()
 	cfg.Schemas.Dir = dir
 	cfg.Handlers, cfg.DefaultActions = []string{"echo/v1", "person/v1", "person/v2"}, nil
-	cfg.Auth.Tokens = []string{consoleToken}
+	cfg.Auth.Tokens, cfg.Auth.AdminTokens = []string{producerToken}, []string{consoleToken}
 	if mutate != nil {
 		mutate(&cfg)
 	}
@@ -81,12 +87,13 @@ func consoleRequest(t *testing.T, method, url, token, body string) (int, string)
 }
 
 // TestConsoleNeedsTheToken asks every console route the API mounted (and
-// paths under /ui/ that name nothing) without a token and with a wrong
-// one: each is 401, and the one body that is a page, GET /ui/'s, carries
-// no data. With the token, none is 401.
+// paths under /ui/ that name nothing) without a token, with a wrong one
+// and with a producer's: each is 401 (403 for the producer's), and the one
+// body that is a page, GET /ui/'s sign-in page, carries no data. With an
+// admin token, none is refused.
 func TestConsoleNeedsTheToken(t *testing.T) {
 	url, a := consoleServer(t, func(c *config.Config) { c.Console.AllowSend = true })
-	post(t, url+"/v1/events/person/v1", consoleToken, `{"name":"Zelda","age":-1,"city":"Oslo"}`) // a reject group to ask for
+	post(t, url+"/v1/events/person/v1", producerToken, `{"name":"Zelda","age":-1,"city":"Oslo"}`) // a reject group to ask for
 	var paths [][2]string
 	for _, r := range a.handler.(*httpapi.API).Routes() {
 		method, path, _ := strings.Cut(r, " ")
@@ -104,10 +111,14 @@ func TestConsoleNeedsTheToken(t *testing.T) {
 		if p[0] == "POST" {
 			body = `{"type":"person","version":1,"versions":[1,2],"data":"{}"}`
 		}
-		for _, tok := range []string{"", "not-the-token-at-all-000"} {
+		for _, tok := range []string{"", "not-the-token-at-all-000", producerToken} {
+			want := http.StatusUnauthorized
+			if tok == producerToken && (p[0] != "GET" || p[1] != "/ui/") {
+				want = http.StatusForbidden // the sign-in page answers anyone
+			}
 			code, got := consoleRequest(t, p[0], url+p[1], tok, body)
-			if code != http.StatusUnauthorized {
-				t.Errorf("%s %s with token %q: %d, want 401", p[0], p[1], tok, code)
+			if code != want {
+				t.Errorf("%s %s with token %q: %d, want %d", p[0], p[1], tok, code, want)
 			}
 			for _, secret := range []string{"person", "minimum", "Zelda", `"frames"`} {
 				if strings.Contains(got, secret) {
@@ -115,8 +126,8 @@ func TestConsoleNeedsTheToken(t *testing.T) {
 				}
 			}
 		}
-		if code, _ := consoleRequest(t, p[0], url+p[1], consoleToken, body); code == http.StatusUnauthorized {
-			t.Errorf("%s %s with the token: 401", p[0], p[1])
+		if code, _ := consoleRequest(t, p[0], url+p[1], consoleToken, body); code == http.StatusUnauthorized || code == http.StatusForbidden {
+			t.Errorf("%s %s with the admin token: %d", p[0], p[1], code)
 		}
 	}
 }

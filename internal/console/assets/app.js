@@ -85,7 +85,7 @@
     state.stream = ctl; state.streamTail = withTail;
     fetch('/ui/api/stream' + (withTail ? '?tail=1' : ''), { headers: headers(), signal: ctl.signal, cache: 'no-store' })
       .then(function (r) {
-        if (r.status === 401) { needToken(); return; }
+        if (r.status === 401 || r.status === 403) { needToken(); return; } // 403: a producer's token, not an admin's
         if (!r.ok || !r.body) { throw new Error('stream: HTTP ' + r.status); }
         setConn('live', 'live');
         var reader = r.body.getReader(), dec = new TextDecoder(), buf = '';
