@@ -274,3 +274,21 @@ func TestRejectsClipWhatTheyKeep(t *testing.T) {
 		t.Error("clipping changed the client's error")
 	}
 }
+
+// TestRejectsShapeOncePerFrame: a frame that falls in several groups is
+// shaped once, and its groups' samples share what it kept.
+func TestRejectsShapeOncePerFrame(t *testing.T) {
+	r := newRejects(config.Default().Console)
+	r.record(time.Now(), person1, true, []byte(`{"age":-1,"name":7}`), invalid(
+		status.Detail{InstanceLocation: "/age", KeywordLocation: "/properties/age/minimum"},
+		status.Detail{InstanceLocation: "/name", KeywordLocation: "/properties/name/type"}))
+	g := r.snapshot(time.Now())
+	if len(g) != 2 {
+		t.Fatalf("groups %+v", g)
+	}
+	_, a, _ := r.samplesOf(g[0].ID)
+	_, b, _ := r.samplesOf(g[1].ID)
+	if len(a) != 1 || len(b) != 1 || &a[0].Frame[0] != &b[0].Frame[0] || a[0].Err != b[0].Err {
+		t.Error("the frame was shaped (and its error kept) once per group, not once")
+	}
+}

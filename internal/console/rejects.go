@@ -102,16 +102,24 @@ func newRejects(c config.Console) *rejects {
 }
 
 // record files one rejected frame in each group its violations name
-// (once per group, however many violations fall in it).
+// (once per group, however many violations fall in it). What a sample
+// keeps (a shape that re-decodes up to maxShapeInput, the kept error) is
+// made once, when the first group wants it, and shared by the others.
 func (r *rejects) record(now time.Time, key event.Key, known bool, frame []byte, err *status.Error) {
 	var buf [4]groupKey
+	var kept *sample
 	minute, nanos := now.Unix()/60, now.UnixNano()
 	for _, k := range groupKeys(buf[:0], key, known, err) {
 		g := r.group(k, known, minute)
 		r.count(g, minute)
 		g.last.Store(nanos)
 		if int(g.nsamples.Load()) < r.keep || nanos-g.lastSample.Load() >= int64(sampleEvery) {
-			r.sample(g, now, key, frame, err)
+			if kept == nil { // shaping needs no lock
+				s := r.keepable(frame)
+				s.Err = keptError(err, r.showData)
+				kept = &s
+			}
+			r.sample(g, now, key, *kept)
 		}
 	}
 }
@@ -131,16 +139,15 @@ func (r *rejects) count(g *group, minute int64) {
 	b.n.Add(1)
 }
 
-// sample keeps the frame in g's samples, unless another frame took the
-// place meanwhile.
-func (r *rejects) sample(g *group, now time.Time, key event.Key, frame []byte, err *status.Error) {
-	s := r.keepable(frame) // shaping needs no lock
+// sample keeps s in g's samples, unless another frame took the place
+// meanwhile.
+func (r *rejects) sample(g *group, now time.Time, key event.Key, s sample) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(g.samples) >= r.keep && now.UnixNano()-g.lastSample.Load() < int64(sampleEvery) {
 		return
 	}
-	g.addSample(r.keep, now, key, s, keptError(err, r.showData))
+	g.addSample(r.keep, now, key, s)
 }
 
 // group finds or makes the group of k; past max groups, making one
@@ -189,8 +196,8 @@ func (r *rejects) keepable(frame []byte) sample {
 }
 
 // addSample puts s in g's ring; the caller holds the ring's lock.
-func (g *group) addSample(keep int, now time.Time, key event.Key, s sample, err *status.Error) {
-	s.At, s.Key, s.Err = now, key, err
+func (g *group) addSample(keep int, now time.Time, key event.Key, s sample) {
+	s.At, s.Key = now, key
 	if len(g.samples) < keep {
 		g.samples = append(g.samples, s)
 	} else {
