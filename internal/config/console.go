@@ -2,8 +2,8 @@ package config
 
 import "time"
 
-// Console is the embedded web console at /ui/ (behind auth.tokens when
-// auth is on): what it may show and do, and how much it remembers.
+// Console is the embedded web console at /ui/ (behind auth.admin_tokens
+// when auth is on): what it may show and do, and how much it remembers.
 type Console struct {
 	// Enabled serves /ui/ and its data endpoints.
 	Enabled bool `mapstructure:"enabled"`
@@ -24,11 +24,18 @@ type Console struct {
 	// TailRate is the most frames a second the live tail shows; beyond
 	// it frames are sampled out (and counted).
 	TailRate int `mapstructure:"tail_rate"`
+	// MaxStreams bounds the live streams open at once (each holds a
+	// goroutine, a tail queue and a snapshot a second); more are 429.
+	MaxStreams int `mapstructure:"max_streams"`
 }
+
+// DefaultConsoleMaxStreams is console.max_streams's default: a few
+// operators' tabs.
+const DefaultConsoleMaxStreams = 8
 
 // defaultConsole is the console's part of Default.
 func defaultConsole() Console {
-	return Console{Enabled: true, Window: 15 * time.Minute, MaxGroups: 500, Samples: 5, TailRate: 200}
+	return Console{Enabled: true, Window: 15 * time.Minute, MaxGroups: 500, Samples: 5, TailRate: 200, MaxStreams: DefaultConsoleMaxStreams}
 }
 
 func (c Console) check(p *problems) {
@@ -41,4 +48,5 @@ func (c Console) check(p *problems) {
 	positive(p, "console.max_groups", c.MaxGroups)
 	positive(p, "console.samples", c.Samples)
 	positive(p, "console.tail_rate", c.TailRate)
+	positive(p, "console.max_streams", c.MaxStreams)
 }

@@ -56,6 +56,7 @@ type Console struct {
 	compat  lazyJSON
 	closing chan struct{}
 	closed  atomic.Bool
+	streams atomic.Int32 // open streams, at most Config.MaxStreams
 }
 
 // The outcomes the overview counts.

@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/status"
 )
 
 const (
@@ -27,8 +31,16 @@ type tailBatch struct {
 // with fetch so that it can send the Authorization header. Every second
 // an "overview" and a "rejects" event; with ?tail=1, a "tail" event with
 // the frames the tail collected. It ends when the client goes or the
-// console closes (drain).
+// console closes (drain). Past console.max_streams open at once it is
+// 429: each stream costs a goroutine, a tail queue and a snapshot a second.
 func (c *Console) Stream(w http.ResponseWriter, r *http.Request) {
+	if limit := max(c.o.Config.MaxStreams, 1); c.streams.Add(1) > int32(limit) {
+		c.streams.Add(-1)
+		w.Header().Set("Retry-After", "5")
+		writeError(w, status.Newf(codes.ResourceExhausted, "console.max_streams (%d) streams are open already", limit))
+		return
+	}
+	defer c.streams.Add(-1)
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/config"
 )
 
 // TestConsoleHidesDataInErrors: with console.show_data off, a frame
@@ -79,5 +81,49 @@ func TestConsoleHidesDataInErrors(t *testing.T) {
 		if strings.Contains(body, "jane.doe") {
 			t.Errorf("%s shows the data: %s", name, body)
 		}
+	}
+}
+
+// TestConsoleStreamsAreCapped: past console.max_streams open streams the
+// next is 429 with Retry-After; once one closes, a stream opens again.
+func TestConsoleStreamsAreCapped(t *testing.T) {
+	url, _ := consoleServer(t, func(c *config.Config) { c.Console.MaxStreams = 2 })
+	open := func() (*http.Response, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(context.Background())
+		req, err := http.NewRequestWithContext(ctx, "GET", url+"/ui/api/stream?tail=1", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+consoleToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, func() { cancel(); resp.Body.Close() }
+	}
+	first, done1 := open()
+	defer done1()
+	second, done2 := open()
+	if first.StatusCode != http.StatusOK || second.StatusCode != http.StatusOK {
+		t.Fatalf("two streams: %d, %d", first.StatusCode, second.StatusCode)
+	}
+	third, done3 := open()
+	if third.StatusCode != http.StatusTooManyRequests || third.Header.Get("Retry-After") == "" {
+		t.Errorf("a third stream: %d (Retry-After %q), want 429", third.StatusCode, third.Header.Get("Retry-After"))
+	}
+	done3()
+	done2()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, done := open()
+		code := resp.StatusCode
+		done()
+		if code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a stream closed, yet a new one is still %d", code)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
