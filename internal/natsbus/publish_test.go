@@ -170,7 +170,11 @@ func TestMissingStreamIsNotCreatedUnlessAllowed(t *testing.T) {
 	wantUnavailable(t, b.Ready())
 	wantUnavailable(t, b.Publisher().Do(context.Background(), testEvent("c-1")))
 	cfg.CreateStream = true
-	connect(t, cfg) // another gateway, allowed to create it
+	// Another gateway, allowed to create it. Its Connect only tries once,
+	// within the publish timeout, and may leave the creation to its first
+	// Ready or Do (as on a loaded machine): wait for the stream to exist.
+	creator := connect(t, cfg)
+	testkit.WaitFor(t, 30*time.Second, "the creating gateway ready", func() bool { return creator.Ready() == nil })
 	if err := b.Ready(); err != nil {
 		t.Fatalf("stream exists now: %v", err)
 	}
