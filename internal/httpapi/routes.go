@@ -49,8 +49,11 @@ func (a *API) routes() error {
 		m.handle("GET /ui/api/rejects/{id}", c.Samples)
 		m.handle("GET /ui/api/schemas", c.Schemas)
 		m.handle("GET /ui/api/compat", c.Compat)
-		m.handle("POST /ui/api/try", c.Try)
-		m.handle("POST /ui/api/send", c.Send)
+		// Try and send read a body and run the validator (send, the
+		// pipeline): the /v1/ POST routes' in-flight cap, body limit and
+		// request timeout apply.
+		m.handle("POST /ui/api/try", a.guarded(c.Try))
+		m.handle("POST /ui/api/send", a.guarded(c.Send))
 	}
 
 	// Operations: open to probes and scrapers, never behind Authorize.

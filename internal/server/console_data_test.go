@@ -127,3 +127,15 @@ func TestConsoleStreamsAreCapped(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestConsoleTryIsGuarded: try and send are held to the /v1/ POST routes'
+// guard (here its body limit, http.max_body), not only to their own.
+func TestConsoleTryIsGuarded(t *testing.T) {
+	url, _ := consoleServer(t, func(c *config.Config) { c.Console.AllowSend = true; c.HTTP.MaxBody = 1 << 10 })
+	big := `{"type":"person","versions":[1],"data":"{\"name\":\"` + strings.Repeat("x", 2<<10) + `\"}"}`
+	for _, path := range []string{"/ui/api/try", "/ui/api/send"} {
+		if code, body := consoleRequest(t, "POST", url+path, consoleToken, big); code != http.StatusRequestEntityTooLarge {
+			t.Errorf("%s with a body over http.max_body: %d %s, want 413", path, code, body)
+		}
+	}
+}
