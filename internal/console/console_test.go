@@ -292,3 +292,14 @@ func TestRejectsShapeOncePerFrame(t *testing.T) {
 		t.Error("the frame was shaped (and its error kept) once per group, not once")
 	}
 }
+
+// TestTailRefillKeepsTheRate: the refill's ticks show tail_rate frames a
+// second, whatever its rounding to tenths of a second.
+func TestTailRefillKeepsTheRate(t *testing.T) {
+	for _, rate := range []int{1, 5, 10, 15, 19, 199, 200, 1234} {
+		tl := newTail(rate)
+		if got := float64(tl.perTick) * float64(time.Second) / float64(tl.every); got < float64(rate)*0.999 || got > float64(rate)*1.001 || tl.every > time.Second {
+			t.Errorf("rate %d: %d every %v is %.2f a second", rate, tl.perTick, tl.every, got)
+		}
+	}
+}

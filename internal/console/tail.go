@@ -46,7 +46,7 @@ type tail struct {
 	subs     map[*subscriber]struct{}
 	rate     int
 	// every and perTick are the refill: rate entries a second, in ticks
-	// of at most a tenth of a second.
+	// of about a tenth of a second (perTick entries each).
 	every   time.Duration
 	perTick int64
 	stop    chan struct{} // ends the refill; nil while nobody watches
@@ -65,11 +65,12 @@ type subscriber struct {
 
 func newTail(rate int) *tail {
 	rate = max(rate, 1)
-	t := &tail{subs: map[*subscriber]struct{}{}, rate: rate, every: 100 * time.Millisecond, perTick: int64(rate / 10)}
-	if rate < 10 {
-		t.every, t.perTick = time.Second/time.Duration(rate), 1
-	}
-	return t
+	// Ten ticks a second of rate/10 would show 10 a second for a rate of
+	// 19; instead the tick's length follows its whole budget, so that
+	// perTick per tick is rate a second (15: 2 every 133 ms; 5: 1 every 200 ms).
+	perTick := (rate + 9) / 10
+	return &tail{subs: map[*subscriber]struct{}{}, rate: rate, every: time.Second * time.Duration(perTick) / time.Duration(rate),
+		perTick: int64(perTick)}
 }
 
 func (t *tail) watched() bool { return t.watchers.Load() > 0 }
