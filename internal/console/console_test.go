@@ -99,6 +99,7 @@ func TestShapeHidesData(t *testing.T) {
 			`{"age":"‹number›","name":"‹string›","ok":"‹boolean›","tags":["‹string›","‹string›","‹string›","‹1 more›"],"x":null}`},
 		{`{"id":"e-1","type":"person","version":1,"data":{"name":"Ada"}}`, `{"data":{"name":"‹string›"},"id":"‹string›","type":"person","version":1}`},
 		{`Ada's secret`, `"‹12 bytes, not JSON›"`},
+		{`{"type":{"ssn":"123-45-6789"},"version":["Ada"],"data":{}}`, `{"data":{},"type":{"ssn":"‹string›"},"version":["‹string›"]}`},
 	} {
 		if got := string(preview([]byte(c.in), 1<<10, false)); got != c.want {
 			t.Errorf("shape of %s = %s, want %s", c.in, got, c.want)

@@ -36,7 +36,9 @@ func preview(frame []byte, limit int, showData bool) json.RawMessage {
 	return b
 }
 
-// shapeEnvelope shapes v, keeping an envelope's type and version.
+// shapeEnvelope shapes v, keeping an envelope's type and version when
+// they are a string or a number, as a key is: anything else there is
+// data that broke the envelope, and shows as its shape.
 func shapeEnvelope(v any) any {
 	m, ok := v.(map[string]any)
 	_, hasData := m["data"]
@@ -45,7 +47,8 @@ func shapeEnvelope(v any) any {
 	}
 	out := shape(m).(map[string]any)
 	for _, k := range []string{"type", "version"} {
-		if x, ok := m[k]; ok {
+		switch x := m[k].(type) {
+		case string, json.Number:
 			out[k] = x
 		}
 	}
