@@ -135,3 +135,25 @@ func TestShippedConfigDocumentsOutboxDefaults(t *testing.T) {
 		}
 	}
 }
+
+// Admin tokens come from the environment like producer tokens, comma
+// separated, and the check refuses one that is both.
+func TestAdminTokensFromEnvironment(t *testing.T) {
+	const p, a = "producer-token-0123456789", "admin-token-0123456789"
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(file, []byte("schemas: {dir: "+filepath.Join("..", "schemas")+"}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadConfig(LoadOptions{File: file, Environ: []string{
+		"SCHEMAGATE_AUTH_TOKENS=" + p, "SCHEMAGATE_AUTH_ADMIN_TOKENS=" + a + ",another-admin-0123456789"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(c.Auth.Tokens) != "["+p+"]" || fmt.Sprint(c.Auth.AdminTokens) != "["+a+" another-admin-0123456789]" {
+		t.Fatalf("auth %+v", c.Auth)
+	}
+	_, err = LoadConfig(LoadOptions{File: file, Environ: []string{"SCHEMAGATE_AUTH_TOKENS=" + p, "SCHEMAGATE_AUTH_ADMIN_TOKENS=" + p}})
+	if err == nil || !strings.Contains(err.Error(), "auth.admin_tokens[0]") {
+		t.Fatalf("a token in both lists: %v", err)
+	}
+}
