@@ -144,3 +144,51 @@ func adminRequest(t *testing.T, addr, path, token string) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
+
+// TestBareDeadLetterReplays: a bare route's rejections go to the dead
+// letter with their type and version, so that validate judges them again,
+// with or without --type, and compares them with a candidate, rather than
+// calling them malformed.
+func TestBareDeadLetterReplays(t *testing.T) {
+	dead := filepath.Join(t.TempDir(), "dead.ndjson")
+	tree := testkit.RolloutSchemas(t)
+	cfg := "schemas: {dir: " + tree + ", compat: {mode: none}}\nhandlers: []\n" +
+		"dead_letter: {path: " + dead + ", sync: always}\n"
+	addr, _, _ := startServe(t, cfg)
+	for _, data := range []string{`{"name":"Ana","age":-1}`, `{"name":"Bo","email":"b@example.com"}`} {
+		resp, err := http.Post("http://"+addr+"/v1/events/person/v1", "application/json", strings.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("bare POST %s: %d, want 400", data, resp.StatusCode)
+		}
+	}
+	if lines := testkit.FileLines(t, dead); len(lines) != 2 {
+		t.Fatalf("dead letter %q", lines)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"envelopes", nil, []string{`"invalid":2`, `"malformed":0`}},
+		{"--type", []string{"--type", "person", "--version", "1"}, []string{`"invalid":2`, `"malformed":0`}},
+		{"--candidate", []string{"--candidate", "2"}, []string{`"compared": 2`, `"both_invalid": 1`, `"only_new_valid": 1`, `"malformed": 0`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			args := append(append([]string{"validate", "--schemas", tree, "-o", "json"}, tc.args...), dead)
+			err := run(context.Background(), args, strings.NewReader(""), &out, &out)
+			if tc.name != "--candidate" && err == nil {
+				t.Errorf("exit 0 for a file of invalid events")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("no %s in\n%s", w, out.String())
+				}
+			}
+		})
+	}
+}

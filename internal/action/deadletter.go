@@ -18,7 +18,9 @@ import (
 //	{"time":"<RFC 3339, UTC, ns>","frame":"…","frame_base64":"…","error":{"code":3,"status":"INVALID_ARGUMENT","message":"…","details":[…]}}
 //
 // "frame" is the frame as a JSON string, since a rejected frame need not be
-// JSON at all. A frame that is not valid UTF-8 cannot be a JSON string
+// JSON at all. A bare route's frame, which is the data alone, is recorded
+// as the envelope it stands for, with id "bare" and the route's type and
+// version, unless it is not JSON. A frame that is not valid UTF-8 cannot be a JSON string
 // as is: "frame" then shows each invalid byte as U+FFFD and "frame_base64"
 // (standard encoding, present only then) holds the exact bytes. "error" is
 // the reply's error object as clients see it (never its internal cause);

@@ -19,6 +19,11 @@ import (
 // maxIDLength is the contract's bound on an envelope id, in characters.
 const maxIDLength = 128
 
+// BareID is the id of the envelope a bare route's frame (the data alone)
+// is recorded as in the dead letter, so that the server writing it and
+// validate replaying it agree.
+const BareID = "bare"
+
 // Envelope is a frame decoded by the contract's rules, as far as it could
 // be read.
 //

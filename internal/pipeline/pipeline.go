@@ -103,7 +103,7 @@ func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Tim
 	if err == nil {
 		result, known, err = p.process(ctx, &env)
 	}
-	p.finish(ctx, frame, env.Key, known, err, start)
+	p.finish(ctx, frame, env.Key, known, err, start, false)
 	return Outcome{Code: status.CodeOf(err), Reply: status.AppendReply(dst, env.RawID, result, err)}
 }
 
@@ -118,7 +118,7 @@ func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, receiv
 	}
 	env := envelope.Envelope{Event: event.Event{Key: key, Raw: frame, Received: received}}
 	result, known, err := p.process(ctx, &env)
-	p.finish(ctx, frame, key, known, err, start)
+	p.finish(ctx, frame, key, known, err, start, true)
 	if err == nil && result != nil {
 		return Outcome{Code: codes.OK, Reply: append(dst, result...)}
 	}
@@ -179,12 +179,29 @@ func (p *Pipeline) failure(env *envelope.Envelope, where string, err error) *sta
 	return se
 }
 
-func (p *Pipeline) finish(ctx context.Context, frame []byte, key event.Key, known bool, err *status.Error, start time.Time) {
+// finish observes a judged frame and dead-letters it if it was refused; a
+// bare frame (bare set) is the data of key.
+func (p *Pipeline) finish(ctx context.Context, frame []byte, key event.Key, known bool, err *status.Error, start time.Time, bare bool) {
 	p.observe(key, known, err, start)
 	p.tap(key, known, frame, err)
 	if err != nil && p.opts.DeadLetter != nil && rejected(err.Code) {
+		if bare {
+			frame = p.bareEnvelope(key, frame)
+		}
 		p.deadLetter(ctx, frame, err)
 	}
+}
+
+// bareEnvelope is a refused bare frame as the dead letter keeps it: the
+// envelope it stands for, with id "bare", as a shadowed frame is kept, so
+// that validate replays it against its type and version. A frame that is
+// not JSON cannot be an envelope's data and is kept as it came (it
+// replays as malformed, which it is).
+func (p *Pipeline) bareEnvelope(key event.Key, frame []byte) []byte {
+	if jsonparse.Valid(frame, p.opts.MaxDepth) != nil {
+		return frame
+	}
+	return partsFrame(envelope.BareID, key.Type, uint64(key.Version), frame)
 }
 
 func (p *Pipeline) observe(key event.Key, known bool, err *status.Error, start time.Time) {

@@ -79,16 +79,13 @@ func (p *Pipeline) shadowed(ctx context.Context, env *envelope.Envelope, err *st
 	}
 	id := env.ID
 	if id == "" {
-		id = bareID // a bare frame has none, and an envelope needs one to replay
+		id = envelope.BareID // a bare frame has none, and an envelope needs one to replay
 	}
 	frame := partsFrame(id, env.Key.Type, uint64(env.Key.Version), env.Raw)
 	if dlErr := p.opts.DeadLetter.RecordShadow(ctx, frame, err); dlErr != nil {
 		p.opts.Logger.Error("dead letter not recorded", "err", dlErr)
 	}
 }
-
-// bareID is the id of a bare frame's envelope in the dead letter.
-const bareID = "bare"
 
 // CandidateReport is the live comparison of one route with its candidate,
 // since the routes were built.

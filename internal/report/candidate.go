@@ -57,14 +57,22 @@ func (c *checker) compare(r *result, data []byte) {
 // deadLetterFrame is the frame a dead letter line holds
 // ({"time":…,"frame":"…","error":…}, see action.DeadLetter), so that a
 // dead letter file replays as the traffic it recorded; ok is false for
-// anything else.
+// anything else. A line with a field a dead record does not have is not
+// one: in bare data mode it may be data that happens to have a "frame".
 func deadLetterFrame(b []byte) ([]byte, bool) {
-	var rec struct {
-		Frame       *string `json:"frame"`
-		FrameBase64 []byte  `json:"frame_base64"`
-		Time        string  `json:"time"`
+	if !bytes.Contains(b, []byte(`"frame"`)) {
+		return nil, false // an event, the common case: no second decoding
 	}
-	if json.Unmarshal(b, &rec) != nil || rec.Frame == nil || rec.Time == "" {
+	var rec struct {
+		Time        string          `json:"time"`
+		Frame       *string         `json:"frame"`
+		FrameBase64 []byte          `json:"frame_base64"`
+		Error       json.RawMessage `json:"error"`
+		Shadow      bool            `json:"shadow"`
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if d.Decode(&rec) != nil || rec.Frame == nil || rec.Time == "" {
 		return nil, false
 	}
 	if rec.FrameBase64 != nil {

@@ -5,6 +5,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/envelope"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
@@ -26,6 +27,9 @@ type checker struct {
 
 func newChecker(o *Options) *checker {
 	c := &checker{reg: o.Registry, maxDepth: o.MaxDepth, now: o.now, candidate: o.Candidate}
+	if c.maxDepth <= 0 {
+		c.maxDepth = config.DefaultMaxDepth // bareData adds one to it
+	}
 	if o.Type != "" {
 		c.bare, _ = o.Registry.Lookup(event.Key{Type: o.Type, Version: o.Version})
 	}
@@ -40,13 +44,42 @@ func (c *checker) check(rec record) result {
 		r.outcome = outcomeBlank
 	case rec.problem != "":
 		r.outcome, r.err = outcomeMalformed, status.New(codes.InvalidArgument, rec.problem)
-	case c.bare != nil:
-		c.checkBare(&r, rec.data)
 	default:
-		c.checkEnvelope(&r, rec.data)
+		c.checkData(&r, rec.data)
 	}
 	r.elapsed = c.now().Sub(start)
 	return r
+}
+
+// checkData judges a record's bytes. A dead letter line is judged as the
+// frame it recorded, in either mode; in bare data mode, a recorded frame
+// that is a bare route's envelope (id envelope.BareID) is judged by its
+// data, and an older line, which recorded a bare frame as it came, as
+// that frame.
+func (c *checker) checkData(r *result, b []byte) {
+	frame, dead := deadLetterFrame(b)
+	if dead {
+		b = frame
+	}
+	switch {
+	case c.bare == nil:
+		c.checkEnvelope(r, b)
+	case dead:
+		c.checkBare(r, c.bareData(b))
+	default:
+		c.checkBare(r, b)
+	}
+}
+
+// bareData is the data of a bare route's envelope, or frame itself when it
+// is not one. The envelope adds a level of nesting to its data, which
+// checkBare then bounds by maxDepth as the route did.
+func (c *checker) bareData(frame []byte) []byte {
+	env, err := envelope.Decode(frame, c.maxDepth+1)
+	if err != nil || env.ID != envelope.BareID {
+		return frame
+	}
+	return env.Raw
 }
 
 // checkEnvelope decodes with the server's own decoder and judges with the
@@ -55,11 +88,6 @@ func (c *checker) check(rec record) result {
 // parity_test.go checks the two end to end.
 func (c *checker) checkEnvelope(r *result, b []byte) {
 	env, err := envelope.Decode(b, c.maxDepth)
-	if err != nil {
-		if frame, ok := deadLetterFrame(b); ok {
-			env, err = envelope.Decode(frame, c.maxDepth)
-		}
-	}
 	r.id, r.hasID = env.ID, env.RawID != nil
 	r.key, r.hasKey = env.Key, env.Key.Type != "" // Decode sets the key only once both parts are valid
 	if err != nil {
