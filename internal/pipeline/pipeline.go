@@ -138,7 +138,7 @@ func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope) ([]byte,
 		if !rt.shadow || malformed {
 			return nil, true, err
 		}
-		p.shadowed(ctx, env, err)
+		p.shadowed(ctx, rt, env, err)
 	}
 	result, err := p.deliver(ctx, rt, env)
 	return result, true, err

@@ -33,6 +33,9 @@ type candidateRoute struct {
 // rollout resolves r's candidate and mode onto rt.
 func (b *Builder) rollout(rt *route, r Route) []string {
 	rt.shadow = r.Shadow
+	if r.Shadow {
+		rt.shadowLog = &shadowLog{data: r.LogData}
+	}
 	if r.Candidate == 0 {
 		return nil
 	}
@@ -65,12 +68,12 @@ func (p *Pipeline) compare(rt *route, data []byte, oldValid bool) {
 }
 
 // shadowed lets an invalid frame of a shadow route through: its report is
-// logged, counted, and dead-lettered with the shadow flag, as the
+// counted, logged at most once a second (logShadow), and dead-lettered
+// with the shadow flag, as the
 // envelope it was (id, type, version, data), so that validate can replay
 // it whatever door it came by.
-func (p *Pipeline) shadowed(ctx context.Context, env *envelope.Envelope, err *status.Error) {
-	p.opts.Logger.Warn("shadow: invalid event accepted", "id", env.ID, "type", env.Key.Type,
-		"version", env.Key.Version, "message", err.Message, "details", err.Details, "omitted", err.Omitted)
+func (p *Pipeline) shadowed(ctx context.Context, rt *route, env *envelope.Envelope, err *status.Error) {
+	p.logShadow(rt.shadowLog, env, err)
 	if p.opts.Rollout != nil {
 		p.opts.Rollout.ObserveShadow(env.Key)
 	}

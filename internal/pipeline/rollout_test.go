@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -184,6 +185,36 @@ func TestRolloutBuildErrors(t *testing.T) {
 		"route person v2: candidate v2 is the route's own version", "handler person v1 (json.RawMessage): its route is in shadow mode"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// TestShadowLogLine: a shadow route's log line names the keywords an
+// invalid frame broke but quotes none of its data, unless the route's
+// log.data asks for it; and it is not written once per frame.
+func TestShadowLogLine(t *testing.T) {
+	const frame = `{"id":"s1","type":"person","version":1,"data":{"name":"Ana","age":-17}}`
+	for _, logData := range []bool{false, true} {
+		var logs testkit.Buffer
+		b := pipeline.NewBuilder(rolloutRegistry(t))
+		b.Route(pipeline.Route{Key: person1, Shadow: true, LogData: logData})
+		p, err := b.Build(pipeline.Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 { // within a second, surely: but only the first line is asserted
+			if out := p.Envelope(context.Background(), []byte(frame), time.Now(), nil); out.Code != codes.OK {
+				t.Fatalf("shadow route: %v %s", out.Code, out.Reply)
+			}
+		}
+		lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+		first := lines[0]
+		if !strings.Contains(first, `"msg":"shadow: invalid event accepted"`) || !strings.Contains(first, `/properties/age/minimum`) ||
+			!strings.Contains(first, `"violations":2`) || !strings.Contains(first, `"suppressed":0`) {
+			t.Errorf("log.data %v: line %s", logData, first)
+		}
+		if quoted := strings.Contains(first, "-17") || strings.Contains(first, `"/age"`); quoted != logData {
+			t.Errorf("log.data %v: the line quotes or locates the data: %v\n%s", logData, quoted, first)
 		}
 	}
 }

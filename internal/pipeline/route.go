@@ -21,6 +21,9 @@ type Route struct {
 	// Shadow acknowledges and delivers invalid frames, after logging,
 	// counting and dead-lettering them; not for a key with a handler.
 	Shadow bool
+	// LogData lets the event's data into the route's log lines: for a
+	// shadow route, the violations' messages, which quote it.
+	LogData bool
 }
 
 // NamedAction is an action with the name the configuration gave it, for
@@ -40,6 +43,7 @@ type route struct {
 	// path of every other route pays one nil check for it.
 	candidate *candidateRoute
 	shadow    bool
+	shadowLog *shadowLog // set on shadow routes
 }
 
 // Builder collects routes and handlers before the pipeline is built.

@@ -153,7 +153,7 @@ func (a *app) buildPipeline() error {
 	}
 	for _, r := range a.cfg.Routes {
 		b.Route(pipeline.Route{Key: event.Key{Type: r.Type, Version: r.Version}, Actions: a.pick(actions, r.Actions, r.Log.Data),
-			Candidate: r.Candidate, Shadow: r.Shadow()})
+			Candidate: r.Candidate, Shadow: r.Shadow(), LogData: r.Log.Data})
 	}
 	b.DefaultActions(a.pick(actions, a.cfg.DefaultActions, false)...)
 	p, err := b.Build(opts)
