@@ -12,6 +12,24 @@ import (
 	"github.com/schemagate/schemagate/internal/config"
 )
 
+// openStream opens the console's stream with its tail, with the admin
+// token; done closes it.
+func openStream(t *testing.T, url string) (resp *http.Response, done func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, "GET", url+"/ui/api/stream?tail=1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+consoleToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	return resp, func() { cancel(); resp.Body.Close() }
+}
+
 // TestConsoleHidesDataInErrors: with console.show_data off, a frame
 // refused for its email's format shows in the reject groups, their
 // samples and the live tail by keyword and path, and the address, which
@@ -19,18 +37,8 @@ import (
 func TestConsoleHidesDataInErrors(t *testing.T) {
 	const secret = "jane.doe-at-example.com"
 	url, _ := consoleServer(t, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, "GET", url+"/ui/api/stream?tail=1", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+consoleToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp, done := openStream(t, url)
+	defer done()
 	var (
 		mu     sync.Mutex
 		stream strings.Builder
@@ -88,19 +96,7 @@ func TestConsoleHidesDataInErrors(t *testing.T) {
 // next is 429 with Retry-After; once one closes, a stream opens again.
 func TestConsoleStreamsAreCapped(t *testing.T) {
 	url, _ := consoleServer(t, func(c *config.Config) { c.Console.MaxStreams = 2 })
-	open := func() (*http.Response, context.CancelFunc) {
-		ctx, cancel := context.WithCancel(context.Background())
-		req, err := http.NewRequestWithContext(ctx, "GET", url+"/ui/api/stream?tail=1", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+consoleToken)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp, func() { cancel(); resp.Body.Close() }
-	}
+	open := func() (*http.Response, func()) { return openStream(t, url) }
 	first, done1 := open()
 	defer done1()
 	second, done2 := open()
