@@ -22,7 +22,8 @@ type comparison struct {
 	outcome candidate.Outcome
 	newKey  event.Key
 	newErr  *status.Error
-	// data is kept for a sample, when the verdict would change.
+	// data is the record's, not a copy, when the verdict would change: the
+	// tally copies it only for the samples it keeps.
 	data []byte
 }
 
@@ -50,7 +51,7 @@ func (c *checker) compare(r *result, data []byte) {
 	cmp.newErr, _ = s.Judge(data, c.maxDepth) // data passed the parser already
 	cmp.outcome = candidate.Of(r.outcome == outcomeValid, cmp.newErr == nil)
 	if cmp.outcome == candidate.OnlyOldValid || cmp.outcome == candidate.OnlyNewValid {
-		cmp.data = bytes.Clone(data)
+		cmp.data = data // a record's bytes are its own, never reused by the reader
 	}
 }
 
@@ -79,6 +80,25 @@ func deadLetterFrame(b []byte) ([]byte, bool) {
 		return rec.FrameBase64, true
 	}
 	return []byte(*rec.Frame), true
+}
+
+// isUndelivered reports a dead letter line of a webhook's undelivered
+// event ({"time":…,"webhook":…,"event":…,"attempts":[…]}, see
+// action.DeadLetter.RecordUndelivered), which shares the file with the
+// refused frames but records no frame.
+func isUndelivered(b []byte) bool {
+	if !bytes.Contains(b, []byte(`"webhook"`)) {
+		return false
+	}
+	var rec struct {
+		Time     string          `json:"time"`
+		Webhook  string          `json:"webhook"`
+		Event    json.RawMessage `json:"event"`
+		Attempts json.RawMessage `json:"attempts"`
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	return d.Decode(&rec) == nil && rec.Time != "" && rec.Webhook != "" && rec.Event != nil
 }
 
 // checkCandidate refuses a comparison that cannot compare anything: a

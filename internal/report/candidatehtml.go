@@ -52,7 +52,7 @@ const candidatePage = `{{define "candidate" -}}
 <div class="card invalid"><div class="num" id="n-only_old_valid">{{.S.Outcomes.OnlyOldValid}}</div><div class="lbl">only old valid: the candidate would refuse</div></div>
 <div class="card unknown"><div class="num" id="n-only_new_valid">{{.S.Outcomes.OnlyNewValid}}</div><div class="lbl">only new valid: the candidate would accept</div></div>
 </section>
-<p class="muted" id="not-compared">Not compared: {{.S.NotCompared.Unknown}} unknown, {{.S.NotCompared.Malformed}} malformed, {{.S.NotCompared.NoCandidate}} with no v{{.S.Candidate}} of their type, {{.S.NotCompared.AlreadyCandidate}} already v{{.S.Candidate}}{{if .S.Blank}}; {{.S.Blank}} blank lines{{end}}.</p>
+<p class="muted" id="not-compared">Not compared: {{.S.NotCompared.Unknown}} unknown, {{.S.NotCompared.Malformed}} malformed, {{.S.NotCompared.NoCandidate}} with no v{{.S.Candidate}} of their type, {{.S.NotCompared.AlreadyCandidate}} already v{{.S.Candidate}}{{if .S.NotCompared.Undelivered}}, {{.S.NotCompared.Undelivered}} undelivered webhook {{if eq .S.NotCompared.Undelivered 1}}record{{else}}records{{end}}{{end}}{{if .S.Blank}}; {{.S.Blank}} blank lines{{end}}.</p>
 {{- if .S.ByKey}}
 <h2>By type/version</h2>
 <table id="by-key">

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"sort"
 	"time"
@@ -42,6 +43,9 @@ type NotCompared struct {
 	Malformed        int `json:"malformed"`         // not an envelope, or not JSON
 	NoCandidate      int `json:"no_candidate"`      // its type has no schema of the candidate version
 	AlreadyCandidate int `json:"already_candidate"` // it names the candidate version
+	// Undelivered counts a dead letter's webhook records, events a
+	// webhook gave up on: not frames, and not malformed either.
+	Undelivered int `json:"undelivered"`
 }
 
 // CandidateKey is the comparison of the records of one type and version.
@@ -99,6 +103,8 @@ func (t *candidateTally) add(r *result) {
 	switch {
 	case r.outcome == outcomeUnknown:
 		nc.Unknown++
+	case r.undelivered:
+		nc.Undelivered++
 	case r.outcome == outcomeMalformed:
 		nc.Malformed++
 	case r.cmp.skip == skipNoCandidate:
@@ -145,7 +151,7 @@ func (t *candidateTally) sample(r *result, refusal *status.Error) {
 		s.ID = &id
 	}
 	if len(c.data) <= maxSampleData {
-		s.Data = c.data
+		s.Data = bytes.Clone(c.data) // not the record's whole line
 	}
 	t.s.Samples = append(t.s.Samples, s)
 }

@@ -64,6 +64,9 @@ func (t *textSink) candidate(s *CandidateSummary, quiet bool) error {
 	nc := s.NotCompared
 	fmt.Fprintf(t.w, "not compared: %d unknown, %d malformed, %d with no v%d of their type, %d already v%d",
 		nc.Unknown, nc.Malformed, nc.NoCandidate, s.Candidate, nc.AlreadyCandidate, s.Candidate)
+	if nc.Undelivered > 0 {
+		fmt.Fprintf(t.w, ", %d undelivered webhook %s", nc.Undelivered, plural(nc.Undelivered, "record", "records"))
+	}
 	if s.Blank > 0 {
 		fmt.Fprintf(t.w, " (and %d blank %s)", s.Blank, plural(s.Blank, "line", "lines"))
 	}

@@ -57,6 +57,11 @@ func (c *checker) check(rec record) result {
 // data, and an older line, which recorded a bare frame as it came, as
 // that frame.
 func (c *checker) checkData(r *result, b []byte) {
+	if isUndelivered(b) {
+		r.outcome, r.undelivered = outcomeMalformed, true
+		r.err = status.New(codes.InvalidArgument, "an undelivered webhook record from the dead letter, not a frame")
+		return
+	}
 	frame, dead := deadLetterFrame(b)
 	if dead {
 		b = frame

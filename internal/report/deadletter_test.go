@@ -3,6 +3,9 @@ package report
 import (
 	"reflect"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/candidate"
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 // bareDeadLetter is a bare person v1 route's dead letter, in both forms it
@@ -48,5 +51,23 @@ func TestDataLikeDeadLetter(t *testing.T) {
 	rs, _ := runStream(t, Options{Inputs: []string{in}, Type: "person", Version: 1, Workers: 1})
 	if len(rs) != 1 || rs[0].Status != "invalid" || rs[0].Error == nil {
 		t.Fatalf("got %+v, want the line judged as person v1 data", rs)
+	}
+}
+
+// TestCompareKeepsNoCopy: a comparison whose verdict would change keeps
+// the record's own bytes; only the tally copies them, for the samples it
+// keeps, so a file of changed records is not copied record by record.
+func TestCompareKeepsNoCopy(t *testing.T) {
+	c := newChecker(&Options{Registry: fixtureRegistry(t), Candidate: 2})
+	data := []byte(`{"name":"Ana","age":30,"city":"Lima"}`) // v1 accepts it, v2 does not
+	r := result{src: &source{name: "t"}, key: event.Key{Type: "person", Version: 1}, hasKey: true, outcome: outcomeValid}
+	c.compare(&r, data)
+	if r.cmp == nil || r.cmp.outcome != candidate.OnlyOldValid || &r.cmp.data[0] != &data[0] {
+		t.Fatalf("comparison %+v: want only_old_valid holding the record's bytes", r.cmp)
+	}
+	tl := newCandidateTally(2)
+	tl.add(&r)
+	if s := tl.summary(0, false); len(s.Samples) != 1 || &s.Samples[0].Data[0] == &data[0] || string(s.Samples[0].Data) != string(data) {
+		t.Fatalf("samples %+v: want one copy of the record", s.Samples)
 	}
 }

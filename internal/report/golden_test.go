@@ -110,8 +110,12 @@ func TestCandidateCountsAddUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	nc := s.NotCompared
-	if int64(s.Read) != s.Compared+int64(nc.Unknown+nc.Malformed+nc.NoCandidate+nc.AlreadyCandidate) || s.Compared == 0 {
+	if int64(s.Read) != s.Compared+int64(nc.Unknown+nc.Malformed+nc.NoCandidate+nc.AlreadyCandidate+nc.Undelivered) || s.Compared == 0 {
 		t.Fatalf("counts do not add up: %+v", s)
+	}
+	// The dead letter's webhook record is counted as what it is.
+	if nc.Undelivered != 1 {
+		t.Errorf("undelivered webhook records %d, want 1", nc.Undelivered)
 	}
 	var byKey int64
 	for _, k := range s.ByKey {

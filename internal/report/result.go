@@ -49,6 +49,9 @@ type result struct {
 	elapsed time.Duration
 	// cmp is set by validate --candidate on valid and invalid records.
 	cmp *comparison
+	// undelivered marks a malformed record that is a webhook's undelivered
+	// event from the dead letter: not a frame, so not one to compare.
+	undelivered bool
 }
 
 // failed reports an event that counts against the batch.
