@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"net"
@@ -268,18 +267,47 @@ func (g *GRPC) check(p *problems, httpListen string) {
 	}
 }
 
-type problems []string
+// Problem is one thing wrong with the configuration: the key it is at
+// ("routes[0].actions") and what is wrong.
+type Problem struct {
+	Key     string
+	Message string
+}
+
+// Pointer is the key as a JSON Pointer into the file: "/routes/0/actions".
+func (p Problem) Pointer() string {
+	if p.Key == "" {
+		return ""
+	}
+	return "/" + strings.NewReplacer(".", "/", "[", "/", "]", "").Replace(p.Key)
+}
+
+// Invalid is the error Validate returns: every problem, sorted.
+type Invalid struct {
+	Problems []Problem
+}
+
+func (e *Invalid) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.Key + ": " + p.Message
+	}
+	return "invalid configuration:\n  " + strings.Join(lines, "\n  ")
+}
+
+type problems []Problem
 
 func (p *problems) add(key, format string, args ...any) {
-	*p = append(*p, key+": "+fmt.Sprintf(format, args...))
+	*p = append(*p, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 }
 
 func (p problems) err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	sort.Strings(p)
-	return errors.New("invalid configuration:\n  " + strings.Join(p, "\n  "))
+	// Sorted as the lines read, so the same mistakes read the same way.
+	sort.Slice(p, func(i, j int) bool { return p[i].Key+": "+p[i].Message < p[j].Key+": "+p[j].Message })
+	return &Invalid{Problems: p}
 }
 
 func positive(p *problems, key string, v int) {

@@ -54,3 +54,17 @@ func cleanMessage(root, msg string) string {
 	msg = strings.ReplaceAll(msg, "jsonschema: ", "")
 	return msg
 }
+
+// Pointer is where in its file the problem is, as a JSON Pointer, when the
+// compiler says: a schema that breaks its meta-schema names the place
+// ("/properties/age/minimum"); "" is the document as a whole.
+func (p Problem) Pointer() string {
+	var ve *jsonschema.ValidationError
+	if !errors.As(p.Err, &ve) {
+		return ""
+	}
+	for len(ve.Causes) > 0 {
+		ve = ve.Causes[0]
+	}
+	return ve.InstanceLocation
+}

@@ -113,3 +113,24 @@ func TestCatastrophicPatternIsLinear(t *testing.T) {
 		t.Fatal("pattern should not match")
 	}
 }
+
+// A schema that breaks its meta-schema is reported with the JSON Pointer
+// of the offending place in its file.
+func TestProblemPointer(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"a/v1.json": `{"type":"object","properties":{"age":{"minimum":"ten"}}}`,
+		"b/v1.json": `{`,
+	})
+	_, err := Load(Options{Dir: dir})
+	var le *LoadError
+	if !errors.As(err, &le) {
+		t.Fatalf("err = %v", err)
+	}
+	got := map[string]string{}
+	for _, p := range le.Problems {
+		got[p.File] = p.Pointer()
+	}
+	if got["a/v1.json"] != "/properties/age/minimum" || got["b/v1.json"] != "" {
+		t.Fatalf("pointers %v", got)
+	}
+}
