@@ -40,6 +40,7 @@ type Metrics struct {
 	webhooks   *Webhooks
 	http       httpMetrics
 	rollout    *Rollout
+	config     configGauges
 }
 
 // New builds the metrics for the schemas behind keys (the registry's key
@@ -76,6 +77,8 @@ func New(keys []event.Key) *Metrics {
 		m.transports[t] = m.newFrames(t)
 	}
 	m.grpc = newGRPCMetrics(m.reg)
+	m.config = newConfigGauges(m.reg)
+	m.SetSchemas(keys)
 	m.webhooks = newWebhooks(m.reg)
 	m.rollout = newRollout(m.reg)
 	return m

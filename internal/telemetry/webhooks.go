@@ -67,6 +67,14 @@ func (w *Webhooks) WebhookDead(endpoint string) { w.dead.WithLabelValues(endpoin
 func (w *Webhooks) Watch(endpoint string, stats func() (backlog int64, oldest time.Time)) {
 	w.gauges.mu.Lock()
 	defer w.gauges.mu.Unlock()
+	// A reload that reopens an endpoint's outbox replaces its gauges'
+	// source rather than adding a duplicate series.
+	for i := range w.gauges.watched {
+		if w.gauges.watched[i].endpoint == endpoint {
+			w.gauges.watched[i].stats = stats
+			return
+		}
+	}
 	w.gauges.watched = append(w.gauges.watched, watched{endpoint, stats})
 }
 
