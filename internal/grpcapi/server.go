@@ -35,9 +35,11 @@ import (
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/reflection"
 
+	"github.com/schemagate/schemagate/internal/event"
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/ratelimit"
+	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/telemetry"
 	"github.com/schemagate/schemagate/internal/validate"
 )
@@ -85,12 +87,27 @@ type Metrics interface {
 	GRPCRejected(reason string)
 }
 
+// Pipeline is what the door asks of the pipeline: a *pipeline.Pipeline,
+// or a *pipeline.Current that a reload swaps whole.
+type Pipeline interface {
+	Parts(ctx context.Context, id, typ string, version uint64, data []byte, received time.Time) pipeline.Verdict
+	RefuseParts(err *status.Error) *status.Error
+}
+
+// Catalog is the schemas the catalog rpcs serve: a *validate.Registry, or
+// one that follows reloads.
+type Catalog interface {
+	Len() int
+	Schemas() []*validate.Schema
+	Lookup(key event.Key) (*validate.Schema, bool)
+}
+
 // Server is the gRPC door. Build it with New, run it with Serve, stop it
 // with Shutdown.
 type Server struct {
 	schemagatev1.UnimplementedEventServiceServer
-	p      *pipeline.Pipeline
-	reg    *validate.Registry
+	p      Pipeline
+	reg    Catalog
 	o      Options
 	g      *grpc.Server
 	health *health
@@ -103,7 +120,7 @@ type Server struct {
 }
 
 // New builds the door over p; reg serves the catalog rpcs.
-func New(p *pipeline.Pipeline, reg *validate.Registry, o Options) (*Server, error) {
+func New(p Pipeline, reg Catalog, o Options) (*Server, error) {
 	if p == nil || reg == nil {
 		return nil, errors.New("grpcapi: a pipeline and a registry are required")
 	}

@@ -64,6 +64,7 @@ import (
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/ratelimit"
+	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/wsio"
 )
 
@@ -98,10 +99,19 @@ type Metrics interface {
 	UpgradeRejected(reason string)
 }
 
+// Pipeline is what connections ask of the pipeline: a *pipeline.Pipeline,
+// or a *pipeline.Current that a reload swaps whole under open connections.
+type Pipeline interface {
+	Envelope(ctx context.Context, frame []byte, received time.Time, dst []byte) pipeline.Outcome
+	Bare(ctx context.Context, key event.Key, frame []byte, received time.Time, dst []byte, raw bool) pipeline.Outcome
+	Refuse(frame, dst []byte, err *status.Error) []byte
+	RefuseBare(frame, dst []byte, err *status.Error) []byte
+}
+
 // Server accepts WebSocket connections and feeds their frames to the
 // pipeline. It is safe for concurrent use.
 type Server struct {
-	p     *pipeline.Pipeline
+	p     Pipeline
 	o     Options
 	count atomic.Int64
 	// base is the parent of every frame's context; Shutdown cancels it
@@ -128,7 +138,7 @@ type Server struct {
 }
 
 // New returns a server over p.
-func New(p *pipeline.Pipeline, o Options) *Server {
+func New(p Pipeline, o Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
