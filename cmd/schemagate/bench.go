@@ -17,6 +17,7 @@ type benchFlags struct {
 	url, workload, token, origin string
 	conns, inFlight, count, idle int
 	duration, warmup, hold       time.Duration
+	drain                        time.Duration
 	json                         bool
 }
 
@@ -29,6 +30,8 @@ func newBenchCmd(s streams) *cobra.Command {
 frames over many connections, check every reply, and print replies per
 second, latency percentiles and every lost, duplicated or wrongly judged
 frame. Exit code 1 if any frame was lost, duplicated or misjudged.
+Interrupted (Ctrl-C), it stops sending, waits for the replies it is owed
+(at most --drain-timeout) and prints what it saw.
 
   schemagate bench --url ws://127.0.0.1:8090/ws --workload ../shared/bench/workloads/person-valid.ndjson
   schemagate bench -c 1 -n 1 --count 20000 --workload order-valid.ndjson --json
@@ -50,6 +53,7 @@ frame. Exit code 1 if any frame was lost, duplicated or misjudged.
 	fl.IntVar(&f.count, "count", 0, "stop after this many measured frames (with --duration, whichever comes first)")
 	fl.DurationVar(&f.warmup, "warmup", 2*time.Second, "load sent before measuring, not counted")
 	fl.BoolVar(&f.json, "json", false, "print the result as one JSON object")
+	fl.DurationVar(&f.drain, "drain-timeout", 0, "once sending stops, how long to wait for the replies still owed (default 5s)")
 	fl.IntVar(&f.idle, "idle", 0, "instead of load, open this many idle connections and hold them")
 	fl.DurationVar(&f.hold, "hold", 0, "with --idle: how long to hold (default until interrupted)")
 	fl.StringVar(&f.token, "token", os.Getenv("SCHEMAGATE_TOKEN"), "bearer token (default $SCHEMAGATE_TOKEN)")
@@ -60,7 +64,7 @@ frame. Exit code 1 if any frame was lost, duplicated or misjudged.
 // options maps the flags onto the engine's options.
 func (f benchFlags) options() bench.Options {
 	o := bench.Options{URL: f.url, Workload: f.workload, Conns: f.conns, InFlight: f.inFlight,
-		Duration: f.duration, Count: f.count, Warmup: f.warmup, Origin: f.origin}
+		Duration: f.duration, Count: f.count, Warmup: f.warmup, Origin: f.origin, DrainTimeout: f.drain}
 	if f.token != "" {
 		o.Header = http.Header{"Authorization": {"Bearer " + f.token}}
 	}

@@ -190,7 +190,8 @@ func (c *conn) finish() {
 }
 
 // drain takes back every slot, which means every reply is in, unless the
-// reader died, the drain timeout passed or the run was aborted.
+// reader died or the drain timeout passed. An interrupted run drains too:
+// the replies a server still owes are not lost until the timeout says so.
 func (c *conn) drain() {
 	t := time.NewTimer(c.run.o.DrainTimeout)
 	defer t.Stop()
@@ -200,8 +201,6 @@ func (c *conn) drain() {
 		case <-c.dead:
 			return
 		case <-t.C:
-			return
-		case <-c.run.abort:
 			return
 		}
 	}

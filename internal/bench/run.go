@@ -31,6 +31,8 @@ type shared struct {
 	o     Options
 	wl    *workload
 	start time.Time // the run clock's zero
+	// abort is the run's ctx ending: it unblocks a writer waiting for
+	// flow control; the drain still waits for the replies owed.
 	abort <-chan struct{}
 	stop  chan struct{} // closed by halt when sending stops
 	halt1 sync.Once
@@ -49,8 +51,10 @@ type shared struct {
 
 // Run drives the server at o.URL with o.Workload and reports what it saw.
 // It returns an error when it cannot start (bad options, workload, dial), or
-// the context's error with the partial result when ctx ends first; failing
-// connections during the run are reported in the Result instead.
+// the context's error with the partial result when ctx ends first (sending
+// stops then, and the replies still owed are waited for as at the end of a
+// run, within DrainTimeout); failing connections during the run are
+// reported in the Result instead.
 func Run(ctx context.Context, o Options) (Result, error) {
 	o, err := o.withDefaults()
 	if err != nil {
