@@ -96,16 +96,9 @@ func LoadConfig(o LoadOptions) (Config, error) {
 // must exist, or else the default file if there is one. It returns how
 // errors should name the configuration.
 func readConfigFile(v *viper.Viper, file string, environ []string) (string, error) {
-	path, named := file, file != ""
-	if !named {
-		path = lookupEnv(environ, EnvConfig)
-		named = path != ""
-	}
-	if !named {
-		if _, err := os.Stat(DefaultConfigFile); errors.Is(err, os.ErrNotExist) {
-			return "configuration (defaults, no " + DefaultConfigFile + ")", nil
-		}
-		path = DefaultConfigFile
+	path := configFile(file, environ)
+	if path == "" {
+		return "configuration (defaults, no " + DefaultConfigFile + ")", nil
 	}
 	v.SetConfigFile(path)
 	v.SetConfigType("yaml")
@@ -114,6 +107,21 @@ func readConfigFile(v *viper.Viper, file string, environ []string) (string, erro
 		return label, server.ConfigError(fmt.Errorf("%s: %w", label, unwrapPathErr(err)))
 	}
 	return label, nil
+}
+
+// configFile is the file a configuration is read from: file, else
+// $SCHEMAGATE_CONFIG, else DefaultConfigFile if it exists, else "".
+func configFile(file string, environ []string) string {
+	if file != "" {
+		return file
+	}
+	if p := lookupEnv(environ, EnvConfig); p != "" {
+		return p
+	}
+	if _, err := os.Stat(DefaultConfigFile); errors.Is(err, os.ErrNotExist) {
+		return ""
+	}
+	return DefaultConfigFile
 }
 
 func lookupEnv(environ []string, name string) string {

@@ -47,6 +47,14 @@ type Options struct {
 	Logger *slog.Logger
 	// Stderr is where that logger writes (os.Stderr when nil).
 	Stderr io.Writer
+	// Reload is where a reload reads the configuration again: set it to
+	// the LoadOptions the configuration was loaded with, and SIGHUP,
+	// POST /v1/admin/reload and reload.watch re-read the same file,
+	// variables and overrides (reload.watch polls that file). When nil,
+	// a reload keeps the configuration given to New and reads its schema
+	// tree again. Either way your handlers are registered on every
+	// generation a reload builds.
+	Reload *LoadOptions
 }
 
 // Gateway is a configured gateway and the handlers registered on it.
@@ -121,7 +129,13 @@ func (g *Gateway) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 func (g *Gateway) serverOptions(ln net.Listener) server.Options {
-	return server.Options{Stderr: g.opts.Stderr, Logger: g.opts.Logger, Register: g.register, Listener: ln}
+	o := server.Options{Stderr: g.opts.Stderr, Logger: g.opts.Logger, Register: g.register, Listener: ln}
+	if r := g.opts.Reload; r != nil {
+		lo := *r
+		o.Reload = func() (Config, error) { return LoadConfig(lo) }
+		o.ConfigFile = configFile(lo.File, lo.Environ)
+	}
+	return o
 }
 
 // fromWire turns a handler's *wire.Error into the server's error value,

@@ -19,6 +19,11 @@ func configFlags(fs *pflag.FlagSet) {
 // loadConfig is gateway.LoadConfig with the flags: --config names the
 // file, and the other flags override their keys, last of all.
 func loadConfig(fs *pflag.FlagSet, environ []string) (config.Config, error) {
+	return gateway.LoadConfig(loadOptions(fs, environ))
+}
+
+// loadOptions are the options gateway.LoadConfig takes for the flags.
+func loadOptions(fs *pflag.FlagSet, environ []string) gateway.LoadOptions {
 	o := gateway.LoadOptions{Environ: environ, Set: map[string]string{}}
 	if f := fs.Lookup("config"); f != nil {
 		o.File = f.Value.String()
@@ -28,5 +33,5 @@ func loadConfig(fs *pflag.FlagSet, environ []string) (config.Config, error) {
 			o.Set[key] = f.Value.String()
 		}
 	}
-	return gateway.LoadConfig(o)
+	return o
 }

@@ -14,14 +14,17 @@ func newServeCmd(s streams) *cobra.Command {
 		Short: "Run the gateway",
 		Long: "Run the gateway on the defaults, the configuration file (--config, $" + gateway.EnvConfig + ",\n" +
 			"else " + gateway.DefaultConfigFile + " if it exists), SCHEMAGATE_* environment variables and flags,\n" +
-			"in that order of precedence.",
+			"in that order of precedence. SIGHUP, POST /v1/admin/reload and (with reload.watch) a changed\n" +
+			"file reload the configuration and schemas without a restart: checked whole, swapped whole.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cmd.Flags(), os.Environ())
+			// A reload reads the same file, variables and flags again.
+			o := loadOptions(cmd.Flags(), os.Environ())
+			cfg, err := gateway.LoadConfig(o)
 			if err != nil {
 				return err
 			}
-			return gateway.New(cfg, gateway.Options{Stderr: s.err}).Run(cmd.Context())
+			return gateway.New(cfg, gateway.Options{Stderr: s.err, Reload: &o}).Run(cmd.Context())
 		},
 	}
 	configFlags(cmd.Flags())

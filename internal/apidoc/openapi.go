@@ -44,7 +44,7 @@ func openAPI(o Options) (obj, error) {
 			"responses": oaResponses(),
 		},
 		"tags": []obj{{"name": "events", "description": "send events"}, {"name": "schemas", "description": "the schema catalogue and these documents"},
-			{"name": "admin", "description": "candidate versions' live comparison; webhook endpoints: backlog, replay, re-enabling"}, {"name": "operations", "description": "probes and metrics"},
+			{"name": "admin", "description": "reloading the configuration; candidate versions' live comparison; webhook endpoints: backlog, replay, re-enabling"}, {"name": "operations", "description": "probes and metrics"},
 			{"name": "console", "description": "the web console at /ui/ and the data it reads (not a stable API)"}},
 	}
 	if o.Auth {
@@ -120,6 +120,7 @@ func oaPaths(o Options) obj {
 	eventPaths(paths, o, errs)
 	catalogPaths(paths, o, errs)
 	candidatesPath(paths, errs)
+	reloadPath(paths, errs)
 	if o.Webhooks {
 		adminPaths(paths, errs)
 	}
@@ -226,6 +227,24 @@ func candidatesPath(paths obj, errs errorsFunc) {
 	list["200"] = jsonResponse("each route with a candidate version: the outcomes so far, and the candidate's top failing keywords and instance paths",
 		obj{"type": "object", "required": []string{"candidates"}, "properties": obj{"candidates": obj{"type": "array", "items": entry}}}, false)
 	paths["/v1/admin/candidates"] = obj{"get": op("listCandidates", "The live comparison of candidate versions", "admin", nil, list)}
+}
+
+// reloadPath is POST /v1/admin/reload and its report.
+func reloadPath(paths obj, errs errorsFunc) {
+	problem := obj{"type": "object", "required": []string{"file", "pointer", "message"}, "properties": obj{
+		"file": obj{"type": "string"}, "pointer": obj{"type": "string", "description": "JSON Pointer into the file; empty for the file as a whole"},
+		"message": obj{"type": "string"}}}
+	report := obj{"type": "object", "required": []string{"applied", "trigger"}, "properties": obj{
+		"applied":          obj{"type": "boolean"},
+		"trigger":          obj{"type": "string", "description": "SIGHUP, POST /v1/admin/reload or watch"},
+		"schemas":          obj{"description": "the schemas in force after the reload", "type": "array", "items": obj{"type": "string"}},
+		"restart_required": obj{"description": "changed keys a reload cannot apply", "type": "array", "items": obj{"type": "string"}},
+		"problems":         obj{"description": "why the reload was refused", "type": "array", "items": problem}}}
+	reloaded := errs(400)
+	reloaded["200"] = jsonResponse("the reload applied: the schemas now in force, and changed keys that need a restart", report, false)
+	reloaded["400"] = jsonResponse("refused, nothing changed: every problem with its file and JSON Pointer", report, false)
+	paths["/v1/admin/reload"] = obj{"post": op("reload",
+		"Re-read the configuration and schemas; apply them whole or not at all", "admin", nil, reloaded)}
 }
 
 // adminPaths are the webhook admin routes, there with webhook actions.

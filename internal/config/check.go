@@ -44,6 +44,7 @@ func (c *Config) Validate() error {
 	c.Auth.check(&p)
 	c.TLS.check(&p)
 	c.Console.check(&p)
+	positive(&p, "reload.interval", int(c.Reload.Interval))
 	oneOf(&p, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf(&p, "log.format", c.Log.Format, "json", "text")
 	if c.Shutdown.DrainTimeout <= 0 {

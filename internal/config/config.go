@@ -34,6 +34,8 @@ type Config struct {
 	GRPC GRPC `mapstructure:"grpc"`
 	// Auth guards upgrades and the HTTP API with bearer tokens.
 	Auth Auth `mapstructure:"auth"`
+	// Reload says when the gateway re-reads its configuration by itself.
+	Reload Reload `mapstructure:"reload"`
 	// TLS serves HTTPS and WSS (and gRPC) directly, when CertFile is set.
 	TLS ServerTLS `mapstructure:"tls"`
 	// Log configures structured logging.
@@ -262,6 +264,15 @@ type Auth struct {
 // Enabled reports whether any token, producer or admin, is configured.
 func (a Auth) Enabled() bool { return len(a.Tokens) > 0 || len(a.AdminTokens) > 0 }
 
+// Reload: with Watch, the configuration file and the schema tree are
+// checksummed every Interval and reloaded when either changed (polling,
+// since a Kubernetes ConfigMap changes by a symlink swap that file-event
+// watchers miss). SIGHUP and POST /v1/admin/reload work either way.
+type Reload struct {
+	Watch    bool          `mapstructure:"watch"`
+	Interval time.Duration `mapstructure:"interval"`
+}
+
 // ServerTLS names the server's PEM files; they are re-read every ReloadInterval
 // and a changed pair is served to new handshakes. ClientCAFile, when set,
 // makes every client present a certificate one of its CAs signed.
@@ -305,6 +316,7 @@ func Default() Config {
 		GRPC:       GRPC{Listen: "127.0.0.1:9090", MinPingInterval: 10 * time.Second},
 		DeadLetter: DeadLetter{File: File{Sync: "interval", Interval: DefaultFileInterval, FileMode: "0600"}, MaxBytes: 64 << 20},
 		TLS:        ServerTLS{ReloadInterval: 10 * time.Second},
+		Reload:     Reload{Interval: 10 * time.Second},
 		Log:        Log{Level: "info", Format: "json"},
 		Shutdown:   Shutdown{DrainTimeout: 15 * time.Second},
 		NATS:       defaultNATS(),

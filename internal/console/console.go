@@ -8,6 +8,7 @@
 package console
 
 import (
+	"context"
 	"sync/atomic"
 	"time"
 
@@ -20,16 +21,30 @@ import (
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
+// Catalog is the schemas the console shows and tries frames against: a
+// *validate.Registry, or the server's registry in force, which a reload
+// replaces.
+type Catalog interface {
+	Schemas() []*validate.Schema
+	Lookup(k event.Key) (*validate.Schema, bool)
+}
+
+// Sender is the pipeline a tried frame is sent through: a
+// *pipeline.Pipeline, or a *pipeline.Current that a reload swaps.
+type Sender interface {
+	Bare(ctx context.Context, key event.Key, frame []byte, received time.Time, dst []byte, raw bool) pipeline.Outcome
+}
+
 // Options are what the console reads and may do. Only Registry is
 // required; a nil hook shows "n/a" in its place.
 type Options struct {
 	Config   config.Console
-	Registry *validate.Registry
+	Registry Catalog
 	// MaxDepth bounds nesting in a tried frame (config.DefaultMaxDepth when 0).
 	MaxDepth int
 	// Send is the pipeline a tried frame goes through for real; nil unless
 	// console.allow_send.
-	Send *pipeline.Pipeline
+	Send Sender
 	// Ready is the readiness check (nil: always ready).
 	Ready func() error
 	// Connections counts the open connections by transport.

@@ -11,7 +11,6 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/event"
-	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/validate"
 )
@@ -120,4 +119,4 @@ func readRequest(w http.ResponseWriter, r *http.Request, v any) *status.Error {
 
 // SendThrough lets the console send tried frames for real through p
 // (console.allow_send). Call it before serving.
-func (c *Console) SendThrough(p *pipeline.Pipeline) { c.o.Send = p }
+func (c *Console) SendThrough(p Sender) { c.o.Send = p }

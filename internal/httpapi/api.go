@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -50,6 +51,9 @@ type Options struct {
 	// Zero: no cap.
 	MaxInflightRequests int
 	MaxInflightBytes    int64
+	// Inflight, when set, is the cap to count against instead of one made
+	// from MaxInflightRequests and MaxInflightBytes.
+	Inflight *Inflight
 	// Observer hears refusals and what is in flight (nothing when nil).
 	Observer Observer
 	// Ready, when set, is asked by /readyz; an error is answered with 503
@@ -66,6 +70,18 @@ type Options struct {
 	OpenAPI, AsyncAPI []byte
 	// Console, when set, serves the web console under /ui/.
 	Console *ConsoleRoutes
+	// Reload, when set, serves POST /v1/admin/reload: it applies the
+	// configuration and schemas on disk and returns the report to send as
+	// JSON, and whether they now serve.
+	Reload func(ctx context.Context) (report any, applied bool)
+}
+
+// Pipeline is what the API asks of the pipeline: a *pipeline.Pipeline, or
+// a *pipeline.Current that a reload swaps whole.
+type Pipeline interface {
+	Envelope(ctx context.Context, frame []byte, received time.Time, dst []byte) pipeline.Outcome
+	Bare(ctx context.Context, key event.Key, frame []byte, received time.Time, dst []byte, raw bool) pipeline.Outcome
+	Candidates() []pipeline.CandidateReport
 }
 
 // ConsoleRoutes are the web console's handlers (internal/console),
@@ -96,13 +112,13 @@ type WebSocketRoutes struct {
 
 // API is the HTTP handler of the whole server. Build it with New.
 type API struct {
-	p        *pipeline.Pipeline
+	p        Pipeline
 	reg      *validate.Registry
 	o        Options
 	mux      *http.ServeMux
 	catalog  []byte                     // GET /v1/schemas, rendered once
 	upgrades map[event.Key]http.Handler // from Options.WebSocket.Bare
-	limit    inflight
+	limit    *Inflight
 	patterns []string // every route mounted, as "METHOD /path"
 }
 
@@ -113,7 +129,7 @@ func (a *API) Routes() []string { return a.patterns }
 
 // New builds the API over p and the catalog of reg. It fails when a
 // WebSocket path is malformed or collides with another route.
-func New(p *pipeline.Pipeline, reg *validate.Registry, o Options) (*API, error) {
+func New(p Pipeline, reg *validate.Registry, o Options) (*API, error) {
 	if p == nil || reg == nil {
 		return nil, errors.New("httpapi: a pipeline and a registry are required")
 	}
@@ -129,8 +145,10 @@ func New(p *pipeline.Pipeline, reg *validate.Registry, o Options) (*API, error) 
 	if o.Observer == nil {
 		o.Observer = nopObserver{}
 	}
-	a := &API{p: p, reg: reg, o: o, mux: http.NewServeMux(),
-		limit: inflight{maxRequests: o.MaxInflightRequests, maxBytes: o.MaxInflightBytes}}
+	if o.Inflight == nil {
+		o.Inflight = NewInflight(o.MaxInflightRequests, o.MaxInflightBytes)
+	}
+	a := &API{p: p, reg: reg, o: o, mux: http.NewServeMux(), limit: o.Inflight}
 	catalog, err := renderCatalog(reg)
 	if err != nil {
 		return nil, err

@@ -25,11 +25,12 @@ type nopObserver struct{}
 func (nopObserver) HTTPRejected(string)     {}
 func (nopObserver) HTTPInflight(int, int64) {}
 
-// inflight caps the /v1/ requests served at once and the body bytes they
+// Inflight caps the /v1/ requests served at once and the body bytes they
 // may hold, so that many large or slow requests cannot take the memory of
 // the process: past either cap a request gets 503 at once, before its body
-// is read.
-type inflight struct {
+// is read. One Inflight may be shared by the APIs a reload builds one after
+// another (Options.Inflight), so that the caps hold across them.
+type Inflight struct {
 	maxRequests int   // 0: no cap
 	maxBytes    int64 // 0: no cap
 	mu          sync.Mutex
@@ -37,8 +38,20 @@ type inflight struct {
 	bytes       int64
 }
 
+// NewInflight caps requests and body bytes in flight (0: no cap).
+func NewInflight(requests int, bytes int64) *Inflight {
+	return &Inflight{maxRequests: requests, maxBytes: bytes}
+}
+
+// Requests is how many requests hold a reservation now.
+func (l *Inflight) Requests() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.requests
+}
+
 // acquire reserves a request and n body bytes, or reports false.
-func (l *inflight) acquire(n int64) bool {
+func (l *Inflight) acquire(n int64) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if (l.maxRequests > 0 && l.requests >= l.maxRequests) ||
@@ -50,7 +63,7 @@ func (l *inflight) acquire(n int64) bool {
 	return true
 }
 
-func (l *inflight) release(n int64) {
+func (l *Inflight) release(n int64) {
 	l.mu.Lock()
 	l.requests--
 	l.bytes -= n
@@ -88,8 +101,4 @@ func (a *API) admit(w http.ResponseWriter, r *http.Request) (func(), bool) {
 }
 
 // Inflight is the number of /v1/ requests being served.
-func (a *API) Inflight() int {
-	a.limit.mu.Lock()
-	defer a.limit.mu.Unlock()
-	return a.limit.requests
-}
+func (a *API) Inflight() int { return a.limit.Requests() }

@@ -56,6 +56,11 @@ func (a *API) routes() error {
 		m.handle("POST /ui/api/send", a.guarded(c.Send))
 	}
 
+	// Administration: behind Authorize, like the API.
+	if a.o.Reload != nil {
+		m.handle("POST /v1/admin/reload", a.guarded(a.reload)) // re-read the configuration and schemas
+	}
+
 	// Operations: open to probes and scrapers, never behind Authorize.
 	m.handle("GET /healthz", http.HandlerFunc(healthz))
 	m.handle("GET /readyz", http.HandlerFunc(a.readyz))

@@ -144,3 +144,7 @@ func (c *Current) RefuseParts(err *status.Error) *status.Error {
 	defer g.inflight.Add(-1)
 	return p.RefuseParts(err)
 }
+
+// Candidates is Pipeline.Candidates of the pipeline in force: the
+// comparisons since it was built (a reload starts them anew).
+func (c *Current) Candidates() []CandidateReport { return c.Load().Candidates() }

@@ -6,20 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net/http"
-	"slices"
 	"sync/atomic"
 
 	"google.golang.org/grpc/codes"
 
-	"github.com/schemagate/schemagate/internal/action"
 	"github.com/schemagate/schemagate/internal/auth"
 	"github.com/schemagate/schemagate/internal/certs"
 	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/console"
 	"github.com/schemagate/schemagate/internal/event"
-	"github.com/schemagate/schemagate/internal/events"
 	"github.com/schemagate/schemagate/internal/grpcapi"
 	"github.com/schemagate/schemagate/internal/httpapi"
 	"github.com/schemagate/schemagate/internal/natsbus"
@@ -33,41 +29,54 @@ import (
 )
 
 // app is the wired gateway: every part built from the configuration, and
-// what must be closed when it stops.
+// what must be closed when it stops. What a reload replaces (schemas,
+// handlers, routes, actions, the dead letter, the HTTP API's routes and
+// limits) is a generation, built and checked whole and then swapped in
+// whole; the rest lives as long as the process, built from the
+// configuration it started with (cfg).
 type app struct {
-	cfg      config.Config
-	logger   *slog.Logger
-	reg      *validate.Registry
-	pipe     *pipeline.Pipeline
+	cfg    config.Config
+	logger *slog.Logger
+	// gen is the generation in force. pipe judges every frame by its
+	// pipeline and is what the doors hold (each through a view of its
+	// own transport); httpPipe is the HTTP API's view.
+	gen      atomic.Pointer[generation]
+	pipe     *pipeline.Current
+	httpPipe *pipeline.Current
+	reloads  reloads
 	ws       *ws.Server
 	grpc     *grpcapi.Server // nil when grpc.listen is empty
 	auth     *auth.Checker
-	metrics  *telemetry.Metrics
-	certs    *certs.Source // nil when TLS is off
+	// authAdmin checks the operators' routes under /v1/admin/ (nil: auth off).
+	authAdmin func(*http.Request) error
+	metrics   *telemetry.Metrics
+	certs     *certs.Source // nil when TLS is off
+	// handler serves HTTP through the API of the generation in force;
+	// inflight is the cap every generation's API counts against.
 	handler  http.Handler
-	closers  []func(context.Context) error
+	inflight *httpapi.Inflight
 	draining atomic.Bool
-	// webhooks are the webhook actions, by name, for the admin API.
-	webhooks map[string]webhookEndpoint
 	// systemd hears READY=1 once the listener is open, STOPPING=1 at drain.
 	systemd sdnotify.Notifier
 	// bus and hub are NATS, when configured: the nats actions' shared
 	// connection and the fan-out to subscribers.
 	bus *natsbus.Bus
 	hub *natsbus.Hub
-	// register adds the embedder's typed handlers.
+	// register adds the embedder's typed handlers, to every generation.
 	register []func(*pipeline.Builder)
 	// console is the web console (nil when console.enabled is off), the
-	// pipeline's tap; api is the HTTP door it reads in-flight counts from.
-	console *console.Console
-	api     *httpapi.API
+	// pipeline's tap; lastReload is the last reload's report, for it.
+	console    *console.Console
+	lastReload atomic.Pointer[ReloadReport]
 }
 
 // build wires the parts. Every configuration problem it finds (a schema
 // that does not compile, a route without a schema) is a startup error with
 // exit code 2, returned before any listener opens.
 func build(cfg config.Config, logger *slog.Logger, register []func(*pipeline.Builder)) (*app, error) {
-	a := &app{cfg: cfg, logger: logger, auth: auth.New(cfg.Auth.Tokens), register: register}
+	a := &app{cfg: cfg, logger: logger, auth: auth.New(cfg.Auth.Tokens), register: register,
+		inflight: httpapi.NewInflight(cfg.HTTP.MaxInflight.Requests, cfg.HTTP.MaxInflight.Bytes)}
+	a.authAdmin = auth.ForAdmin(auth.New(cfg.Auth.AdminTokens), a.auth)
 	if t := cfg.TLS; t.Enabled() {
 		src, err := certs.New(certs.Files{CertFile: t.CertFile, KeyFile: t.KeyFile, ClientCAFile: t.ClientCAFile})
 		if err != nil {
@@ -75,12 +84,8 @@ func build(cfg config.Config, logger *slog.Logger, register []func(*pipeline.Bui
 		}
 		a.certs = src
 	}
-	reg, err := LoadRegistry(cfg.Schemas)
+	reg, err := loadSchemas(cfg.Schemas, logger)
 	if err != nil {
-		return nil, err
-	}
-	a.reg = reg
-	if err := gateCompat(cfg.Schemas, reg, logger); err != nil {
 		return nil, err
 	}
 	a.metrics = telemetry.New(reg.Keys())
@@ -90,139 +95,58 @@ func build(cfg config.Config, logger *slog.Logger, register []func(*pipeline.Bui
 	if err := a.connectNATS(); err != nil {
 		return nil, err
 	}
-	if err := a.buildPipeline(); err != nil {
+	if err := a.wire(cfg, reg); err != nil {
 		a.close(context.Background())
 		return nil, err
-	}
-	a.ws = ws.New(a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportWebSocket)), wsOptions(cfg.WebSocket, a.auth, a.metrics, logger))
-	h, err := a.routes()
-	if err != nil {
-		a.close(context.Background())
-		return nil, err
-	}
-	a.handler = h
-	if cfg.GRPC.Listen != "" {
-		o := grpcOptions(cfg, a.auth, a.ready, a.metrics, logger)
-		o.TLS = a.tlsConfig("h2")
-		if a.grpc, err = grpcapi.New(a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportGRPC)), a.reg, o); err != nil {
-			a.close(context.Background())
-			return nil, err
-		}
 	}
 	return a, nil
 }
 
-// buildPipeline wires the pipeline from the configuration: the actions,
-// the built-in handlers named in handlers, the routes and default actions,
-// and the dead letter. A name that matches nothing is a config error.
-func (a *app) buildPipeline() error {
-	// No observer here: each front door takes the pipeline WithObserver of
-	// its own transport, so the frame counters say which door a frame used.
-	opts := pipeline.Options{MaxDepth: a.cfg.Schemas.MaxDepth, Logger: a.logger, Rollout: a.metrics.Rollout()}
-	if a.console != nil {
-		opts.Tap = a.console
-	}
-	var dead *action.DeadLetter
-	if dl := a.cfg.DeadLetter; dl.Path != "" {
-		d, err := action.NewDeadLetter(action.DeadLetterConfig{FileConfig: fileConfig(dl.File), MaxBytes: dl.MaxBytes,
-			Dropped: a.metrics.DeadLetterDropped})
-		if err != nil {
-			return ConfigError(fmt.Errorf("dead_letter: %w", err))
-		}
-		dead, opts.DeadLetter = d, d
-	}
-	actions, err := a.buildActions(dead)
-	// Closed after the actions: outbox senders write to it until they stop.
-	if dead != nil {
-		a.closers = append(a.closers, dead.Close)
-	}
+// wire builds the first generation and the doors over it.
+func (a *app) wire(cfg config.Config, reg *validate.Registry) error {
+	g, err := a.assemble(cfg, reg, nil)
 	if err != nil {
 		return err
 	}
-	b := pipeline.NewBuilder(a.reg)
-	builtins := events.Builtins(a.logger, a.logData)
-	for _, name := range a.cfg.Handlers {
-		register, ok := builtins[name]
-		if !ok {
-			return ConfigError(fmt.Errorf("handlers: %q is not a built-in handler (have %v)", name, events.Names()))
+	a.pipe = pipeline.NewCurrent(g.pipe)
+	a.gen.Store(g)
+	// Each door judges through its own view, so the frame counters say
+	// which door a frame came by; a swap reaches all of them at once.
+	a.httpPipe = a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportHTTP))
+	a.ws = ws.New(a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportWebSocket)), wsOptions(cfg.WebSocket, a.auth, a.metrics, a.logger))
+	if g.api, err = a.routes(g); err != nil {
+		return err
+	}
+	a.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.gen.Load().api.ServeHTTP(w, r) })
+	if cfg.GRPC.Listen != "" {
+		o := grpcOptions(cfg, a.auth, a.ready, a.metrics, a.logger)
+		o.TLS = a.tlsConfig("h2")
+		if a.grpc, err = grpcapi.New(a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportGRPC)), catalog{a}, o); err != nil {
+			return err
 		}
-		register(b)
 	}
-	for _, register := range a.register {
-		register(b)
-	}
-	for _, r := range a.cfg.Routes {
-		b.Route(pipeline.Route{Key: event.Key{Type: r.Type, Version: r.Version}, Actions: a.pick(actions, r.Actions, r.Log.Data),
-			Candidate: r.Candidate, Shadow: r.Shadow(), LogData: r.Log.Data})
-	}
-	b.DefaultActions(a.pick(actions, a.cfg.DefaultActions, false)...)
-	p, err := b.Build(opts)
-	if err != nil {
-		return ConfigError(err)
-	}
-	a.pipe = p
 	return nil
 }
 
-// buildActions opens every configured action once; routes share them.
-// Outbox webhooks record the events they give up on in dead (if not nil).
-func (a *app) buildActions(dead *action.DeadLetter) (map[string]action.Action, error) {
-	out := map[string]action.Action{}
-	for _, name := range slices.Sorted(maps.Keys(a.cfg.Actions)) {
-		spec := a.cfg.Actions[name]
-		var act action.Action
-		switch spec.Kind {
-		case "log":
-			act = action.NewLog(a.logger, false)
-		case "file":
-			f, err := action.NewFile(fileConfig(spec.File))
-			if err != nil {
-				return nil, ConfigError(fmt.Errorf("actions.%s: %w", name, err))
-			}
-			act = f
-		case "webhook":
-			w, err := a.buildWebhook(name, spec.Webhook, dead)
-			if err != nil {
-				return nil, ConfigError(fmt.Errorf("actions.%s: %w", name, err))
-			}
-			act = w
-		case "nats":
-			act = a.bus.Publisher()
-		}
-		out[name] = act
-		a.closers = append(a.closers, act.Close)
+// loadSchemas loads the tree and holds it to its compatibility mode.
+func loadSchemas(c config.Schemas, logger *slog.Logger) (*validate.Registry, error) {
+	reg, err := LoadRegistry(c)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	if err := gateCompat(c, reg, logger); err != nil {
+		return nil, err
+	}
+	return reg, nil
 }
 
-// fileConfig maps a file sink's configuration onto the action's.
-func fileConfig(f config.File) action.FileConfig {
-	return action.FileConfig{Path: f.Path, Sync: action.SyncPolicy(f.Sync), Interval: f.Interval, Mode: f.Perm()}
-}
+// catalog is the registry in force, for the gRPC door's catalog rpcs.
+type catalog struct{ a *app }
 
-// pick resolves a route's action names. A route that asks for its data in
-// the log (logData) gets log actions of its own that log it.
-func (a *app) pick(all map[string]action.Action, names []string, logData bool) []pipeline.NamedAction {
-	out := make([]pipeline.NamedAction, 0, len(names))
-	for _, n := range names {
-		act := all[n]
-		if logData && a.cfg.Actions[n].Kind == "log" {
-			act = action.NewLog(a.logger, true)
-			a.closers = append(a.closers, act.Close)
-		}
-		out = append(out, pipeline.NamedAction{Name: n, Action: act})
-	}
-	return out
-}
-
-// logData reports whether the route of k asks for event data in the log.
-func (a *app) logData(k event.Key) bool {
-	for _, r := range a.cfg.Routes {
-		if r.Type == k.Type && r.Version == k.Version {
-			return r.Log.Data
-		}
-	}
-	return false
+func (c catalog) Len() int                    { return c.a.gen.Load().reg.Len() }
+func (c catalog) Schemas() []*validate.Schema { return c.a.gen.Load().reg.Schemas() }
+func (c catalog) Lookup(k event.Key) (*validate.Schema, bool) {
+	return c.a.gen.Load().reg.Lookup(k)
 }
 
 // ready is the readiness check: not while draining, nor while NATS
@@ -231,21 +155,23 @@ func (a *app) ready() error {
 	if a.draining.Load() {
 		return status.New(codes.Unavailable, "draining")
 	}
-	if a.bus != nil && a.cfg.UsesNATS() { // fan-out alone does not stop events
+	if g := a.gen.Load(); a.bus != nil && g != nil && g.cfg.UsesNATS() { // fan-out alone does not stop events
 		return a.bus.Ready()
 	}
 	return nil
 }
 
-// close flushes and releases every action, reporting all failures.
+// close flushes and releases every action of the generation in force,
+// then NATS, reporting all failures. A reload under way finishes first,
+// and none starts after.
 func (a *app) close(ctx context.Context) error {
+	a.reloads.mu.Lock()
+	defer a.reloads.mu.Unlock()
 	var errs []error
-	for _, c := range a.closers {
-		if err := c(ctx); err != nil {
-			errs = append(errs, err)
-		}
+	if g := a.gen.Load(); g != nil && !a.reloads.closed {
+		errs = append(errs, g.release(ctx, nil))
 	}
-	a.closers = nil
+	a.reloads.closed = true
 	if err := a.closeNATS(ctx); err != nil {
 		errs = append(errs, err)
 	}
@@ -265,28 +191,26 @@ func (a *app) tlsConfig(protos ...string) *tls.Config {
 // logLoaded says what the server is serving, so an operator sees at once
 // whether the right tree and routes were picked up.
 func (a *app) logLoaded(addr string) {
-	var schemas []string
-	for _, s := range a.reg.Schemas() {
-		schemas = append(schemas, s.Key.String())
-	}
+	g := a.gen.Load()
 	var bare []string
-	for _, b := range a.cfg.WebSocket.Bare {
+	for _, b := range g.cfg.WebSocket.Bare {
 		bare = append(bare, fmt.Sprintf("%s → %s v%d", b.Path, b.Type, b.Version))
 	}
-	a.logger.Info("schemas loaded", "dir", a.reg.Dir(), "count", len(schemas), "schemas", schemas)
-	a.logger.Info("routes", "handlers", a.cfg.Handlers, "routes", len(a.cfg.Routes),
-		"default_actions", a.cfg.DefaultActions, "websocket", a.cfg.WebSocket.Path, "bare", bare)
-	a.logRollout()
+	schemas := schemaNames(g.reg)
+	a.logger.Info("schemas loaded", "dir", g.reg.Dir(), "count", len(schemas), "schemas", schemas)
+	a.logger.Info("routes", "handlers", g.cfg.Handlers, "routes", len(g.cfg.Routes),
+		"default_actions", g.cfg.DefaultActions, "websocket", g.cfg.WebSocket.Path, "bare", bare)
+	a.logRollout(g.cfg.Routes)
 	a.logger.Info("listening", "addr", addr, "auth", a.auth.Enabled(), "tls", a.certs != nil,
 		"client_certificates", a.cfg.TLS.ClientCAFile != "")
 }
 
 // logRollout names the routes with a candidate version or in shadow mode,
-// if any: an operator should never wonder whether invalid frames are being
-// let through.
-func (a *app) logRollout() {
+// if any, at the start and after each reload: an operator should never
+// wonder whether invalid frames are being let through.
+func (a *app) logRollout(routes []config.Route) {
 	var candidates, shadow []string
-	for _, r := range a.cfg.Routes {
+	for _, r := range routes {
 		if r.Candidate != 0 {
 			candidates = append(candidates, fmt.Sprintf("%s v%d → v%d", r.Type, r.Version, r.Candidate))
 		}
@@ -299,43 +223,55 @@ func (a *app) logRollout() {
 	}
 }
 
-// routes builds the HTTP API with the WebSocket endpoints mounted in it.
-func (a *app) routes() (http.Handler, error) {
+// schemaNames are the keys of reg's schemas as the log and a reload's
+// report name them ("person v1").
+func schemaNames(reg *validate.Registry) []string {
+	var out []string
+	for _, s := range reg.Schemas() {
+		out = append(out, s.Key.String())
+	}
+	return out
+}
+
+// routes builds a generation's HTTP API, with the WebSocket endpoints
+// mounted in it. Frames go through a.httpPipe, so a request that started
+// on one generation's routes is still judged by one pipeline whole.
+func (a *app) routes(g *generation) (http.Handler, error) {
 	wsRoutes := httpapi.WebSocketRoutes{
-		Paths: map[string]http.Handler{a.cfg.WebSocket.Path: a.ws.Handler()},
+		Paths: map[string]http.Handler{g.cfg.WebSocket.Path: a.ws.Handler()},
 		Bare:  func(k event.Key) http.Handler { return a.ws.BareHandler(k, false) },
 	}
-	for _, b := range a.cfg.WebSocket.Bare {
+	for _, b := range g.cfg.WebSocket.Bare {
 		wsRoutes.Paths[b.Path] = a.ws.BareHandler(event.Key{Type: b.Type, Version: b.Version}, b.Raw)
 	}
 	if a.hub != nil {
 		wsRoutes.Subscribe = a.ws.SubscribeHandler(a.hub, a.cfg.NATS.FanOut.Types)
 	}
 	o := httpapi.Options{
-		MaxBody: a.cfg.HTTP.MaxBody, MaxBatch: a.cfg.HTTP.MaxBatch, RequestTimeout: a.cfg.HTTP.RequestTimeout,
+		MaxBody: g.cfg.HTTP.MaxBody, MaxBatch: g.cfg.HTTP.MaxBatch, RequestTimeout: g.cfg.HTTP.RequestTimeout,
 		Ready: a.ready, Metrics: a.metrics.Handler(), WebSocket: wsRoutes,
 		Hosts: webguard.NewHosts(a.cfg.HTTP.AllowedHosts, listenHost(a.cfg.Listen)),
 		// One origin rule for upgrades and the API.
-		AllowedOrigins:      a.cfg.WebSocket.AllowedOrigins,
-		MaxInflightRequests: a.cfg.HTTP.MaxInflight.Requests, MaxInflightBytes: a.cfg.HTTP.MaxInflight.Bytes,
-		Observer: a.metrics, Console: a.consoleRoutes(),
+		AllowedOrigins: a.cfg.WebSocket.AllowedOrigins,
+		Inflight:       a.inflight,
+		Observer:       a.metrics, Console: a.consoleRoutes(),
+		Reload: a.reloadHTTP,
 	}
 	if a.auth.Enabled() {
 		o.Authorize = a.auth.Check
 	}
-	o.AuthorizeAdmin = auth.ForAdmin(auth.New(a.cfg.Auth.AdminTokens), a.auth)
-	if len(a.webhooks) > 0 {
+	o.AuthorizeAdmin = a.authAdmin
+	if len(g.webhooks) > 0 {
 		o.Webhooks = webhookAdmin{a}
 	}
-	docs, err := a.docs()
+	docs, err := a.docs(g)
 	if err != nil {
 		return nil, err
 	}
 	o.OpenAPI, o.AsyncAPI = docs.OpenAPI, docs.AsyncAPI
-	api, err := httpapi.New(a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportHTTP)), a.reg, o)
+	api, err := httpapi.New(a.httpPipe, g.reg, o)
 	if err != nil {
 		return nil, ConfigError(err)
 	}
-	a.api = api
 	return api, nil
 }

@@ -15,8 +15,9 @@ func (a *app) newConsole() error {
 		return nil
 	}
 	c, err := console.New(console.Options{
-		Config: a.cfg.Console, Registry: a.reg, MaxDepth: a.cfg.Schemas.MaxDepth,
+		Config: a.cfg.Console, Registry: catalog{a}, MaxDepth: a.cfg.Schemas.MaxDepth,
 		Ready: a.ready, Connections: a.connections, Compat: a.consoleCompat, AuthEnabled: a.auth.Enabled() || len(a.cfg.Auth.AdminTokens) > 0,
+		Reload: a.consoleReload,
 	})
 	if err != nil {
 		return err
@@ -34,7 +35,7 @@ func (a *app) consoleRoutes() *httpapi.ConsoleRoutes {
 		return nil
 	}
 	if a.cfg.Console.AllowSend {
-		c.SendThrough(a.pipe.WithObserver(a.metrics.Transport(telemetry.TransportHTTP)))
+		c.SendThrough(a.httpPipe)
 	}
 	return &httpapi.ConsoleRoutes{Page: c.Page, SignIn: c.SignIn, Overview: c.Overview, Rejects: c.Rejects,
 		Samples: c.Samples, Stream: c.Stream, Schemas: c.Schemas, Compat: c.Compat, Try: c.Try, Send: c.Send}
@@ -43,9 +44,7 @@ func (a *app) consoleRoutes() *httpapi.ConsoleRoutes {
 // connections counts the open connections of each door for the console.
 func (a *app) connections() map[string]int {
 	out := map[string]int{telemetry.TransportWebSocket: a.ws.Connections()}
-	if a.api != nil {
-		out[telemetry.TransportHTTP+" (requests in flight)"] = a.api.Inflight()
-	}
+	out[telemetry.TransportHTTP+" (requests in flight)"] = a.inflight.Requests()
 	if a.grpc != nil {
 		out[telemetry.TransportGRPC] = a.grpc.Connections()
 	}
@@ -56,10 +55,20 @@ func (a *app) connections() map[string]int {
 // view, whatever schemas.compat requires: the console shows what holds,
 // not only what is enforced.
 func (a *app) consoleCompat() any {
-	o, err := ConfiguredCompat(a.cfg.Schemas)
+	g := a.gen.Load()
+	o, err := ConfiguredCompat(g.cfg.Schemas)
 	if err != nil {
 		return err.Error()
 	}
 	o.Default, o.Types = compat.Full, nil
-	return compat.Check(compat.Tree{Registry: a.reg}, o)
+	return compat.Check(compat.Tree{Registry: g.reg}, o)
+}
+
+// consoleReload is the last reload's report for the console's overview
+// ("n/a" until one has run).
+func (a *app) consoleReload() any {
+	if r := a.lastReload.Load(); r != nil {
+		return r
+	}
+	return "n/a"
 }

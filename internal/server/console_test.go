@@ -95,7 +95,7 @@ func TestConsoleNeedsTheToken(t *testing.T) {
 	url, a := consoleServer(t, func(c *config.Config) { c.Console.AllowSend = true })
 	post(t, url+"/v1/events/person/v1", producerToken, `{"name":"Zelda","age":-1,"city":"Oslo"}`) // a reject group to ask for
 	var paths [][2]string
-	for _, r := range a.handler.(*httpapi.API).Routes() {
+	for _, r := range a.gen.Load().api.(*httpapi.API).Routes() {
 		method, path, _ := strings.Cut(r, " ")
 		if strings.HasPrefix(path, "/ui/") {
 			paths = append(paths, [2]string{method, strings.NewReplacer("{$}", "", "{id}", "1").Replace(path)})

@@ -8,9 +8,12 @@ import (
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
-// docs are the API documents of the server a describes.
-func (a *app) docs() (apidoc.Documents, error) {
-	return apidoc.Build(DocOptions(a.cfg, a.reg))
+// docs are the API documents of the server a serves with generation g.
+func (a *app) docs(g *generation) (apidoc.Documents, error) {
+	c := g.cfg
+	// Keys only a restart applies are described as the process serves them.
+	c.Listen, c.Auth, c.NATS = a.cfg.Listen, a.cfg.Auth, a.cfg.NATS
+	return apidoc.Build(DocOptions(c, g.reg))
 }
 
 // DocOptions describes the server cfg configures, for its documents.

@@ -47,7 +47,7 @@ func TestDocumentsCoverEveryRoute(t *testing.T) {
 			Address string `json:"address"`
 		} `json:"channels"`
 	}
-	docs, _ := a.docs()
+	docs, _ := a.docs(a.gen.Load())
 	if err := json.Unmarshal(docs.OpenAPI, &oa); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestDocumentsCoverEveryRoute(t *testing.T) {
 	for _, c := range aa.Channels {
 		channels[c.Address] = true
 	}
-	routes := a.handler.(*httpapi.API).Routes()
+	routes := a.gen.Load().api.(*httpapi.API).Routes()
 	if len(routes) < 10 {
 		t.Fatalf("only %d routes: %v", len(routes), routes)
 	}
@@ -80,7 +80,7 @@ func (a *app) expand(path string) []string {
 		return []string{strings.TrimSuffix(path, "{$}")}
 	}
 	var out []string
-	for _, s := range a.reg.Schemas() {
+	for _, s := range a.gen.Load().reg.Schemas() {
 		out = append(out, strings.Replace(path, "{type}/{version}", fmt.Sprintf("%s/v%d", s.Type, s.Version), 1))
 	}
 	return out

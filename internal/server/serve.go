@@ -9,8 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/schemagate/schemagate/internal/auth"
@@ -38,6 +36,10 @@ func Serve(ctx context.Context, cfg config.Config, o Options) error {
 	if err != nil {
 		return err
 	}
+	app.reloads.load, app.reloads.file = o.Reload, o.ConfigFile
+	if app.reloads.load == nil {
+		app.reloads.load = func() (config.Config, error) { return cfg, nil }
+	}
 	ln := o.Listener
 	if ln == nil {
 		if ln, err = net.Listen("tcp", cfg.Listen); err != nil {
@@ -53,8 +55,12 @@ func Serve(ctx context.Context, cfg config.Config, o Options) error {
 		app.close(context.Background())
 		return err
 	}
-	app.logLoaded(ln.Addr().String())
 	app.systemd = sdnotify.New(os.Getenv("NOTIFY_SOCKET"))
+	// The reload triggers are up before "listening" says the server is:
+	// a SIGHUP or a change made after it is never missed.
+	app.onHangup(ctx)
+	app.watch(ctx)
+	app.logLoaded(ln.Addr().String())
 	if !webguard.IsLoopback(listenHost(cfg.Listen)) && !app.auth.Enabled() {
 		logger.Warn("listening beyond loopback with auth off: anyone who can reach this address can send events; set auth.tokens")
 	}
@@ -89,7 +95,6 @@ func Serve(ctx context.Context, cfg config.Config, o Options) error {
 	} else {
 		go func() { served <- srv.Serve(ln) }()
 	}
-	app.onHangup(ctx)
 	if err := app.systemd.Notify(sdnotify.Ready, "STATUS=serving on "+ln.Addr().String()); err != nil {
 		logger.Warn("could not tell systemd the service is ready", "err", err)
 	}
@@ -102,25 +107,6 @@ func Serve(ctx context.Context, cfg config.Config, o Options) error {
 	case <-ctx.Done():
 	}
 	return drain(srv, app, cfg.Shutdown.DrainTimeout, stopInflight, logger)
-}
-
-// onHangup keeps SIGHUP (systemctl reload, docker kill --signal=HUP) from
-// killing the gateway, as it would by default. It subscribes before it
-// returns, so no signal sent after READY=1 is missed.
-func (a *app) onHangup(ctx context.Context) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	go func() {
-		defer signal.Stop(hup)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-hup:
-				a.logger.Warn("SIGHUP: reloading is not supported yet; restart to apply changes")
-			}
-		}
-	}()
 }
 
 // drainGrace is how long the doors have, once the drain timeout has passed

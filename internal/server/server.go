@@ -29,6 +29,13 @@ type Options struct {
 	Register []func(*pipeline.Builder)
 	// Listener, when set, is served instead of listening on cfg.Listen.
 	Listener net.Listener
+	// Reload reads the configuration again for a reload (SIGHUP, POST
+	// /v1/admin/reload, reload.watch). When nil, a reload keeps the
+	// configuration Serve was given and reads its schema tree again.
+	Reload func() (config.Config, error)
+	// ConfigFile is the file Reload reads ("" for none): reload.watch
+	// polls it, and a reload's problems name it.
+	ConfigFile string
 }
 
 // LoadRegistry loads the schema tree the configuration names; a problem is

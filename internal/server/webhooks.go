@@ -26,13 +26,11 @@ type webhookEndpoint struct {
 	stream   *natsbus.Webhook // nil unless delivery: nats
 }
 
-// buildWebhook opens a webhook action: sync, or delivered from its outbox.
-func (a *app) buildWebhook(name string, w config.Webhook, dead *action.DeadLetter) (action.Action, error) {
+// buildWebhook opens a webhook action: sync, or delivered from its outbox,
+// and records it in endpoints (its generation's, for the admin API).
+func (a *app) buildWebhook(name string, w config.Webhook, dead *action.DeadLetter, endpoints map[string]webhookEndpoint) (action.Action, error) {
 	wc := action.WebhookConfig{URL: w.URL, Timeout: w.Timeout, Retries: w.Retries,
 		Backoff: w.Backoff, Headers: w.Headers, Secrets: w.SigningSecrets}
-	if a.webhooks == nil {
-		a.webhooks = map[string]webhookEndpoint{}
-	}
 	switch w.Delivery {
 	case "outbox":
 	case "nats":
@@ -47,10 +45,10 @@ func (a *app) buildWebhook(name string, w config.Webhook, dead *action.DeadLette
 			s, _ := nw.Stats(context.Background())
 			return s.Backlog, s.Oldest
 		})
-		a.webhooks[name] = webhookEndpoint{url: w.URL, delivery: "nats", stream: nw}
+		endpoints[name] = webhookEndpoint{url: w.URL, delivery: "nats", stream: nw}
 		return nw, nil
 	default:
-		a.webhooks[name] = webhookEndpoint{url: w.URL, delivery: "sync"}
+		endpoints[name] = webhookEndpoint{url: w.URL, delivery: "sync"}
 		return action.NewWebhook(wc, &http.Client{})
 	}
 	o := w.Outbox
@@ -66,22 +64,26 @@ func (a *app) buildWebhook(name string, w config.Webhook, dead *action.DeadLette
 		s := ob.Stats()
 		return s.Backlog, s.Oldest
 	})
-	a.webhooks[name] = webhookEndpoint{url: w.URL, delivery: "outbox", outbox: ob}
+	endpoints[name] = webhookEndpoint{url: w.URL, delivery: "outbox", outbox: ob}
 	return ob, nil
 }
 
-// webhookAdmin serves /v1/admin/webhooks from the app's webhook actions.
+// webhookAdmin serves /v1/admin/webhooks from the webhook actions of the
+// generation in force.
 type webhookAdmin struct{ a *app }
+
+func (w webhookAdmin) endpoints() map[string]webhookEndpoint { return w.a.gen.Load().webhooks }
 
 var _ httpapi.Webhooks = webhookAdmin{}
 
 // List is every webhook action, sorted by name: an outbox's stats, or a
 // sync webhook's URL.
 func (w webhookAdmin) List() any {
-	names := slices.Sorted(maps.Keys(w.a.webhooks))
+	endpoints := w.endpoints()
+	names := slices.Sorted(maps.Keys(endpoints))
 	out := make([]action.OutboxStats, 0, len(names))
 	for _, n := range names {
-		e := w.a.webhooks[n]
+		e := endpoints[n]
 		switch {
 		case e.outbox != nil:
 			out = append(out, e.outbox.Stats())
@@ -105,7 +107,7 @@ type replayable interface {
 }
 
 func (w webhookAdmin) outbox(name string) (replayable, error) {
-	e, ok := w.a.webhooks[name]
+	e, ok := w.endpoints()[name]
 	if !ok {
 		return nil, status.Newf(codes.NotFound, "no webhook action named %q", name)
 	}

@@ -1,0 +1,71 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/config"
+)
+
+// reloadApp builds the gateway for cfg and reloads it from *next.
+func reloadApp(t *testing.T, cfg config.Config, next *config.Config) *app {
+	t.Helper()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.close(context.Background()) })
+	a.reloads.load = func() (config.Config, error) { return *next, nil }
+	return a
+}
+
+// An outbox holds its file, so a reload that changes its settings on the
+// same file keeps the running outbox and says a restart applies the
+// change; the rest of the reload applies, and the kept outbox still takes
+// events on the new generation.
+func TestReloadKeepsAnOutboxOnItsFile(t *testing.T) {
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	t.Cleanup(receiver.Close)
+	dir, err := filepath.Abs("../../schemas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Schemas.Dir, cfg.GRPC.Listen = dir, ""
+	hook := config.Action{Kind: "webhook", Webhook: config.Webhook{URL: receiver.URL, Timeout: time.Second, Delivery: "outbox",
+		Outbox: config.Outbox{Path: filepath.Join(t.TempDir(), "hook.db")}}}
+	cfg.Actions = map[string]config.Action{"hook": hook}
+	cfg.Routes = []config.Route{{Type: "person", Version: 1, Actions: []string{"hook"}}}
+	next := cfg
+	changed := hook
+	changed.Timeout = 2 * time.Second
+	next.Actions = map[string]config.Action{"hook": changed}
+	next.HTTP.MaxBatch = 7 // reloadable
+	a := reloadApp(t, cfg, &next)
+	before := a.gen.Load().sinks["hook"]
+
+	rep := a.reload(context.Background(), "test")
+	if !rep.Applied || !slices.Equal(rep.RestartRequired, []string{"actions.hook"}) {
+		t.Fatalf("reload: %+v", rep)
+	}
+	g := a.gen.Load()
+	if g.sinks["hook"] != before || g.cfg.HTTP.MaxBatch != 7 {
+		t.Fatalf("the outbox was not kept, or the rest was not applied")
+	}
+	frame := []byte(`{"id":"k1","type":"person","version":1,"data":{"name":"John","age":30,"city":"New York"}}`)
+	if out := a.pipe.Envelope(context.Background(), frame, time.Now(), nil); out.Code != codes.OK {
+		t.Fatalf("a frame through the kept outbox: %s", out.Reply)
+	}
+}
