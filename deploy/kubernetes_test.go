@@ -289,12 +289,28 @@ func TestKubernetesPodServes(t *testing.T) {
 	for i, a := range p.args {
 		args[i] = inRoot(root, a)
 	}
-	env := []string{"SCHEMAGATE_LISTEN=127.0.0.1:0", "SCHEMAGATE_SCHEMAS_DIR=" + inRoot(root, fmt.Sprint(dig(cfg, "schemas", "dir")))}
+	if dig(cfg, "reload", "watch") != true {
+		t.Fatal("config.yaml: want reload.watch: true, so ConfigMap updates apply without a restart")
+	}
+	env := []string{"SCHEMAGATE_LISTEN=127.0.0.1:0", "SCHEMAGATE_RELOAD_INTERVAL=50ms",
+		"SCHEMAGATE_SCHEMAS_DIR=" + inRoot(root, fmt.Sprint(dig(cfg, "schemas", "dir")))}
 	g := start(t, t.TempDir(), env, args...)
 	if !strings.Contains(g.Logs.String(), `"schemas":["echo v1","person v1","person v2"]`) {
 		t.Fatalf("the mounted tree did not load whole:\n%s", g.Logs.String())
 	}
 	g.probe(t, dig(p.container, "readinessProbe", "httpGet", "path").(string))
 	g.probe(t, dig(p.container, "livenessProbe", "httpGet", "path").(string))
+
+	// A version added to the person ConfigMap: the kubelet swaps the
+	// volume's ..data, the gateway notices and reloads.
+	for _, cm := range maps {
+		if cm.Metadata.Name == "schemagate-schemas-person" {
+			cm.Data["v3.json"] = cm.Data["v2.json"]
+			kubeletMount(t, inRoot(root, path.Join(fmt.Sprint(dig(cfg, "schemas", "dir")), "person")), cm.Data)
+		}
+	}
+	testkit.WaitFor(t, 60*time.Second, "the updated ConfigMap to be reloaded", func() bool {
+		return strings.Contains(g.Logs.String(), `"msg":"reloaded","trigger":"watch","schemas":["echo v1","person v1","person v2","person v3"]`)
+	})
 	g.Stop(t, 30*time.Second)
 }

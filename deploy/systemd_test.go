@@ -105,7 +105,7 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 }
 
 // The unit's ExecStart, run as systemd would: READY=1 arrives on the
-// notify socket once the gateway answers, ExecReload leaves it serving,
+// notify socket once the gateway answers, ExecReload reloads it,
 // and SIGTERM gets STOPPING=1 and exit code 0.
 func TestSystemdUnitRuns(t *testing.T) {
 	u := parseUnit(t, unitFile)
@@ -133,6 +133,9 @@ func TestSystemdUnitRuns(t *testing.T) {
 	if out, err := exec.Command(reload[0], reload[1:]...).CombinedOutput(); err != nil {
 		t.Fatalf("ExecReload: %v\n%s", err, out)
 	}
+	testkit.WaitFor(t, 60*time.Second, "ExecReload to reload", func() bool {
+		return strings.Contains(g.Logs.String(), `"msg":"reloaded","trigger":"SIGHUP"`)
+	})
 	g.probe(t, "/readyz")
 	g.Stop(t, 30*time.Second)
 	waitNote(t, notes, "STOPPING=1")
