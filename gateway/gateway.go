@@ -18,6 +18,12 @@
 // so the compiler checks that a handler and its data agree, and the key a
 // handler serves is the one its type carries. Clients are in package
 // gateway/client; the shared values in package gateway/wire.
+//
+// A running gateway reloads without dropping a connection on SIGHUP, POST
+// /v1/admin/reload or (with reload.watch) a changed file: everything is
+// read and checked first, then swapped in whole, your handlers registered
+// again on the new generation. Options.Reload says where the
+// configuration is read again from.
 package gateway
 
 import (

@@ -192,6 +192,9 @@ func missingSchemas(file string, cfg config.Config, reg *validate.Registry) []Pr
 	}
 	for i, r := range cfg.Routes {
 		missing(fmt.Sprintf("/routes/%d", i), event.Key{Type: r.Type, Version: r.Version})
+		if r.Candidate != 0 {
+			missing(fmt.Sprintf("/routes/%d/candidate", i), event.Key{Type: r.Type, Version: r.Candidate})
+		}
 	}
 	for i, h := range cfg.Handlers {
 		if k, ok := event.ParseName(h); ok {

@@ -69,3 +69,26 @@ func TestReloadKeepsAnOutboxOnItsFile(t *testing.T) {
 		t.Fatalf("a frame through the kept outbox: %s", out.Reply)
 	}
 }
+
+// A route whose candidate version the tree lacks is refused at its place
+// in the file, and nothing changes.
+func TestReloadNamesAMissingCandidate(t *testing.T) {
+	dir, err := filepath.Abs("../../schemas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Schemas.Dir, cfg.GRPC.Listen = dir, ""
+	next := cfg
+	next.Routes = []config.Route{{Type: "person", Version: 1, Candidate: 9}}
+	a := reloadApp(t, cfg, &next)
+	a.reloads.file = "config.yaml"
+	before := a.gen.Load()
+	rep := a.reload(context.Background(), "test")
+	if rep.Applied || len(rep.Problems) != 1 || rep.Problems[0].String() != "config.yaml#/routes/0/candidate: no schema person v9 in "+dir {
+		t.Fatalf("reload: %+v", rep)
+	}
+	if a.gen.Load() != before {
+		t.Fatal("a refused reload changed the generation in force")
+	}
+}
