@@ -13,6 +13,7 @@ import (
 	"github.com/schemagate/schemagate/gateway/client"
 	"github.com/schemagate/schemagate/gateway/wire"
 	"github.com/schemagate/schemagate/internal/events"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // copyFile copies the shipped schema at rel into dir.
@@ -22,12 +23,7 @@ func copyFile(t *testing.T, dir, rel string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, rel), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, filepath.Join(dir, rel), b)
 }
 
 // An embedded gateway reloads too: the configuration it was loaded from
@@ -41,9 +37,7 @@ func TestEmbeddedGatewayReloads(t *testing.T) {
 		copyFile(t, tree, rel)
 	}
 	file := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(file, []byte("schemas: {dir: "+tree+"}\ngrpc: {listen: ''}\ndefault_actions: []\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, file, []byte("schemas: {dir: "+tree+"}\ngrpc: {listen: ''}\ndefault_actions: []\n"))
 	lo := gateway.LoadOptions{File: file}
 	cfg, err := gateway.LoadConfig(lo)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -77,23 +76,14 @@ type reloadAnswer struct {
 
 func postReload(t *testing.T, addr, token string) (int, reloadAnswer) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/v1/admin/reload", nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	code, body := adminDo(t, http.MethodPost, addr, "/v1/admin/reload", token)
 	var a reloadAnswer
-	if resp.StatusCode != http.StatusUnauthorized {
-		if err := json.Unmarshal(body, &a); err != nil {
+	if code != http.StatusUnauthorized {
+		if err := json.Unmarshal([]byte(body), &a); err != nil {
 			t.Fatalf("reload answer %q: %v", body, err)
 		}
 	}
-	return resp.StatusCode, a
+	return code, a
 }
 
 func personV(id string, version, age int) string {

@@ -132,7 +132,14 @@ func adminGet(t *testing.T, addr, path, token string) string {
 
 func adminRequest(t *testing.T, addr, path, token string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+	return adminDo(t, http.MethodGet, addr, path, token)
+}
+
+// adminDo sends an admin request with the token (none when "") and
+// returns the status and body.
+func adminDo(t *testing.T, method, addr, path, token string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, "http://"+addr+path, nil)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
