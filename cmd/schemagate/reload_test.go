@@ -78,7 +78,7 @@ func postReload(t *testing.T, addr, token string) (int, reloadAnswer) {
 	t.Helper()
 	code, body := adminDo(t, http.MethodPost, addr, "/v1/admin/reload", token)
 	var a reloadAnswer
-	if code != http.StatusUnauthorized {
+	if code != http.StatusUnauthorized && code != http.StatusForbidden {
 		if err := json.Unmarshal([]byte(body), &a); err != nil {
 			t.Fatalf("reload answer %q: %v", body, err)
 		}
@@ -194,17 +194,21 @@ func TestReloadUnderAnOpenConnection(t *testing.T) {
 	}
 }
 
-// With auth on, the reload endpoint wants a token like the rest of /v1.
-func TestReloadNeedsATokenWhenAuthIsOn(t *testing.T) {
+// With auth on, the reload endpoint is an operator's route: it wants an
+// admin token; a producer's token is refused.
+func TestReloadNeedsAnAdminToken(t *testing.T) {
 	tree := newReloadTree(t)
-	const token = "0123456789abcdef0123"
-	tree.configure("always", "auth: {tokens: ["+token+"]}\n")
+	const producer, admin = "0123456789abcdef0123", "admin-0123456789abcdef"
+	tree.configure("always", "auth: {tokens: ["+producer+"], admin_tokens: ["+admin+"]}\n")
 	addr, _, _ := startServe(t, "", "--config", tree.config)
 	if code, _ := postReload(t, addr, ""); code != http.StatusUnauthorized {
 		t.Fatalf("without a token: %d", code)
 	}
-	if code, a := postReload(t, addr, token); code != 200 || !a.Applied {
-		t.Fatalf("with the token: %d %+v", code, a)
+	if code, _ := postReload(t, addr, producer); code != http.StatusForbidden {
+		t.Fatalf("with a producer token: %d", code)
+	}
+	if code, a := postReload(t, addr, admin); code != 200 || !a.Applied {
+		t.Fatalf("with the admin token: %d %+v", code, a)
 	}
 }
 
