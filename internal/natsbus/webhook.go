@@ -143,8 +143,20 @@ func (w *Webhook) consumer(ctx context.Context) (jetstream.Consumer, error) {
 		AckWait:       w.cfg.Timeout + 10*time.Second,
 		MaxAckPending: 1,
 	}
-	w.keepState(actx, &cfg)
-	return w.b.js.CreateOrUpdateConsumer(actx, w.b.cfg.Stream, cfg)
+	cons, err := w.b.js.Consumer(actx, w.b.cfg.Stream, w.consumerName())
+	switch {
+	case errors.Is(err, jetstream.ErrConsumerNotFound):
+		// Create only: had another gateway created it meanwhile and a 410
+		// paused it, an update would resume it. Exists is retried by run,
+		// which then finds it.
+		return w.b.js.CreateConsumer(actx, w.b.cfg.Stream, cfg)
+	case err != nil:
+		return nil, err // unknown state: writing could undo a pause
+	case sameSettings(cons.CachedInfo().Config, cfg):
+		return cons, nil
+	}
+	keepState(cons.CachedInfo().Config, &cfg)
+	return w.b.js.UpdateConsumer(actx, w.b.cfg.Stream, cfg)
 }
 
 // deliver fetches one message at a time until ctx ends or fetching fails.

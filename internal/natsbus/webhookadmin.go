@@ -34,15 +34,22 @@ var pausedUntil = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func (w *Webhook) consumerName() string { return "webhook-" + w.cfg.Name }
 
+// sameSettings reports whether the consumer already has the settings a
+// gateway gives it. Then a starting gateway binds it without writing: an
+// update writes back the pause and its reason as read before it, so one
+// racing an Enable (or a 410 on another gateway) would undo it. Only a
+// change of settings (a new webhook timeout) still updates, and keeps
+// that small window.
+func sameSettings(old, want jetstream.ConsumerConfig) bool {
+	return old.Durable == want.Durable && old.Description == want.Description &&
+		old.FilterSubject == want.FilterSubject && old.DeliverPolicy == want.DeliverPolicy &&
+		old.AckPolicy == want.AckPolicy && old.AckWait == want.AckWait && old.MaxAckPending == want.MaxAckPending
+}
+
 // keepState carries a 410's pause and its reason over into cfg, so that a
-// gateway starting (and updating the consumer) does not re-enable an
-// endpoint that another one disabled.
-func (w *Webhook) keepState(ctx context.Context, cfg *jetstream.ConsumerConfig) {
-	cons, err := w.b.js.Consumer(ctx, w.b.cfg.Stream, w.consumerName())
-	if err != nil {
-		return // none yet
-	}
-	old := cons.CachedInfo().Config
+// gateway updating the consumer does not re-enable an endpoint that
+// another one disabled.
+func keepState(old jetstream.ConsumerConfig, cfg *jetstream.ConsumerConfig) {
 	if why, ok := old.Metadata[metaDisabled]; ok {
 		cfg.Metadata = map[string]string{metaDisabled: why}
 	}

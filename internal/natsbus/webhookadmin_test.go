@@ -49,18 +49,18 @@ func TestWebhookGoneEnableReplay(t *testing.T) {
 	srv := httptest.NewServer(recv)
 	defer srv.Close()
 	s := runNATS(t, t.TempDir(), -1)
-	hook := func(b *Bus) *Webhook {
+	hook := func(b *Bus, timeout time.Duration) *Webhook {
 		sender, err := action.NewSender(action.WebhookConfig{URL: srv.URL})
 		if err != nil {
 			t.Fatal(err)
 		}
-		w := b.Webhook(WebhookConfig{Name: "hook", URL: srv.URL, Sender: sender, Timeout: 5 * time.Second,
+		w := b.Webhook(WebhookConfig{Name: "hook", URL: srv.URL, Sender: sender, Timeout: timeout,
 			Schedule: []time.Duration{0, 10 * time.Millisecond, 10 * time.Millisecond}})
 		t.Cleanup(func() { _ = w.Close(context.Background()) })
 		return w
 	}
 	ctx := context.Background()
-	a := hook(connect(t, testConfig(s.ClientURL())))
+	a := hook(connect(t, testConfig(s.ClientURL())), 5*time.Second)
 	for _, id := range []string{"e1", "e2"} {
 		if err := a.Do(ctx, testEvent(id)); err != nil {
 			t.Fatal(err)
@@ -71,8 +71,16 @@ func TestWebhookGoneEnableReplay(t *testing.T) {
 	recv.mu.Lock()
 	recv.gone = false
 	recv.mu.Unlock()
-	b := hook(connect(t, testConfig(s.ClientURL()))) // starts, and updates the consumer, while disabled
-	time.Sleep(300 * time.Millisecond)               // would be plenty to deliver, were it enabled
+	// Two more gateways start while it is disabled: b with another
+	// timeout updates the consumer, c with the same settings binds it.
+	b := hook(connect(t, testConfig(s.ClientURL())), 6*time.Second)
+	hook(connect(t, testConfig(s.ClientURL())), 6*time.Second)
+	// All three asking for messages, so done with the consumer's settings
+	// before Enable: were the endpoint enabled, one would get e1 now.
+	testkit.WaitFor(t, 30*time.Second, "three gateways pulling", func() bool {
+		info, err := b.info(ctx)
+		return err == nil && info.NumWaiting >= 3
+	})
 	st, err := b.Stats(ctx)
 	if err != nil || st.Disabled == "" || st.Backlog != 2 || st.Oldest.IsZero() || len(recv.delivered()) != 0 {
 		t.Fatalf("a second gateway while disabled: %+v %v, delivered %v", st, err, recv.delivered())
