@@ -37,7 +37,16 @@ type lifecycle struct {
 	phase phase
 	msg   closeMsg
 	nc    interface{ SetReadDeadline(time.Time) error }
+	until time.Time // the read deadline extend last set
 }
+
+// deadlineSlack: extend sets the read deadline 1/deadlineSlack of the
+// timeout beyond what it must, and leaves it alone while it is at least
+// the timeout away. Setting a deadline takes a runtime lock and moves a
+// timer; on every frame that was a measurable part of a small frame's
+// cost, and a peer's silence is now judged within [d, d+d/16] instead of
+// exactly d.
+const deadlineSlack = 16
 
 // decide moves open to closing with m and returns the close in force:
 // m, or the one decided before it.
@@ -61,11 +70,13 @@ func (l *lifecycle) decided() (closeMsg, bool) {
 // extend gives the peer another d to send something while the connection
 // is open; once a close is decided the deadline stays expired.
 func (l *lifecycle) extend(d time.Duration) {
+	due := time.Now().Add(d)
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.phase == phaseOpen {
-		_ = l.nc.SetReadDeadline(time.Now().Add(d))
+	if l.phase == phaseOpen && due.After(l.until) {
+		l.until = due.Add(d / deadlineSlack)
+		_ = l.nc.SetReadDeadline(l.until)
 	}
+	l.mu.Unlock()
 }
 
 // open says no close is decided yet.

@@ -100,7 +100,12 @@ func (c *conn) writeOnce() bool {
 	return false
 }
 
+// isTimeout says err is a deadline passing. A nil err is answered before
+// errors.As, whose target escapes: that was an allocation on every write.
 func isTimeout(err error) bool {
+	if err == nil {
+		return false
+	}
 	var ne interface{ Timeout() bool }
 	return errors.As(err, &ne) && ne.Timeout()
 }
