@@ -39,52 +39,172 @@ type Envelope struct {
 }
 
 // Decode parses a frame once: the envelope and its data in one pass,
-// duplicate keys anywhere refused as ambiguous, the data checked but left
-// as bytes. Errors are
-// INVALID_ARGUMENT; the envelope is returned as far as it was read, so that
-// a reply can carry the id whenever the id itself was readable.
+// duplicate keys anywhere refused, the data checked but left as bytes.
+// Errors are INVALID_ARGUMENT; the envelope is returned as far as it was
+// read, so that a reply can carry the id whenever the id itself was
+// readable. A Decoder that knows the types expected decodes without
+// allocating but for the id.
 func Decode(frame []byte, maxDepth int) (Envelope, *status.Error) {
+	return Decoder{}.Decode(frame, maxDepth)
+}
+
+// Decoder decodes frames whose type names it knows without allocating
+// them: the type of a frame is one of the strings it was given, shared.
+// The zero Decoder knows none and allocates each. It is read-only, so one
+// serves every connection.
+type Decoder struct {
+	types map[string]string
+}
+
+// NewDecoder returns a Decoder that knows types.
+func NewDecoder(types []string) Decoder {
+	d := Decoder{types: make(map[string]string, len(types))}
+	for _, t := range types {
+		if event.ValidType(t) {
+			d.types[t] = t
+		}
+	}
+	return d
+}
+
+// field is one envelope member as read: its exact bytes and, for a
+// string, its contents between the quotes.
+type field struct {
+	raw      []byte // nil: the member is absent
+	contents []byte
+	isString bool
+	escaped  bool
+}
+
+// fields are the envelope's members that the contract names.
+type fields struct{ id, typ, ver, data field }
+
+// Decode is the package's Decode, with d's type names.
+func (d Decoder) Decode(frame []byte, maxDepth int) (Envelope, *status.Error) {
 	var env Envelope
-	members, err := jsonparse.ParseObject(frame, maxDepth)
-	if err != nil {
-		if errors.Is(err, jsonparse.ErrNotObject) {
-			return env, status.New(codes.InvalidArgument, "frame is not a JSON object")
-		}
-		return env, status.New(codes.InvalidArgument, "frame is not valid JSON: "+err.Error())
-	}
-	var typ, ver, data *jsonparse.Member
-	var id *jsonparse.Member
-	for i := range members {
-		switch m := &members[i]; m.Key {
-		case "id":
-			id = m
-		case "type":
-			typ = m
-		case "version":
-			ver = m
-		case "data":
-			data = m
+	f, ok := scan(frame, maxDepth)
+	if !ok {
+		// Whatever scan gave up on (an error, escaped or many keys), the
+		// whole parser decides and words it, as it always did.
+		var err *status.Error
+		if f, err = parseMembers(frame, maxDepth); err != nil {
+			return env, err
 		}
 	}
-	if e := env.setID(id); e != nil {
+	if e := env.setID(f.id); e != nil {
 		return env, e
 	}
-	if e := env.setKey(typ, ver); e != nil {
+	if e := env.setKey(d, f.typ, f.ver); e != nil {
 		return env, e
 	}
-	if data == nil {
+	if f.data.raw == nil {
 		return env, errNoData()
 	}
-	env.Raw = data.Raw
+	env.Raw = f.data.raw
 	return env, nil
 }
 
-func (env *Envelope) setID(m *jsonparse.Member) *status.Error {
-	if m == nil {
+// parseMembers reads the frame with jsonparse.ParseObject, which finds
+// and words every error.
+func parseMembers(frame []byte, maxDepth int) (fields, *status.Error) {
+	var f fields
+	members, err := jsonparse.ParseObject(frame, maxDepth)
+	if err != nil {
+		if errors.Is(err, jsonparse.ErrNotObject) {
+			return f, status.New(codes.InvalidArgument, "frame is not a JSON object")
+		}
+		return f, status.New(codes.InvalidArgument, "frame is not valid JSON: "+err.Error())
+	}
+	for i := range members {
+		if dst := f.named(members[i].Key); dst != nil {
+			*dst = fieldOf(members[i].Raw)
+		}
+	}
+	return f, nil
+}
+
+// named is where the member called key goes; nil for the members the
+// contract does not name.
+func (f *fields) named(key string) *field {
+	switch key {
+	case "id":
+		return &f.id
+	case "type":
+		return &f.typ
+	case "version":
+		return &f.ver
+	case "data":
+		return &f.data
+	}
+	return nil
+}
+
+// fieldOf describes a value checked by jsonparse's rules, from its bytes.
+func fieldOf(raw []byte) field {
+	f := field{raw: raw}
+	if len(raw) >= 2 && raw[0] == '"' {
+		f.isString, f.contents = true, raw[1:len(raw)-1]
+		f.escaped = bytes.IndexByte(f.contents, '\\') >= 0
+	}
+	return f
+}
+
+// maxScanned is how many members scan reads; an envelope has four.
+const maxScanned = 8
+
+// scan reads the frame with a jsonparse.Reader, by the same rules as
+// ParseObject but building nothing. False means it could not: the frame
+// is not an object of at most maxScanned members with plain keys, or it
+// breaks a rule, which parseMembers then words.
+func scan(frame []byte, maxDepth int) (fields, bool) {
+	var f fields
+	r := jsonparse.NewReader(frame, maxDepth)
+	if r.Peek() != jsonparse.Object {
+		return f, false
+	}
+	empty, ok := r.Open()
+	if !ok || empty {
+		return f, false
+	}
+	var keys [maxScanned][]byte
+	for n := 0; ; n++ {
+		key, escaped, ok := r.Key()
+		if !ok || escaped || n == maxScanned || repeated(keys[:n], key) {
+			return f, false
+		}
+		keys[n] = key
+		start := r.Mark().Pos()
+		if !r.Skip() {
+			return f, false
+		}
+		if dst := f.named(string(key)); dst != nil {
+			*dst = fieldOf(frame[start:r.Mark().Pos()])
+		}
+		more, ok := r.NextMember()
+		if !ok {
+			return f, false
+		}
+		if !more {
+			return f, r.End()
+		}
+	}
+}
+
+// repeated says key is among keys.
+func repeated(keys [][]byte, key []byte) bool {
+	for _, k := range keys {
+		if bytes.Equal(k, key) {
+			return true
+		}
+	}
+	return false
+}
+
+func (env *Envelope) setID(m field) *status.Error {
+	if m.raw == nil {
 		return status.New(codes.InvalidArgument, "envelope: id is missing")
 	}
-	s, ok := m.Value.(string)
-	if !ok {
+	if !m.isString {
 		return status.New(codes.InvalidArgument, "envelope: id must be a string")
 	}
 	// Decoding makes a lone surrogate U+FFFD, so "a\ud800" and "a\udc00"
@@ -92,15 +212,24 @@ func (env *Envelope) setID(m *jsonparse.Member) *status.Error {
 	// Nats-Msg-Id while their replies echo two: de-duplication would drop
 	// an acknowledged event. Refused, every id is the string sent; the
 	// reply still echoes the literal so the client can match it.
-	if jsonparse.LoneSurrogate(m.Raw) {
-		env.RawID = m.Raw
+	if m.escaped && jsonparse.LoneSurrogate(m.raw) {
+		env.RawID = m.raw
 		return status.New(codes.InvalidArgument, "envelope: id must be valid Unicode (it escapes a lone surrogate)")
 	}
+	s := m.text()
 	if e := checkID(s); e != nil {
 		return e
 	}
-	env.ID, env.RawID = s, m.Raw
+	env.ID, env.RawID = s, m.raw
 	return nil
+}
+
+// text is a string field's decoded contents.
+func (m field) text() string {
+	if m.escaped {
+		return string(jsonparse.AppendUnescaped(nil, m.contents))
+	}
+	return string(m.contents)
 }
 
 func checkID(s string) *status.Error {
@@ -110,18 +239,23 @@ func checkID(s string) *status.Error {
 	return nil
 }
 
-func (env *Envelope) setKey(typ, ver *jsonparse.Member) *status.Error {
-	if typ == nil {
+func (env *Envelope) setKey(d Decoder, typ, ver field) *status.Error {
+	if typ.raw == nil {
 		return status.New(codes.InvalidArgument, "envelope: type is missing")
 	}
-	t, ok := typ.Value.(string)
-	if !ok || !event.ValidType(t) {
+	if !typ.isString {
 		return errType()
 	}
-	if ver == nil {
+	t, known := d.types[string(typ.contents)]
+	if !known || typ.escaped {
+		if t = typ.text(); !event.ValidType(t) {
+			return errType()
+		}
+	}
+	if ver.raw == nil {
 		return status.New(codes.InvalidArgument, "envelope: version is missing")
 	}
-	v, ok := event.ParseVersionLiteral(ver.Raw)
+	v, ok := event.ParseVersionLiteral(ver.raw)
 	if !ok {
 		return errVersion()
 	}

@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 	"unicode/utf8"
@@ -119,4 +120,49 @@ func jsonparseInvalid(data []byte) bool {
 func itoa(v uint64) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// FuzzScan holds the allocation-free reading to jsonparse.ParseObject:
+// whatever scan reads, ParseObject accepts and reads alike, and a Decoder
+// that knows the type decodes as the zero one does.
+func FuzzScan(f *testing.F) {
+	for _, s := range []string{`{"id":"a","type":"person","version":1,"data":{}}`,
+		` {"data":[1,{"a":"\u0041"}] , "version":2,"type":"a.b-c_d","id":"\u0041","x":null} `,
+		`{"id":"a","id":"b"}`, `{"\u0069d":"a","type":"person","version":1,"data":1}`, `{"id":"a",}`,
+		`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9}`, `{"id":"x","type":"person","version":01,"data":1}`} {
+		f.Add(s)
+	}
+	known := NewDecoder([]string{"person", "a.b-c_d"})
+	f.Fuzz(func(t *testing.T, frame string) {
+		b := []byte(frame)
+		got, ok := scan(b, 8)
+		want, err := parseMembers(b, 8)
+		if ok && (err != nil || !sameFields(got, want)) {
+			t.Fatalf("scan read %+v, ParseObject %+v, %v", got, want, err)
+		}
+		e1, err1 := known.Decode(b, 8)
+		e2, err2 := Decode(b, 8)
+		if (err1 == nil) != (err2 == nil) || (err1 != nil && err1.Message != err2.Message) ||
+			e1.ID != e2.ID || e1.Key != e2.Key || !bytes.Equal(e1.RawID, e2.RawID) || !bytes.Equal(e1.Raw, e2.Raw) {
+			t.Fatalf("with types: %+v %v\nwithout:    %+v %v", e1, err1, e2, err2)
+		}
+	})
+}
+
+func sameFields(a, b fields) bool {
+	for _, p := range [][2]field{{a.id, b.id}, {a.typ, b.typ}, {a.ver, b.ver}, {a.data, b.data}} {
+		if !bytes.Equal(p[0].raw, p[1].raw) || (p[0].raw == nil) != (p[1].raw == nil) ||
+			p[0].isString != p[1].isString || p[0].escaped != p[1].escaped || !bytes.Equal(p[0].contents, p[1].contents) {
+			return false
+		}
+	}
+	return true
+}
+
+func TestDecodeAllocs(t *testing.T) {
+	d := NewDecoder([]string{"person"})
+	frame := []byte(`{"id":"c-1","type":"person","version":1,"data":{"name":"Ana","age":86}}`)
+	if n := testing.AllocsPerRun(100, func() { _, _ = d.Decode(frame, 64) }); n > 1 {
+		t.Fatalf("%v allocations per frame, want at most 1 (the id)", n)
+	}
 }

@@ -65,6 +65,7 @@ type Tap interface {
 // Pipeline is built once and then used by every connection concurrently.
 type Pipeline struct {
 	routes map[event.Key]*route
+	dec    envelope.Decoder // knows the routes' types, so decoding one allocates nothing
 	opts   Options
 }
 
@@ -89,14 +90,18 @@ func (b *Builder) Build(o Options) (*Pipeline, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Pipeline{routes: routes, opts: o}, nil
+	types := make([]string, 0, len(routes))
+	for k := range routes {
+		types = append(types, k.Type)
+	}
+	return &Pipeline{routes: routes, dec: envelope.NewDecoder(types), opts: o}, nil
 }
 
 // Envelope handles one frame of the contract: an envelope object, read by
 // its front door at received. The reply is appended to dst.
 func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Time, dst []byte) Outcome {
 	start := time.Now()
-	env, err := envelope.Decode(frame, p.opts.MaxDepth)
+	env, err := p.dec.Decode(frame, p.opts.MaxDepth)
 	env.Received = received
 	var result []byte
 	known := false
@@ -230,7 +235,7 @@ func rejected(c codes.Code) bool { return c == codes.InvalidArgument || c == cod
 // with err, carrying the frame's id when it can be read. Such a frame was
 // not judged, so it is counted but never dead-lettered.
 func (p *Pipeline) Refuse(frame, dst []byte, err *status.Error) []byte {
-	env, _ := envelope.Decode(frame, p.opts.MaxDepth)
+	env, _ := p.dec.Decode(frame, p.opts.MaxDepth)
 	p.observe(event.Key{}, false, err, time.Now())
 	return status.AppendReply(dst, env.RawID, nil, err)
 }
