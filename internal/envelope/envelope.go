@@ -81,16 +81,36 @@ type fields struct{ id, typ, ver, data field }
 
 // Decode is the package's Decode, with d's type names.
 func (d Decoder) Decode(frame []byte, maxDepth int) (Envelope, *status.Error) {
-	var env Envelope
-	f, ok := scan(frame, maxDepth)
+	f, ok := scan(frame, maxDepth, false)
 	if !ok {
 		// Whatever scan gave up on (an error, escaped or many keys), the
 		// whole parser decides and words it, as it always did.
 		var err *status.Error
 		if f, err = parseMembers(frame, maxDepth); err != nil {
-			return env, err
+			return Envelope{}, err
 		}
 	}
+	return d.apply(f)
+}
+
+// Delimited is Decode for a caller that reads the data by jsonparse's
+// rules itself, as Schema.Certain does: the data is only delimited, so
+// that its bytes are read once. True means the envelope around the data
+// is well formed and obeys the contract; Decode returns the same envelope
+// if the data proves well formed within maxDepth-1 (it is one level
+// down). False decides nothing: Decode says what the frame is.
+func (d Decoder) Delimited(frame []byte, maxDepth int) (Envelope, bool) {
+	f, ok := scan(frame, maxDepth, true)
+	if !ok {
+		return Envelope{}, false
+	}
+	env, err := d.apply(f)
+	return env, err == nil
+}
+
+// apply checks the members the contract names, in its order.
+func (d Decoder) apply(f fields) (Envelope, *status.Error) {
+	var env Envelope
 	if e := env.setID(f.id); e != nil {
 		return env, e
 	}
@@ -153,10 +173,11 @@ func fieldOf(raw []byte) field {
 const maxScanned = 8
 
 // scan reads the frame with a jsonparse.Reader, by the same rules as
-// ParseObject but building nothing. False means it could not: the frame
-// is not an object of at most maxScanned members with plain keys, or it
-// breaks a rule, which parseMembers then words.
-func scan(frame []byte, maxDepth int) (fields, bool) {
+// ParseObject but building nothing; with loose, the data member is only
+// delimited. False means it could not: the frame is not an object of at
+// most maxScanned members with plain keys, or it breaks a rule, which
+// parseMembers then words.
+func scan(frame []byte, maxDepth int, loose bool) (fields, bool) {
 	var f fields
 	r := jsonparse.NewReader(frame, maxDepth)
 	if r.Peek() != jsonparse.Object {
@@ -174,10 +195,16 @@ func scan(frame []byte, maxDepth int) (fields, bool) {
 		}
 		keys[n] = key
 		start := r.Mark().Pos()
-		if !r.Skip() {
+		dst := f.named(string(key))
+		if loose && dst == &f.data {
+			ok = r.Delimit()
+		} else {
+			ok = r.Skip()
+		}
+		if !ok {
 			return f, false
 		}
-		if dst := f.named(string(key)); dst != nil {
+		if dst != nil {
 			*dst = fieldOf(frame[start:r.Mark().Pos()])
 		}
 		more, ok := r.NextMember()

@@ -135,7 +135,7 @@ func FuzzScan(f *testing.F) {
 	known := NewDecoder([]string{"person", "a.b-c_d"})
 	f.Fuzz(func(t *testing.T, frame string) {
 		b := []byte(frame)
-		got, ok := scan(b, 8)
+		got, ok := scan(b, 8, false)
 		want, err := parseMembers(b, 8)
 		if ok && (err != nil || !sameFields(got, want)) {
 			t.Fatalf("scan read %+v, ParseObject %+v, %v", got, want, err)

@@ -313,3 +313,28 @@ func readObject(r *Reader) bool {
 	}
 	return ok
 }
+
+// FuzzDelimit holds Delimit to what its callers rely on: bytes it
+// delimits that are one valid value are exactly the value a strict reading
+// from the same place reads, so a strict parse of the whole would have
+// read them alike; and on a strict reader's values followed by a
+// delimiter, it ends where Skip ends.
+func FuzzDelimit(f *testing.F) {
+	for _, s := range []string{`{"a":[1,"]}",{"b":"\"}"}]},1`, `"a\\"b",`, `123 ,`, `-1.5e3}`, `true]`,
+		`[[[]]] `, `{"a":"\u005c"}`, `"abc`, `[1,2`, `nul`, `1`, `1"`, `{"a":1}}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		strict, loose := NewReader([]byte(s), 64), NewReader([]byte(s), 64)
+		start := loose.Mark().Pos()
+		okL := loose.Delimit()
+		okS := strict.Skip()
+		end := strict.Mark().Pos()
+		if okL && Valid([]byte(s[start:loose.Mark().Pos()]), 64) == nil && (!okS || end != loose.Mark().Pos()) {
+			t.Fatalf("Delimit read %q, which is valid, but Skip ended at %d (%v)", s[start:loose.Mark().Pos()], end, okS)
+		}
+		if okS && (end == len(s) || isDelimiter(s[end])) && (!okL || loose.Mark().Pos() != end) {
+			t.Fatalf("Delimit ended at %d (%v), Skip at %d", loose.Mark().Pos(), okL, end)
+		}
+	})
+}

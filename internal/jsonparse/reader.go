@@ -147,6 +147,80 @@ func (r *Reader) Skip() bool {
 	return err == nil
 }
 
+// Delimit moves past the value at the current position by its quotes,
+// escapes and brackets alone, checking nothing else, and reports false if
+// the input ends first. It is for a caller that will read those bytes by
+// the rules anyway (a validator given them next), so that they are read
+// once: what it passes may be malformed, and only a strict reading of
+// exactly those bytes says it is not.
+func (r *Reader) Delimit() bool {
+	d, i := r.p.data, r.p.pos
+	if i >= len(d) {
+		return false
+	}
+	switch d[i] {
+	case '"':
+		i = stringEnd(d, i)
+	case '{', '[':
+		i = containerEnd(d, i)
+	default:
+		for i < len(d) && !isDelimiter(d[i]) {
+			i++
+		}
+	}
+	if i < 0 {
+		return false
+	}
+	r.p.pos = i
+	return true
+}
+
+// stringEnd is the offset just past the string whose quote is at d[i],
+// honouring backslashes; -1 if d ends first.
+func stringEnd(d []byte, i int) int {
+	for i++; i < len(d); i++ {
+		switch d[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// containerEnd is the offset just past the array or object whose bracket
+// is at d[i], counting brackets outside strings; -1 if d ends first.
+func containerEnd(d []byte, i int) int {
+	depth := 0
+	for i < len(d) {
+		switch d[i] {
+		case '"':
+			if i = stringEnd(d, i); i < 0 {
+				return -1
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		}
+		i++
+	}
+	return -1
+}
+
+// isDelimiter ends a number or literal for Delimit.
+func isDelimiter(c byte) bool {
+	switch c {
+	case ',', '}', ']', ' ', '\t', '\n', '\r':
+		return true
+	}
+	return false
+}
+
 // End reports whether only whitespace is left.
 func (r *Reader) End() bool { return r.p.end() == nil }
 

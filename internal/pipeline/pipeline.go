@@ -101,12 +101,16 @@ func (b *Builder) Build(o Options) (*Pipeline, error) {
 // its front door at received. The reply is appended to dst.
 func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Time, dst []byte) Outcome {
 	start := time.Now()
-	env, err := p.dec.Decode(frame, p.opts.MaxDepth)
+	env, judged := p.certain(frame)
+	var err *status.Error
+	if !judged {
+		env, err = p.dec.Decode(frame, p.opts.MaxDepth)
+	}
 	env.Received = received
 	var result []byte
 	known := false
 	if err == nil {
-		result, known, err = p.process(ctx, &env)
+		result, known, err = p.process(ctx, &env, judged)
 	}
 	p.finish(ctx, frame, env.Key, known, err, start, false)
 	return Outcome{Code: status.CodeOf(err), Reply: status.AppendReply(dst, env.RawID, result, err)}
@@ -122,7 +126,7 @@ func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, receiv
 		return Outcome{Code: codes.OK, Reply: append(dst, frame...)}
 	}
 	env := envelope.Envelope{Event: event.Event{Key: key, Raw: frame, Received: received}}
-	result, known, err := p.process(ctx, &env)
+	result, known, err := p.process(ctx, &env, false)
 	p.finish(ctx, frame, key, known, err, start, true)
 	if err == nil && result != nil {
 		return Outcome{Code: codes.OK, Reply: append(dst, result...)}
@@ -130,12 +134,33 @@ func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, receiv
 	return Outcome{Code: status.CodeOf(err), Reply: status.AppendBareReply(dst, result, err)}
 }
 
-func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope) ([]byte, bool, *status.Error) {
+// certain reads a frame in one pass when it can: the envelope by the
+// rules, the data only delimited and then read once, by its schema's fast
+// path, which checks it by jsonparse's rules as it validates. True means
+// the frame is well formed and its data valid, as Decode and Judge would
+// have found reading the data twice; false leaves the frame to them.
+func (p *Pipeline) certain(frame []byte) (envelope.Envelope, bool) {
+	env, ok := p.dec.Delimited(frame, p.opts.MaxDepth)
+	if !ok {
+		return env, false
+	}
+	rt, ok := p.routes[env.Key]
+	// The data is one level below the envelope object.
+	return env, ok && rt.schema.Certain(env.Raw, p.opts.MaxDepth-1)
+}
+
+// process judges the event, unless judged says it is valid already, and
+// delivers it.
+func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope, judged bool) ([]byte, bool, *status.Error) {
 	rt, ok := p.routes[env.Key]
 	if !ok {
 		return nil, false, validate.NoSchema(env.Key)
 	}
-	err, malformed := rt.schema.Judge(env.Raw, p.opts.MaxDepth)
+	var err *status.Error
+	var malformed bool
+	if !judged {
+		err, malformed = rt.schema.Judge(env.Raw, p.opts.MaxDepth)
+	}
 	if rt.candidate != nil && !malformed {
 		p.compare(rt, env.Raw, err == nil)
 	}

@@ -14,6 +14,13 @@ func NoSchema(k event.Key) *status.Error {
 	return status.Newf(codes.NotFound, "no schema for %s", k)
 }
 
+// Certain reports whether data is certainly well formed by jsonparse's
+// rules, within maxDepth, and certainly valid against s, by the fast path
+// alone. False decides nothing: Judge then says what the data is.
+func (s *Schema) Certain(data []byte, maxDepth int) bool {
+	return s.fast != nil && maxDepth > 0 && s.fast.validJSON(data, maxDepth)
+}
+
 // Judge validates data against s and words the verdict the way every door
 // and the batch validator show it: nil when valid; INVALID_ARGUMENT "data
 // is not valid JSON: …" with malformed set when data breaks jsonparse's
