@@ -86,8 +86,9 @@ func loadWorkload(b *testing.B, name string) []benchFrame {
 // frames through a person v1 route of the repo's tree, without a
 // candidate and with candidate v2 (which accepts them too, so every frame
 // takes both fast paths, the common case of a rollout), and with a v2
-// that refuses every one of them (its report is built and ranked: the
-// cost of a candidate that breaks traffic). Besides wall time
+// that refuses every one of them (its report is built and ranked off
+// the reply's path, by the pipeline's judge, or the frame is skipped when
+// the judge's queue is full; allocations are process-wide, the judge's included). Besides wall time
 // it reports the process's CPU time per frame (cpu-ns/op).
 func BenchmarkCandidate(b *testing.B) {
 	reg, err := validate.Load(validate.Options{Dir: "../../schemas", AssertFormat: true})

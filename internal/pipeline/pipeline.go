@@ -67,6 +67,7 @@ type Pipeline struct {
 	routes map[event.Key]*route
 	dec    envelope.Decoder // knows the routes' types, so decoding one allocates nothing
 	opts   Options
+	judge  *judge // judges candidates' refusals off the reply's path; nil without a candidate
 }
 
 // Outcome is what a front door needs to answer a frame: the code (for an
@@ -94,7 +95,14 @@ func (b *Builder) Build(o Options) (*Pipeline, error) {
 	for k := range routes {
 		types = append(types, k.Type)
 	}
-	return &Pipeline{routes: routes, dec: envelope.NewDecoder(types), opts: o}, nil
+	p := &Pipeline{routes: routes, dec: envelope.NewDecoder(types), opts: o}
+	for _, rt := range routes {
+		if rt.candidate != nil {
+			p.judge = newJudge(p)
+			break
+		}
+	}
+	return p, nil
 }
 
 // Envelope handles one frame of the contract: an envelope object, read by

@@ -18,6 +18,9 @@ import (
 // Both keys are server-side (from the configuration), safe as labels.
 type RolloutObserver interface {
 	ObserveCandidate(key, candidate event.Key, o candidate.Outcome)
+	// ObserveCandidateSkipped counts a frame the candidate did not judge:
+	// the off-path queue was full, its data too large, or the pipeline closed.
+	ObserveCandidateSkipped(key, candidate event.Key)
 	ObserveShadow(key event.Key)
 }
 
@@ -52,15 +55,35 @@ func (b *Builder) rollout(rt *route, r Route) []string {
 }
 
 // compare judges data by rt's candidate too and counts how the two
-// verdicts compare. It runs on the frame's goroutine, before the reply:
-// one more validation, on the fast path when the candidate accepts.
+// verdicts compare. On the frame's goroutine, before the reply, it only
+// asks the candidate's fast path: when that vouches for the data, the
+// outcome is counted at once, allocating nothing. Otherwise building and
+// ranking the candidate's report (microseconds, dozens of allocations)
+// is left to the pipeline's judge, off the reply's path.
 func (p *Pipeline) compare(rt *route, data []byte, oldValid bool) {
 	c := rt.candidate
-	newErr, malformed := c.schema.Judge(data, p.opts.MaxDepth)
+	if c.schema.Certain(data, p.opts.MaxDepth) {
+		p.counted(rt, candidate.Of(oldValid, true), nil)
+		return
+	}
+	if !p.judge.offer(rt, data, oldValid) && p.opts.Rollout != nil {
+		p.opts.Rollout.ObserveCandidateSkipped(rt.schema.Key, c.schema.Key)
+	}
+}
+
+// judgeFully judges data by rt's candidate in full and counts the outcome
+// and the candidate's report; the judge runs it, off the reply's path.
+func (p *Pipeline) judgeFully(rt *route, data []byte, oldValid bool) {
+	newErr, malformed := rt.candidate.schema.Judge(data, p.opts.MaxDepth)
 	if malformed {
 		return // the old version saw malformed data as well, and said so
 	}
-	o := candidate.Of(oldValid, newErr == nil)
+	p.counted(rt, candidate.Of(oldValid, newErr == nil), newErr)
+}
+
+// counted records one comparison's outcome in rt's tally and the observer.
+func (p *Pipeline) counted(rt *route, o candidate.Outcome, newErr *status.Error) {
+	c := rt.candidate
 	c.tally.Add(o, newErr)
 	if p.opts.Rollout != nil {
 		p.opts.Rollout.ObserveCandidate(rt.schema.Key, c.schema.Key, o)

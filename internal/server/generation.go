@@ -246,6 +246,9 @@ func (g *generation) logData(k event.Key) bool {
 // them), flushing each: a file action's group commit, a webhook's outbox,
 // a nats action's publishes in flight.
 func (g *generation) release(ctx context.Context, keep *generation) error {
+	if g.pipe != nil {
+		g.pipe.Close() // its candidates' judge stops first: it writes to no sink
+	}
 	shared := map[*sink]bool{}
 	if keep != nil {
 		for _, s := range keep.sinks {

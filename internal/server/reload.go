@@ -149,6 +149,7 @@ func (a *app) apply(ctx context.Context, cfg config.Config, reg *validate.Regist
 	defer cancel()
 	if _, err := a.pipe.Swap(wait, g.pipe); err != nil {
 		a.logger.Warn("reload: frames still in the replaced pipeline after shutdown.drain_timeout; its actions stay open")
+		prev.pipe.Close() // its candidates' judge stops all the same; late frames count as skipped
 	} else if err := prev.release(wait, g); err != nil {
 		a.logger.Error("reload: closing the replaced actions", "err", err)
 	}

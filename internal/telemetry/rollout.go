@@ -17,6 +17,7 @@ import (
 type Rollout struct {
 	compared *prometheus.CounterVec
 	shadowed *prometheus.CounterVec
+	skipped  *prometheus.CounterVec
 	series   sync.Map // rolloutSeries -> prometheus.Counter
 }
 
@@ -35,8 +36,12 @@ func newRollout(reg prometheus.Registerer) *Rollout {
 			Name: "schemagate_shadow_invalid_total",
 			Help: "Invalid frames a route in shadow mode acknowledged and delivered (their reports are logged and dead-lettered).",
 		}, []string{"type", "version"}),
+		skipped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "schemagate_candidate_skipped_total",
+			Help: "Frames of a route with a candidate version that the candidate did not judge: its off-path queue was full, the data too large to copy, or the routes were being replaced.",
+		}, []string{"type", "version", "candidate"}),
 	}
-	reg.MustRegister(r.compared, r.shadowed)
+	reg.MustRegister(r.compared, r.shadowed, r.skipped)
 	return r
 }
 
@@ -53,6 +58,12 @@ func (r *Rollout) ObserveCandidate(key, cand event.Key, o candidate.Outcome) {
 	c := r.compared.WithLabelValues(key.Type, strconv.Itoa(key.Version), strconv.Itoa(cand.Version), o.String())
 	r.series.Store(s, c)
 	c.Inc()
+}
+
+// ObserveCandidateSkipped counts one frame cand did not judge. Skips are
+// rare (a full queue), so the series is looked up each time.
+func (r *Rollout) ObserveCandidateSkipped(key, cand event.Key) {
+	r.skipped.WithLabelValues(key.Type, strconv.Itoa(key.Version), strconv.Itoa(cand.Version)).Inc()
 }
 
 // ObserveShadow counts one invalid frame a shadow route let through.
