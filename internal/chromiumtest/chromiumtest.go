@@ -27,7 +27,7 @@ func DumpDOM(t testing.TB, page string) string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, Path, append(flags(t.TempDir()), "--dump-dom", "file://"+page)...)
+	cmd := exec.CommandContext(ctx, Path, append(flags(profileDir(t)), "--dump-dom", "file://"+page)...)
 	out, err := cmd.Output()
 	if err != nil {
 		stderr := ""
@@ -45,4 +45,32 @@ func flags(dir string) []string {
 	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
 		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--user-data-dir=" + dir}
+}
+
+// profileDir is a folder for one Chromium profile, removed when the test
+// ends. Not t.TempDir: Chromium's helper processes outlive the browser
+// process by a moment and may still be writing the profile when the test's
+// own cleanup runs, which fails the test with "directory not empty". The
+// removal is retried until they have gone.
+func profileDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "schemagate-chromium-")
+	if err != nil {
+		t.Fatalf("chromium profile: %v", err)
+	}
+	t.Cleanup(func() {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			err := os.RemoveAll(dir)
+			if err == nil {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Logf("chromium profile %s left behind: %v", dir, err)
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return dir
 }

@@ -35,7 +35,7 @@ func Open(t testing.TB) *Page {
 	if _, err := os.Stat(Path); err != nil {
 		t.Skipf("%s not found, so the page is not driven; run scripts/install-test-deps.sh to install it", Path)
 	}
-	dir := t.TempDir()
+	dir := profileDir(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, Path, append(flags(dir), "--disable-extensions", "--hide-scrollbars", "--mute-audio",
 		"--remote-debugging-port=0", "about:blank")...)
