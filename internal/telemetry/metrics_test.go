@@ -248,7 +248,11 @@ func TestRolloutCounted(t *testing.T) {
 	}
 	r.ObserveCandidate(person, v2, candidate.BothValid)
 	r.ObserveShadow(person)
-	got, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, "schemagate_candidate_total", "schemagate_shadow_invalid_total")
+	r.ObserveCandidateSkipped(person, v2)
+	if n := testing.AllocsPerRun(100, func() { r.ObserveCandidateSkipped(person, v2) }); n != 0 {
+		t.Errorf("a skip on the reply's path allocates %v times, want 0", n)
+	}
+	got, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, "schemagate_candidate_total", "schemagate_shadow_invalid_total", "schemagate_candidate_skipped_total")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,6 +260,7 @@ func TestRolloutCounted(t *testing.T) {
 		`schemagate_candidate_total{candidate="2",outcome="only_old_valid",type="person",version="1"} 3`,
 		`schemagate_candidate_total{candidate="2",outcome="both_valid",type="person",version="1"} 1`,
 		`schemagate_shadow_invalid_total{type="person",version="1"} 1`,
+		`schemagate_candidate_skipped_total{candidate="2",type="person",version="1"} 102`,
 	} {
 		if !strings.Contains(string(got), s) {
 			t.Errorf("metrics lack %q:\n%s", s, got)

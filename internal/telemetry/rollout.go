@@ -24,6 +24,17 @@ type Rollout struct {
 type rolloutSeries struct {
 	key, candidate event.Key // candidate is zero for a shadow series
 	outcome        candidate.Outcome
+	skipped        bool
+}
+
+// counter is s's counter, made by mk the first time s is seen: the frame
+// path then pays a map load, not the vector's label hashing and strconv.
+func (r *Rollout) counter(s rolloutSeries, mk func() prometheus.Counter) prometheus.Counter {
+	if c, ok := r.series.Load(s); ok {
+		return c.(prometheus.Counter)
+	}
+	c, _ := r.series.LoadOrStore(s, mk())
+	return c.(prometheus.Counter)
 }
 
 func newRollout(reg prometheus.Registerer) *Rollout {
@@ -50,30 +61,23 @@ func (m *Metrics) Rollout() *Rollout { return m.rollout }
 
 // ObserveCandidate counts one comparison of key's version with cand.
 func (r *Rollout) ObserveCandidate(key, cand event.Key, o candidate.Outcome) {
-	s := rolloutSeries{key: key, candidate: cand, outcome: o}
-	if c, ok := r.series.Load(s); ok {
-		c.(prometheus.Counter).Inc()
-		return
-	}
-	c := r.compared.WithLabelValues(key.Type, strconv.Itoa(key.Version), strconv.Itoa(cand.Version), o.String())
-	r.series.Store(s, c)
-	c.Inc()
+	r.counter(rolloutSeries{key: key, candidate: cand, outcome: o}, func() prometheus.Counter {
+		return r.compared.WithLabelValues(key.Type, strconv.Itoa(key.Version), strconv.Itoa(cand.Version), o.String())
+	}).Inc()
 }
 
-// ObserveCandidateSkipped counts one frame cand did not judge. Skips are
-// rare (a full queue), so the series is looked up each time.
+// ObserveCandidateSkipped counts one frame cand did not judge. Skips come
+// in floods (a full queue under refused traffic), on the reply's path, so
+// the series is cached like the others.
 func (r *Rollout) ObserveCandidateSkipped(key, cand event.Key) {
-	r.skipped.WithLabelValues(key.Type, strconv.Itoa(key.Version), strconv.Itoa(cand.Version)).Inc()
+	r.counter(rolloutSeries{key: key, candidate: cand, skipped: true}, func() prometheus.Counter {
+		return r.skipped.WithLabelValues(key.Type, strconv.Itoa(key.Version), strconv.Itoa(cand.Version))
+	}).Inc()
 }
 
 // ObserveShadow counts one invalid frame a shadow route let through.
 func (r *Rollout) ObserveShadow(key event.Key) {
-	s := rolloutSeries{key: key}
-	if c, ok := r.series.Load(s); ok {
-		c.(prometheus.Counter).Inc()
-		return
-	}
-	c := r.shadowed.WithLabelValues(key.Type, strconv.Itoa(key.Version))
-	r.series.Store(s, c)
-	c.Inc()
+	r.counter(rolloutSeries{key: key}, func() prometheus.Counter {
+		return r.shadowed.WithLabelValues(key.Type, strconv.Itoa(key.Version))
+	}).Inc()
 }
