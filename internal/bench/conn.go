@@ -106,13 +106,8 @@ func (c *conn) writeLoop() {
 	burst := 0
 	c.bc.Hold()
 	for {
-		s, ok := c.acquire(&burst)
+		s, measured, ok := c.nextSlot(&burst)
 		if !ok {
-			return
-		}
-		measured, ok := c.run.admit()
-		if !ok {
-			c.free <- s
 			return
 		}
 		buf = c.frame(buf, s, measured)
@@ -121,6 +116,21 @@ func (c *conn) writeLoop() {
 			return
 		}
 	}
+}
+
+// nextSlot takes a free slot for the next frame and asks the run whether to
+// send it (and whether it is measured); a refused slot goes back. ok is
+// false when the writer should stop.
+func (c *conn) nextSlot(burst *int) (slot int, measured, ok bool) {
+	s, ok := c.acquire(burst)
+	if !ok {
+		return 0, false, false
+	}
+	if measured, ok = c.run.admit(); !ok {
+		c.free <- s
+		return 0, false, false
+	}
+	return s, measured, true
 }
 
 // acquire takes a free slot. While slots are free and the burst is under

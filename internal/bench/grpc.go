@@ -138,13 +138,8 @@ func (c *conn) writeGRPC() {
 	burst := 0
 	c.bc.Hold()
 	for {
-		s, ok := c.acquire(&burst)
+		s, measured, ok := c.nextSlot(&burst)
 		if !ok {
-			return
-		}
-		measured, ok := c.run.admit()
-		if !ok {
-			c.free <- s
 			return
 		}
 		li, seq := c.publish(s, measured)
