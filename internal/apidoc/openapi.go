@@ -217,12 +217,14 @@ func candidatesPath(paths obj, errs errorsFunc) {
 		"properties":  obj{"both_valid": n, "both_invalid": n, "only_old_valid": n, "only_new_valid": n},
 		"description": "frames by how the route's version (old) and the candidate (new) judged them"}
 	entry := obj{"type": "object",
-		"required": []string{"type", "version", "candidate", "since", "outcomes", "compared", "top_keywords", "top_instance_paths"},
+		"required": []string{"type", "version", "candidate", "since", "outcomes", "compared", "top_keywords", "top_instance_paths", "skipped"},
 		"properties": obj{"type": obj{"type": "string"}, "version": obj{"type": "integer"}, "candidate": obj{"type": "integer"},
 			"since":    obj{"type": "string", "format": "date-time", "description": "when the routes were built; counts start there"},
 			"outcomes": outcomes, "compared": n,
 			"top_keywords":       ranked,
-			"top_instance_paths": obj{"allOf": []obj{ranked}, "description": "array indexes folded into *"}}}
+			"top_instance_paths": obj{"allOf": []obj{ranked}, "description": "array indexes folded into *"},
+			"skipped": obj{"type": "integer", "minimum": 0,
+				"description": "frames the candidate did not judge (its off-path queue full, data over 64 KiB, or routes being replaced): the comparison is then a sample"}}}
 	list := errs()
 	list["200"] = jsonResponse("each route with a candidate version: the outcomes so far, and the candidate's top failing keywords and instance paths",
 		obj{"type": "object", "required": []string{"candidates"}, "properties": obj{"candidates": obj{"type": "array", "items": entry}}}, false)

@@ -1,9 +1,6 @@
 package pipeline
 
-import (
-	"sync"
-	"sync/atomic"
-)
+import "sync"
 
 // Bounds of the off-path judging of frames a candidate refuses.
 const (
@@ -29,11 +26,10 @@ type judgeItem struct {
 // on. It is shared by every view of the pipeline (WithObserver copies it)
 // and stops with Close.
 type judge struct {
-	queue   chan judgeItem
-	stop    chan struct{}
-	done    chan struct{}
-	once    sync.Once
-	skipped atomic.Int64 // frames not judged: queue full, data too large, or closed
+	queue chan judgeItem
+	stop  chan struct{}
+	done  chan struct{}
+	once  sync.Once
 }
 
 func newJudge(p *Pipeline) *judge {
@@ -64,15 +60,14 @@ func (j *judge) run(p *Pipeline) {
 }
 
 // offer hands a copy of data to the judge without waiting; it reports
-// false, having counted the frame as skipped, when it cannot.
+// false when it cannot: the data is too large, the queue full, or the
+// judge stopped.
 func (j *judge) offer(rt *route, data []byte, oldValid bool) bool {
 	if len(data) > judgeMaxCopy {
-		j.skipped.Add(1)
 		return false
 	}
 	select {
 	case <-j.stop:
-		j.skipped.Add(1)
 		return false
 	default:
 	}
@@ -80,7 +75,6 @@ func (j *judge) offer(rt *route, data []byte, oldValid bool) bool {
 	case j.queue <- judgeItem{rt: rt, data: append([]byte(nil), data...), oldValid: oldValid}:
 		return true
 	default:
-		j.skipped.Add(1)
 		return false
 	}
 }
@@ -105,8 +99,11 @@ func (p *Pipeline) Close() {
 // was built: the off-path queue was full, the data was too large to copy,
 // or p was closed.
 func (p *Pipeline) CandidateSkipped() int64 {
-	if p.judge == nil {
-		return 0
+	var n int64
+	for _, rt := range p.routes {
+		if rt.candidate != nil {
+			n += rt.candidate.skipped.Load()
+		}
 	}
-	return p.judge.skipped.Load()
+	return n
 }

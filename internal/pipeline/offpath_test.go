@@ -66,10 +66,10 @@ func TestCandidateQueueFullSkips(t *testing.T) {
 	seen.mu.Lock()
 	observed := seen.skipped
 	seen.mu.Unlock()
-	if rep.Compared+p.CandidateSkipped() != int64(sent) || int64(observed) != p.CandidateSkipped() ||
+	if rep.Compared+rep.Skipped != int64(sent) || rep.Skipped != p.CandidateSkipped() || int64(observed) != rep.Skipped ||
 		rep.Outcomes.OnlyOldValid != rep.Compared {
-		t.Errorf("sent %d: compared %d (%+v), skipped %d, observed skipped %d", sent, rep.Compared, rep.Outcomes,
-			p.CandidateSkipped(), observed)
+		t.Errorf("sent %d: compared %d (%+v), skipped %d (pipeline %d), observed skipped %d", sent, rep.Compared,
+			rep.Outcomes, rep.Skipped, p.CandidateSkipped(), observed)
 	}
 	// After Close a refused frame is still answered, and counted as skipped.
 	before := p.CandidateSkipped()

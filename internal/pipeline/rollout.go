@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/schemagate/schemagate/internal/candidate"
@@ -28,9 +29,10 @@ type RolloutObserver interface {
 // comparison lives and dies with the routes it belongs to, so a pipeline
 // built anew (a reload) starts a comparison of its own.
 type candidateRoute struct {
-	schema *validate.Schema
-	tally  *candidate.Tally
-	since  time.Time
+	schema  *validate.Schema
+	tally   *candidate.Tally
+	since   time.Time
+	skipped atomic.Int64 // frames not judged: the judge's queue full, data too large, or the pipeline closed
 }
 
 // rollout resolves r's candidate and mode onto rt.
@@ -66,7 +68,11 @@ func (p *Pipeline) compare(rt *route, data []byte, oldValid bool) {
 		p.counted(rt, candidate.Of(oldValid, true), nil)
 		return
 	}
-	if !p.judge.offer(rt, data, oldValid) && p.opts.Rollout != nil {
+	if p.judge.offer(rt, data, oldValid) {
+		return
+	}
+	c.skipped.Add(1)
+	if p.opts.Rollout != nil {
 		p.opts.Rollout.ObserveCandidateSkipped(rt.schema.Key, c.schema.Key)
 	}
 }
@@ -121,6 +127,11 @@ type CandidateReport struct {
 	Candidate int       `json:"candidate"`
 	Since     time.Time `json:"since"`
 	candidate.Snapshot
+	// Skipped counts the frames the candidate did not judge (its off-path
+	// queue was full, the data too large to copy, or the routes were being
+	// replaced): a comparison over a flood of refusals is a sample, and
+	// Compared alone would not say so.
+	Skipped int64 `json:"skipped"`
 }
 
 // Candidates reports every route that has a candidate, by type then
@@ -130,7 +141,7 @@ func (p *Pipeline) Candidates() []CandidateReport {
 	for k, rt := range p.routes {
 		if c := rt.candidate; c != nil {
 			out = append(out, CandidateReport{Type: k.Type, Version: k.Version, Candidate: c.schema.Version,
-				Since: c.since.UTC(), Snapshot: c.tally.Snapshot()})
+				Since: c.since.UTC(), Snapshot: c.tally.Snapshot(), Skipped: c.skipped.Load()})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
