@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +92,49 @@ func TestReloadNamesAMissingCandidate(t *testing.T) {
 	}
 	if a.gen.Load() != before {
 		t.Fatal("a refused reload changed the generation in force")
+	}
+}
+
+// Each generation with a candidate route runs a judge goroutine; a reload
+// must stop the replaced one, or every SIGHUP would leak a goroutine (and
+// the pipeline it holds). After ten reloads exactly one judge runs, and
+// after close none.
+func TestReloadStopsTheReplacedJudge(t *testing.T) {
+	dir, err := filepath.Abs("../../schemas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Schemas.Dir, cfg.GRPC.Listen = dir, ""
+	cfg.Routes = []config.Route{{Type: "person", Version: 1, Candidate: 2}}
+	a := reloadApp(t, cfg, &cfg)
+	for i := range 10 {
+		if rep := a.reload(context.Background(), "test"); !rep.Applied {
+			t.Fatalf("reload %d: %+v", i, rep)
+		}
+	}
+	waitJudges(t, 1)
+	if err := a.close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitJudges(t, 0)
+}
+
+// waitJudges waits until want candidate judges run in the process; a
+// stopped judge's goroutine may take a moment to be gone.
+func waitJudges(t *testing.T, want int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		buf := make([]byte, 1<<20)
+		n := runtime.Stack(buf, true)
+		got := strings.Count(string(buf[:n]), "pipeline.(*judge).run(")
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d candidate judges running, want %d", got, want)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
