@@ -23,8 +23,9 @@ ln -sf "$tools/bin/protoc-gen-go-grpc.v1.6.0" "$tools/bin/protoc-gen-go-grpc"
 export PATH="$tools/bin:$PATH"
 buf() { go run github.com/bufbuild/buf/cmd/buf@v1.75.0 "$@"; }
 
-# check_breaking compares proto/ with main's, taken out of git into a
-# folder (a worktree's .git is a file, which buf's git input cannot read).
+# check_breaking compares proto/ and its vendored imports with main's,
+# taken out of git into a folder (a worktree's .git is a file, which buf's
+# git input cannot read).
 # Before main has a proto there is nothing to break.
 check_breaking() {
 	local base=${BUF_AGAINST:-main}
@@ -39,7 +40,20 @@ check_breaking() {
 	local old
 	old=$(mktemp -d)
 	trap 'rm -rf "$old"' RETURN
-	git archive "$base" buf.yaml proto | tar -x -C "$old"
+	# The vendored imports: under third_party/ since they moved out of proto/.
+	local vendored=()
+	if git cat-file -e "$base:third_party/googleapis" 2>/dev/null; then
+		vendored=(third_party/googleapis)
+	fi
+	git archive "$base" buf.yaml proto "${vendored[@]}" | tar -x -C "$old"
+	# A base from before the move kept them in proto/google, one module
+	# where now there are two: lay it out as now, or buf compares a
+	# different number of images.
+	if [ -d "$old/proto/google" ]; then
+		mkdir -p "$old/third_party/googleapis"
+		mv "$old/proto/google" "$old/third_party/googleapis/google"
+		cp buf.yaml "$old/buf.yaml"
+	fi
 	buf breaking --against "$old"
 	echo "buf breaking: no breaking change against $base"
 }

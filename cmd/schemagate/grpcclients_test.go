@@ -99,7 +99,8 @@ func TestGRPCNodeClientStreamsAWorkload(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join("testdata", "grpc-node", "client.js"),
-		"--addr", addr, "--proto", filepath.Join("..", "..", "proto"), "--workload", workload)
+		"--addr", addr, "--proto", filepath.Join("..", "..", "proto"),
+		"--proto", filepath.Join("..", "..", "third_party", "googleapis"), "--workload", workload)
 	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

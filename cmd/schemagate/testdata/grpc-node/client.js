@@ -5,7 +5,10 @@
 // workload says the event is valid, the echo's result equal to its data,
 // and a rejection carrying a google.rpc.Status with a code.
 //
-//   node client.js --addr 127.0.0.1:9090 --proto DIR --workload FILE [--token T]
+//   node client.js --addr 127.0.0.1:9090 --proto DIR [--proto DIR...] --workload FILE [--token T]
+//
+// Each --proto is an include directory: the contract's, and the one its
+// third-party imports (google/api, google/rpc) are vendored in.
 //
 // Prints one JSON line of counts; exits 1 on the first wrong reply.
 'use strict';
@@ -18,9 +21,9 @@ function arg(name, def) {
   return i >= 0 ? process.argv[i + 1] : def;
 }
 
-const protoDir = arg('proto');
+const protoDirs = process.argv.filter((a, i) => i > 0 && process.argv[i - 1] === '--proto');
 const def = protoLoader.loadSync('schemagate/v1/event_service.proto', {
-  includeDirs: [protoDir], keepCase: true, longs: String, enums: String, defaults: true, oneofs: true,
+  includeDirs: protoDirs, keepCase: true, longs: String, enums: String, defaults: true, oneofs: true,
 });
 const pkg = grpc.loadPackageDefinition(def);
 const client = new pkg.schemagate.v1.EventService(arg('addr'), grpc.credentials.createInsecure());
