@@ -102,9 +102,7 @@ const schemasHeader = `# The repository's schemas/ as ConfigMaps, one per top-le
 func TestSchemasManifest(t *testing.T) {
 	want := encodeManifests(t, schemasHeader, schemaConfigMaps(t, "../schemas"))
 	if *update {
-		if err := os.WriteFile(schemasManifest, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteFile(t, schemasManifest, want)
 	}
 	got, err := os.ReadFile(schemasManifest)
 	if err != nil || !bytes.Equal(got, want) {

@@ -95,9 +95,7 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 	}
 	// The unit names the installed path; verify it against the built binary.
 	copied := filepath.Join(t.TempDir(), "schemagate.service")
-	if err := os.WriteFile(copied, []byte(strings.ReplaceAll(string(text), "/usr/local/bin/schemagate", bin)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, copied, []byte(strings.ReplaceAll(string(text), "/usr/local/bin/schemagate", bin)))
 	out, err := exec.Command(analyze, "verify", copied).CombinedOutput()
 	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
 		t.Fatalf("systemd-analyze verify: %v\n%s", err, out)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // examples are the keys configs/schemagate.yaml sets to show their use
@@ -141,9 +142,7 @@ func TestShippedConfigDocumentsOutboxDefaults(t *testing.T) {
 func TestAdminTokensFromEnvironment(t *testing.T) {
 	const p, a = "producer-token-0123456789", "admin-token-0123456789"
 	file := filepath.Join(t.TempDir(), "c.yaml")
-	if err := os.WriteFile(file, []byte("schemas: {dir: "+filepath.Join("..", "schemas")+"}\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, file, []byte("schemas: {dir: "+filepath.Join("..", "schemas")+"}\n"))
 	c, err := LoadConfig(LoadOptions{File: file, Environ: []string{
 		"SCHEMAGATE_AUTH_TOKENS=" + p, "SCHEMAGATE_AUTH_ADMIN_TOKENS=" + a + ",another-admin-0123456789"}})
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // TestReportReplacesOnlyItsSection: a re-run rewrites what lies between
@@ -13,9 +15,7 @@ import (
 func TestReportReplacesOnlyItsSection(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "BENCHMARKS.md")
 	before := "# B\n\nintro\n\n" + beginMark + "\nold table\n" + endMark + "\n\n## Analysis\nkept\n"
-	if err := os.WriteFile(out, []byte(before), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, out, []byte(before))
 	res := results{}
 	res.add("person-valid 64x16", "schemagate", measurement{rate: 300, cpuPerAck: 5 * time.Microsecond})
 	res.add("person-valid 64x16", "node-ws-ajv", measurement{rate: 100, cpuPerAck: 10 * time.Microsecond})

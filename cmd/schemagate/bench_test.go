@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -72,10 +71,8 @@ func TestBenchGRPCLargeEvents(t *testing.T) {
 	_, _, grpcAddr := startGRPCServe(t, benchConfig(t))
 	wl := filepath.Join(t.TempDir(), "large.ndjson")
 	big := strings.Repeat("x", 200<<10)
-	if err := os.WriteFile(wl, []byte(`{"valid":true,"frame":{"type":"echo","version":1,"data":"`+big+`"}}`+"\n"+
-		`{"valid":true,"frame":{"type":"echo","version":1,"data":1}}`+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, wl, []byte(`{"valid":true,"frame":{"type":"echo","version":1,"data":"`+big+`"}}`+"\n"+
+		`{"valid":true,"frame":{"type":"echo","version":1,"data":1}}`+"\n"))
 	var out, errOut testkit.Buffer
 	err := run(context.Background(), []string{"bench", "--url", "grpc://" + grpcAddr, "--workload", wl,
 		"-c", "2", "-n", "8", "--count", "200", "--warmup", "0", "--json"}, strings.NewReader(""), &out, &errOut)

@@ -4,21 +4,19 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // breakingTree is a tree whose person v2 requires what v1 left optional.
 func breakingTree(t *testing.T) string {
 	dir := t.TempDir()
-	for p, c := range map[string]string{
+	testkit.WriteTree(t, dir, map[string]string{
 		"person/v1.json": `{"type":"object","properties":{"email":{"type":"string"}}}`,
 		"person/v2.json": `{"type":"object","required":["email"],"properties":{"email":{"type":"string"}}}`,
-	} {
-		_ = os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
-		_ = os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644)
-	}
+	})
 	return dir
 }
 

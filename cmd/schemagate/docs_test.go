@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // TestDocsCommand writes the three files; the served documents are the
@@ -17,9 +19,7 @@ func TestDocsCommand(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "docs")
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
 	yaml := "schemas: {dir: " + repoSchemas(t) + "}\nlisten: 127.0.0.1:0\nhandlers: [echo/v1]\ndefault_actions: []\n"
-	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, cfg, []byte(yaml))
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"docs", "--config", cfg, "--out", dir}, strings.NewReader(""), &out, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())

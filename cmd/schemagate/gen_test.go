@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // gen go writes the types; --check passes on what it wrote and exits 1
@@ -14,7 +16,7 @@ import (
 func TestGenGo(t *testing.T) {
 	dir := t.TempDir()
 	tree := filepath.Join(dir, "schemas")
-	copyTree(t, repoSchemas(t), tree)
+	testkit.CopyTree(t, repoSchemas(t), tree)
 	out := filepath.Join(dir, "events", "types_gen.go")
 	gen := func(extra ...string) (string, string, error) {
 		var o, e bytes.Buffer
@@ -43,9 +45,7 @@ func TestGenGo(t *testing.T) {
 	}
 	v2 := filepath.Join(tree, "person", "v2.json")
 	data, _ := os.ReadFile(v2)
-	if err := os.WriteFile(v2, bytes.Replace(data, []byte(`"email": {`), []byte(`"phone": {"type": "string"}, "email": {`), 1), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, v2, bytes.Replace(data, []byte(`"email": {`), []byte(`"phone": {"type": "string"}, "email": {`), 1))
 	if _, e, err := gen("--check"); exitCode(err) != 1 || !strings.Contains(e, out) {
 		t.Fatalf("--check after a schema change: exit %d %s", exitCode(err), e)
 	}

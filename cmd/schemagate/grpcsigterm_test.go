@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"syscall"
@@ -26,9 +25,7 @@ func TestBinarySIGTERMDrainsGRPC(t *testing.T) {
 	cfgPath := filepath.Join(dir, "config.yaml")
 	const drain = 30 * time.Second
 	cfg := fmt.Sprintf("schemas: {dir: %s}\nhandlers: [echo/v1]\nactions: {}\nroutes: []\nshutdown: {drain_timeout: %s}\n", repoSchemas(t), drain)
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, cfgPath, []byte(cfg))
 	srv := testkit.StartProcess(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0"))
 	logs := srv.Logs
 	cc, _ := dialGRPC(t, logs)

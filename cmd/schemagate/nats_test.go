@@ -258,9 +258,7 @@ func TestNATSActionNeedsServers(t *testing.T) {
 	cfg := "schemas: {dir: " + repoSchemas(t) + "}\nactions:\n  stream: {kind: nats}\n"
 	dir := t.TempDir()
 	path := dir + "/c.yaml"
-	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, path, []byte(cfg))
 	err := run(context.Background(), []string{"serve", "--config", path, "--listen", "127.0.0.1:0"},
 		strings.NewReader(""), &testkit.Buffer{}, &testkit.Buffer{})
 	if exitCode(err) != 2 || !strings.Contains(err.Error(), "nats.servers") {
@@ -302,9 +300,7 @@ func TestShippedNATSConfigs(t *testing.T) {
 		b.WriteString(strings.TrimPrefix(line, "# ") + "\n")
 	}
 	path := t.TempDir() + "/uncommented.yaml"
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, path, []byte(b.String()))
 	got, want := load(path).NATS, config.Default().NATS
 	if fmt.Sprint(got.Servers) != "[nats://127.0.0.1:4222]" {
 		t.Fatalf("the uncommented section was not read: servers %v", got.Servers)

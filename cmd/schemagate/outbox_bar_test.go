@@ -74,9 +74,7 @@ routes:
   - {type: person, version: 1, actions: [hook]}
 `, repoSchemas(t), hookURL, filepath.Join(dir, "outbox", "hook.db"), schedule)
 	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, path, []byte(cfg))
 	return path
 }
 

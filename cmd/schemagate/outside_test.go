@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,12 +18,10 @@ import (
 func TestBinaryOutsideTheRepository(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
-	copyTree(t, repoSchemas(t), filepath.Join(dir, "schemas"))
+	testkit.CopyTree(t, repoSchemas(t), filepath.Join(dir, "schemas"))
 	events := "{\"id\":\"a\",\"type\":\"person\",\"version\":1,\"data\":{\"name\":\"John\",\"age\":30,\"city\":\"New York\"}}\n" +
 		"{\"id\":\"b\",\"type\":\"person\",\"version\":1,\"data\":{\"name\":\"John\",\"age\":-1,\"city\":\"New York\"}}\n"
-	if err := os.WriteFile(filepath.Join(dir, "events.ndjson"), []byte(events), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, filepath.Join(dir, "events.ndjson"), []byte(events))
 	sg := func(args ...string) *exec.Cmd {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = dir
@@ -120,25 +117,4 @@ func cleanEnv() []string {
 		}
 	}
 	return env
-}
-
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

@@ -29,9 +29,7 @@ func reloadWorkload(t *testing.T, dir string) string {
 		}
 	}
 	p := filepath.Join(dir, "workload.ndjson")
-	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, p, []byte(b.String()))
 	return p
 }
 

@@ -38,13 +38,8 @@ func (r *reloadTree) person(version, max int) {
 func (r *reloadTree) write(rel, text string) {
 	r.t.Helper()
 	p := filepath.Join(r.dir, rel)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
 	// Whole files only, as an editor or a ConfigMap update writes them.
-	if err := os.WriteFile(p+".tmp", []byte(text), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
+	testkit.WriteFile(r.t, p+".tmp", []byte(text))
 	if err := os.Rename(p+".tmp", p); err != nil {
 		r.t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,9 +21,7 @@ func startServe(t *testing.T, configYAML string, args ...string) (string, *testk
 	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfg, []byte(configYAML), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, cfg, []byte(configYAML))
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &testkit.Buffer{}
 	done := make(chan error, 1)

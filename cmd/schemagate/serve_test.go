@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 func TestServeAndSend(t *testing.T) {
@@ -68,9 +69,7 @@ func TestConfigErrors(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) string {
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteFile(t, p, []byte(text))
 		return p
 	}
 	cases := []struct {
@@ -131,17 +130,13 @@ func TestConfigErrors(t *testing.T) {
 
 func brokenTree(t *testing.T) string {
 	dir := t.TempDir()
-	for p, c := range map[string]string{"a/v1.json": "{", "b/v1.json": `{"type": 5}`} {
-		_ = os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
-		_ = os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644)
-	}
+	testkit.WriteTree(t, dir, map[string]string{"a/v1.json": "{", "b/v1.json": `{"type": 5}`})
 	return dir
 }
 
 func brokenTreeOK(t *testing.T) string {
 	dir := t.TempDir()
-	_ = os.MkdirAll(filepath.Join(dir, "person"), 0o755)
-	_ = os.WriteFile(filepath.Join(dir, "person", "v1.json"), []byte(`{"type":"object"}`), 0o644)
+	testkit.WriteTree(t, dir, map[string]string{"person/v1.json": `{"type":"object"}`})
 	return dir
 }
 

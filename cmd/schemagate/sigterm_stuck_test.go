@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sync/atomic"
@@ -54,9 +53,7 @@ routes:
 shutdown: {drain_timeout: %s}
 `, repoSchemas(t), events, hook.URL, drain)
 	cfgPath := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, cfgPath, []byte(cfg))
 	srv := testkit.StartProcess(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0"))
 	logs, addr := srv.Logs, srv.Addr
 

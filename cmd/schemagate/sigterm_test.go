@@ -153,9 +153,7 @@ routes:
   - {type: person, version: 1, actions: [events]}
 shutdown: {drain_timeout: %s}
 `, repoSchemas(t), events, drain)
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testkit.WriteFile(t, cfgPath, []byte(cfg))
 	srv := testkit.StartProcess(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0"))
 	addr := srv.Addr
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/whtest"
 )
 
@@ -30,9 +31,6 @@ func TestNATSWebhookSurvivesALostGateway(t *testing.T) {
 	schedule := "[0s" + strings.Repeat(", 200ms", 1000) + "]"
 	gateway := func(name string) (*barGateway, string) {
 		dir := filepath.Join(root, name)
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			t.Fatal(err)
-		}
 		cfg := fmt.Sprintf(`
 schemas: {dir: %s}
 handlers: []
@@ -50,9 +48,7 @@ dead_letter: {path: %s}
 nats: {servers: ["%s"], stream: EVENTS, publish_timeout: 2s}
 `, repoSchemas(t), front.URL(), schedule, filepath.Join(dir, "dead.ndjson"), natsURL)
 		path := filepath.Join(dir, "config.yaml")
-		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteFile(t, path, []byte(cfg))
 		return startBarGateway(t, bin, path), dir
 	}
 	a, aDir := gateway("a")

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -25,9 +24,7 @@ func TestWebhookSecretsFromEnvironment(t *testing.T) {
 	path := filepath.Join(dir, "hook.yaml")
 	load := func(secret string, environ ...string) ([]string, error) {
 		yaml := "schemas: {dir: " + repoSchemas(t) + "}\nactions:\n  hook: {kind: webhook, url: http://127.0.0.1:9/x, timeout: 1s, secret: " + secret + "}\n"
-		if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		testkit.WriteFile(t, path, []byte(yaml))
 		fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
 		configFlags(fs)
 		_ = fs.Set("config", path)
