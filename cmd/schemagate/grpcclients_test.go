@@ -1,37 +1,28 @@
 package main
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // toolsDir is where scripts/install-grpc-clients.sh puts the clients.
 func toolsDir(t *testing.T) string {
-	if d := os.Getenv("SCHEMAGATE_TOOLS"); d != "" {
-		return d
-	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		t.Skipf("no cache directory for the gRPC clients: %v", err)
-	}
-	return filepath.Join(cache, "schemagate-tools")
+	return testkit.CacheDir(t, "SCHEMAGATE_TOOLS", "schemagate-tools")
 }
 
 // grpcurl runs the pinned grpcurl: flags, then addr, then the verb and its
 // arguments.
 func grpcurl(t *testing.T, bin, addr string, flags, verb []string) (string, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 	args := append(append(append([]string{"-plaintext"}, flags...), addr), verb...)
-	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
+	out, err := testkit.Command(t, time.Minute, bin, args...).CombinedOutput()
 	return string(out), err
 }
 
@@ -39,9 +30,7 @@ func grpcurl(t *testing.T, bin, addr string, flags, verb []string) (string, erro
 // health check, Publish of a valid and an invalid person.
 func TestGRPCurlThroughReflection(t *testing.T) {
 	bin := filepath.Join(toolsDir(t), "bin", "grpcurl.v1.9.4")
-	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("grpcurl v1.9.4 is not installed (%v): run scripts/install-grpc-clients.sh", err)
-	}
+	testkit.Installed(t, "grpcurl v1.9.4", bin, "run scripts/install-grpc-clients.sh")
 	_, _, addr := startGRPCServe(t, grpcConfig(t))
 	data := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 	cases := []struct {
@@ -81,14 +70,9 @@ func TestGRPCurlThroughReflection(t *testing.T) {
 // @grpc/grpc-js, loading the repo's proto, streams the mixed workload and
 // checks every reply (testdata/grpc-node/client.js).
 func TestGRPCNodeClientStreamsAWorkload(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed: scripts/install-test-deps.sh installs it")
-	}
+	node := testkit.LookPath(t, "node", "scripts/install-test-deps.sh installs it")
 	modules := filepath.Join(toolsDir(t), "grpc-node", "node_modules")
-	if _, err := os.Stat(filepath.Join(modules, "@grpc", "proto-loader")); err != nil {
-		t.Skipf("@grpc/grpc-js is not installed (%v): run scripts/install-grpc-clients.sh", err)
-	}
+	testkit.Installed(t, "@grpc/grpc-js", filepath.Join(modules, "@grpc", "proto-loader"), "run scripts/install-grpc-clients.sh")
 	shared := filepath.Join("..", "..", "..", "shared", "bench")
 	workload := filepath.Join(shared, "workloads", "mixed-10pct-invalid.ndjson")
 	if _, err := os.Stat(workload); err != nil {
@@ -96,9 +80,7 @@ func TestGRPCNodeClientStreamsAWorkload(t *testing.T) {
 	}
 	schemas, _ := filepath.Abs(filepath.Join(shared, "schemas"))
 	_, _, addr := startGRPCServe(t, "schemas: {dir: "+schemas+"}\nhandlers: [echo/v1]\nactions: {}\nroutes: []\n")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("testdata", "grpc-node", "client.js"),
+	cmd := testkit.Command(t, 2*time.Minute, node, filepath.Join("testdata", "grpc-node", "client.js"),
 		"--addr", addr, "--proto", filepath.Join("..", "..", "proto"),
 		"--proto", filepath.Join("..", "..", "third_party", "googleapis"), "--workload", workload)
 	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)

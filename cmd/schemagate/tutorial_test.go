@@ -1,13 +1,13 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // tutorialPython is Debian's python3 with python3-websockets, which
@@ -18,7 +18,7 @@ const tutorialPython = "/usr/bin/python3"
 // except for the port, against addr.
 func runTutorialClient(t *testing.T, script, addr string) string {
 	t.Helper()
-	if err := exec.Command(tutorialPython, "-c", "import websockets").Run(); err != nil {
+	if err := testkit.Command(t, time.Minute, tutorialPython, "-c", "import websockets").Run(); err != nil {
 		t.Skipf("python3-websockets is not installed (scripts/test.sh installs it): %v", err)
 	}
 	src, err := os.ReadFile(filepath.Join("testdata", "tutorial", script))
@@ -26,9 +26,7 @@ func runTutorialClient(t *testing.T, script, addr string) string {
 		t.Fatal(err)
 	}
 	code := strings.ReplaceAll(string(src), "ws://localhost:8000", "ws://"+addr)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, tutorialPython, "-W", "ignore", "-c", code).CombinedOutput()
+	out, err := testkit.Command(t, 30*time.Second, tutorialPython, "-W", "ignore", "-c", code).CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", script, err, out)
 	}

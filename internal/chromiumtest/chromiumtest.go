@@ -7,11 +7,12 @@
 package chromiumtest
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // Path is where Debian's chromium package puts the browser.
@@ -22,12 +23,7 @@ const Path = "/usr/bin/chromium"
 // not installed.
 func DumpDOM(t testing.TB, page string) string {
 	t.Helper()
-	if _, err := os.Stat(Path); err != nil {
-		t.Skipf("%s not found, so the page is not rendered; run scripts/install-test-deps.sh to install it", Path)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, Path, append(flags(profileDir(t)), "--dump-dom", "file://"+page)...)
+	cmd, _ := command(t, 90*time.Second, "--dump-dom", "file://"+page)
 	out, err := cmd.Output()
 	if err != nil {
 		stderr := ""
@@ -39,12 +35,18 @@ func DumpDOM(t testing.TB, page string) string {
 	return string(out)
 }
 
-// flags start a headless Chromium with a profile of its own in dir and
-// everything that could reach the network turned off.
-func flags(dir string) []string {
-	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+// command is a headless Chromium with a profile of its own (in the
+// folder it returns) and everything that could reach the network turned
+// off, given args, and killed once d has passed or the test has ended. It
+// skips the test when Chromium is not installed.
+func command(t testing.TB, d time.Duration, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	testkit.Installed(t, "chromium", Path, "the page is not opened; run scripts/install-test-deps.sh to install it")
+	dir := profileDir(t)
+	flags := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
 		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--user-data-dir=" + dir}
+	return testkit.Command(t, d, Path, append(flags, args...)...), dir
 }
 
 // profileDir is a folder for one Chromium profile, removed when the test

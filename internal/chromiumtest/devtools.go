@@ -2,19 +2,18 @@ package chromiumtest
 
 import (
 	"bufio"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // Page is one tab of a headless Chromium driven over the DevTools
@@ -32,19 +31,14 @@ type Page struct {
 // not installed; the browser is stopped when the test ends.
 func Open(t testing.TB) *Page {
 	t.Helper()
-	if _, err := os.Stat(Path); err != nil {
-		t.Skipf("%s not found, so the page is not driven; run scripts/install-test-deps.sh to install it", Path)
-	}
-	dir := profileDir(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, Path, append(flags(dir), "--disable-extensions", "--hide-scrollbars", "--mute-audio",
-		"--remote-debugging-port=0", "about:blank")...)
+	// The bound is the longest a test may drive one browser.
+	cmd, dir := command(t, 20*time.Minute, "--disable-extensions", "--hide-scrollbars", "--mute-audio",
+		"--remote-debugging-port=0", "about:blank")
 	if err := cmd.Start(); err != nil {
-		cancel()
 		t.Fatalf("chromium: %v", err)
 	}
 	t.Cleanup(func() {
-		cancel()
+		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
 	port := waitPort(t, filepath.Join(dir, "DevToolsActivePort"))
@@ -219,10 +213,5 @@ func (p *Page) Screenshot(file string) {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		p.t.Fatal(err)
-	}
-	if err := os.WriteFile(file, b, 0o644); err != nil {
-		p.t.Fatal(err)
-	}
+	testkit.WriteFile(p.t, file, b)
 }

@@ -2,8 +2,10 @@
 // that none is copied: waiting for an outcome within a deadline, a
 // WebSocket round trip, reading back what a JetStream stream stored, a
 // log buffer safe for concurrent writers, a server process started and
-// waited for until it listens (then stopped or killed), and files and
-// trees written for a test. Only tests import it.
+// waited for until it listens (then stopped or killed), files and trees
+// written for a test, and the outside tools a test drives found (or the
+// test skipped, saying how to install them) and run within a deadline.
+// Only tests import it.
 package testkit
 
 import (
