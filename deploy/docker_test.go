@@ -1,10 +1,8 @@
 package deploy_test
 
 import (
-	"bufio"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,16 +25,10 @@ type stage struct {
 
 func parseDockerfile(t *testing.T, path string) []stage {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var stages []stage
 	var cur strings.Builder
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
+	for _, line := range testkit.FileLines(t, path) {
+		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, "#") || (line == "" && cur.Len() == 0) {
 			continue
 		}
@@ -163,9 +155,6 @@ func runImage(t *testing.T, final stage, args, healthCmd []string) {
 	}
 	g := start(t, workdir, env, args...)
 	probe := strings.ReplaceAll(strings.Join(healthCmd[1:], " "), "127.0.0.1:8080", g.Addr)
-	out, err := exec.Command(binary(t), strings.Fields(probe)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("HEALTHCHECK %v: %v\n%s", healthCmd, err, out)
-	}
+	g.run(t, strings.Fields(probe)...)
 	g.Stop(t, 30*time.Second)
 }

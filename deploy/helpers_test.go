@@ -88,8 +88,16 @@ type gateway struct{ *testkit.Process }
 // Dockerfile's HEALTHCHECK does.
 func (g *gateway) probe(t *testing.T, path string) {
 	t.Helper()
-	out, err := exec.Command(binary(t), "probe", "http://"+g.Addr+path).CombinedOutput()
+	g.run(t, "probe", "http://"+g.Addr+path)
+}
+
+// run runs the binary with args beside the gateway (a health check, a
+// probe), failing the test with its output and the gateway's log when it
+// fails.
+func (g *gateway) run(t *testing.T, args ...string) {
+	t.Helper()
+	out, err := exec.Command(binary(t), args...).CombinedOutput()
 	if err != nil {
-		t.Fatalf("probe %s: %v\n%s\n%s", path, err, out, g.Logs.String())
+		t.Fatalf("schemagate %v: %v\n%s\n%s", args, err, out, g.Logs.String())
 	}
 }

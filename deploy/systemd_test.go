@@ -84,10 +84,7 @@ func TestSystemdUnitHasWhatTheServiceNeeds(t *testing.T) {
 // exists; it only warns (exit 0) about unknown keys and bad values, so
 // any output fails the test too.
 func TestSystemdAnalyzeVerify(t *testing.T) {
-	analyze, err := exec.LookPath("systemd-analyze")
-	if err != nil {
-		t.Skip("systemd-analyze not installed (Debian package systemd; scripts/install-test-deps.sh installs it)")
-	}
+	analyze := testkit.LookPath(t, "systemd-analyze", "Debian package systemd; scripts/install-test-deps.sh installs it")
 	bin := binary(t)
 	text, err := os.ReadFile(unitFile)
 	if err != nil {
