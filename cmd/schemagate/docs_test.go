@@ -52,7 +52,8 @@ func TestDocsCommand(t *testing.T) {
 
 // TestCommittedDocsAreFresh: api/ holds the documents of the shipped
 // configuration and schemas, as the contract's files; they must be what
-// `schemagate docs --out api` writes now.
+// `schemagate docs --out api` writes now. The HTML page rendered from them
+// is not committed (internal/apidoc's tests render and check it).
 func TestCommittedDocsAreFresh(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
@@ -61,7 +62,7 @@ func TestCommittedDocsAreFresh(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	for _, name := range []string{"openapi.json", "asyncapi.json", "index.html"} {
+	for _, name := range []string{"openapi.json", "asyncapi.json"} {
 		fresh, _ := os.ReadFile(filepath.Join(dir, name))
 		committed, err := os.ReadFile(filepath.Join("..", "..", "api", name))
 		if err != nil || !bytes.Equal(fresh, committed) {
