@@ -3,8 +3,15 @@ package report
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
+	"fmt"
+	"html"
+	"html/template"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,6 +43,66 @@ func fixtureOptions(t testing.TB) Options {
 	return Options{Registry: fixtureRegistry(t), Inputs: []string{"testdata/events"}, Workers: 2, now: pinnedClock()}
 }
 
+// inlineScript is an HTML report's script: inline, so that the page needs
+// no network, and written once, in htmlpage.go.
+var inlineScript = regexp.MustCompile(`(?s)<script>\n.*?</script>`)
+
+// goldenOutput is what a golden file holds of a report: all of it, except
+// that in an HTML page the blocks htmlpage.go writes the same into every
+// page, its "meta" (the Content-Security-Policy) and "style" templates and
+// the inline script, each stand as one line naming the block with its
+// length and SHA-256. The stylesheet and script are then written once, in
+// htmlpage.go, not again in every golden, and a golden still fails on any
+// change to them; the Chromium tests run the real page.
+func goldenOutput(t *testing.T, name string, got []byte) []byte {
+	t.Helper()
+	if !strings.HasSuffix(name, ".html") {
+		return got
+	}
+	checkFetchesNothing(t, got)
+	pin := func(what string, block []byte) []byte {
+		sum := sha256.Sum256(block)
+		return fmt.Appendf(nil, "<!-- htmlpage.go's %s: %d bytes, sha256 %s -->", what, len(block), hex.EncodeToString(sum[:]))
+	}
+	page := template.Must(template.New("page").Parse(htmlPage))
+	for _, name := range []string{"meta", "style"} {
+		var block bytes.Buffer
+		if err := page.ExecuteTemplate(&block, name, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(got, block.Bytes()) {
+			t.Fatalf("the page lacks what template %q writes:\n%s", name, got)
+		}
+		got = bytes.ReplaceAll(got, block.Bytes(), pin(fmt.Sprintf("template %q", name), block.Bytes()))
+	}
+	return inlineScript.ReplaceAllFunc(got, func(script []byte) []byte { return pin("script", script) })
+}
+
+// cspMeta is an HTML page's Content-Security-Policy.
+var cspMeta = regexp.MustCompile(`<meta http-equiv="Content-Security-Policy" content="([^"]*)">`)
+
+// checkFetchesNothing: the page's CSP, which its golden holds only by hash,
+// lets it fetch nothing at all (default-src 'none'; every other directive
+// allows only inline code), so that it works mailed or archived as a file.
+func checkFetchesNothing(t *testing.T, page []byte) {
+	t.Helper()
+	m := cspMeta.FindSubmatch(page)
+	if m == nil {
+		t.Fatal("the page has no Content-Security-Policy")
+	}
+	csp := html.UnescapeString(string(m[1]))
+	if !strings.HasPrefix(csp, "default-src 'none';") {
+		t.Errorf("CSP %q does not begin with default-src 'none'", csp)
+	}
+	for _, directive := range strings.Split(csp, ";") {
+		for _, source := range strings.Fields(directive)[1:] {
+			if source != "'none'" && source != "'unsafe-inline'" && !strings.HasPrefix(source, "'sha256-") {
+				t.Errorf("CSP %q: %q lets the page fetch", csp, source)
+			}
+		}
+	}
+}
+
 func TestGolden(t *testing.T) {
 	cases := []struct {
 		name string
@@ -62,7 +129,7 @@ func TestGolden(t *testing.T) {
 			if _, err := Run(context.Background(), o, &out); err != nil {
 				t.Fatalf("Run: %v", err)
 			}
-			testkit.Golden(t, filepath.Join("testdata", "golden", c.name), out.Bytes(), *update)
+			testkit.Golden(t, filepath.Join("testdata", "golden", c.name), goldenOutput(t, c.name, out.Bytes()), *update)
 		})
 	}
 }
@@ -94,7 +161,7 @@ func TestGoldenCandidate(t *testing.T) {
 			if _, err := RunCandidate(context.Background(), o, &out); err != nil {
 				t.Fatalf("RunCandidate: %v", err)
 			}
-			testkit.Golden(t, filepath.Join("testdata", "golden", c.name), out.Bytes(), *update)
+			testkit.Golden(t, filepath.Join("testdata", "golden", c.name), goldenOutput(t, c.name, out.Bytes()), *update)
 		})
 	}
 }
