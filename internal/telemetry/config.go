@@ -19,20 +19,14 @@ type configGauges struct {
 
 func newConfigGauges(reg prometheus.Registerer) configGauges {
 	g := configGauges{
-		ok: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "schemagate_config_last_reload_successful",
-			Help: "1 when the last reload (or the start) applied, 0 when it was refused and the previous configuration still serves.",
-		}),
-		at: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "schemagate_config_last_reload_success_timestamp_seconds",
-			Help: "When the configuration in force was applied (the start, or the last successful reload), in Unix seconds.",
-		}),
-		schemas: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "schemagate_schemas_loaded",
-			Help: "1 for every schema (type and version) the gateway validates against now.",
-		}, []string{"type", "version"}),
+		ok: newGauge(reg, "schemagate_config_last_reload_successful",
+			"1 when the last reload (or the start) applied, 0 when it was refused and the previous configuration still serves."),
+		at: newGauge(reg, "schemagate_config_last_reload_success_timestamp_seconds",
+			"When the configuration in force was applied (the start, or the last successful reload), in Unix seconds."),
+		schemas: newGaugeVec(reg, "schemagate_schemas_loaded",
+			"1 for every schema (type and version) the gateway validates against now.",
+			"type", "version"),
 	}
-	reg.MustRegister(g.ok, g.at, g.schemas)
 	g.ok.Set(1)
 	g.at.Set(float64(time.Now().UnixNano()) / 1e9)
 	return g

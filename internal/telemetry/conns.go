@@ -48,8 +48,7 @@ func upgradeReasons() []string {
 type reasons map[string]prometheus.Counter
 
 func newReasons(reg prometheus.Registerer, name, help string, known []string) reasons {
-	vec := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{"reason"})
-	reg.MustRegister(vec)
+	vec := newCounterVec(reg, name, help, "reason")
 	rs := make(reasons, len(known))
 	for _, r := range known {
 		rs[r] = vec.WithLabelValues(r)

@@ -32,19 +32,15 @@ func rpcBuckets() []float64 { return append(latencyBuckets(), 2.5, 10, 60, 600) 
 
 func newGRPCMetrics(reg prometheus.Registerer) grpcMetrics {
 	g := grpcMetrics{
-		rpcs: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "schemagate_grpc_rpcs_total",
-			Help: "gRPC calls finished, by full method name and status code.",
-		}, []string{"method", "code"}),
-		seconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "schemagate_grpc_rpc_seconds",
-			Help:    "Duration of gRPC calls by full method name (a stream's whole life).",
-			Buckets: rpcBuckets(),
-		}, []string{"method"}),
+		rpcs: newCounterVec(reg, "schemagate_grpc_rpcs_total",
+			"gRPC calls finished, by full method name and status code.",
+			"method", "code"),
+		seconds: newHistogramVec(reg, "schemagate_grpc_rpc_seconds",
+			"Duration of gRPC calls by full method name (a stream's whole life).",
+			rpcBuckets(), "method"),
+		rejected: newReasons(reg, "schemagate_grpc_rejected_total",
+			"gRPC connections, calls and stream events refused, by reason.", grpcRejectReasons()),
 	}
-	reg.MustRegister(g.rpcs, g.seconds)
-	g.rejected = newReasons(reg, "schemagate_grpc_rejected_total",
-		"gRPC connections, calls and stream events refused, by reason.", grpcRejectReasons())
 	return g
 }
 

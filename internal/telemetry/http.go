@@ -26,20 +26,13 @@ func newHTTPMetrics(reg prometheus.Registerer) httpMetrics {
 	h := httpMetrics{
 		rejected: newReasons(reg, "schemagate_http_rejected_total",
 			"HTTP requests refused before routing, by reason.", httpRejectReasons()),
-		requests: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "schemagate_http_inflight_requests",
-			Help: "/v1/ requests being served (capped by http.max_inflight.requests).",
-		}),
-		bytes: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "schemagate_http_inflight_bytes",
-			Help: "Request body bytes reserved by /v1/ requests being served (capped by http.max_inflight.bytes).",
-		}),
+		requests: newGauge(reg, "schemagate_http_inflight_requests",
+			"/v1/ requests being served (capped by http.max_inflight.requests)."),
+		bytes: newGauge(reg, "schemagate_http_inflight_bytes",
+			"Request body bytes reserved by /v1/ requests being served (capped by http.max_inflight.bytes)."),
+		deadDropped: newCounter(reg, "schemagate_dead_letter_dropped_total",
+			"Dead letter records dropped to keep it within dead_letter.max_bytes."),
 	}
-	h.deadDropped = prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "schemagate_dead_letter_dropped_total",
-		Help: "Dead letter records dropped to keep it within dead_letter.max_bytes.",
-	})
-	reg.MustRegister(h.requests, h.bytes, h.deadDropped)
 	return h
 }
 

@@ -47,30 +47,24 @@ type Metrics struct {
 // list). Their series are resolved here, once per front door, so that a
 // door's Observe does a map hit and an atomic add and never allocates.
 func New(keys []event.Key) *Metrics {
-	m := &Metrics{
-		reg: prometheus.NewRegistry(),
-		frames: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "schemagate_frames_total",
-			Help: "Frames handled by the pipeline, by schema, result code and front door (type and version are \"unknown\" when the frame named no loaded schema; transport is ws, http or grpc).",
-		}, []string{"type", "version", "code", "transport"}),
-		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "schemagate_pipeline_seconds",
-			Help:    "Time the pipeline took per frame: decoding, validation, handler and actions.",
-			Buckets: latencyBuckets(),
-		}, []string{"type", "version"}),
-		conns: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "schemagate_connections",
-			Help: "Open WebSocket connections.",
-		}),
-	}
-	m.closed = newReasons(m.reg, "schemagate_connections_closed_total",
-		"WebSocket connections closed, by reason.", closeReasons())
-	m.rejected = newReasons(m.reg, "schemagate_upgrades_rejected_total",
-		"WebSocket upgrade requests refused, by reason.", upgradeReasons())
-	m.http = newHTTPMetrics(m.reg)
-	m.reg.MustRegister(m.frames, m.latency, m.conns,
-		collectors.NewGoCollector(),
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := &Metrics{
+		reg: reg,
+		frames: newCounterVec(reg, "schemagate_frames_total",
+			"Frames handled by the pipeline, by schema, result code and front door (type and version are \"unknown\" when the frame named no loaded schema; transport is ws, http or grpc).",
+			"type", "version", "code", "transport"),
+		latency: newHistogramVec(reg, "schemagate_pipeline_seconds",
+			"Time the pipeline took per frame: decoding, validation, handler and actions.",
+			latencyBuckets(), "type", "version"),
+		conns: newGauge(reg, "schemagate_connections", "Open WebSocket connections."),
+		closed: newReasons(reg, "schemagate_connections_closed_total",
+			"WebSocket connections closed, by reason.", closeReasons()),
+		rejected: newReasons(reg, "schemagate_upgrades_rejected_total",
+			"WebSocket upgrade requests refused, by reason.", upgradeReasons()),
+		http: newHTTPMetrics(reg),
+	}
 	m.keyList = keys
 	m.transports = map[string]*Frames{}
 	for _, t := range transports() {

@@ -38,22 +38,17 @@ func (r *Rollout) counter(s rolloutSeries, mk func() prometheus.Counter) prometh
 }
 
 func newRollout(reg prometheus.Registerer) *Rollout {
-	r := &Rollout{
-		compared: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "schemagate_candidate_total",
-			Help: "Frames of a route with a candidate version, judged by both, by outcome (both_valid, both_invalid, only_old_valid: the candidate would reject it; only_new_valid).",
-		}, []string{"type", "version", "candidate", "outcome"}),
-		shadowed: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "schemagate_shadow_invalid_total",
-			Help: "Invalid frames a route in shadow mode acknowledged and delivered (their reports are logged and dead-lettered).",
-		}, []string{"type", "version"}),
-		skipped: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "schemagate_candidate_skipped_total",
-			Help: "Frames of a route with a candidate version that the candidate did not judge: its off-path queue was full, the data too large to copy, or the routes were being replaced.",
-		}, []string{"type", "version", "candidate"}),
+	return &Rollout{
+		compared: newCounterVec(reg, "schemagate_candidate_total",
+			"Frames of a route with a candidate version, judged by both, by outcome (both_valid, both_invalid, only_old_valid: the candidate would reject it; only_new_valid).",
+			"type", "version", "candidate", "outcome"),
+		shadowed: newCounterVec(reg, "schemagate_shadow_invalid_total",
+			"Invalid frames a route in shadow mode acknowledged and delivered (their reports are logged and dead-lettered).",
+			"type", "version"),
+		skipped: newCounterVec(reg, "schemagate_candidate_skipped_total",
+			"Frames of a route with a candidate version that the candidate did not judge: its off-path queue was full, the data too large to copy, or the routes were being replaced.",
+			"type", "version", "candidate"),
 	}
-	reg.MustRegister(r.compared, r.shadowed, r.skipped)
-	return r
 }
 
 // Rollout is the observer of candidate comparisons and shadowed frames.

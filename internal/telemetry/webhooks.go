@@ -19,32 +19,25 @@ type Webhooks struct {
 
 func newWebhooks(reg prometheus.Registerer) *Webhooks {
 	w := &Webhooks{
-		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "schemagate_webhook_attempts_total",
-			Help: "Delivery attempts of outbox webhooks, by endpoint and outcome (delivered, http_error, unreachable, timeout, gone).",
-		}, []string{"endpoint", "outcome"}),
-		took: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "schemagate_webhook_attempt_seconds",
-			Help:    "Time one delivery attempt took, by endpoint.",
-			Buckets: prometheus.ExponentialBuckets(0.001, 4, 8),
-		}, []string{"endpoint"}),
-		delivery: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "schemagate_webhook_delivery_seconds",
-			Help:    "Time from an event's ack to its delivery, by endpoint.",
-			Buckets: prometheus.ExponentialBuckets(0.001, 8, 10),
-		}, []string{"endpoint"}),
-		dead: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "schemagate_webhook_dead_total",
-			Help: "Events moved to the dead letter after every scheduled attempt failed, by endpoint.",
-		}, []string{"endpoint"}),
-		gauges: &webhookGauges{
+		attempts: newCounterVec(reg, "schemagate_webhook_attempts_total",
+			"Delivery attempts of outbox webhooks, by endpoint and outcome (delivered, http_error, unreachable, timeout, gone).",
+			"endpoint", "outcome"),
+		took: newHistogramVec(reg, "schemagate_webhook_attempt_seconds",
+			"Time one delivery attempt took, by endpoint.",
+			prometheus.ExponentialBuckets(0.001, 4, 8), "endpoint"),
+		delivery: newHistogramVec(reg, "schemagate_webhook_delivery_seconds",
+			"Time from an event's ack to its delivery, by endpoint.",
+			prometheus.ExponentialBuckets(0.001, 8, 10), "endpoint"),
+		dead: newCounterVec(reg, "schemagate_webhook_dead_total",
+			"Events moved to the dead letter after every scheduled attempt failed, by endpoint.",
+			"endpoint"),
+		gauges: register(reg, &webhookGauges{
 			backlog: prometheus.NewDesc("schemagate_webhook_backlog",
 				"Events acknowledged and not yet delivered, by endpoint.", []string{"endpoint"}, nil),
 			oldest: prometheus.NewDesc("schemagate_webhook_oldest_undelivered_seconds",
 				"Age of the oldest event not yet delivered (0 when none), by endpoint.", []string{"endpoint"}, nil),
-		},
+		}),
 	}
-	reg.MustRegister(w.attempts, w.took, w.delivery, w.dead, w.gauges)
 	return w
 }
 
