@@ -103,17 +103,27 @@ func (c *conn) start() {
 // sending or the connection fails.
 func (c *conn) writeLoop() {
 	buf := make([]byte, 0, 4096)
+	if err := c.sendEach(func(s int, measured bool) error {
+		buf = c.frame(buf, s, measured)
+		return c.ws.WriteMessage(websocket.TextMessage, buf)
+	}); err != nil {
+		c.wErr = err
+	}
+}
+
+// sendEach is the writer of either door: it holds writes in bursts and
+// calls send for each slot the run admits, until the run stops sending,
+// the connection fails (c.wErr) or send fails (the error returned).
+func (c *conn) sendEach(send func(s int, measured bool) error) error {
 	burst := 0
 	c.bc.Hold()
 	for {
 		s, measured, ok := c.nextSlot(&burst)
 		if !ok {
-			return
+			return nil
 		}
-		buf = c.frame(buf, s, measured)
-		if err := c.ws.WriteMessage(websocket.TextMessage, buf); err != nil {
-			c.wErr = err
-			return
+		if err := send(s, measured); err != nil {
+			return err
 		}
 	}
 }

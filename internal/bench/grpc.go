@@ -135,22 +135,13 @@ func openStream(ctx context.Context, o Options, host string) (*grpcLink, *wsio.B
 // writeLoop's.
 func (c *conn) writeGRPC() {
 	id := make([]byte, 0, 32)
-	burst := 0
-	c.bc.Hold()
-	for {
-		s, measured, ok := c.nextSlot(&burst)
-		if !ok {
-			return
-		}
+	err := c.sendEach(func(s int, measured bool) error {
 		li, seq := c.publish(s, measured)
-		l := &c.run.wl.lines[li]
 		id = strconv.AppendUint(append(id[:0], c.prefix...), seq, 10)
-		if err := c.sendEvent(id, l.event); err != nil {
-			if !errors.Is(err, errReaderGone) { // the reader's error says why
-				c.wErr = err
-			}
-			return
-		}
+		return c.sendEvent(id, c.run.wl.lines[li].event)
+	})
+	if err != nil && !errors.Is(err, errReaderGone) { // the reader's error says why
+		c.wErr = err
 	}
 }
 
