@@ -32,10 +32,7 @@ func ParseObject(b []byte, maxDepth int) ([]Member, error) {
 		return nil, ErrNotObject
 	}
 	members, err := p.members()
-	if err != nil {
-		return nil, err
-	}
-	if err := p.end(); err != nil {
+	if err = p.end(err); err != nil {
 		return nil, err
 	}
 	return members, nil

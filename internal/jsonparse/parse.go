@@ -54,10 +54,7 @@ func Parse(b []byte, maxDepth int) (any, error) {
 	p := newParser(b, maxDepth, true)
 	p.skipSpace()
 	v, err := p.value()
-	if err != nil {
-		return nil, err
-	}
-	if err := p.end(); err != nil {
+	if err = p.end(err); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -68,14 +65,16 @@ func Parse(b []byte, maxDepth int) (any, error) {
 func Valid(b []byte, maxDepth int) error {
 	p := newParser(b, maxDepth, false)
 	p.skipSpace()
-	if err := p.check(); err != nil {
-		return err
-	}
-	return p.end()
+	return p.end(p.check())
 }
 
-// end checks that only whitespace follows the top-level value.
-func (p *parser) end() error {
+// end finishes a top-level parse whose value ended with err: the error is
+// err, or, when the value was good, anything but whitespace after it. Every
+// entry point ends through here, so they all refuse trailing data alike.
+func (p *parser) end(err error) error {
+	if err != nil {
+		return err
+	}
 	p.skipSpace()
 	if p.pos < len(p.data) {
 		return p.fail("unexpected data after the JSON value")

@@ -222,7 +222,7 @@ func isDelimiter(c byte) bool {
 }
 
 // End reports whether only whitespace is left.
-func (r *Reader) End() bool { return r.p.end() == nil }
+func (r *Reader) End() bool { return r.p.end(nil) == nil }
 
 // AppendUnescaped appends the decoded form of s, the contents of a string
 // that a Reader returned as escaped, as Parse would decode it.
