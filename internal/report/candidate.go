@@ -135,11 +135,7 @@ func RunCandidate(ctx context.Context, o Options, stdout io.Writer) (CandidateSu
 	if o.Candidate == 0 {
 		return CandidateSummary{}, status.New(codes.InvalidArgument, "no candidate version")
 	}
-	o, err := o.withDefaults()
-	if err != nil {
-		return CandidateSummary{}, err
-	}
-	srcs, err := collectSources(o.Inputs, o.Stdin)
+	o, srcs, err := begin(o)
 	if err != nil {
 		return CandidateSummary{}, err
 	}

@@ -84,11 +84,7 @@ type Options struct {
 // missing inputs; a *status.Error whose ExitCode is 2), a failed read or
 // write, or cancellation; failing events are in the Summary.
 func Run(ctx context.Context, o Options, stdout io.Writer) (Summary, error) {
-	o, err := o.withDefaults()
-	if err != nil {
-		return Summary{}, err
-	}
-	srcs, err := collectSources(o.Inputs, o.Stdin)
+	o, srcs, err := begin(o)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -112,6 +108,17 @@ func Run(ctx context.Context, o Options, stdout io.Writer) (Summary, error) {
 	prog.stop()
 	sum := t.summary(o.now().Sub(start), isContextErr(readErr))
 	return sum, finish(func() error { return snk.end(&sum) }, out, readErr, writeErr)
+}
+
+// begin settles o's defaults and expands its inputs: what every run checks
+// before it reads anything, so that a bad call fails with nothing written.
+func begin(o Options) (Options, []*source, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return o, nil, err
+	}
+	srcs, err := collectSources(o.Inputs, o.Stdin)
+	return o, srcs, err
 }
 
 // finish closes the report with end even after a failure, so that a
