@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -129,19 +130,35 @@ func str(v any) string {
 	return s
 }
 
+// sorted yields the members of v, when it is an object, in key order:
+// the page lists routes, channels and schemas the same way on every
+// build. Anything but an object has no members.
+func sorted(v any) iter.Seq2[string, any] {
+	m, _ := v.(map[string]any)
+	return func(yield func(string, any) bool) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if !yield(k, m[k]) {
+				return
+			}
+		}
+	}
+}
+
+// keyList is the keys of v, when it is an object, in order, joined by sep
+// ("" for anything else).
+func keyList(v any, sep string) string {
+	m, _ := v.(map[string]any)
+	return strings.Join(slices.Sorted(maps.Keys(m)), sep)
+}
+
 func routesOf(oa map[string]any) []pageRoute {
-	paths, _ := at(oa, "paths").(map[string]any)
 	var out []pageRoute
-	for _, path := range slices.Sorted(maps.Keys(paths)) {
-		ops, _ := paths[path].(map[string]any)
-		for _, method := range slices.Sorted(maps.Keys(ops)) {
-			op, _ := ops[method].(map[string]any)
-			r := pageRoute{Method: strings.ToUpper(method), Path: path, Summary: str(op["summary"])}
+	for path, ops := range sorted(at(oa, "paths")) {
+		for method, op := range sorted(ops) {
+			r := pageRoute{Method: strings.ToUpper(method), Path: path, Summary: str(at(op, "summary")),
+				Responses: keyList(at(op, "responses"), " ")}
 			if s := at(op, "requestBody", "content", "application/json", "schema"); s != nil {
 				r.Body = short(s)
-			}
-			if rs, ok := op["responses"].(map[string]any); ok {
-				r.Responses = strings.Join(slices.Sorted(maps.Keys(rs)), " ")
 			}
 			out = append(out, r)
 		}
@@ -150,22 +167,18 @@ func routesOf(oa map[string]any) []pageRoute {
 }
 
 func channelsOf(aa map[string]any) []pageChannel {
-	chans, _ := at(aa, "channels").(map[string]any)
 	var out []pageChannel
-	for _, id := range slices.Sorted(maps.Keys(chans)) {
-		c, _ := chans[id].(map[string]any)
-		msgs, _ := c["messages"].(map[string]any)
-		out = append(out, pageChannel{ID: id, Address: str(c["address"]), Description: str(c["description"]),
-			Messages: strings.Join(slices.Sorted(maps.Keys(msgs)), ", ")})
+	for id, c := range sorted(at(aa, "channels")) {
+		out = append(out, pageChannel{ID: id, Address: str(at(c, "address")), Description: str(at(c, "description")),
+			Messages: keyList(at(c, "messages"), ", ")})
 	}
 	return out
 }
 
 func schemasOf(oa map[string]any) []pageSchema {
-	comps, _ := at(oa, "components", "schemas").(map[string]any)
 	var out []pageSchema
-	for _, name := range slices.Sorted(maps.Keys(comps)) {
-		b, _ := json.MarshalIndent(comps[name], "", "  ")
+	for name, s := range sorted(at(oa, "components", "schemas")) {
+		b, _ := json.MarshalIndent(s, "", "  ")
 		out = append(out, pageSchema{Name: name, JSON: string(b)})
 	}
 	return out
