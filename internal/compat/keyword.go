@@ -2,44 +2,6 @@ package compat
 
 import "github.com/santhosh-tekuri/jsonschema/v5"
 
-// ruleKeywords are the keywords a rule is about, so that a finding's
-// pointers end at the keyword itself where the schema has it.
-func ruleKeywords(rule string) []string {
-	switch rule {
-	case "TYPE_NARROWED":
-		return []string{"type"}
-	case "ENUM_NARROWED":
-		return []string{"enum"}
-	case "CONST_CHANGED":
-		return []string{"const"}
-	case "NUMBER_RANGE_NARROWED":
-		return []string{"minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"}
-	case "MULTIPLE_OF_CHANGED":
-		return []string{"multipleOf"}
-	case "STRING_LENGTH_NARROWED":
-		return []string{"minLength", "maxLength"}
-	case "FORMAT_ADDED":
-		return []string{"format"}
-	case "PATTERN_CHANGED":
-		return []string{"pattern"}
-	case "REQUIRED_ADDED":
-		return []string{"required"}
-	case "ADDITIONAL_PROPERTIES_NARROWED", "PROPERTY_REMOVED_FROM_CLOSED":
-		return []string{"additionalProperties", "unevaluatedProperties"}
-	case "UNEVALUATED_PROPERTIES_NARROWED":
-		return []string{"unevaluatedProperties"}
-	case "PROPERTY_COUNT_NARROWED":
-		return []string{"minProperties", "maxProperties"}
-	case "ARRAY_LENGTH_NARROWED":
-		return []string{"minItems", "maxItems"}
-	case "UNIQUE_ITEMS_ADDED":
-		return []string{"uniqueItems"}
-	case "BRANCH_REMOVED", "COMPOSITION_CHANGED":
-		return []string{"oneOf", "anyOf"}
-	}
-	return nil
-}
-
 // keywordOn is the first of the rule's keywords that s states, or "".
 func keywordOn(s *jsonschema.Schema, rule string) string {
 	if s == nil {
