@@ -7,60 +7,41 @@ func keywordOn(s *jsonschema.Schema, rule string) string {
 	if s == nil {
 		return ""
 	}
+	st := stated(s)
 	for _, kw := range ruleKeywords(rule) {
-		if states(s, kw) {
+		if st[kw] {
 			return kw
 		}
 	}
 	return ""
 }
 
-func states(s *jsonschema.Schema, kw string) bool {
-	switch kw {
-	case "type":
-		return len(s.Types) > 0
-	case "enum":
-		return s.Enum != nil
-	case "const":
-		return len(s.Constant) > 0
-	case "minimum":
-		return s.Minimum != nil
-	case "exclusiveMinimum":
-		return s.ExclusiveMinimum != nil
-	case "maximum":
-		return s.Maximum != nil
-	case "exclusiveMaximum":
-		return s.ExclusiveMaximum != nil
-	case "multipleOf":
-		return s.MultipleOf != nil
-	case "minLength":
-		return s.MinLength >= 0
-	case "maxLength":
-		return s.MaxLength >= 0
-	case "format":
-		return s.Format != ""
-	case "pattern":
-		return s.Pattern != nil
-	case "required":
-		return len(s.Required) > 0
-	case "additionalProperties":
-		return s.AdditionalProperties != nil
-	case "unevaluatedProperties":
-		return s.UnevaluatedProperties != nil
-	case "minProperties":
-		return s.MinProperties >= 0
-	case "maxProperties":
-		return s.MaxProperties >= 0
-	case "minItems":
-		return s.MinItems >= 0
-	case "maxItems":
-		return s.MaxItems >= 0
-	case "uniqueItems":
-		return s.UniqueItems
-	case "oneOf":
-		return len(s.OneOf) > 0
-	case "anyOf":
-		return len(s.AnyOf) > 0
+// stated says, for each keyword a rule can be about, whether s states it:
+// one line a keyword, each the test of the field the library reads it
+// into (the library keeps -1 for an absent length or count bound).
+func stated(s *jsonschema.Schema) map[string]bool {
+	return map[string]bool{
+		"type":                  len(s.Types) > 0,
+		"enum":                  s.Enum != nil,
+		"const":                 len(s.Constant) > 0,
+		"minimum":               s.Minimum != nil,
+		"exclusiveMinimum":      s.ExclusiveMinimum != nil,
+		"maximum":               s.Maximum != nil,
+		"exclusiveMaximum":      s.ExclusiveMaximum != nil,
+		"multipleOf":            s.MultipleOf != nil,
+		"minLength":             s.MinLength >= 0,
+		"maxLength":             s.MaxLength >= 0,
+		"format":                s.Format != "",
+		"pattern":               s.Pattern != nil,
+		"required":              len(s.Required) > 0,
+		"additionalProperties":  s.AdditionalProperties != nil,
+		"unevaluatedProperties": s.UnevaluatedProperties != nil,
+		"minProperties":         s.MinProperties >= 0,
+		"maxProperties":         s.MaxProperties >= 0,
+		"minItems":              s.MinItems >= 0,
+		"maxItems":              s.MaxItems >= 0,
+		"uniqueItems":           s.UniqueItems,
+		"oneOf":                 len(s.OneOf) > 0,
+		"anyOf":                 len(s.AnyOf) > 0,
 	}
-	return false
 }
