@@ -244,10 +244,7 @@ func (o *Outbox) laneOf(m message) int {
 // durably as the sync policy says. A full outbox is UNAVAILABLE: an ack it
 // could not keep would be worse.
 func (o *Outbox) Do(ctx context.Context, ev event.Event) error {
-	if o.closed.Load() {
-		return status.Unavailable(nil, "webhook outbox is closed")
-	}
-	msg, err := newMessage(ev)
+	msg, err := accept(&o.closed, "webhook outbox", ev)
 	if err != nil {
 		return err
 	}

@@ -65,13 +65,20 @@ func NewWebhook(cfg WebhookConfig, client *http.Client) (*Webhook, error) {
 	return &Webhook{cfg: cfg, post: p}, nil
 }
 
+// accept is how both webhook actions take an event: a closed one (what
+// names it) refuses it as UNAVAILABLE, so the client retries elsewhere;
+// an open one makes it the message it delivers.
+func accept(closed *atomic.Bool, what string, ev event.Event) (message, error) {
+	if closed.Load() {
+		return message{}, status.Unavailable(nil, what+" is closed")
+	}
+	return newMessage(ev)
+}
+
 // Do delivers ev, retrying transient failures. It returns nil once the
 // receiver answered 2xx.
 func (w *Webhook) Do(ctx context.Context, ev event.Event) error {
-	if w.closed.Load() {
-		return status.Unavailable(nil, "webhook is closed")
-	}
-	msg, err := newMessage(ev)
+	msg, err := accept(&w.closed, "webhook", ev)
 	if err != nil {
 		return err
 	}
