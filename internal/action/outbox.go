@@ -1,6 +1,7 @@
 package action
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"hash/fnv"
@@ -195,33 +196,17 @@ func NewOutbox(cfg OutboxConfig) (*Outbox, error) {
 }
 
 func (c OutboxConfig) withDefaults() OutboxConfig {
-	if c.Sync == "" {
-		c.Sync = config.DefaultOutboxSync
-	}
-	if c.Interval <= 0 {
-		c.Interval = config.DefaultFileInterval
-	}
-	if c.MaxBytes <= 0 {
-		c.MaxBytes = config.DefaultOutboxMaxBytes
-	}
-	if c.SegmentBytes <= 0 {
-		c.SegmentBytes = min(max(c.MaxBytes/4, 1), 32<<20)
-	}
+	c.Sync = cmp.Or(c.Sync, config.DefaultOutboxSync)
+	c.Interval = config.OrDefault(c.Interval, config.DefaultFileInterval)
+	c.MaxBytes = config.OrDefault(c.MaxBytes, config.DefaultOutboxMaxBytes)
+	c.SegmentBytes = config.OrDefault(c.SegmentBytes, min(max(c.MaxBytes/4, 1), 32<<20))
 	if len(c.Schedule) == 0 {
 		c.Schedule = SvixSchedule()
 	}
-	if c.Order == "" {
-		c.Order = config.DefaultOutboxOrder
-	}
-	if c.Concurrency <= 0 {
-		c.Concurrency = config.DefaultOutboxConcurrency
-	}
-	if c.History == 0 {
-		c.History = config.DefaultOutboxHistory
-	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	c.Order = cmp.Or(c.Order, config.DefaultOutboxOrder)
+	c.Concurrency = config.OrDefault(c.Concurrency, config.DefaultOutboxConcurrency)
+	c.History = cmp.Or(c.History, config.DefaultOutboxHistory) // negative: keep none
+	c.Logger = cmp.Or(c.Logger, slog.Default())
 	return c
 }
 

@@ -42,6 +42,17 @@ const (
 	DefaultOutboxHistory = 24 * time.Hour
 )
 
+// OrDefault is v, or def when v is zero or negative: how a size, count or
+// interval a caller left unset (or set to nonsense) in a plain options
+// struct falls back to one of the defaults above. Fields whose zero alone
+// means unset (a negative value meaning "off") use cmp.Or instead.
+func OrDefault[T ~int | ~int64](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
 // DefaultOutboxSchedule is Svix's retry schedule, the wait before each
 // attempt (the first immediate): eight attempts over about 27 hours.
 func DefaultOutboxSchedule() []time.Duration {

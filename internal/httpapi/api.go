@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -133,15 +134,9 @@ func New(p Pipeline, reg *validate.Registry, o Options) (*API, error) {
 	if p == nil || reg == nil {
 		return nil, errors.New("httpapi: a pipeline and a registry are required")
 	}
-	if o.MaxBody <= 0 {
-		o.MaxBody = config.DefaultHTTPMaxBody
-	}
-	if o.MaxBatch <= 0 {
-		o.MaxBatch = config.DefaultHTTPMaxBatch
-	}
-	if o.RequestTimeout == 0 {
-		o.RequestTimeout = config.DefaultHTTPRequestTimeout
-	}
+	o.MaxBody = config.OrDefault(o.MaxBody, config.DefaultHTTPMaxBody)
+	o.MaxBatch = config.OrDefault(o.MaxBatch, config.DefaultHTTPMaxBatch)
+	o.RequestTimeout = cmp.Or(o.RequestTimeout, config.DefaultHTTPRequestTimeout) // negative: no timeout
 	if o.Observer == nil {
 		o.Observer = nopObserver{}
 	}
