@@ -41,17 +41,33 @@ func newMessage(ev event.Event) (message, error) {
 type poster struct {
 	url     string
 	timeout time.Duration
-	headers map[string]string
+	extra   http.Header    // the configured headers, keys canonical
 	signer  *whsign.Signer // nil: unsigned
 	client  *http.Client
 }
+
+// The canonical spellings of the headers every delivery carries, so that a
+// request's header map is filled without canonicalising a key per attempt
+// (TestHeaderKeysAreCanonical checks them).
+const (
+	keyContentType  = "Content-Type"
+	keyIdempotency  = "Idempotency-Key"
+	keyID           = "Webhook-Id"
+	keyTimestamp    = "Webhook-Timestamp"
+	keySignature    = "Webhook-Signature"
+	keyEventType    = "Webhook-Event-Type"
+	keyEventVersion = "Webhook-Event-Version"
+)
 
 // newPoster sends with a copy of client (a fresh one if nil). The copy
 // follows only redirects that keep the method POST (307, 308): following a
 // 301, 302 or 303 turns the POST into a GET without the event, whose 2xx
 // would count as delivered.
 func newPoster(cfg WebhookConfig, client *http.Client) (*poster, error) {
-	p := &poster{url: cfg.URL, timeout: cfg.Timeout, headers: cfg.Headers, client: &http.Client{}}
+	p := &poster{url: cfg.URL, timeout: cfg.Timeout, extra: make(http.Header, len(cfg.Headers)), client: &http.Client{}}
+	for k, v := range cfg.Headers {
+		p.extra.Set(k, v)
+	}
 	if p.timeout <= 0 {
 		p.timeout = 5 * time.Second
 	}
@@ -96,17 +112,7 @@ func (p *poster) attempt(ctx context.Context, msg message) answer {
 	if err != nil {
 		return answer{Err: err, BadURL: true}
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Idempotency-Key", msg.ID)
-	req.Header.Set(whsign.HeaderID, msg.ID)
-	req.Header.Set(whsign.HeaderEventType, msg.Type)
-	req.Header.Set(whsign.HeaderEventVersion, strconv.Itoa(msg.Version))
-	if p.signer != nil {
-		p.signer.SetHeaders(req.Header, msg.ID, time.Now(), msg.Body)
-	}
-	for k, v := range p.headers {
-		req.Header.Set(k, v)
-	}
+	req.Header = p.header(msg, time.Now())
 	resp, err := p.client.Do(req)
 	switch {
 	case err == nil:
@@ -118,15 +124,52 @@ func (p *poster) attempt(ctx context.Context, msg message) answer {
 		return answer{Err: err}
 	}
 	defer resp.Body.Close()
-	// Reading the body lets the connection be reused; its start explains
-	// a refusal in the logs.
-	head, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	a := answer{Code: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
-	if !ok2xx(a.Code) {
-		a.Err = fmt.Errorf("HTTP %d: %q", a.Code, head)
-	}
+	a, _ := settle(resp)
 	return a
+}
+
+// header is a delivery's header map, built in one go: the defaults, the
+// signature, then the configured headers, which override either. Every
+// value's slice shares one backing array, and keys are already canonical.
+func (p *poster) header(msg message, now time.Time) http.Header {
+	h := make(http.Header, 7+len(p.extra))
+	vals := make([]string, 0, 7)
+	set := func(k, v string) {
+		vals = append(vals, v)
+		h[k] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
+	set(keyContentType, "application/json")
+	set(keyIdempotency, msg.ID)
+	set(keyID, msg.ID)
+	set(keyEventType, msg.Type)
+	set(keyEventVersion, strconv.Itoa(msg.Version))
+	if p.signer != nil {
+		set(keyTimestamp, strconv.FormatInt(now.Unix(), 10))
+		set(keySignature, p.signer.Sign(msg.ID, now, msg.Body))
+	}
+	for k, v := range p.extra {
+		h[k] = v // shared, never written to
+	}
+	return h
+}
+
+// settle reads an answer from resp: its status, Retry-After, and for a
+// refusal the start of its body, which explains it in the logs. Reading
+// the body (up to 64 KiB) lets the connection be reused; drained says the
+// body was read to its end.
+func settle(resp *http.Response) (a answer, drained bool) {
+	var buf [512]byte
+	n, err := io.ReadFull(resp.Body, buf[:])
+	drained = errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+	if err == nil {
+		m, err := io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		drained = err == nil && m < 64<<10
+	}
+	a = answer{Code: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	if !ok2xx(a.Code) {
+		a.Err = fmt.Errorf("HTTP %d: %q", a.Code, buf[:n])
+	}
+	return a, drained
 }
 
 func ok2xx(code int) bool { return code >= 200 && code < 300 }

@@ -113,3 +113,29 @@ func TestUnsignedDeliveryHeaders(t *testing.T) {
 		t.Errorf("headers %v", h)
 	}
 }
+
+// The header keys a delivery's map is filled with are the canonical
+// spellings of the spec's names, as Header.Set would have written them.
+func TestHeaderKeysAreCanonical(t *testing.T) {
+	for key, name := range map[string]string{
+		keyContentType: "content-type", keyIdempotency: "idempotency-key", keyID: whsign.HeaderID,
+		keyTimestamp: whsign.HeaderTimestamp, keySignature: whsign.HeaderSignature,
+		keyEventType: whsign.HeaderEventType, keyEventVersion: whsign.HeaderEventVersion,
+	} {
+		if want := http.CanonicalHeaderKey(name); key != want {
+			t.Errorf("%q: key %q, want %q", name, key, want)
+		}
+	}
+}
+
+// A configured header overrides a default one, whatever its spelling.
+func TestConfiguredHeadersOverride(t *testing.T) {
+	p, err := newPoster(WebhookConfig{URL: "http://127.0.0.1:9/", Headers: map[string]string{"content-type": "application/cloudevents+json", "x-extra": "1"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.header(message{ID: "e1", Type: "person", Version: 2}, time.Now())
+	if h.Get("Content-Type") != "application/cloudevents+json" || h.Get("X-Extra") != "1" || h.Get("Webhook-Id") != "e1" || len(h["Content-Type"]) != 1 {
+		t.Errorf("headers %v", h)
+	}
+}
