@@ -357,6 +357,7 @@ func (o *Outbox) Close(ctx context.Context) error {
 	case <-ctx.Done():
 		return status.Unavailable(ctx.Err(), "webhook senders still stopping")
 	}
+	o.post.closeIdle()
 	if err := o.closeLogs(ctx); err != nil {
 		return err
 	}

@@ -44,6 +44,7 @@ type poster struct {
 	extra   http.Header    // the configured headers, keys canonical
 	signer  *whsign.Signer // nil: unsigned
 	client  *http.Client
+	direct  *direct // nil: the client sends
 }
 
 // The canonical spellings of the headers every delivery carries, so that a
@@ -82,7 +83,16 @@ func newPoster(cfg WebhookConfig, client *http.Client) (*poster, error) {
 		*p.client = *client
 	}
 	p.client.CheckRedirect = keepPost
+	p.direct = newDirect(p.url, p.client)
 	return p, nil
+}
+
+// closeIdle closes the connections kept for the next attempt.
+func (p *poster) closeIdle() {
+	p.client.CloseIdleConnections()
+	if p.direct != nil {
+		p.direct.close()
+	}
 }
 
 func keepPost(req *http.Request, via []*http.Request) error {
@@ -106,13 +116,33 @@ type answer struct {
 
 // attempt POSTs msg once, within the per-attempt timeout.
 func (p *poster) attempt(ctx context.Context, msg message) answer {
-	actx, cancel := context.WithTimeout(ctx, p.timeout)
+	start := time.Now()
+	h := p.header(msg, start)
+	if p.direct == nil {
+		return p.send(ctx, p.url, h, msg.Body, start.Add(p.timeout))
+	}
+	a, loc := p.direct.post(ctx, h, msg.Body, p.timeout)
+	if loc == nil {
+		return a
+	}
+	if loc.Host != p.direct.url.Host {
+		// What the client drops when a redirect leaves the host.
+		for _, k := range []string{"Authorization", "Www-Authenticate", "Cookie", "Cookie2"} {
+			delete(h, k)
+		}
+	}
+	return p.send(ctx, loc.String(), h, msg.Body, start.Add(p.timeout))
+}
+
+// send POSTs through the client, which follows 307 and 308.
+func (p *poster) send(ctx context.Context, url string, h http.Header, body []byte, deadline time.Time) answer {
+	actx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, p.url, bytes.NewReader(msg.Body))
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return answer{Err: err, BadURL: true}
 	}
-	req.Header = p.header(msg, time.Now())
+	req.Header = h
 	resp, err := p.client.Do(req)
 	switch {
 	case err == nil:

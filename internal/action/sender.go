@@ -45,4 +45,4 @@ func (s *Sender) Send(ctx context.Context, id, typ string, version int, body []b
 }
 
 // Close drops idle connections.
-func (s *Sender) Close() { s.p.client.CloseIdleConnections() }
+func (s *Sender) Close() { s.p.closeIdle() }

@@ -126,6 +126,6 @@ func jitter(d time.Duration) time.Duration {
 // flight finish on their own.
 func (w *Webhook) Close(context.Context) error {
 	w.closed.Store(true)
-	w.post.client.CloseIdleConnections()
+	w.post.closeIdle()
 	return nil
 }

@@ -53,16 +53,19 @@ func (s *script) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "answer body")
 }
 
+// webhookCase is a receiver's script and what Do should make of it.
+type webhookCase struct {
+	name      string
+	codes     []int
+	hang      bool          // the receiver never answers
+	timeout   time.Duration // per attempt; zero means generous
+	retries   int
+	want      codes.Code
+	wantCalls int32
+}
+
 func TestWebhook(t *testing.T) {
-	tests := []struct {
-		name      string
-		codes     []int
-		hang      bool          // the receiver never answers
-		timeout   time.Duration // per attempt; zero means generous
-		retries   int
-		want      codes.Code
-		wantCalls int32
-	}{
+	tests := []webhookCase{
 		{name: "delivered", codes: []int{200}, retries: 2, want: codes.OK, wantCalls: 1},
 		{name: "204 counts", codes: []int{204}, want: codes.OK, wantCalls: 1},
 		{name: "503 twice then 200", codes: []int{503, 503, 200}, retries: 2, want: codes.OK, wantCalls: 3},
@@ -79,41 +82,53 @@ func TestWebhook(t *testing.T) {
 			want: codes.Unavailable, wantCalls: 3,
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := &script{codes: tt.codes, hang: tt.hang, hold: make(chan struct{}), t: t}
-			srv := httptest.NewServer(s)
-			defer srv.Close()
-			defer close(s.hold) // before srv.Close, which waits for handlers
-			client := srv.Client()
-			sent := &countingTransport{next: client.Transport}
-			client.Transport = sent
-			timeout := cmp.Or(tt.timeout, 5*time.Second)
-			w := newWebhook(t, WebhookConfig{
-				URL: srv.URL, Timeout: timeout, Retries: tt.retries,
-				Backoff: 20 * time.Millisecond, Headers: map[string]string{"X-Token": "t0k"},
-			}, client)
-			defer closeOK(t, w)
+	// Through a client of the caller's (its transport counts attempts),
+	// and through the default one, which a plain-HTTP URL lets the
+	// webhook bypass (direct.go).
+	for _, path := range []string{"client", "direct"} {
+		for _, tt := range tests {
+			t.Run(path+"/"+tt.name, func(t *testing.T) { testWebhookCase(t, tt, path == "direct") })
+		}
+	}
+}
 
-			err := w.Do(context.Background(), testEvent("e1", `{"a":1}`))
-			if tt.want == codes.OK {
-				if err != nil {
-					t.Fatalf("Do: %v", err)
-				}
-			} else {
-				wantCode(t, err, tt.want)
-			}
-			// Attempts are counted where they are made. The receiver's
-			// count matches them only when it answered each one: a request
-			// abandoned at Timeout may not have reached its handler yet (on
-			// a loaded machine the 100ms can pass while it is still dialling).
-			if got := sent.n.Load(); got != tt.wantCalls {
-				t.Errorf("%d attempts, want %d", got, tt.wantCalls)
-			}
-			if got := s.calls.Load(); !tt.hang && got != tt.wantCalls {
-				t.Errorf("receiver saw %d attempts, want %d", got, tt.wantCalls)
-			}
-		})
+func testWebhookCase(t *testing.T, tt webhookCase, direct bool) {
+	s := &script{codes: tt.codes, hang: tt.hang, hold: make(chan struct{}), t: t}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	defer close(s.hold) // before srv.Close, which waits for handlers
+	client := srv.Client()
+	sent := &countingTransport{next: client.Transport}
+	client.Transport = sent
+	if direct {
+		client = nil
+	}
+	w := newWebhook(t, WebhookConfig{
+		URL: srv.URL, Timeout: cmp.Or(tt.timeout, 5*time.Second), Retries: tt.retries,
+		Backoff: 20 * time.Millisecond, Headers: map[string]string{"X-Token": "t0k"},
+	}, client)
+	defer closeOK(t, w)
+	if (w.post.direct != nil) != direct {
+		t.Fatalf("direct sender %v, want %v", w.post.direct != nil, direct)
+	}
+
+	err := w.Do(context.Background(), testEvent("e1", `{"a":1}`))
+	if tt.want == codes.OK {
+		if err != nil {
+			t.Fatalf("Do: %v", err)
+		}
+	} else {
+		wantCode(t, err, tt.want)
+	}
+	// Attempts are counted where they are made. The receiver's count
+	// matches them only when it answered each one: a request abandoned at
+	// Timeout may not have reached its handler yet (on a loaded machine
+	// the 100ms can pass while it is still dialling).
+	if got := sent.n.Load(); !direct && got != tt.wantCalls {
+		t.Errorf("%d attempts, want %d", got, tt.wantCalls)
+	}
+	if got := s.calls.Load(); !tt.hang && got != tt.wantCalls {
+		t.Errorf("receiver saw %d attempts, want %d", got, tt.wantCalls)
 	}
 }
 

@@ -1,0 +1,201 @@
+package action
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// direct sends a plain-HTTP delivery on a kept-alive connection from the
+// calling goroutine: it writes the request, then reads the answer, with
+// the standard library's own Request.Write and ReadResponse. The
+// transport's way costs each request three goroutine hand-offs (caller,
+// writeLoop, readLoop) and their wakeups, which on a busy machine weigh as
+// much as the write and the read themselves; here one goroutine parks once.
+//
+// It serves only what the default transport would send straight to the
+// receiver: http:// with no proxy for the URL. A 307 or 308 goes on
+// through the client, which follows it as it would have; https and
+// proxies use the client throughout.
+type direct struct {
+	url    *url.URL
+	addr   string
+	dialer net.Dialer
+
+	mu     sync.Mutex
+	idle   []*directConn // at most maxIdleDirect
+	closed bool
+}
+
+// maxIdleDirect bounds the connections kept between attempts: an outbox
+// lane holds one; a sync webhook under load may hold several.
+const maxIdleDirect = 16
+
+type directConn struct {
+	c  net.Conn
+	br *bufio.Reader
+	bw *bufio.Writer
+}
+
+// newDirect returns a direct sender for rawURL, or nil when the client
+// should send: a transport or timeout of its own, cookies, a scheme other
+// than http, or a proxy for the URL.
+func newDirect(rawURL string, client *http.Client) *direct {
+	if client.Transport != nil || client.Jar != nil || client.Timeout != 0 {
+		return nil
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "http" || u.Host == "" || u.User != nil {
+		return nil
+	}
+	if proxy, err := http.ProxyFromEnvironment(&http.Request{URL: u}); err != nil || proxy != nil {
+		return nil
+	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+	}
+	return &direct{url: u, addr: net.JoinHostPort(u.Hostname(), port)}
+}
+
+// post sends body with header h within timeout, and returns the answer;
+// redirect is the URL of a 307 or 308 answer, for the client to follow.
+func (d *direct) post(ctx context.Context, h http.Header, body []byte, timeout time.Duration) (a answer, redirect *url.URL) {
+	req := &http.Request{Method: http.MethodPost, URL: d.url, Host: d.url.Host, Header: h, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		ContentLength: int64(len(body))}
+	deadline := time.Now().Add(timeout)
+	dc, reused, err := d.get(ctx, deadline)
+	if err != nil {
+		return failed(ctx, err, timeout), nil
+	}
+	resp, err := dc.roundTrip(ctx, req, body, deadline)
+	if err != nil && reused && ctx.Err() == nil && stale(err) {
+		// The receiver closed the kept connection before this request
+		// reached it, as the default transport also assumes when it
+		// resends: once, on a fresh connection.
+		dc.c.Close()
+		if dc, err = d.dial(ctx, deadline); err != nil {
+			return failed(ctx, err, timeout), nil
+		}
+		resp, err = dc.roundTrip(ctx, req, body, deadline)
+	}
+	if err != nil {
+		dc.c.Close()
+		return failed(ctx, err, timeout), nil
+	}
+	a, drained := settle(resp)
+	resp.Body.Close()
+	if drained && !resp.Close && ctx.Err() == nil {
+		d.put(dc)
+	} else {
+		dc.c.Close()
+	}
+	if a.Code == http.StatusTemporaryRedirect || a.Code == http.StatusPermanentRedirect {
+		if loc, err := resp.Location(); err == nil {
+			return a, loc
+		}
+	}
+	return a, nil
+}
+
+// roundTrip writes req and reads its answer's head; the caller reads the
+// body. ctx ending interrupts either.
+func (dc *directConn) roundTrip(ctx context.Context, req *http.Request, body []byte, deadline time.Time) (*http.Response, error) {
+	if err := dc.c.SetDeadline(deadline); err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { _ = dc.c.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	if err := req.Write(dc.bw); err != nil {
+		return nil, err
+	}
+	if err := dc.bw.Flush(); err != nil {
+		return nil, err
+	}
+	for {
+		resp, err := http.ReadResponse(dc.br, req)
+		// An informational answer (103 Early Hints) precedes the real one,
+		// as the transport also skips it.
+		if err != nil || resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
+			return resp, err
+		}
+	}
+}
+
+// stale says err is what a kept connection the receiver had closed gives.
+func stale(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// failed is the answer to an attempt that got no response.
+func failed(ctx context.Context, err error, timeout time.Duration) answer {
+	var ne net.Error
+	switch {
+	case ctx.Err() != nil:
+		return answer{Err: err, Canceled: true}
+	case errors.As(err, &ne) && ne.Timeout():
+		return answer{Err: errors.New("no answer within " + timeout.String()), TimedOut: true}
+	default:
+		return answer{Err: err}
+	}
+}
+
+// get takes an idle connection, or dials one.
+func (d *direct) get(ctx context.Context, deadline time.Time) (*directConn, bool, error) {
+	d.mu.Lock()
+	if n := len(d.idle); n > 0 {
+		dc := d.idle[n-1]
+		d.idle[n-1] = nil
+		d.idle = d.idle[:n-1]
+		d.mu.Unlock()
+		return dc, true, nil
+	}
+	d.mu.Unlock()
+	dc, err := d.dial(ctx, deadline)
+	return dc, false, err
+}
+
+func (d *direct) dial(ctx context.Context, deadline time.Time) (*directConn, error) {
+	dctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	c, err := d.dialer.DialContext(dctx, "tcp", d.addr)
+	if err != nil {
+		return nil, err
+	}
+	return &directConn{c: c, br: bufio.NewReader(c), bw: bufio.NewWriter(c)}, nil
+}
+
+// put keeps dc for the next attempt, unless enough are kept or the
+// sender is closed.
+func (d *direct) put(dc *directConn) {
+	d.mu.Lock()
+	if !d.closed && len(d.idle) < maxIdleDirect {
+		d.idle = append(d.idle, dc)
+		dc = nil
+	}
+	d.mu.Unlock()
+	if dc != nil {
+		dc.c.Close()
+	}
+}
+
+// close closes the kept connections; later ones are closed after use.
+func (d *direct) close() {
+	d.mu.Lock()
+	idle := d.idle
+	d.idle, d.closed = nil, true
+	d.mu.Unlock()
+	for _, dc := range idle {
+		dc.c.Close()
+	}
+}

@@ -1,0 +1,104 @@
+package action
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+)
+
+// The direct sender serves only what the default transport would send
+// straight to the receiver.
+func TestDirectOnlyForPlainHTTP(t *testing.T) {
+	tests := []struct {
+		url    string
+		client *http.Client
+		want   bool
+	}{
+		{url: "http://127.0.0.1:9/events", client: &http.Client{}, want: true},
+		{url: "http://localhost/events", client: &http.Client{}, want: true},
+		{url: "https://127.0.0.1:9/events", client: &http.Client{}},
+		{url: "http://user:pw@127.0.0.1:9/events", client: &http.Client{}},
+		{url: "http://127.0.0.1:9/events", client: &http.Client{Transport: http.DefaultTransport}},
+		{url: "http://127.0.0.1:9/events", client: &http.Client{Timeout: 1}},
+		{url: "::not a url", client: &http.Client{}},
+	}
+	for _, tt := range tests {
+		if got := newDirect(tt.url, tt.client) != nil; got != tt.want {
+			t.Errorf("%s with %+v: direct %v, want %v", tt.url, tt.client, got, tt.want)
+		}
+	}
+	if d := newDirect("http://localhost/events", &http.Client{}); d.addr != "localhost:80" {
+		t.Errorf("addr %s", d.addr)
+	}
+}
+
+// A receiver that closes its kept connections between deliveries, or
+// answers "Connection: close", costs no failed attempt: the next
+// delivery goes on a fresh connection, the first time.
+func TestDirectSurvivesClosedConnections(t *testing.T) {
+	var got atomic.Int32
+	var closeAfter atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		got.Add(1)
+		if closeAfter.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	w := newWebhook(t, WebhookConfig{URL: srv.URL}, nil) // Retries 0: one attempt each
+	defer closeOK(t, w)
+	do := func(id string) {
+		t.Helper()
+		if err := w.Do(context.Background(), testEvent(id, `{}`)); err != nil {
+			t.Fatalf("Do %s: %v", id, err)
+		}
+	}
+	do("e1")
+	srv.CloseClientConnections()
+	do("e2")
+	closeAfter.Store(true)
+	do("e3")
+	do("e4")
+	if n := got.Load(); n != 4 {
+		t.Errorf("receiver got %d, want 4", n)
+	}
+}
+
+// A 307 or 308 is followed with the same POST, body and signature; a
+// redirect to another host loses the Authorization header, as the
+// client's would.
+func TestDirectFollowsRedirects(t *testing.T) {
+	var got atomic.Value
+	dst := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		got.Store(r.Method + " " + r.URL.Path + " " + r.Header.Get("Webhook-Id") + " " + r.Header.Get("Webhook-Signature")[:3] +
+			" auth=" + r.Header.Get("Authorization") + " " + string(body))
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer dst.Close()
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		code := http.StatusTemporaryRedirect
+		if r.URL.Path == "/permanent" {
+			code = http.StatusPermanentRedirect
+		}
+		http.Redirect(w, r, dst.URL+"/moved", code)
+	}))
+	defer src.Close()
+	for _, path := range []string{"/temporary", "/permanent"} {
+		w := newWebhook(t, WebhookConfig{URL: src.URL + path, Secrets: []string{oldSecret}, Headers: map[string]string{"Authorization": "Bearer x"}}, nil)
+		if err := w.Do(context.Background(), testEvent("e1", `{"a":1}`)); err != nil {
+			t.Fatalf("%s: Do: %v", path, err)
+		}
+		closeOK(t, w)
+		want := `POST /moved e1 v1, auth= {"id":"e1","type":"person","version":2,"received":"2026-01-02T03:04:05.000000006Z","data":{"a":1}}`
+		if s, _ := got.Load().(string); s != want {
+			t.Errorf("%s: receiver got %q, want %q", path, s, want)
+		}
+	}
+}
