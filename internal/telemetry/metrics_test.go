@@ -1,9 +1,12 @@
 package telemetry_test
 
 import (
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,26 +43,43 @@ func TestFramesCountedByKnownKeyAndCode(t *testing.T) {
 	m.Transport(telemetry.TransportWebSocket).Observe(event.Key{}, false, codes.InvalidArgument, time.Millisecond)
 	m.Transport(telemetry.TransportGRPC).Observe(person, true, codes.InvalidArgument, time.Millisecond)
 
-	want := `
-# HELP schemagate_frames_total Frames handled by the pipeline, by schema, result code and front door (type and version are "unknown" when the frame named no loaded schema; transport is ws, http or grpc).
-# TYPE schemagate_frames_total counter
-schemagate_frames_total{code="INVALID_ARGUMENT",transport="grpc",type="person",version="1"} 1
-schemagate_frames_total{code="INVALID_ARGUMENT",transport="grpc",type="unknown",version="unknown"} 0
-schemagate_frames_total{code="INVALID_ARGUMENT",transport="http",type="person",version="1"} 0
-schemagate_frames_total{code="INVALID_ARGUMENT",transport="http",type="unknown",version="unknown"} 0
-schemagate_frames_total{code="INVALID_ARGUMENT",transport="ws",type="person",version="1"} 0
-schemagate_frames_total{code="INVALID_ARGUMENT",transport="ws",type="unknown",version="unknown"} 1
-schemagate_frames_total{code="NOT_FOUND",transport="grpc",type="unknown",version="unknown"} 0
-schemagate_frames_total{code="NOT_FOUND",transport="http",type="unknown",version="unknown"} 0
-schemagate_frames_total{code="NOT_FOUND",transport="ws",type="unknown",version="unknown"} 1
-schemagate_frames_total{code="OK",transport="grpc",type="person",version="1"} 0
-schemagate_frames_total{code="OK",transport="http",type="person",version="1"} 0
-schemagate_frames_total{code="OK",transport="ws",type="person",version="1"} 2
-schemagate_frames_total{code="UNAVAILABLE",transport="ws",type="person",version="1"} 1
-`
+	want := framesWant([]event.Key{person}, map[string]int{
+		"INVALID_ARGUMENT grpc person 1": 1, "INVALID_ARGUMENT ws unknown unknown": 1, "NOT_FOUND ws unknown unknown": 1,
+		"OK ws person 1": 2, "UNAVAILABLE ws person 1": 1,
+	})
 	if err := testutil.GatherAndCompare(m.Gatherer(), strings.NewReader(want), "schemagate_frames_total"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// framesWant is the exposition of schemagate_frames_total that
+// GatherAndCompare expects: its HELP and TYPE lines, the series New creates
+// before any frame (on every front door, INVALID_ARGUMENT and OK of each
+// key it is given, INVALID_ARGUMENT and NOT_FOUND of frames naming no
+// loaded schema), and the series in counts, keyed "CODE transport type
+// version", with their values (an up-front series not in counts is 0).
+func framesWant(keys []event.Key, counts map[string]int) string {
+	series := map[string]int{}
+	maps.Copy(series, counts)
+	for _, transport := range []string{"grpc", "http", "ws"} {
+		for _, code := range []string{"INVALID_ARGUMENT", "NOT_FOUND"} {
+			series[code+" "+transport+" unknown unknown"] += 0
+		}
+		for _, k := range keys {
+			for _, code := range []string{"INVALID_ARGUMENT", "OK"} {
+				series[fmt.Sprintf("%s %s %s %d", code, transport, k.Type, k.Version)] += 0
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString(`# HELP schemagate_frames_total Frames handled by the pipeline, by schema, result code and front door (type and version are "unknown" when the frame named no loaded schema; transport is ws, http or grpc).
+# TYPE schemagate_frames_total counter
+`)
+	for _, s := range slices.Sorted(maps.Keys(series)) {
+		f := strings.Fields(s)
+		fmt.Fprintf(&b, "schemagate_frames_total{code=%q,transport=%q,type=%q,version=%q} %d\n", f[0], f[1], f[2], f[3], series[s])
+	}
+	return b.String()
 }
 
 func TestLatencyHistogram(t *testing.T) {
@@ -73,37 +93,35 @@ func TestLatencyHistogram(t *testing.T) {
 	if n != 2 { // person v1 and unknown
 		t.Fatalf("histogram series = %d, want 2", n)
 	}
-	out, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, "schemagate_pipeline_seconds")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range []string{
+	checkLines(t, m, []string{"schemagate_pipeline_seconds"},
 		`schemagate_pipeline_seconds_bucket{type="person",version="1",le="1e-05"} 0`,
 		`schemagate_pipeline_seconds_bucket{type="person",version="1",le="5e-05"} 1`,
 		`schemagate_pipeline_seconds_bucket{type="person",version="1",le="1"} 1`,
 		`schemagate_pipeline_seconds_bucket{type="person",version="1",le="+Inf"} 2`,
 		`schemagate_pipeline_seconds_count{type="person",version="1"} 2`,
-	} {
-		if !strings.Contains(string(out), line) {
+	)
+}
+
+// checkLines gathers the named metrics of m in the text format and fails t
+// for each of lines the exposition lacks; it returns the exposition.
+func checkLines(t *testing.T, m *telemetry.Metrics, names []string, lines ...string) string {
+	t.Helper()
+	out, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, names...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range lines {
+		if !strings.Contains(string(out), line+"\n") {
 			t.Errorf("missing %q in\n%s", line, out)
 		}
 	}
+	return string(out)
 }
 
 func TestKnownKeyNotGivenToNewStillCounted(t *testing.T) {
 	m := telemetry.New(nil)
 	m.Transport(telemetry.TransportWebSocket).Observe(person, true, codes.OK, time.Millisecond)
-	want := `
-# HELP schemagate_frames_total Frames handled by the pipeline, by schema, result code and front door (type and version are "unknown" when the frame named no loaded schema; transport is ws, http or grpc).
-# TYPE schemagate_frames_total counter
-schemagate_frames_total{code="INVALID_ARGUMENT",transport="grpc",type="unknown",version="unknown"} 0
-schemagate_frames_total{code="INVALID_ARGUMENT",transport="http",type="unknown",version="unknown"} 0
-schemagate_frames_total{code="INVALID_ARGUMENT",transport="ws",type="unknown",version="unknown"} 0
-schemagate_frames_total{code="NOT_FOUND",transport="grpc",type="unknown",version="unknown"} 0
-schemagate_frames_total{code="NOT_FOUND",transport="http",type="unknown",version="unknown"} 0
-schemagate_frames_total{code="NOT_FOUND",transport="ws",type="unknown",version="unknown"} 0
-schemagate_frames_total{code="OK",transport="ws",type="person",version="1"} 1
-`
+	want := framesWant(nil, map[string]int{"OK ws person 1": 1})
 	if err := testutil.GatherAndCompare(m.Gatherer(), strings.NewReader(want), "schemagate_frames_total"); err != nil {
 		t.Fatal(err)
 	}
@@ -119,24 +137,15 @@ func TestConnections(t *testing.T) {
 	m.UpgradeRejected(telemetry.RejectOrigin)
 	m.UpgradeRejected("something-from-a-typo")
 
-	g, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, "schemagate_connections",
-		"schemagate_connections_closed_total", "schemagate_upgrades_rejected_total")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range []string{
+	g := checkLines(t, m, []string{"schemagate_connections", "schemagate_connections_closed_total", "schemagate_upgrades_rejected_total"},
 		"schemagate_connections 1",
 		`schemagate_connections_closed_total{reason="normal"} 1`,
 		`schemagate_connections_closed_total{reason="too_big"} 1`,
 		`schemagate_connections_closed_total{reason="idle"} 0`,
 		`schemagate_upgrades_rejected_total{reason="origin"} 1`,
 		`schemagate_upgrades_rejected_total{reason="other"} 1`,
-	} {
-		if !strings.Contains(string(g), line+"\n") {
-			t.Errorf("missing %q in\n%s", line, g)
-		}
-	}
-	if strings.Contains(string(g), "typo") {
+	)
+	if strings.Contains(g, "typo") {
 		t.Errorf("an unknown reason became a label:\n%s", g)
 	}
 }
@@ -216,12 +225,7 @@ func TestRPCs(t *testing.T) {
 	m.GRPCRejected(telemetry.RejectUnavailable)
 	m.GRPCRejected(telemetry.RejectUnavailable)
 	m.GRPCRejected("something-from-a-typo")
-	out, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, "schemagate_grpc_rpcs_total",
-		"schemagate_grpc_rpc_seconds", "schemagate_grpc_rejected_total")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range []string{
+	checkLines(t, m, []string{"schemagate_grpc_rpcs_total", "schemagate_grpc_rpc_seconds", "schemagate_grpc_rejected_total"},
 		`schemagate_grpc_rpcs_total{code="OK",method="/schemagate.v1.EventService/Publish"} 1`,
 		`schemagate_grpc_rpcs_total{code="INVALID_ARGUMENT",method="/schemagate.v1.EventService/Publish"} 1`,
 		`schemagate_grpc_rpc_seconds_count{method="/schemagate.v1.EventService/Publish"} 2`,
@@ -232,11 +236,7 @@ func TestRPCs(t *testing.T) {
 		`schemagate_grpc_rejected_total{reason="rate"} 0`,
 		`schemagate_grpc_rejected_total{reason="unauthenticated"} 0`,
 		`schemagate_grpc_rejected_total{reason="other"} 1`,
-	} {
-		if !strings.Contains(string(out), line+"\n") {
-			t.Errorf("missing %q in\n%s", line, out)
-		}
-	}
+	)
 }
 
 func TestRolloutCounted(t *testing.T) {
@@ -252,18 +252,10 @@ func TestRolloutCounted(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { r.ObserveCandidateSkipped(person, v2) }); n != 0 {
 		t.Errorf("a skip on the reply's path allocates %v times, want 0", n)
 	}
-	got, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain, "schemagate_candidate_total", "schemagate_shadow_invalid_total", "schemagate_candidate_skipped_total")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []string{
+	checkLines(t, m, []string{"schemagate_candidate_total", "schemagate_shadow_invalid_total", "schemagate_candidate_skipped_total"},
 		`schemagate_candidate_total{candidate="2",outcome="only_old_valid",type="person",version="1"} 3`,
 		`schemagate_candidate_total{candidate="2",outcome="both_valid",type="person",version="1"} 1`,
 		`schemagate_shadow_invalid_total{type="person",version="1"} 1`,
 		`schemagate_candidate_skipped_total{candidate="2",type="person",version="1"} 102`,
-	} {
-		if !strings.Contains(string(got), s) {
-			t.Errorf("metrics lack %q:\n%s", s, got)
-		}
-	}
+	)
 }
