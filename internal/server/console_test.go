@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -30,31 +29,21 @@ const (
 // mutate leaves it.
 func consoleServer(t *testing.T, mutate func(*config.Config)) (string, *app) {
 	t.Helper()
-	dir, err := filepath.Abs("../../schemas")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.Schemas.Dir = dir
+	cfg := repoConfig(t)
 	cfg.Handlers, cfg.DefaultActions = []string{"echo/v1", "person/v1", "person/v2"}, nil
 	cfg.Auth.Tokens, cfg.Auth.AdminTokens = []string{producerToken}, []string{consoleToken}
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	a, err := build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := buildApp(t, cfg)
 	srv := httptest.NewServer(a.handler)
+	// Cleanups run last first: the app's close, which waits for the
+	// streams, comes after these.
 	t.Cleanup(func() {
 		if a.console != nil {
 			a.console.Close() // ends the streams, which Close would wait for
 		}
 		srv.Close()
-		_ = a.close(context.Background())
 	})
 	return srv.URL, a
 }
@@ -184,12 +173,7 @@ func TestConsoleReadOnlyUnlessAllowed(t *testing.T) {
 // does not hold the drain: Serve returns cleanly, long before the drain
 // timeout, with the stream still open on the client's side.
 func TestDrainEndsConsoleStreams(t *testing.T) {
-	dir, err := filepath.Abs("../../schemas")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.Schemas.Dir = dir
+	cfg := repoConfig(t)
 	cfg.GRPC.Listen = ""
 	cfg.Shutdown.DrainTimeout = time.Minute // a held drain would show as a timeout error
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -21,14 +19,7 @@ import (
 // reloadApp builds the gateway for cfg and reloads it from *next.
 func reloadApp(t *testing.T, cfg config.Config, next *config.Config) *app {
 	t.Helper()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	a, err := build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = a.close(context.Background()) })
+	a := buildApp(t, cfg)
 	a.reloads.load = func() (config.Config, error) { return *next, nil }
 	return a
 }
@@ -40,12 +31,8 @@ func reloadApp(t *testing.T, cfg config.Config, next *config.Config) *app {
 func TestReloadKeepsAnOutboxOnItsFile(t *testing.T) {
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
 	t.Cleanup(receiver.Close)
-	dir, err := filepath.Abs("../../schemas")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.Schemas.Dir, cfg.GRPC.Listen = dir, ""
+	cfg := repoConfig(t)
+	cfg.GRPC.Listen = ""
 	hook := config.Action{Kind: "webhook", Webhook: config.Webhook{URL: receiver.URL, Timeout: time.Second, Delivery: "outbox",
 		Outbox: config.Outbox{Path: filepath.Join(t.TempDir(), "hook.db")}}}
 	cfg.Actions = map[string]config.Action{"hook": hook}
@@ -75,19 +62,15 @@ func TestReloadKeepsAnOutboxOnItsFile(t *testing.T) {
 // A route whose candidate version the tree lacks is refused at its place
 // in the file, and nothing changes.
 func TestReloadNamesAMissingCandidate(t *testing.T) {
-	dir, err := filepath.Abs("../../schemas")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.Schemas.Dir, cfg.GRPC.Listen = dir, ""
+	cfg := repoConfig(t)
+	cfg.GRPC.Listen = ""
 	next := cfg
 	next.Routes = []config.Route{{Type: "person", Version: 1, Candidate: 9}}
 	a := reloadApp(t, cfg, &next)
 	a.reloads.file = "config.yaml"
 	before := a.gen.Load()
 	rep := a.reload(context.Background(), "test")
-	if rep.Applied || len(rep.Problems) != 1 || rep.Problems[0].String() != "config.yaml#/routes/0/candidate: no schema person v9 in "+dir {
+	if rep.Applied || len(rep.Problems) != 1 || rep.Problems[0].String() != "config.yaml#/routes/0/candidate: no schema person v9 in "+cfg.Schemas.Dir {
 		t.Fatalf("reload: %+v", rep)
 	}
 	if a.gen.Load() != before {
@@ -100,12 +83,8 @@ func TestReloadNamesAMissingCandidate(t *testing.T) {
 // the pipeline it holds). After ten reloads exactly one judge runs, and
 // after close none.
 func TestReloadStopsTheReplacedJudge(t *testing.T) {
-	dir, err := filepath.Abs("../../schemas")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.Schemas.Dir, cfg.GRPC.Listen = dir, ""
+	cfg := repoConfig(t)
+	cfg.GRPC.Listen = ""
 	cfg.Routes = []config.Route{{Type: "person", Version: 1, Candidate: 2}}
 	a := reloadApp(t, cfg, &cfg)
 	for i := range 10 {

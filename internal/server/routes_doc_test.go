@@ -1,12 +1,8 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,25 +16,13 @@ import (
 // route the HTTP API mounted is in the OpenAPI document with its method,
 // or, for WebSocket upgrades, is a channel of the AsyncAPI document.
 func TestDocumentsCoverEveryRoute(t *testing.T) {
-	dir, err := filepath.Abs("../../schemas")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.Schemas.Dir = dir
+	cfg := repoConfig(t)
 	cfg.Handlers, cfg.DefaultActions = []string{"echo/v1"}, nil
 	cfg.Auth.Tokens = []string{"0123456789abcdef0123"}
 	cfg.WebSocket.Bare = []config.Bare{{Path: "/tutorial", Type: "echo", Version: 1}}
 	cfg.Actions = map[string]config.Action{"hook": {Kind: "webhook", Webhook: config.Webhook{URL: "http://127.0.0.1:9/hook", Timeout: time.Second}}}
 	cfg.Routes = []config.Route{{Type: "person", Version: 1, Actions: []string{"hook"}}}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	a, err := build(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.close(context.Background()) })
+	a := buildApp(t, cfg)
 	var oa struct {
 		Paths map[string]map[string]any `json:"paths"`
 	}
