@@ -1,10 +1,8 @@
 package pipeline
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -16,14 +14,11 @@ import (
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
-// sharedBench is the benchmark material beside the repo.
-const sharedBench = "../../../shared/bench"
-
 // BenchmarkPipeline runs each shared workload's frames through the whole
 // pipeline (as configs/bench.yaml wires it) and reports allocations per
 // frame, so a regression on the hot path shows in review.
 func BenchmarkPipeline(b *testing.B) {
-	reg, err := validate.Load(validate.Options{Dir: filepath.Join(sharedBench, "schemas"), AssertFormat: true})
+	reg, err := validate.Load(validate.Options{Dir: filepath.Join(testkit.SharedBench, "schemas"), AssertFormat: true})
 	if err != nil {
 		b.Skipf("shared bench schemas not available (../shared absent?): %v", err)
 	}
@@ -59,25 +54,9 @@ type benchFrame struct {
 }
 
 func loadWorkload(b *testing.B, name string) []benchFrame {
-	f, err := os.Open(filepath.Join(sharedBench, "workloads", name+".ndjson"))
-	if err != nil {
-		b.Skipf("workload %s not available: %v", name, err)
-	}
-	defer f.Close()
 	var out []benchFrame
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var line struct {
-			Valid bool                       `json:"valid"`
-			Frame map[string]json.RawMessage `json:"frame"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
-			b.Fatal(err)
-		}
-		line.Frame["id"] = json.RawMessage(strconv.Quote("b-" + strconv.Itoa(len(out))))
-		frame, _ := json.Marshal(line.Frame)
-		out = append(out, benchFrame{frame: frame, valid: line.Valid})
+	for i, w := range testkit.Workload(b, name, -1) {
+		out = append(out, benchFrame{frame: w.Envelope(b, "b-"+strconv.Itoa(i)), valid: w.Valid})
 	}
 	return out
 }

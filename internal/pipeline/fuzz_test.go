@@ -20,6 +20,7 @@ import (
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/events"
 	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -126,7 +127,7 @@ func FuzzPipeline(f *testing.F) {
 // tree (formats, patterns, $refs, arrays of objects), wired as
 // configs/bench.yaml wires it, seeded with the benchmark's workloads.
 func FuzzPipelineBench(f *testing.F) {
-	dir := filepath.Join(sharedBench, "schemas")
+	dir := filepath.Join(testkit.SharedBench, "schemas")
 	if _, err := os.Stat(dir); err != nil {
 		f.Skipf("shared bench schemas not available (../shared absent?): %v", err)
 	}
@@ -150,30 +151,12 @@ func FuzzPipelineBench(f *testing.F) {
 	f.Fuzz(checkFrame(p, sink, schemaOracle(f, dir)))
 }
 
-// sharedBench is the benchmark material beside the repo.
-const sharedBench = "../../../shared/bench"
-
 // workloadFrames reads up to n lines of a shared workload as envelopes.
 func workloadFrames(t testing.TB, name string, n int) [][]byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(sharedBench, "workloads", name+".ndjson"))
-	if err != nil {
-		t.Skipf("workload %s not available: %v", name, err)
-	}
 	var out [][]byte
-	for i, line := range strings.Split(string(b), "\n") {
-		if i == n {
-			break
-		}
-		var w struct {
-			Frame map[string]json.RawMessage `json:"frame"`
-		}
-		if json.Unmarshal([]byte(line), &w) != nil || w.Frame == nil {
-			continue
-		}
-		w.Frame["id"] = json.RawMessage(`"w-` + strconv.Itoa(i) + `"`)
-		frame, _ := json.Marshal(w.Frame)
-		out = append(out, frame)
+	for i, w := range testkit.Workload(t, name, n) {
+		out = append(out, w.Envelope(t, "w-"+strconv.Itoa(i)))
 	}
 	return out
 }

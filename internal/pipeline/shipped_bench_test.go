@@ -10,6 +10,7 @@ import (
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/events"
 	"github.com/schemagate/schemagate/internal/pipeline"
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -17,7 +18,7 @@ import (
 // handlers (echo v1, and person v1 decoding into its generated type), so
 // that what the handlers' decode costs shows beside the bare pipeline.
 func BenchmarkPipelineShipped(b *testing.B) {
-	reg, err := validate.Load(validate.Options{Dir: filepath.Join(sharedBench, "schemas"), AssertFormat: true})
+	reg, err := validate.Load(validate.Options{Dir: filepath.Join(testkit.SharedBench, "schemas"), AssertFormat: true})
 	if err != nil {
 		b.Skipf("shared bench schemas not available (../shared absent?): %v", err)
 	}

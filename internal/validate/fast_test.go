@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -11,10 +10,8 @@ import (
 
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/jsonparse"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
-
-// sharedBench is the benchmark schema tree and workloads beside the repo.
-const sharedBench = "../../../shared/bench"
 
 // authorityValid is the verdict of jsonschema/v5 alone, fast path aside.
 func authorityValid(s *Schema, v any) bool { return s.compiled.Validate(v) == nil }
@@ -80,7 +77,7 @@ func TestFastPathJSONSchemaTestSuite(t *testing.T) {
 
 // benchRegistry loads the shared benchmark schemas, or skips.
 func benchRegistry(t testing.TB) *Registry {
-	reg, err := Load(Options{Dir: filepath.Join(sharedBench, "schemas"), AssertFormat: true})
+	reg, err := Load(Options{Dir: filepath.Join(testkit.SharedBench, "schemas"), AssertFormat: true})
 	if err != nil {
 		t.Skipf("shared bench schemas not available: %v", err)
 	}
@@ -97,17 +94,10 @@ type workloadFrame struct {
 }
 
 func readFrames(t testing.TB, name string, max int) []workloadFrame {
-	f, err := os.Open(filepath.Join(sharedBench, "workloads", name+".ndjson"))
-	if err != nil {
-		t.Skipf("workload %s not available: %v", name, err)
-	}
-	defer f.Close()
 	var out []workloadFrame
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() && len(out) < max {
-		var w workloadFrame
-		if err := json.Unmarshal(sc.Bytes(), &w); err != nil {
+	for _, line := range testkit.Workload(t, name, max) {
+		w := workloadFrame{Valid: line.Valid}
+		if err := json.Unmarshal(line.Frame, &w.Frame); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, w)

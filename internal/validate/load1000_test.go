@@ -50,7 +50,7 @@ func BenchmarkLoadThousandSchemas(b *testing.B) {
 // thousandSchemas writes the tree: 1,000 copies of the order schema and
 // the definitions they share.
 func thousandSchemas(t testing.TB) string {
-	src := filepath.Join(sharedBench, "schemas")
+	src := filepath.Join(testkit.SharedBench, "schemas")
 	order, err := os.ReadFile(filepath.Join(src, "order.placed", "v1.json"))
 	if err != nil {
 		t.Skipf("shared bench schemas not available: %v", err)
