@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -60,4 +61,15 @@ func (w WorkloadLine) Envelope(t testing.TB, id string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Sent is the line's frame as the load generator (and the SDK) sends it:
+// the id first, then the frame's own members in their order, so type and
+// version come before data (Envelope's members are sorted: data first).
+func (w WorkloadLine) Sent(id string) []byte {
+	body := bytes.TrimSpace(bytes.TrimSpace(w.Frame)[1:]) // past '{'
+	if body[0] == '}' {
+		return []byte(`{"id":` + strconv.Quote(id) + `}`)
+	}
+	return append([]byte(`{"id":`+strconv.Quote(id)+`,`), body...)
 }
