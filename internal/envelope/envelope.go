@@ -74,6 +74,7 @@ type field struct {
 	contents []byte
 	isString bool
 	escaped  bool
+	vouched  bool // the data, read and found valid by a DataChecker
 }
 
 // fields are the envelope's members that the contract names.
@@ -81,7 +82,7 @@ type fields struct{ id, typ, ver, data field }
 
 // Decode is the package's Decode, with d's type names.
 func (d Decoder) Decode(frame []byte, maxDepth int) (Envelope, *status.Error) {
-	f, ok := scan(frame, maxDepth, false)
+	f, ok := d.scan(frame, maxDepth, nil)
 	if !ok {
 		// Whatever scan gave up on (an error, escaped or many keys), the
 		// whole parser decides and words it, as it always did.
@@ -93,19 +94,42 @@ func (d Decoder) Decode(frame []byte, maxDepth int) (Envelope, *status.Error) {
 	return d.apply(f)
 }
 
-// Delimited is Decode for a caller that reads the data by jsonparse's
-// rules itself, as Schema.Certain does: the data is only delimited, so
-// that its bytes are read once. True means the envelope around the data
-// is well formed and obeys the contract; Decode returns the same envelope
-// if the data proves well formed within maxDepth-1 (it is one level
-// down). False decides nothing: Decode says what the frame is.
-func (d Decoder) Delimited(frame []byte, maxDepth int) (Envelope, bool) {
-	f, ok := scan(frame, maxDepth, true)
+// DataChecker vouches for an envelope's data by the schema its key names,
+// reading it by jsonparse's rules as it validates (validate.Schema's
+// CertainAt).
+type DataChecker interface {
+	// CertainData reads the value at r's position and reports whether it
+	// is certainly well formed and certainly valid for key, returning r
+	// past it; false decides nothing. r goes by value because a pointer
+	// given to an interface's method escapes: every frame would allocate
+	// its reader.
+	CertainData(key event.Key, r jsonparse.Reader) (jsonparse.Reader, bool)
+}
+
+// Certain is Decode for a frame whose data c vouches for, with the data
+// read once: by c as the frame is read, when type and version come before
+// it (as the contract's examples, the SDK and the load generator write
+// them), or else delimited first and then read by c. True means the frame
+// is well formed, obeys the contract and its data is valid: Decode returns
+// the same envelope. False decides nothing: Decode and the schema's Judge
+// say what the frame is.
+func (d Decoder) Certain(frame []byte, maxDepth int, c DataChecker) (Envelope, bool) {
+	if maxDepth < 2 { // the data is one level down and must have a level
+		return Envelope{}, false
+	}
+	f, ok := d.scan(frame, maxDepth, c)
 	if !ok {
 		return Envelope{}, false
 	}
 	env, err := d.apply(f)
-	return env, err == nil
+	if err != nil {
+		return env, false
+	}
+	if !f.data.vouched {
+		r, ok := c.CertainData(env.Key, jsonparse.NewReader(env.Raw, maxDepth-1))
+		return env, ok && r.End()
+	}
+	return env, true
 }
 
 // apply checks the members the contract names, in its order.
@@ -137,7 +161,7 @@ func parseMembers(frame []byte, maxDepth int) (fields, *status.Error) {
 	}
 	for i := range members {
 		if dst := f.named(members[i].Key); dst != nil {
-			*dst = fieldOf(members[i].Raw)
+			*dst = fieldOf(members[i].Raw, false)
 		}
 	}
 	return f, nil
@@ -160,8 +184,8 @@ func (f *fields) named(key string) *field {
 }
 
 // fieldOf describes a value checked by jsonparse's rules, from its bytes.
-func fieldOf(raw []byte) field {
-	f := field{raw: raw}
+func fieldOf(raw []byte, vouched bool) field {
+	f := field{raw: raw, vouched: vouched}
 	if len(raw) >= 2 && raw[0] == '"' {
 		f.isString, f.contents = true, raw[1:len(raw)-1]
 		f.escaped = bytes.IndexByte(f.contents, '\\') >= 0
@@ -173,11 +197,12 @@ func fieldOf(raw []byte) field {
 const maxScanned = 8
 
 // scan reads the frame with a jsonparse.Reader, by the same rules as
-// ParseObject but building nothing; with loose, the data member is only
-// delimited. False means it could not: the frame is not an object of at
-// most maxScanned members with plain keys, or it breaks a rule, which
-// parseMembers then words.
-func scan(frame []byte, maxDepth int, loose bool) (fields, bool) {
+// ParseObject but building nothing; with a checker, the data member is
+// read by it (f.vouched) or only delimited (see Certain). False means it
+// could not: the frame is not an object of at most maxScanned members with
+// plain keys, it breaks a rule (which parseMembers then words), or the
+// checker could not vouch for the data.
+func (d Decoder) scan(frame []byte, maxDepth int, c DataChecker) (fields, bool) {
 	var f fields
 	r := jsonparse.NewReader(frame, maxDepth)
 	if r.Peek() != jsonparse.Object {
@@ -196,16 +221,11 @@ func scan(frame []byte, maxDepth int, loose bool) (fields, bool) {
 		keys[n] = key
 		start := r.Mark().Pos()
 		dst := f.named(string(key))
-		if loose && dst == &f.data {
-			ok = r.Delimit()
-		} else {
-			ok = r.Skip()
-		}
-		if !ok {
+		if !d.member(&r, &f, dst == &f.data, c) {
 			return f, false
 		}
 		if dst != nil {
-			*dst = fieldOf(frame[start:r.Mark().Pos()])
+			*dst = fieldOf(frame[start:r.Mark().Pos()], dst.vouched)
 		}
 		more, ok := r.NextMember()
 		if !ok {
@@ -215,6 +235,33 @@ func scan(frame []byte, maxDepth int, loose bool) (fields, bool) {
 			return f, r.End()
 		}
 	}
+}
+
+// member reads one member's value: strictly, unless it is the data and
+// there is a checker, which reads it when the type and version read
+// before it name a key (setting f.data.vouched), else it is delimited.
+func (d Decoder) member(r *jsonparse.Reader, f *fields, data bool, c DataChecker) bool {
+	if !data || c == nil {
+		return r.Skip()
+	}
+	key, ok := d.knownKey(f.typ, f.ver)
+	if !ok {
+		return r.Delimit()
+	}
+	*r, f.data.vouched = c.CertainData(key, *r)
+	return f.data.vouched
+}
+
+// knownKey is the key type and version name, when both are read already
+// and the type is one d knows (so that naming it allocates nothing); as
+// setKey would read it.
+func (d Decoder) knownKey(typ, ver field) (event.Key, bool) {
+	if !typ.isString || typ.escaped || ver.raw == nil {
+		return event.Key{}, false
+	}
+	t, known := d.types[string(typ.contents)]
+	v, ok := event.ParseVersionLiteral(ver.raw)
+	return event.Key{Type: t, Version: v}, known && ok
 }
 
 // repeated says key is among keys.

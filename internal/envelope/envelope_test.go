@@ -135,7 +135,7 @@ func FuzzScan(f *testing.F) {
 	known := NewDecoder([]string{"person", "a.b-c_d"})
 	f.Fuzz(func(t *testing.T, frame string) {
 		b := []byte(frame)
-		got, ok := scan(b, 8, false)
+		got, ok := Decoder{}.scan(b, 8, nil)
 		want, err := parseMembers(b, 8)
 		if ok && (err != nil || !sameFields(got, want)) {
 			t.Fatalf("scan read %+v, ParseObject %+v, %v", got, want, err)
@@ -145,6 +145,52 @@ func FuzzScan(f *testing.F) {
 		if (err1 == nil) != (err2 == nil) || (err1 != nil && err1.Message != err2.Message) ||
 			e1.ID != e2.ID || e1.Key != e2.Key || !bytes.Equal(e1.RawID, e2.RawID) || !bytes.Equal(e1.Raw, e2.Raw) {
 			t.Fatalf("with types: %+v %v\nwithout:    %+v %v", e1, err1, e2, err2)
+		}
+	})
+}
+
+// skipChecker vouches for any well-formed data of its key, and remembers
+// the keys it was asked about.
+type skipChecker struct {
+	key  event.Key
+	keys []event.Key
+}
+
+func (c *skipChecker) CertainData(key event.Key, r jsonparse.Reader) (jsonparse.Reader, bool) {
+	c.keys = append(c.keys, key)
+	ok := key == c.key && r.Skip()
+	return r, ok
+}
+
+// FuzzCertain holds Certain to Decode: an envelope it vouches for is the
+// one Decode returns, and a frame the allocation-free reading takes, whose
+// data the checker vouches for, is vouched for whichever member comes
+// first, the checker asked once, about the frame's own key.
+func FuzzCertain(f *testing.F) {
+	for _, s := range []string{`{"id":"a","type":"person","version":1,"data":{}}`,
+		`{"data":[1,{"a":"\u0041"}],"version":1,"type":"person","id":"\u0041","x":null}`,
+		`{"id":"a","type":"person","version":1,"data":{"a":1},"data":2}`, `{"id":"a","type":"person","version":2,"data":1}`,
+		`{"id":"a","type":"person","version":1,"data":{"a":[}}`, `{"id":"a","type":"other","version":1,"data":1}`,
+		`{"type":"person","data":"x","version":1,"id":"b"}`, `{"type":"person","version":1,"data":1}`} {
+		f.Add(s)
+	}
+	d := NewDecoder([]string{"person", "other"})
+	person := event.Key{Type: "person", Version: 1}
+	f.Fuzz(func(t *testing.T, frame string) {
+		b := []byte(frame)
+		c := &skipChecker{key: person}
+		got, ok := d.Certain(b, 8, c)
+		want, err := d.Decode(b, 8)
+		if ok && (err != nil || got.ID != want.ID || got.Key != want.Key || !bytes.Equal(got.RawID, want.RawID) ||
+			!bytes.Equal(got.Raw, want.Raw)) {
+			t.Fatalf("Certain vouched for %+v, Decode read %+v, %v", got, want, err)
+		}
+		if len(c.keys) > 1 || len(c.keys) == 1 && err == nil && c.keys[0] != want.Key {
+			t.Fatalf("checker asked about %v, the frame's key is %v", c.keys, want.Key)
+		}
+		_, plain := d.scan(b, 8, nil)
+		if !ok && plain && err == nil && want.Key == person {
+			t.Fatalf("Certain did not vouch for %s, a plain frame of a vouched key", b)
 		}
 	})
 }

@@ -151,12 +151,16 @@ func FuzzPipelineBench(f *testing.F) {
 	f.Fuzz(checkFrame(p, sink, schemaOracle(f, dir)))
 }
 
-// workloadFrames reads up to n lines of a shared workload as envelopes.
+// workloadFrames reads up to n lines of a shared workload as envelopes,
+// each twice: with the members sorted (data first), and as the load
+// generator sends it (id first, data last), which the pipeline reads in
+// one pass.
 func workloadFrames(t testing.TB, name string, n int) [][]byte {
 	t.Helper()
 	var out [][]byte
 	for i, w := range testkit.Workload(t, name, n) {
-		out = append(out, w.Envelope(t, "w-"+strconv.Itoa(i)))
+		id := "w-" + strconv.Itoa(i)
+		out = append(out, w.Envelope(t, id), w.Sent(id))
 	}
 	return out
 }

@@ -143,18 +143,22 @@ func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, receiv
 }
 
 // certain reads a frame in one pass when it can: the envelope by the
-// rules, the data only delimited and then read once, by its schema's fast
-// path, which checks it by jsonparse's rules as it validates. True means
-// the frame is well formed and its data valid, as Decode and Judge would
-// have found reading the data twice; false leaves the frame to them.
+// rules and the data by its schema's fast path, which checks it by
+// jsonparse's rules as it validates. True means the frame is well formed
+// and its data valid, as Decode and Judge would have found reading the
+// data twice; false leaves the frame to them.
 func (p *Pipeline) certain(frame []byte) (envelope.Envelope, bool) {
-	env, ok := p.dec.Delimited(frame, p.opts.MaxDepth)
-	if !ok {
-		return env, false
-	}
-	rt, ok := p.routes[env.Key]
-	// The data is one level below the envelope object.
-	return env, ok && rt.schema.Certain(env.Raw, p.opts.MaxDepth-1)
+	return p.dec.Certain(frame, p.opts.MaxDepth, routeTable(p.routes))
+}
+
+// routeTable vouches for an envelope's data by its route's schema.
+type routeTable map[event.Key]*route
+
+// CertainData is envelope.DataChecker's.
+func (t routeTable) CertainData(key event.Key, r jsonparse.Reader) (jsonparse.Reader, bool) {
+	rt, ok := t[key]
+	ok = ok && rt.schema.CertainAt(&r)
+	return r, ok
 }
 
 // process judges the event, unless judged says it is valid already, and

@@ -5,6 +5,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/envelope"
 	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/jsonparse"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
@@ -36,4 +37,19 @@ func (s *Schema) Judge(data []byte, maxDepth int) (err *status.Error, malformed 
 	}
 	return &status.Error{Code: codes.InvalidArgument, Message: "data does not match " + s.Key.String(),
 		Details: rep.Details, Omitted: rep.Omitted}, false
+}
+
+// CertainAt is Certain for a value inside a larger text: it reads the
+// value at r's position, by jsonparse's rules within r's depth limit, and
+// reports whether it is certainly valid against s, r then past it. False
+// decides nothing, and r's position is then of no use. A caller reading a
+// frame with r thereby reads the data once.
+func (s *Schema) CertainAt(r *jsonparse.Reader) bool {
+	if s.fast == nil {
+		return false
+	}
+	fs := fastScan{r: *r}
+	ok := s.fast.scan(&fs)
+	*r = fs.r
+	return ok
 }
