@@ -30,7 +30,7 @@ func BenchmarkPipeline(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, w := range []string{"person-valid", "order-valid", "mixed-10pct-invalid", "echo-small"} {
+	for _, w := range []string{"person-valid", "order-valid", "mixed-10pct-invalid", "mixed-rejected", "echo-small"} {
 		frames := loadWorkload(b, w)
 		b.Run(w, func(b *testing.B) {
 			ctx := context.Background()
@@ -57,7 +57,18 @@ type benchFrame struct {
 	valid bool
 }
 
+// loadWorkload reads a shared workload's frames; "mixed-rejected" is the
+// invalid tenth of mixed-10pct-invalid alone, what a rejection costs.
 func loadWorkload(b *testing.B, name string) []benchFrame {
+	if name == "mixed-rejected" {
+		var out []benchFrame
+		for _, f := range loadWorkload(b, "mixed-10pct-invalid") {
+			if !f.valid {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
 	var out []benchFrame
 	for i, w := range testkit.Workload(b, name, -1) {
 		// As the load generator (and the SDK) sends it: type and version
