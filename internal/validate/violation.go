@@ -36,12 +36,14 @@ func (s *Schema) ValidateJSON(data []byte, maxDepth int) (Report, error) {
 	if s.fast == nil {
 		return s.validateWhole(data, maxDepth)
 	}
-	if s.fast.validJSON(data, maxDepth) {
-		return Report{}, nil
-	}
+	// locate begins with the fast path's scan of the whole, so a valid
+	// instance is read once and an invalid one is not read twice.
 	parts, ok := s.fast.locate(data, maxDepth)
 	if !ok {
 		return s.validateWhole(data, maxDepth)
+	}
+	if len(parts) == 0 {
+		return Report{}, nil
 	}
 	var all []status.Detail
 	for _, p := range parts {
