@@ -32,13 +32,18 @@ type locator struct {
 	data   []byte
 	parts  []part
 	broken bool // the input is not JSON: the parser must say why
+	// keyword and instance are where the value being read sits, written
+	// out only for the parts: most members are valid, and building their
+	// locations as strings cost a rejection most of its allocations.
+	keyword, instance []byte
 }
 
 // locate returns the parts of data that may violate n, or ok false when
-// data must go to the authority whole.
+// data must go to the authority whole. Its first step is the fast path's
+// own scan of the whole, so a valid instance costs one scan and no parts.
 func (n *fastNode) locate(data []byte, maxDepth int) (parts []part, ok bool) {
 	l := locator{fastScan: fastScan{r: jsonparse.NewReader(data, maxDepth)}, data: data}
-	l.value(n, "", "")
+	l.value(n)
 	if l.broken || !l.r.End() {
 		return nil, false
 	}
@@ -47,16 +52,26 @@ func (n *fastNode) locate(data []byte, maxDepth int) (parts []part, ok bool) {
 
 // value reads one value against n and reports whether it is certainly
 // valid; when it is not, the parts that may violate n have been added.
-func (l *locator) value(n *fastNode, keyword, instance string) bool {
+func (l *locator) value(n *fastNode) bool {
 	start := l.r.Mark()
 	if n.scan(&l.fastScan) {
 		return true
 	}
+	if l.keyword == nil {
+		// One buffer for both locations, for an instance that needs them;
+		// a deeper location grows its half by append.
+		buf := make([]byte, 256)
+		l.keyword, l.instance = buf[:0:128], buf[128:128]
+	}
 	l.r.Reset(start)
 	switch {
 	case len(n.applied) == 1 && !n.own:
-		return l.value(n.applied[0].node, keyword+"/"+n.applied[0].name, instance)
-	case len(n.applied) == 0 && n.always == nil && l.members(n, keyword, instance):
+		k := len(l.keyword)
+		l.keyword = append(append(l.keyword, '/'), n.applied[0].name...)
+		ok := l.value(n.applied[0].node)
+		l.keyword = l.keyword[:k]
+		return ok
+	case len(n.applied) == 0 && n.always == nil && l.members(n):
 		return false
 	}
 	l.r.Reset(start)
@@ -64,21 +79,21 @@ func (l *locator) value(n *fastNode, keyword, instance string) bool {
 		l.broken = true
 		return false
 	}
-	l.parts = append(l.parts, part{n.schema, l.data[start.Pos():l.r.Mark().Pos()], keyword, instance})
+	l.parts = append(l.parts, part{n.schema, l.data[start.Pos():l.r.Mark().Pos()], string(l.keyword), string(l.instance)})
 	return false
 }
 
 // members looks inside an object or array whose own keywords hold and adds
 // a part for each member that may not; false when the container itself may
 // be at fault, and then nothing is added.
-func (l *locator) members(n *fastNode, keyword, instance string) bool {
+func (l *locator) members(n *fastNode) bool {
 	mark := len(l.parts)
 	var ok bool
 	switch l.r.Peek() {
 	case jsonparse.Object:
-		ok = n.allows(tObject) && n.plain() && n.indexed && l.object(n, keyword, instance)
+		ok = n.allows(tObject) && n.plain() && n.indexed && l.object(n)
 	case jsonparse.Array:
-		ok = n.allows(tArray) && n.plain() && l.array(n, keyword, instance)
+		ok = n.allows(tArray) && n.plain() && l.array(n)
 	}
 	if !ok || l.broken {
 		l.parts = l.parts[:mark]
@@ -87,7 +102,7 @@ func (l *locator) members(n *fastNode, keyword, instance string) bool {
 	return true
 }
 
-func (l *locator) object(n *fastNode, keyword, instance string) bool {
+func (l *locator) object(n *fastNode) bool {
 	empty, ok := l.r.Open()
 	var k keyTracker
 	for more := !empty; ok && more; {
@@ -99,15 +114,18 @@ func (l *locator) object(n *fastNode, keyword, instance string) bool {
 		if !memberOK {
 			return false
 		}
-		tok := escapeToken(string(key))
-		kw := keyword + "/additionalProperties"
-		if i := n.keyIndex(key); i >= 0 && n.keys[i].node != nil {
-			kw = keyword + "/properties/" + tok
-		}
 		if sub == nil {
 			l.broken = l.broken || !l.r.Skip()
 		} else {
-			l.value(sub, kw, instance+"/"+tok)
+			kw, in := len(l.keyword), len(l.instance)
+			if i := n.keyIndex(key); i >= 0 && n.keys[i].node != nil {
+				l.keyword = appendToken(append(l.keyword, "/properties/"...), key)
+			} else {
+				l.keyword = append(l.keyword, "/additionalProperties"...)
+			}
+			l.instance = appendToken(append(l.instance, '/'), key)
+			l.value(sub)
+			l.keyword, l.instance = l.keyword[:kw], l.instance[:in]
 		}
 		more, ok = l.r.NextMember()
 	}
@@ -115,7 +133,7 @@ func (l *locator) object(n *fastNode, keyword, instance string) bool {
 		(n.minProps < 0 || k.count >= n.minProps) && (n.maxProps < 0 || k.count <= n.maxProps)
 }
 
-func (l *locator) array(n *fastNode, keyword, instance string) bool {
+func (l *locator) array(n *fastNode) bool {
 	empty, ok := l.r.Open()
 	var seen stringSet
 	count := 0
@@ -126,11 +144,27 @@ func (l *locator) array(n *fastNode, keyword, instance string) bool {
 		if n.items == nil {
 			l.broken = l.broken || !l.r.Skip()
 		} else {
-			l.value(n.items, keyword+"/items", instance+"/"+strconv.Itoa(count))
+			kw, in := len(l.keyword), len(l.instance)
+			l.keyword = append(l.keyword, "/items"...)
+			l.instance = strconv.AppendInt(append(l.instance, '/'), int64(count), 10)
+			l.value(n.items)
+			l.keyword, l.instance = l.keyword[:kw], l.instance[:in]
 		}
 		more, ok = l.r.NextElement()
 	}
 	return ok && !l.broken && (n.minItems < 0 || count >= n.minItems) && (n.maxItems < 0 || count <= n.maxItems)
+}
+
+// appendToken appends a key as a location token, as escapeToken writes
+// it; a key of letters, digits, '_', '.' and '-' (most keys) is its own
+// token.
+func appendToken(dst, key []byte) []byte {
+	for _, c := range key {
+		if !isLetter(c) && (c < '0' || c > '9') && c != '_' && c != '.' && c != '-' {
+			return append(dst, escapeToken(string(key))...)
+		}
+	}
+	return append(dst, key...)
 }
 
 // escapeToken writes a key as a location token the way jsonschema/v5's
