@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -103,67 +104,74 @@ func checkFetchesNothing(t *testing.T, page []byte) {
 	}
 }
 
-func TestGolden(t *testing.T) {
-	cases := []struct {
-		name string
-		edit func(*Options)
-	}{
-		{"text.txt", func(o *Options) {}},
-		{"text-color.txt", func(o *Options) { o.Color = true }},
-		{"text-quiet.txt", func(o *Options) { o.Quiet = true }},
-		{"text-max-errors.txt", func(o *Options) { o.MaxErrors = 3 }},
-		{"text-bare.txt", func(o *Options) {
+// goldenCase is a golden file, by its name after the report's, and how
+// its run's options differ from the fixture's.
+type goldenCase struct {
+	suffix string
+	edit   func(*Options)
+}
+
+// reportFormats are the runs both reports are pinned in: each format, and
+// the text one in color, quiet, and over one bare type/version's file.
+func reportFormats() []goldenCase {
+	return []goldenCase{
+		{".txt", func(o *Options) {}},
+		{"-color.txt", func(o *Options) { o.Color = true }},
+		{"-quiet.txt", func(o *Options) { o.Quiet = true }},
+		{"-bare.txt", func(o *Options) {
 			o.Inputs, o.Type, o.Version = []string{"testdata/bare/person.ndjson"}, "person", 1
 		}},
-		{"json.json", func(o *Options) { o.Format = FormatJSON }},
-		{"json-stream.ndjson", func(o *Options) { o.Format, o.Stream = FormatJSON, true }},
-		{"json-quiet.json", func(o *Options) { o.Format, o.Quiet = FormatJSON, true }},
-		{"junit.xml", func(o *Options) { o.Format = FormatJUnit }},
-		{"html.html", func(o *Options) { o.Format = FormatHTML }},
+		{".json", func(o *Options) { o.Format = FormatJSON }},
+		{".xml", func(o *Options) { o.Format = FormatJUnit }},
+		{".html", func(o *Options) { o.Format = FormatHTML }},
 	}
+}
+
+// runGoldens runs each case, from the options start gives, through run,
+// and compares the output with testdata/golden/REPORT+SUFFIX.
+func runGoldens(t *testing.T, report string, start func(testing.TB) Options, run func(Options, io.Writer) error, cases []goldenCase) {
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			o := fixtureOptions(t)
+		name := report + c.suffix
+		t.Run(name, func(t *testing.T) {
+			o := start(t)
 			c.edit(&o)
 			var out bytes.Buffer
-			if _, err := Run(context.Background(), o, &out); err != nil {
-				t.Fatalf("Run: %v", err)
+			if err := run(o, &out); err != nil {
+				t.Fatal(err)
 			}
-			testkit.Golden(t, filepath.Join("testdata", "golden", c.name), goldenOutput(t, c.name, out.Bytes()), *update)
+			testkit.Golden(t, filepath.Join("testdata", "golden", name), goldenOutput(t, name, out.Bytes()), *update)
 		})
 	}
+}
+
+// TestGolden pins the validate report of the fixture events in every
+// format, and the options only it has.
+func TestGolden(t *testing.T) {
+	run := func(o Options, w io.Writer) error {
+		_, err := Run(context.Background(), o, w)
+		return err
+	}
+	runGoldens(t, "validate", fixtureOptions, run, append(reportFormats(),
+		goldenCase{"-max-errors.txt", func(o *Options) { o.MaxErrors = 3 }},
+		goldenCase{"-stream.ndjson", func(o *Options) { o.Format, o.Stream = FormatJSON, true }},
+		goldenCase{"-quiet.json", func(o *Options) { o.Format, o.Quiet = FormatJSON, true }},
+	))
 }
 
 // TestGoldenCandidate replays the fixture events and a dead letter file
 // against person v2 in every format.
 func TestGoldenCandidate(t *testing.T) {
-	cases := []struct {
-		name string
-		edit func(*Options)
-	}{
-		{"candidate.txt", func(o *Options) {}},
-		{"candidate-color.txt", func(o *Options) { o.Color = true }},
-		{"candidate-quiet.txt", func(o *Options) { o.Quiet = true }},
-		{"candidate-bare.txt", func(o *Options) {
-			o.Inputs, o.Type, o.Version = []string{"testdata/bare/person.ndjson"}, "person", 1
-		}},
-		{"candidate.json", func(o *Options) { o.Format = FormatJSON }},
-		{"candidate.xml", func(o *Options) { o.Format = FormatJUnit }},
-		{"candidate.html", func(o *Options) { o.Format = FormatHTML }},
+	start := func(t testing.TB) Options {
+		o := fixtureOptions(t)
+		o.Inputs = append(o.Inputs, "testdata/deadletter")
+		o.Candidate = 2
+		return o
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			o := fixtureOptions(t)
-			o.Inputs = append(o.Inputs, "testdata/deadletter")
-			o.Candidate = 2
-			c.edit(&o)
-			var out bytes.Buffer
-			if _, err := RunCandidate(context.Background(), o, &out); err != nil {
-				t.Fatalf("RunCandidate: %v", err)
-			}
-			testkit.Golden(t, filepath.Join("testdata", "golden", c.name), goldenOutput(t, c.name, out.Bytes()), *update)
-		})
+	run := func(o Options, w io.Writer) error {
+		_, err := RunCandidate(context.Background(), o, w)
+		return err
 	}
+	runGoldens(t, "candidate", start, run, reportFormats())
 }
 
 // TestCandidateCountsAddUp: every record read is compared or counted
