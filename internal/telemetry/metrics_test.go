@@ -19,6 +19,7 @@ import (
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/telemetry"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // The pipeline and the ws package rely on these method sets.
@@ -110,11 +111,7 @@ func checkLines(t *testing.T, m *telemetry.Metrics, names []string, lines ...str
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range lines {
-		if !strings.Contains(string(out), line+"\n") {
-			t.Errorf("missing %q in\n%s", line, out)
-		}
-	}
+	testkit.HasLines(t, string(out), lines...)
 	return string(out)
 }
 
