@@ -3,27 +3,40 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/schemagate/schemagate/internal/bench"
 )
 
 type benchFlags struct {
-	url, workload, token, origin string
+	clientFlags
+	workload                     string
 	conns, inFlight, count, idle int
 	duration, warmup, hold       time.Duration
 	drain                        time.Duration
 	json                         bool
 }
 
+func (f *benchFlags) declare(fl *pflag.FlagSet) {
+	f.clientFlags.declare(fl, "ws://127.0.0.1:8090/ws", "WebSocket endpoint of the server under test")
+	fl.StringVarP(&f.workload, "workload", "w", "", "NDJSON workload file ({\"valid\":bool,\"frame\":{...}} a line)")
+	fl.IntVarP(&f.conns, "conns", "c", 64, "connections")
+	fl.IntVarP(&f.inFlight, "in-flight", "n", 16, "unanswered frames allowed per connection")
+	fl.DurationVarP(&f.duration, "duration", "d", 0, "measured time (default 10s unless --count is set)")
+	fl.IntVar(&f.count, "count", 0, "stop after this many measured frames (with --duration, whichever comes first)")
+	fl.DurationVar(&f.warmup, "warmup", 2*time.Second, "load sent before measuring, not counted")
+	fl.BoolVar(&f.json, "json", false, "print the result as one JSON object")
+	fl.DurationVar(&f.drain, "drain-timeout", 0, "once sending stops, how long to wait for the replies still owed (default 5s)")
+	fl.IntVar(&f.idle, "idle", 0, "instead of load, open this many idle connections and hold them")
+	fl.DurationVar(&f.hold, "hold", 0, "with --idle: how long to hold (default until interrupted)")
+}
+
 func newBenchCmd(s streams) *cobra.Command {
-	var f benchFlags
-	cmd := &cobra.Command{
+	return withFlags(&cobra.Command{
 		Use:   "bench",
 		Short: "Measure any server that speaks the wire contract",
 		Long: `Drive a server that speaks shared/bench/CONTRACT.md with a workload of
@@ -37,28 +50,12 @@ Interrupted (Ctrl-C), it stops sending, waits for the replies it is owed
   schemagate bench -c 1 -n 1 --count 20000 --workload order-valid.ndjson --json
   schemagate bench --idle 10000 --hold 30s     # hold idle connections, for memory`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if f.idle > 0 {
-				return runIdle(cmd.Context(), f, s)
-			}
-			return runBench(cmd.Context(), f, s)
-		},
-	}
-	fl := cmd.Flags()
-	fl.StringVar(&f.url, "url", "ws://127.0.0.1:8090/ws", "WebSocket endpoint of the server under test")
-	fl.StringVarP(&f.workload, "workload", "w", "", "NDJSON workload file ({\"valid\":bool,\"frame\":{...}} a line)")
-	fl.IntVarP(&f.conns, "conns", "c", 64, "connections")
-	fl.IntVarP(&f.inFlight, "in-flight", "n", 16, "unanswered frames allowed per connection")
-	fl.DurationVarP(&f.duration, "duration", "d", 0, "measured time (default 10s unless --count is set)")
-	fl.IntVar(&f.count, "count", 0, "stop after this many measured frames (with --duration, whichever comes first)")
-	fl.DurationVar(&f.warmup, "warmup", 2*time.Second, "load sent before measuring, not counted")
-	fl.BoolVar(&f.json, "json", false, "print the result as one JSON object")
-	fl.DurationVar(&f.drain, "drain-timeout", 0, "once sending stops, how long to wait for the replies still owed (default 5s)")
-	fl.IntVar(&f.idle, "idle", 0, "instead of load, open this many idle connections and hold them")
-	fl.DurationVar(&f.hold, "hold", 0, "with --idle: how long to hold (default until interrupted)")
-	fl.StringVar(&f.token, "token", os.Getenv("SCHEMAGATE_TOKEN"), "bearer token (default $SCHEMAGATE_TOKEN)")
-	fl.StringVar(&f.origin, "origin", "", "Origin header to send")
-	return cmd
+	}, (*benchFlags).declare, func(cmd *cobra.Command, _ []string, f benchFlags) error {
+		if f.idle > 0 {
+			return runIdle(cmd.Context(), f, s)
+		}
+		return runBench(cmd.Context(), f, s)
+	})
 }
 
 // options maps the flags onto the engine's options.
@@ -125,18 +122,4 @@ func runIdle(ctx context.Context, f benchFlags, s streams) error {
 	case <-timeout:
 	}
 	return nil
-}
-
-// terminal returns w when it is a terminal, so the live progress line (which
-// redraws itself with \r) never ends up in a log or a pipe.
-func terminal(w io.Writer) io.Writer {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil
-	}
-	st, err := f.Stat()
-	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return nil
-	}
-	return w
 }

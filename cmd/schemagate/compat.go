@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/schemagate/schemagate/internal/compat"
 	"github.com/schemagate/schemagate/internal/config"
@@ -19,9 +20,17 @@ type compatFlags struct {
 	transitive                    bool
 }
 
+func (f *compatFlags) declare(fl *pflag.FlagSet) {
+	configFlags(fl)
+	fl.StringVar(&f.against, "against", "", "judge the tree against a schema folder or a git ref (branch, tag, commit)")
+	fl.StringVar(&f.mode, "mode", "", "mode for every type: backward, forward, full or none (default: schemas.compat)")
+	fl.BoolVar(&f.transitive, "transitive", false, "judge each version against every earlier one (default: schemas.compat.transitive)")
+	fl.StringVarP(&f.format, "format", "o", "text", "report format: "+strings.Join(compat.Formats(), ", "))
+	fl.StringVar(&f.failOn, "fail-on", "error", "least severity that fails the run: error or warning")
+}
+
 func newCompatCmd(s streams) *cobra.Command {
-	var f compatFlags
-	cmd := &cobra.Command{
+	return withFlags(&cobra.Command{
 		Use:   "compat",
 		Short: "Judge whether schema versions keep their compatibility mode, with counterexamples",
 		Long: `Judge each type's consecutive versions in the schema tree (with
@@ -42,18 +51,9 @@ the checker could not settle is a warning ("cannot prove compatible").
 Exit code 0 compatible, 1 a finding at or above --fail-on, 2 a usage,
 configuration or schema problem.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runCompat(cmd, f, s)
-		},
-	}
-	fl := cmd.Flags()
-	configFlags(fl)
-	fl.StringVar(&f.against, "against", "", "judge the tree against a schema folder or a git ref (branch, tag, commit)")
-	fl.StringVar(&f.mode, "mode", "", "mode for every type: backward, forward, full or none (default: schemas.compat)")
-	fl.BoolVar(&f.transitive, "transitive", false, "judge each version against every earlier one (default: schemas.compat.transitive)")
-	fl.StringVarP(&f.format, "format", "o", "text", "report format: "+strings.Join(compat.Formats(), ", "))
-	fl.StringVar(&f.failOn, "fail-on", "error", "least severity that fails the run: error or warning")
-	return cmd
+	}, (*compatFlags).declare, func(cmd *cobra.Command, _ []string, f compatFlags) error {
+		return runCompat(cmd, f, s)
+	})
 }
 
 func runCompat(cmd *cobra.Command, f compatFlags, s streams) error {
@@ -91,10 +91,7 @@ func runCompat(cmd *cobra.Command, f compatFlags, s streams) error {
 	if err := compat.Write(s.out, r, f.format, wo); err != nil {
 		return err
 	}
-	if code := r.ExitCode(failOn); code != 0 {
-		return reportedError{code: code}
-	}
-	return nil
+	return exitWith(r.ExitCode(failOn), nil)
 }
 
 // compatOptions reads the configured modes, with the flags over them.

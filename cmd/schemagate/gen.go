@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/schemagate/schemagate/internal/codegen"
 )
@@ -16,10 +17,16 @@ type genFlags struct {
 	check    bool
 }
 
+func (f *genFlags) declare(fl *pflag.FlagSet) {
+	configFlags(fl)
+	fl.StringVarP(&f.out, "out", "o", "events_gen.go", "the Go file to write")
+	fl.StringVarP(&f.pkg, "package", "p", "events", "its package name")
+	fl.BoolVar(&f.check, "check", false, "exit 1 if the file is stale instead of writing it")
+}
+
 func newGenCmd(s streams) *cobra.Command {
 	cmd := &cobra.Command{Use: "gen", Short: "Generate code from the schema tree"}
-	var f genFlags
-	goCmd := &cobra.Command{
+	cmd.AddCommand(withFlags(&cobra.Command{
 		Use:   "go",
 		Short: "Write Go types for every schema (one per type and version)",
 		Long: `Write one Go file with a type per (type, version), named from both
@@ -34,34 +41,27 @@ give now (for CI).
 
   schemagate gen go --schemas ./schemas --out events/types_gen.go --package events`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, reg, err := loadConfigAndRegistry(cmd)
-			if err != nil {
-				return err
-			}
-			src, types, err := codegen.Generate(reg, f.pkg)
-			if err != nil {
-				return err
-			}
-			if f.check {
-				return checkGenerated(f.out, src, s)
-			}
-			if err := os.MkdirAll(filepath.Dir(f.out), 0o755); err != nil {
-				return err
-			}
-			if err := os.WriteFile(f.out, src, 0o644); err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(s.out, "wrote %s: %d event types\n", f.out, len(types))
+	}, (*genFlags).declare, func(cmd *cobra.Command, _ []string, f genFlags) error {
+		_, reg, err := loadConfigAndRegistry(cmd)
+		if err != nil {
 			return err
-		},
-	}
-	fl := goCmd.Flags()
-	configFlags(fl)
-	fl.StringVarP(&f.out, "out", "o", "events_gen.go", "the Go file to write")
-	fl.StringVarP(&f.pkg, "package", "p", "events", "its package name")
-	fl.BoolVar(&f.check, "check", false, "exit 1 if the file is stale instead of writing it")
-	cmd.AddCommand(goCmd)
+		}
+		src, types, err := codegen.Generate(reg, f.pkg)
+		if err != nil {
+			return err
+		}
+		if f.check {
+			return checkGenerated(f.out, src, s)
+		}
+		if err := os.MkdirAll(filepath.Dir(f.out), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(f.out, src, 0o644); err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(s.out, "wrote %s: %d event types\n", f.out, len(types))
+		return err
+	}))
 	return cmd
 }
 

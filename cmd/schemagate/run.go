@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -21,6 +22,20 @@ var version = ""
 type streams struct {
 	in       io.Reader
 	out, err io.Writer
+}
+
+// terminal returns w when it is a terminal, so the live progress line (which
+// redraws itself with \r) never ends up in a log or a pipe.
+func terminal(w io.Writer) io.Writer {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return w
 }
 
 // run is the whole program: main only supplies the process's context,

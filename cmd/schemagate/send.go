@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/gateway/client"
@@ -23,15 +24,27 @@ import (
 )
 
 type sendFlags struct {
-	url, typ, data, id, file, token, origin string
-	version, retries                        int
-	timeout                                 time.Duration
-	bare                                    bool
+	clientFlags
+	typ, data, id, file string
+	version, retries    int
+	timeout             time.Duration
+	bare                bool
+}
+
+func (f *sendFlags) declare(fl *pflag.FlagSet) {
+	f.clientFlags.declare(fl, "ws://127.0.0.1:8080/ws", "the gateway's WebSocket URL, or its http:// base URL")
+	fl.StringVarP(&f.typ, "type", "t", "", "event type")
+	fl.IntVarP(&f.version, "version", "v", 1, "schema version")
+	fl.StringVarP(&f.data, "data", "d", "", "event data (JSON); with --bare, the frame as is")
+	fl.StringVar(&f.id, "id", "", "envelope id (default: generated)")
+	fl.StringVarP(&f.file, "file", "f", "", `NDJSON file of envelopes, "-" for stdin`)
+	fl.BoolVar(&f.bare, "bare", false, "send --data as the frame itself (bare routes, tutorial servers)")
+	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "give up when no reply arrives for this long")
+	fl.IntVar(&f.retries, "retries", 2, "resend an event refused with UNAVAILABLE this many times, backing off (-1: never)")
 }
 
 func newSendCmd(s streams) *cobra.Command {
-	var f sendFlags
-	cmd := &cobra.Command{
+	return withFlags(&cobra.Command{
 		Use:   "send",
 		Short: "Send events over WebSocket or HTTP and print each reply",
 		Long: `Send one envelope built from flags, or many from an NDJSON file or stdin
@@ -44,23 +57,9 @@ sent again (--retries). Exit code 1 if any event was refused.
   schemagate send --file events.ndjson
   schemagate send --url ws://localhost:8000/ --bare --data 'Hello, server!'`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runSend(cmd.Context(), f, s)
-		},
-	}
-	fl := cmd.Flags()
-	fl.StringVar(&f.url, "url", "ws://127.0.0.1:8080/ws", "the gateway's WebSocket URL, or its http:// base URL")
-	fl.StringVarP(&f.typ, "type", "t", "", "event type")
-	fl.IntVarP(&f.version, "version", "v", 1, "schema version")
-	fl.StringVarP(&f.data, "data", "d", "", "event data (JSON); with --bare, the frame as is")
-	fl.StringVar(&f.id, "id", "", "envelope id (default: generated)")
-	fl.StringVarP(&f.file, "file", "f", "", `NDJSON file of envelopes, "-" for stdin`)
-	fl.BoolVar(&f.bare, "bare", false, "send --data as the frame itself (bare routes, tutorial servers)")
-	fl.StringVar(&f.token, "token", os.Getenv("SCHEMAGATE_TOKEN"), "bearer token (default $SCHEMAGATE_TOKEN)")
-	fl.StringVar(&f.origin, "origin", "", "Origin header to send")
-	fl.DurationVar(&f.timeout, "timeout", 10*time.Second, "give up when no reply arrives for this long")
-	fl.IntVar(&f.retries, "retries", 2, "resend an event refused with UNAVAILABLE this many times, backing off (-1: never)")
-	return cmd
+	}, (*sendFlags).declare, func(cmd *cobra.Command, _ []string, f sendFlags) error {
+		return runSend(cmd.Context(), f, s)
+	})
 }
 
 // runSend is the send command: it connects with the Go client, sends every

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/schemagate/schemagate/internal/report"
 )
@@ -18,9 +19,21 @@ type validateFlags struct {
 	quiet              bool
 }
 
+func (f *validateFlags) declare(fl *pflag.FlagSet) {
+	configFlags(fl)
+	fl.StringVarP(&f.format, "format", "o", "text", "report format: "+strings.Join(report.Formats(), ", "))
+	fl.BoolVar(&f.stream, "stream", false, "with --format json: NDJSON, one line per event, then the summary")
+	fl.StringVarP(&f.typ, "type", "t", "", "treat every record as bare data of this type")
+	fl.IntVarP(&f.version, "version", "v", 1, "with --type: the schema version")
+	fl.IntVar(&f.candidate, "candidate", 0, "compare each record with this version of its type (0: off)")
+	fl.IntVar(&f.maxErrors, "max-errors", 0, "stop after this many failing events (0: no limit)")
+	fl.BoolVar(&f.failFast, "fail-fast", false, "stop at the first failing event")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
+	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "validating goroutines")
+}
+
 func newValidateCmd(s streams) *cobra.Command {
-	var f validateFlags
-	cmd := &cobra.Command{
+	return withFlags(&cobra.Command{
 		Use:   "validate [file|dir|-]...",
 		Short: "Validate batches of events and report, with the server's registry and rules",
 		Long: `Validate events from files, folders (recursively) or stdin ("-", the
@@ -38,40 +51,27 @@ type, and the report says what would change: counts by outcome (both
 valid, both invalid, only old valid, only new valid), the candidate's top
 failing keywords and instance paths, and sample records. Exit code 1 when
 the candidate would refuse any record its version accepts.`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, reg, err := loadConfigAndRegistry(cmd)
-			if err != nil {
-				return err
-			}
-			o := report.Options{
-				Registry: reg, Inputs: args, Stdin: s.in, Type: f.typ, Version: f.version,
-				Format: f.format, Stream: f.stream, MaxErrors: f.maxErrors, FailFast: f.failFast,
-				Quiet: f.quiet, Workers: f.workers, Color: terminal(s.out) != nil, Progress: terminal(s.err),
-				// The server's limits, so a batch refuses what a live
-				// connection would.
-				MaxDepth: cfg.Schemas.MaxDepth, MaxRecordBytes: int(cfg.WebSocket.ReadLimit),
-			}
-			if f.candidate != 0 {
-				o.Candidate = f.candidate
-				sum, err := report.RunCandidate(cmd.Context(), o, s.out)
-				return exitWith(sum.ExitCode(), err)
-			}
-			sum, err := report.Run(cmd.Context(), o, s.out)
+	}, (*validateFlags).declare, func(cmd *cobra.Command, args []string, f validateFlags) error {
+		cfg, reg, err := loadConfigAndRegistry(cmd)
+		if err != nil {
+			return err
+		}
+		o := report.Options{
+			Registry: reg, Inputs: args, Stdin: s.in, Type: f.typ, Version: f.version,
+			Format: f.format, Stream: f.stream, MaxErrors: f.maxErrors, FailFast: f.failFast,
+			Quiet: f.quiet, Workers: f.workers, Color: terminal(s.out) != nil, Progress: terminal(s.err),
+			// The server's limits, so a batch refuses what a live
+			// connection would.
+			MaxDepth: cfg.Schemas.MaxDepth, MaxRecordBytes: int(cfg.WebSocket.ReadLimit),
+		}
+		if f.candidate != 0 {
+			o.Candidate = f.candidate
+			sum, err := report.RunCandidate(cmd.Context(), o, s.out)
 			return exitWith(sum.ExitCode(), err)
-		},
-	}
-	fl := cmd.Flags()
-	configFlags(fl)
-	fl.StringVarP(&f.format, "format", "o", "text", "report format: "+strings.Join(report.Formats(), ", "))
-	fl.BoolVar(&f.stream, "stream", false, "with --format json: NDJSON, one line per event, then the summary")
-	fl.StringVarP(&f.typ, "type", "t", "", "treat every record as bare data of this type")
-	fl.IntVarP(&f.version, "version", "v", 1, "with --type: the schema version")
-	fl.IntVar(&f.candidate, "candidate", 0, "compare each record with this version of its type (0: off)")
-	fl.IntVar(&f.maxErrors, "max-errors", 0, "stop after this many failing events (0: no limit)")
-	fl.BoolVar(&f.failFast, "fail-fast", false, "stop at the first failing event")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print only the summary")
-	fl.IntVar(&f.workers, "workers", runtime.NumCPU(), "validating goroutines")
-	return cmd
+		}
+		sum, err := report.Run(cmd.Context(), o, s.out)
+		return exitWith(sum.ExitCode(), err)
+	})
 }
 
 // exitWith is a run's error, or else the report's exit code as one.

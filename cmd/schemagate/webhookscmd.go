@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -49,7 +48,7 @@ func newWebhooksCmd(s streams) *cobra.Command {
 	}
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&f.url, "url", "http://127.0.0.1:8080", "the gateway's HTTP address")
-	pf.StringVar(&f.token, "token", os.Getenv("SCHEMAGATE_TOKEN"), "bearer token (default $SCHEMAGATE_TOKEN)")
+	tokenFlag(pf, &f.token)
 	pf.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up after this long")
 	cmd.AddCommand(newReplayCmd(s, &f), newEnableCmd(s, &f))
 	return cmd
