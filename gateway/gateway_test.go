@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -14,34 +13,21 @@ import (
 
 	"github.com/schemagate/schemagate/gateway"
 	"github.com/schemagate/schemagate/gateway/client"
+	"github.com/schemagate/schemagate/gateway/gatewaytest"
 	"github.com/schemagate/schemagate/gateway/wire"
 	"github.com/schemagate/schemagate/internal/events"
 )
 
-// start serves g on a loopback port until the test ends and returns its
-// WebSocket and HTTP URLs.
+// start serves g until the test ends and returns its WebSocket and HTTP
+// URLs.
 func start(t *testing.T, g *gateway.Gateway) (string, string) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- g.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("the gateway did not drain cleanly: %v", err)
-		}
-	})
-	return "ws://" + ln.Addr().String() + "/ws", "http://" + ln.Addr().String()
+	addr := gatewaytest.Start(t, g)
+	return "ws://" + addr + "/ws", "http://" + addr
 }
 
 func testConfig() gateway.Config {
-	cfg := gateway.DefaultConfig()
-	cfg.Schemas.Dir = "../schemas"
-	cfg.GRPC.Listen = "" // tests run side by side: no fixed port
+	cfg := gatewaytest.Config("../schemas")
 	cfg.Handlers = []string{"echo/v1"}
 	return cfg
 }

@@ -60,27 +60,17 @@ func main() {
 import (
 	"context"
 	"errors"
-	"net"
 	"testing"
 
 	"example.com/shop/shopevents"
-	"github.com/schemagate/schemagate/gateway"
 	"github.com/schemagate/schemagate/gateway/client"
+	"github.com/schemagate/schemagate/gateway/gatewaytest"
 	"github.com/schemagate/schemagate/gateway/wire"
 )
 
 func TestGreeting(t *testing.T) {
-	cfg := gateway.DefaultConfig()
-	cfg.Schemas.Dir = "schemas"
-	cfg.GRPC.Listen = ""
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- newGateway(cfg).Serve(ctx, ln) }()
-	c, _ := client.New("http://"+ln.Addr().String(), client.Options{})
+	addr := gatewaytest.Start(t, newGateway(gatewaytest.Config("schemas")))
+	c, _ := client.New("http://"+addr, client.Options{})
 	two := int64(2)
 	r, err := c.Send(context.Background(), shopevents.ShopGreetingV1{To: "Ana", Times: &two})
 	if err != nil || string(r.Result) != `+"`"+`"hello Ana! hello Ana! "`+"`"+` {
@@ -89,10 +79,6 @@ func TestGreeting(t *testing.T) {
 	var we *wire.Error
 	if _, err := c.Send(context.Background(), shopevents.ShopGreetingV1{}); !errors.As(err, &we) || we.Code != 3 {
 		t.Fatalf("an empty greeting: %v", err)
-	}
-	stop()
-	if err := <-done; err != nil {
-		t.Fatal(err)
 	}
 }
 `))

@@ -3,38 +3,21 @@ package main
 import (
 	"context"
 	"errors"
-	"net"
 	"testing"
 
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/examples/orders/events"
-	"github.com/schemagate/schemagate/gateway"
 	"github.com/schemagate/schemagate/gateway/client"
+	"github.com/schemagate/schemagate/gateway/gatewaytest"
 	"github.com/schemagate/schemagate/gateway/wire"
 )
 
 // The example on a real socket: a generated order goes out through the
 // client and its receipt, or its refusal, comes back.
 func TestOrdersOnASocket(t *testing.T) {
-	cfg := gateway.DefaultConfig()
-	cfg.Schemas.Dir = "schemas"
-	cfg.GRPC.Listen = "" // tests run side by side: no fixed port
-	g := newGateway(cfg)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- g.Serve(ctx, ln) }()
-	defer func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("drain: %v", err)
-		}
-	}()
-	c, err := client.New("ws://"+ln.Addr().String()+"/ws", client.Options{})
+	addr := gatewaytest.Start(t, newGateway(gatewaytest.Config("schemas")))
+	c, err := client.New("ws://"+addr+"/ws", client.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
