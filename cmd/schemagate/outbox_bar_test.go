@@ -49,12 +49,17 @@ func startBar(t *testing.T) (front *barFront, g *barGateway, restart func() *bar
 	bin := buildBinary(t)
 	whtest.Skip(t)
 	front = startBarFront(t)
-	cfg := writeBarConfig(t, t.TempDir(), front.URL())
+	dir := t.TempDir()
+	cfg := writeBarConfig(t, dir, front.URL(), "outbox", "path: "+filepath.Join(dir, "outbox", "hook.db")+", sync: always, ", "")
 	restart = func() *barGateway { return startBarGateway(t, bin, cfg) }
 	return front, restart(), restart
 }
 
-func writeBarConfig(t *testing.T, dir, hookURL string) string {
+// writeBarConfig writes the bars' configuration into dir: person v1 goes
+// to one webhook action at hookURL, signed with $HOOK_SECRETS, delivered
+// by delivery (outbox or nats) with outboxKeys before its schedule, and
+// rest (top-level keys) after the routes.
+func writeBarConfig(t *testing.T, dir, hookURL, delivery, outboxKeys, rest string) string {
 	t.Helper()
 	// Short waits, so that the receiver's return is noticed at once, and
 	// enough of them that no event runs out while it is down.
@@ -68,19 +73,20 @@ actions:
     url: %s/events
     timeout: 2s
     secrets: [env:HOOK_SECRETS]
-    delivery: outbox
-    outbox: {path: %s, sync: always, schedule: %s}
+    delivery: %s
+    outbox: {%sschedule: %s}
 routes:
   - {type: person, version: 1, actions: [hook]}
-`, repoSchemas(t), hookURL, filepath.Join(dir, "outbox", "hook.db"), schedule)
+%s`, repoSchemas(t), hookURL, delivery, outboxKeys, schedule, rest)
 	path := filepath.Join(dir, "config.yaml")
 	testkit.WriteFile(t, path, []byte(cfg))
 	return path
 }
 
 // produce sends events [from, to) of every producer, each producer one at
-// a time over its own connection, and fails unless every reply is an ack.
-func produce(t *testing.T, addr string, from, to int) {
+// a time over its own connection to one of addrs (producer p to
+// addrs[p%len(addrs)]), and fails unless every reply is an ack.
+func produce(t *testing.T, from, to int, addrs ...string) {
 	t.Helper()
 	errs := make(chan error, barProducers)
 	var wg sync.WaitGroup
@@ -88,7 +94,7 @@ func produce(t *testing.T, addr string, from, to int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- produceOne(addr, p, from, to)
+			errs <- produceOne(addrs[p%len(addrs)], p, from, to)
 		}()
 	}
 	wg.Wait()
@@ -177,11 +183,11 @@ func TestBarOutboxReceiverDownForHalf(t *testing.T) {
 	front, g, _ := startBar(t)
 
 	start := time.Now()
-	produce(t, g.Addr, 0, barEvents/2) // the receiver is not even listening
+	produce(t, 0, barEvents/2, g.Addr) // the receiver is not even listening
 	t.Logf("first half acknowledged with the receiver down in %v", time.Since(start).Round(time.Millisecond))
 	recv := whtest.Start(t, 0, barNewSecret)
 	front.up(recv.URL)
-	produce(t, g.Addr, barEvents/2, barEvents)
+	produce(t, barEvents/2, barEvents, g.Addr)
 	t.Logf("all acknowledged in %v", time.Since(start).Round(time.Millisecond))
 	checkBar(t, recv, barEvents)
 	t.Logf("all delivered in %v", time.Since(start).Round(time.Millisecond))
@@ -189,7 +195,7 @@ func TestBarOutboxReceiverDownForHalf(t *testing.T) {
 
 func TestBarOutboxSurvivesKill9DuringDelivery(t *testing.T) {
 	front, g, restart := startBar(t)
-	produce(t, g.Addr, 0, barEvents)
+	produce(t, 0, barEvents, g.Addr)
 
 	recv := whtest.Start(t, 0, barNewSecret)
 	front.up(recv.URL)

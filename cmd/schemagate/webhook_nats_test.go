@@ -5,11 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/whtest"
 )
 
@@ -28,50 +26,17 @@ func TestNATSWebhookSurvivesALostGateway(t *testing.T) {
 	// up (a port picked, freed and reused later could be taken meanwhile).
 	natsURL := runNATS(t, filepath.Join(root, "nats"), -1).ClientURL()
 	front := startBarFront(t)
-	schedule := "[0s" + strings.Repeat(", 200ms", 1000) + "]"
 	gateway := func(name string) (*barGateway, string) {
 		dir := filepath.Join(root, name)
-		cfg := fmt.Sprintf(`
-schemas: {dir: %s}
-handlers: []
-actions:
-  hook:
-    kind: webhook
-    url: %s/events
-    timeout: 1s
-    secrets: [env:HOOK_SECRETS]
-    delivery: nats
-    outbox: {schedule: %s}
-routes:
-  - {type: person, version: 1, actions: [hook]}
-dead_letter: {path: %s}
-nats: {servers: ["%s"], stream: EVENTS, publish_timeout: 2s}
-`, repoSchemas(t), front.URL(), schedule, filepath.Join(dir, "dead.ndjson"), natsURL)
-		path := filepath.Join(dir, "config.yaml")
-		testkit.WriteFile(t, path, []byte(cfg))
-		return startBarGateway(t, bin, path), dir
+		rest := "dead_letter: {path: " + filepath.Join(dir, "dead.ndjson") + "}\n" +
+			`nats: {servers: ["` + natsURL + `"], stream: EVENTS, publish_timeout: 2s}` + "\n"
+		return startBarGateway(t, bin, writeBarConfig(t, dir, front.URL(), "nats", "", rest)), dir
 	}
 	a, aDir := gateway("a")
 	b, _ := gateway("b")
 
 	// Producers split over both gateways; the receiver is down meanwhile.
-	errs := make(chan error, barProducers)
-	var wg sync.WaitGroup
-	for p := range barProducers {
-		addr := a.Addr
-		if p%2 == 1 {
-			addr = b.Addr
-		}
-		wg.Add(1)
-		go func() { defer wg.Done(); errs <- produceOne(addr, p, 0, total) }()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	produce(t, 0, total, a.Addr, b.Addr)
 
 	list, err := runCLI("webhooks", "--url", "http://"+b.Addr)
 	if err != nil || !strings.Contains(lineOf(list, "hook "), fmt.Sprintf("nats      active  %d", total)) {
