@@ -2,7 +2,6 @@ package deploy_test
 
 import (
 	"bufio"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,7 +111,7 @@ func TestSystemdUnitRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	socket := filepath.Join(t.TempDir(), "notify")
-	notes := listenNotify(t, socket)
+	notes := testkit.NotifySocket(t, socket)
 	env := []string{"NOTIFY_SOCKET=" + socket, "SCHEMAGATE_LISTEN=127.0.0.1:0"}
 	for _, kv := range u["Service"] {
 		if kv[0] == "Environment" {
@@ -121,7 +120,7 @@ func TestSystemdUnitRuns(t *testing.T) {
 	}
 	args := strings.Fields(inRoot(root, u.get("Service", "ExecStart")))
 	g := start(t, workdir, env, args[1:]...)
-	waitNote(t, notes, "READY=1")
+	testkit.WaitNote(t, notes, "READY=1", 60*time.Second)
 	g.probe(t, "/readyz")
 
 	reload := strings.Fields(strings.ReplaceAll(u.get("Service", "ExecReload"), "$MAINPID", strconv.Itoa(g.Cmd.Process.Pid)))
@@ -133,42 +132,5 @@ func TestSystemdUnitRuns(t *testing.T) {
 	})
 	g.probe(t, "/readyz")
 	g.Stop(t, 30*time.Second)
-	waitNote(t, notes, "STOPPING=1")
-}
-
-func listenNotify(t *testing.T, path string) <-chan string {
-	t.Helper()
-	c, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: path, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	notes := make(chan string, 16)
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := c.Read(buf)
-			if err != nil {
-				close(notes)
-				return
-			}
-			notes <- string(buf[:n])
-		}
-	}()
-	return notes
-}
-
-func waitNote(t *testing.T, notes <-chan string, want string) {
-	t.Helper()
-	timeout := time.After(60 * time.Second)
-	for {
-		select {
-		case n := <-notes:
-			if strings.Contains(n, want) {
-				return
-			}
-		case <-timeout:
-			t.Fatalf("systemd never heard %s", want)
-		}
-	}
+	testkit.WaitNote(t, notes, "STOPPING=1", 60*time.Second)
 }

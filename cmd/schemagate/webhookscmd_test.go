@@ -3,40 +3,13 @@ package main
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/schemagate/schemagate/internal/testkit"
 )
-
-// scriptedHook answers 410 while gone is set, 204 otherwise, and counts
-// deliveries per id.
-type scriptedHook struct {
-	mu   sync.Mutex
-	gone bool
-	got  map[string]int
-}
-
-func (h *scriptedHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.gone {
-		w.WriteHeader(http.StatusGone)
-		return
-	}
-	h.got[r.Header.Get("webhook-id")]++
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (h *scriptedHook) count(id string) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.got[id]
-}
 
 // runCLI runs the CLI in-process and returns its output and error.
 func runCLI(args ...string) (string, error) {
@@ -48,9 +21,7 @@ func runCLI(args ...string) (string, error) {
 // `schemagate webhooks` lists, replays and re-enables through the admin
 // API, which takes auth.admin_tokens and refuses producers' tokens.
 func TestWebhooksCommand(t *testing.T) {
-	hook := &scriptedHook{gone: true, got: map[string]int{}}
-	srv := httptest.NewServer(hook)
-	defer srv.Close()
+	hook := testkit.StartHook(t, true)
 	const token, producer = "admin-token-0123456789", "producer-token-0123456789"
 	cfg := `
 schemas: {dir: ` + repoSchemas(t) + `}
@@ -58,11 +29,11 @@ auth: {tokens: [` + producer + `], admin_tokens: [` + token + `]}
 actions:
   audit:
     kind: webhook
-    url: "` + srv.URL + `"
+    url: "` + hook.URL + `"
     timeout: 1s
     delivery: outbox
     outbox: {path: ` + filepath.Join(t.TempDir(), "audit.db") + `, schedule: [0s, 20ms]}
-  plain: {kind: webhook, url: "` + srv.URL + `", timeout: 1s}
+  plain: {kind: webhook, url: "` + hook.URL + `", timeout: 1s}
 routes:
   - {type: person, version: 1, actions: [audit]}
 `
@@ -95,20 +66,18 @@ routes:
 		t.Errorf("list lacks the backlog of 2:\n%s", list)
 	}
 
-	hook.mu.Lock()
-	hook.gone = false
-	hook.mu.Unlock()
+	hook.SetGone(false)
 	if out := cli("enable", "audit"); !strings.Contains(out, "audit: enabled") {
 		t.Fatalf("enable: %s", out)
 	}
-	testkit.WaitFor(t, 10*time.Second, "both delivered", func() bool { return hook.count("a-1") == 1 && hook.count("a-2") == 1 })
+	testkit.WaitFor(t, 10*time.Second, "both delivered", func() bool { return hook.Count("a-1") == 1 && hook.Count("a-2") == 1 })
 	backlog0 := func() bool { return strings.Contains(lineOf(cli(), "audit "), "  0  ") }
 	testkit.WaitFor(t, 10*time.Second, "the backlog at 0", backlog0)
 
 	if out := cli("replay", "--endpoint", "audit", "--id", "a-2"); !strings.Contains(out, "1 events queued again") {
 		t.Fatalf("replay --id: %s", out)
 	}
-	testkit.WaitFor(t, 10*time.Second, "a-2 again", func() bool { return hook.count("a-2") == 2 && backlog0() })
+	testkit.WaitFor(t, 10*time.Second, "a-2 again", func() bool { return hook.Count("a-2") == 2 && backlog0() })
 	since := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 	if out := cli("replay", "--endpoint", "audit", "--since", since); !strings.Contains(out, "2 events queued again") {
 		t.Fatalf("replay --since: %s", out) // a-1 and a-2, once each though a-2 is in the history twice
