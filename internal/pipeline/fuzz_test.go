@@ -127,28 +127,41 @@ func FuzzPipeline(f *testing.F) {
 // tree (formats, patterns, $refs, arrays of objects), wired as
 // configs/bench.yaml wires it, seeded with the benchmark's workloads.
 func FuzzPipelineBench(f *testing.F) {
-	dir := filepath.Join(testkit.SharedBench, "schemas")
-	if _, err := os.Stat(dir); err != nil {
-		f.Skipf("shared bench schemas not available (../shared absent?): %v", err)
-	}
-	reg, err := validate.Load(validate.Options{Dir: dir, AssertFormat: true})
-	if err != nil {
-		f.Fatal(err)
-	}
-	b := pipeline.NewBuilder(reg)
-	pipeline.Register(b, event.Key{Type: "echo", Version: 1}, events.Echo)
 	sink := &keptIDs{ids: map[string]int{}}
-	b.DefaultActions(pipeline.NamedAction{Name: "sink", Action: sink})
-	p, err := b.Build(pipeline.Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
+	p := benchPipeline(f, func(b *pipeline.Builder) {
+		pipeline.Register(b, event.Key{Type: "echo", Version: 1}, events.Echo)
+		b.DefaultActions(pipeline.NamedAction{Name: "sink", Action: sink})
+	})
 	for _, w := range []string{"person-valid", "order-valid", "mixed-10pct-invalid", "echo-small"} {
 		for _, frame := range workloadFrames(f, w, 20) {
 			f.Add(frame)
 		}
 	}
-	f.Fuzz(checkFrame(p, sink, schemaOracle(f, dir)))
+	f.Fuzz(checkFrame(p, sink, schemaOracle(f, benchSchemas)))
+}
+
+// benchSchemas is the shared benchmark's schema tree.
+const benchSchemas = testkit.SharedBench + "/schemas"
+
+// benchPipeline is a pipeline over benchSchemas, loaded as
+// configs/bench.yaml loads them, with what wire registers; the test skips
+// where ../shared is absent.
+func benchPipeline(tb testing.TB, wire func(*pipeline.Builder)) *pipeline.Pipeline {
+	tb.Helper()
+	if _, err := os.Stat(benchSchemas); err != nil {
+		tb.Skipf("shared bench schemas not available (../shared absent?): %v", err)
+	}
+	reg, err := validate.Load(validate.Options{Dir: benchSchemas, AssertFormat: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b := pipeline.NewBuilder(reg)
+	wire(b)
+	p, err := b.Build(pipeline.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
 }
 
 // workloadFrames reads up to n lines of a shared workload as envelopes,
