@@ -73,7 +73,7 @@ func TestGRPCNodeClientStreamsAWorkload(t *testing.T) {
 	node := testkit.LookPath(t, "node", "scripts/install-test-deps.sh installs it")
 	modules := filepath.Join(toolsDir(t), "grpc-node", "node_modules")
 	testkit.Installed(t, "@grpc/grpc-js", filepath.Join(modules, "@grpc", "proto-loader"), "run scripts/install-grpc-clients.sh")
-	shared := filepath.Join("..", "..", "..", "shared", "bench")
+	shared := testkit.SharedBench
 	workload := filepath.Join(shared, "workloads", "mixed-10pct-invalid.ndjson")
 	if _, err := os.Stat(workload); err != nil {
 		t.Skipf("../shared/bench is not beside the repo (%v)", err)
