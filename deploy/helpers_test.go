@@ -8,12 +8,9 @@ package deploy_test
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/testkit"
@@ -21,42 +18,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite kubernetes/schemas.yaml from the repository's schemas/")
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// binary builds schemagate once for all the tests here.
-func binary(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and runs the binary; skipped with -short")
-	}
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "schemagate-deploy-test")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "schemagate")
-		out, err := exec.Command("go", "build", "-o", binPath, "../cmd/schemagate").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
+// schemagateBin is the gateway, built once for all the tests here.
+var schemagateBin = &testkit.Binary{Dir: "../cmd/schemagate"}
 
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
+	schemagateBin.Remove()
 	os.Exit(code)
 }
 
@@ -73,7 +41,7 @@ func inRoot(root, s string) string {
 // listening line.
 func start(t *testing.T, dir string, env []string, args ...string) *gateway {
 	t.Helper()
-	cmd := exec.Command(binary(t), args...)
+	cmd := exec.Command(schemagateBin.Path(t), args...)
 	cmd.Dir = dir
 	// Every process here takes free ports: the gRPC door's default
 	// (127.0.0.1:9090) may be anyone's on a shared machine.
@@ -96,7 +64,7 @@ func (g *gateway) probe(t *testing.T, path string) {
 // fails.
 func (g *gateway) run(t *testing.T, args ...string) {
 	t.Helper()
-	out, err := exec.Command(binary(t), args...).CombinedOutput()
+	out, err := exec.Command(schemagateBin.Path(t), args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("schemagate %v: %v\n%s\n%s", args, err, out, g.Logs.String())
 	}

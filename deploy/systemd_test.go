@@ -84,7 +84,7 @@ func TestSystemdUnitHasWhatTheServiceNeeds(t *testing.T) {
 // any output fails the test too.
 func TestSystemdAnalyzeVerify(t *testing.T) {
 	analyze := testkit.LookPath(t, "systemd-analyze", "Debian package systemd; scripts/install-test-deps.sh installs it")
-	bin := binary(t)
+	bin := schemagateBin.Path(t)
 	text, err := os.ReadFile(unitFile)
 	if err != nil {
 		t.Fatal(err)

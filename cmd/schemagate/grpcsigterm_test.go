@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -20,13 +19,12 @@ import (
 // the watch sees NOT_SERVING, the stream, which owes nothing, ends at once
 // with UNAVAILABLE, and the process exits 0 well within drain_timeout.
 func TestBinarySIGTERMDrainsGRPC(t *testing.T) {
-	bin := buildBinary(t)
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "config.yaml")
 	const drain = 30 * time.Second
 	cfg := fmt.Sprintf("schemas: {dir: %s}\nhandlers: [echo/v1]\nactions: {}\nroutes: []\nshutdown: {drain_timeout: %s}\n", repoSchemas(t), drain)
 	testkit.WriteFile(t, cfgPath, []byte(cfg))
-	srv := testkit.StartProcess(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0"))
+	srv := serveBinary(t, cfgPath, nil, "--grpc-listen", "127.0.0.1:0")
 	logs := srv.Logs
 	cc, _ := dialGRPC(t, logs)
 	s, err := schemagatev1.NewEventServiceClient(cc).PublishStream(t.Context())

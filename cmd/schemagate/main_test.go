@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // TestMain moves the gRPC door off its default port for every server the
@@ -16,5 +18,11 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	schemagateBin.Remove()
+	os.Exit(code)
 }
+
+// schemagateBin is this package built once, for the tests that run the
+// real binary.
+var schemagateBin = &testkit.Binary{Dir: "."}

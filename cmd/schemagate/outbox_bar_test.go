@@ -3,8 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -35,23 +33,21 @@ const (
 // barGateway is one run of the binary on the bar's configuration.
 type barGateway = testkit.Process
 
-func startBarGateway(t *testing.T, bin, cfgPath string) *barGateway {
+func startBarGateway(t *testing.T, cfgPath string) *barGateway {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "HOOK_SECRETS="+barNewSecret+" "+barOldSecret)
-	return testkit.StartProcess(t, cmd)
+	return serveBinary(t, cfgPath, []string{"HOOK_SECRETS=" + barNewSecret + " " + barOldSecret})
 }
 
 // startBar runs the bar's gateway behind a front with no receiver yet;
 // restart runs it again on the same configuration and outbox.
 func startBar(t *testing.T) (front *barFront, g *barGateway, restart func() *barGateway) {
 	t.Helper()
-	bin := buildBinary(t)
+	schemagateBin.Path(t) // built (or skipped with -short) first
 	whtest.Skip(t)
 	front = startBarFront(t)
 	dir := t.TempDir()
 	cfg := writeBarConfig(t, dir, front.URL(), "outbox", "path: "+filepath.Join(dir, "outbox", "hook.db")+", sync: always, ", "")
-	restart = func() *barGateway { return startBarGateway(t, bin, cfg) }
+	restart = func() *barGateway { return startBarGateway(t, cfg) }
 	return front, restart(), restart
 }
 

@@ -16,7 +16,7 @@ import (
 // with no configs/schemagate.yaml and no SCHEMAGATE_* variables, every
 // command works on the defaults and --schemas.
 func TestBinaryOutsideTheRepository(t *testing.T) {
-	bin := buildBinary(t)
+	bin := schemagateBin.Path(t)
 	dir := t.TempDir()
 	testkit.CopyTree(t, repoSchemas(t), filepath.Join(dir, "schemas"))
 	events := "{\"id\":\"a\",\"type\":\"person\",\"version\":1,\"data\":{\"name\":\"John\",\"age\":30,\"city\":\"New York\"}}\n" +
@@ -74,7 +74,7 @@ func serveAndSendOutside(t *testing.T, sg func(...string) *exec.Cmd) {
 // The revision `version` prints is the one the build recorded; when the
 // go command recorded one (a build in a git checkout), it is there.
 func TestBinaryVersionIsTheBuilds(t *testing.T) {
-	bin := buildBinary(t)
+	bin := schemagateBin.Path(t)
 	meta, err := exec.Command("go", "version", "-m", bin).Output()
 	if err != nil {
 		t.Fatal(err)

@@ -50,11 +50,11 @@ type benchJSON struct {
 // until the reloads are done (then bench is interrupted, drains and
 // reports), so a slow machine makes the test slower, never red.
 func TestBinaryReloadsUnderLoad(t *testing.T) {
-	bin := buildBinary(t)
+	bin := schemagateBin.Path(t)
 	tree := newReloadTree(t)
 	tree.configure("interval", "")
 	workload := reloadWorkload(t, tree.dir)
-	srv := testkit.StartProcess(t, exec.Command(bin, "serve", "--config", tree.config, "--listen", "127.0.0.1:0", "--grpc-listen", ""))
+	srv := serveBinary(t, tree.config, nil, "--grpc-listen", "")
 
 	var benchOut bytes.Buffer
 	benchCmd := exec.Command(bin, "bench", "--url", "ws://"+srv.Addr+"/ws", "--workload", workload,

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"path/filepath"
 	"sync/atomic"
 	"syscall"
@@ -25,7 +24,6 @@ import (
 // frame was in flight gets UNAVAILABLE or a 1001 close (never an ack), and
 // every acknowledged event is in the file action's file.
 func TestBinarySIGTERMWithAStuckWebhook(t *testing.T) {
-	bin := buildBinary(t)
 	var hits atomic.Int64
 	release := make(chan struct{})
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -54,7 +52,7 @@ shutdown: {drain_timeout: %s}
 `, repoSchemas(t), events, hook.URL, drain)
 	cfgPath := filepath.Join(dir, "config.yaml")
 	testkit.WriteFile(t, cfgPath, []byte(cfg))
-	srv := testkit.StartProcess(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0"))
+	srv := serveBinary(t, cfgPath, nil)
 	logs, addr := srv.Logs, srv.Addr
 
 	// Acknowledged events first: they must survive the shutdown.

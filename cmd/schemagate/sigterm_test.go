@@ -23,20 +23,14 @@ import (
 // These tests run the real binary, since what they check belongs to the
 // process: its exit code, its signal handling, whether a port opens.
 
-// buildBinary compiles schemagate into a temporary folder.
-func buildBinary(t *testing.T) string {
+// serveBinary runs the built binary's serve on the configuration file cfg,
+// on a free port, with env added to the test's environment and extra
+// flags after the others, and returns it once it listens.
+func serveBinary(t *testing.T, cfg string, env []string, extra ...string) *testkit.Process {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and runs the binary; skipped with -short")
-	}
-	bin := filepath.Join(t.TempDir(), "schemagate")
-	// -buildvcs=auto whatever GOFLAGS says, so that `version` is tested
-	// on what a build from a checkout records.
-	out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	cmd := exec.Command(schemagateBin.Path(t), append([]string{"serve", "--config", cfg, "--listen", "127.0.0.1:0"}, extra...)...)
+	cmd.Env = append(os.Environ(), env...)
+	return testkit.StartProcess(t, cmd)
 }
 
 // freePort returns a loopback address that was free a moment ago.
@@ -54,7 +48,7 @@ func freePort(t *testing.T) string {
 // An invalid configuration or schema tree stops the start: exit code 2,
 // one report naming every file and problem, and no port ever opened.
 func TestBinaryRefusesBadStartup(t *testing.T) {
-	bin := buildBinary(t)
+	bin := schemagateBin.Path(t)
 	dir := t.TempDir()
 	write := func(name, text string) string {
 		p := filepath.Join(dir, name)
@@ -140,7 +134,6 @@ type sigtermClient struct {
 // close), acks match the events in the file one for one, every client gets
 // 1001, and the process exits 0 within the drain timeout.
 func TestBinarySIGTERMUnderLoad(t *testing.T) {
-	bin := buildBinary(t)
 	dir := t.TempDir()
 	events := filepath.Join(dir, "events.ndjson")
 	cfgPath := filepath.Join(dir, "config.yaml")
@@ -154,7 +147,7 @@ routes:
 shutdown: {drain_timeout: %s}
 `, repoSchemas(t), events, drain)
 	testkit.WriteFile(t, cfgPath, []byte(cfg))
-	srv := testkit.StartProcess(t, exec.Command(bin, "serve", "--config", cfgPath, "--listen", "127.0.0.1:0"))
+	srv := serveBinary(t, cfgPath, nil)
 	addr := srv.Addr
 
 	// A window of unanswered frames per client keeps the load steady
