@@ -1,11 +1,12 @@
 // Package testkit holds the helpers that tests in several rooms share, so
 // that none is copied: waiting for an outcome within a deadline, a
 // WebSocket round trip, reading back what a JetStream stream stored, a
-// log buffer safe for concurrent writers, a server process started and
-// waited for until it listens (then stopped or killed), files and trees
-// written for a test, and the outside tools a test drives found (or the
-// test skipped, saying how to install them) and run within a deadline.
-// Only tests import it.
+// log buffer safe for concurrent writers, the binary built once per test
+// package, a server process started and waited for until it listens (then
+// stopped or killed), files and trees written for a test, the outside
+// tools a test drives found (or the test skipped, saying how to install
+// them) and run within a deadline, a scripted webhook endpoint, and
+// systemd's end of a notify socket. Only tests import it.
 package testkit
 
 import (
