@@ -20,9 +20,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -62,9 +64,22 @@ func ParseSecret(s string) ([]byte, error) {
 	return key, nil
 }
 
-// Signer signs messages with every current key.
+// Signer signs messages with every current key. It is safe for
+// concurrent use.
 type Signer struct {
 	keys [][]byte
+	// macs holds *macs: an HMAC per key and the buffers a signature is
+	// built in, reused across messages (hmac.New and the encoding's
+	// strings cost more than the hashing of a small body).
+	macs sync.Pool
+}
+
+// macs is one signing's worth of state.
+type macs struct {
+	h      []hash.Hash // one per key, in the order of keys
+	prefix []byte      // id.timestamp.
+	sum    [sha256.Size]byte
+	sig    []byte
 }
 
 // NewSigner parses secrets (at least one); the first that is not a valid
@@ -81,28 +96,37 @@ func NewSigner(secrets []string) (*Signer, error) {
 		}
 		s.keys = append(s.keys, key)
 	}
+	s.macs.New = func() any {
+		m := &macs{h: make([]hash.Hash, len(s.keys))}
+		for i, key := range s.keys {
+			m.h[i] = hmac.New(sha256.New, key)
+		}
+		return m
+	}
 	return s, nil
 }
 
 // Sign returns the webhook-signature value for a message: one "v1,<mac>"
 // per key, separated by spaces.
 func (s *Signer) Sign(id string, ts time.Time, body []byte) string {
-	unix := strconv.FormatInt(ts.Unix(), 10)
-	var b strings.Builder
-	for i, key := range s.keys {
-		mac := hmac.New(sha256.New, key)
-		mac.Write([]byte(id))
-		mac.Write([]byte{'.'})
-		mac.Write([]byte(unix))
-		mac.Write([]byte{'.'})
+	m := s.macs.Get().(*macs)
+	defer s.macs.Put(m)
+	m.prefix = append(m.prefix[:0], id...)
+	m.prefix = append(m.prefix, '.')
+	m.prefix = strconv.AppendInt(m.prefix, ts.Unix(), 10)
+	m.prefix = append(m.prefix, '.')
+	m.sig = m.sig[:0]
+	for i, mac := range m.h {
+		mac.Reset()
+		mac.Write(m.prefix)
 		mac.Write(body)
 		if i > 0 {
-			b.WriteByte(' ')
+			m.sig = append(m.sig, ' ')
 		}
-		b.WriteString("v1,")
-		b.WriteString(base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+		m.sig = append(m.sig, "v1,"...)
+		m.sig = base64.StdEncoding.AppendEncode(m.sig, mac.Sum(m.sum[:0]))
 	}
-	return b.String()
+	return string(m.sig)
 }
 
 // SetHeaders sets the spec's three headers on h for a message sent now.
