@@ -20,6 +20,7 @@ type lane struct {
 	at    pos      // the next event to deliver
 	batch [][]byte // the batch at.batch, nil until loaded
 	head  *entry   // the event at at, once decoded
+	cur   entry    // where head points for an event decoded from batch
 }
 
 // runLane delivers lane n's events in order, one at a time.
@@ -83,7 +84,8 @@ func (o *Outbox) next(l *lane) (*entry, bool) {
 		o.advance(l, false)
 		return nil, false
 	}
-	l.head = &e
+	l.cur = e
+	l.head = &l.cur
 	o.heads[l.n].Store(e.Enqueued.UnixNano())
 	return l.head, true
 }
