@@ -50,6 +50,9 @@ func (c *Config) Validate() error {
 	if c.Shutdown.DrainTimeout <= 0 {
 		p.add("shutdown.drain_timeout", "must be > 0")
 	}
+	if c.Memory.ReleaseAfter < 0 {
+		p.add("memory.release_after", "must be >= 0 (0: off)")
+	}
 	c.NATS.check(&p, c.UsesNATS())
 	return p.err()
 }

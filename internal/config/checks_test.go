@@ -134,6 +134,8 @@ func TestEveryCheck(t *testing.T) {
 		{"log level", func(c *Config) { c.Log.Level = "loud" }, []string{"log.level"}},
 		{"log format", func(c *Config) { c.Log.Format = "xml" }, []string{"log.format"}},
 		{"drain_timeout", func(c *Config) { c.Shutdown.DrainTimeout = 0 }, []string{"shutdown.drain_timeout"}},
+		{"memory release off", func(c *Config) { c.Memory.ReleaseAfter = 0 }, nil},
+		{"memory release negative", func(c *Config) { c.Memory.ReleaseAfter = -time.Second }, []string{"memory.release_after"}},
 		{"nats action without servers", func(c *Config) { c.Actions = file(Action{Kind: "nats"}) }, []string{"nats.servers"}},
 		{"fan-out without servers", func(c *Config) { c.NATS.FanOut.Types = []string{"person"} }, []string{"nats.servers"}},
 		{"nats server not a URL", func(c *Config) { c.NATS.Servers = []string{"127.0.0.1:4222"} }, []string{"nats.servers[0]"}},

@@ -42,6 +42,8 @@ type Config struct {
 	Log Log `mapstructure:"log"`
 	// Shutdown bounds the graceful drain.
 	Shutdown Shutdown `mapstructure:"shutdown"`
+	// Memory says when the process gives memory back to the system.
+	Memory Memory `mapstructure:"memory"`
 	// NATS is JetStream for the nats action and the fan-out; off unless
 	// servers are set.
 	NATS NATS `mapstructure:"nats"`
@@ -297,6 +299,15 @@ type Shutdown struct {
 	DrainTimeout time.Duration `mapstructure:"drain_timeout"`
 }
 
+// Memory says when the heap's free memory goes back to the system
+// (internal/memrelease).
+type Memory struct {
+	// ReleaseAfter is how long allocation must stay quiet before the heap
+	// beyond what is live is returned to the system; 0 leaves it to the Go
+	// runtime.
+	ReleaseAfter time.Duration `mapstructure:"release_after"`
+}
+
 // Default is the configuration when nothing is set: the values the shipped
 // configs/schemagate.yaml documents.
 func Default() Config {
@@ -319,6 +330,7 @@ func Default() Config {
 		Reload:     Reload{Interval: 10 * time.Second},
 		Log:        Log{Level: "info", Format: "json"},
 		Shutdown:   Shutdown{DrainTimeout: 15 * time.Second},
+		Memory:     Memory{ReleaseAfter: 2 * time.Second},
 		NATS:       defaultNATS(),
 		Console:    defaultConsole(),
 	}
