@@ -1,7 +1,6 @@
 package chromiumtest
 
 import (
-	"bufio"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -52,42 +51,52 @@ func Open(t testing.TB) *Page {
 
 // waitPort reads the DevTools port Chromium writes once it listens.
 func waitPort(t testing.TB, file string) string {
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
+	t.Helper()
+	var port string
+	testkit.WaitFor(t, 60*time.Second, "chromium to write "+file, func() bool {
 		if b, err := os.ReadFile(file); err == nil {
-			if port, _, ok := strings.Cut(string(b), "\n"); ok && port != "" {
-				return port
+			if p, _, ok := strings.Cut(string(b), "\n"); ok {
+				port = p
 			}
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("chromium did not write %s within a minute", file)
-	return ""
+		return port != ""
+	})
+	return port
 }
 
+// dialFirstTab connects to the first tab Chromium lists on port.
 func dialFirstTab(t testing.TB, port string) *websocket.Conn {
+	t.Helper()
+	var url string
+	testkit.WaitFor(t, 30*time.Second, "a tab in chromium", func() bool {
+		url = firstTab(port)
+		return url != ""
+	})
+	c, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatalf("devtools: %v", err)
+	}
+	return c
+}
+
+// firstTab is the DevTools URL of the first page Chromium lists on port,
+// or "" while it lists none.
+func firstTab(port string) string {
 	var targets []struct {
 		Type, WebSocketDebuggerURL string
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get("http://127.0.0.1:" + port + "/json/list"); err == nil {
-			_ = json.NewDecoder(bufio.NewReader(resp.Body)).Decode(&targets) // not yet a list: try again
-			_ = resp.Body.Close()
-		}
-		for _, tg := range targets {
-			if tg.Type == "page" && tg.WebSocketDebuggerURL != "" {
-				c, _, err := websocket.DefaultDialer.Dial(tg.WebSocketDebuggerURL, nil)
-				if err != nil {
-					t.Fatalf("devtools: %v", err)
-				}
-				return c
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
+	resp, err := http.Get("http://127.0.0.1:" + port + "/json/list")
+	if err != nil {
+		return ""
 	}
-	t.Fatal("chromium showed no tab within 30 s")
-	return nil
+	defer resp.Body.Close()
+	_ = json.NewDecoder(resp.Body).Decode(&targets) // not yet a list: try again
+	for _, tg := range targets {
+		if tg.Type == "page" && tg.WebSocketDebuggerURL != "" {
+			return tg.WebSocketDebuggerURL
+		}
+	}
+	return ""
 }
 
 // Call runs one DevTools command and decodes its result into out (when
