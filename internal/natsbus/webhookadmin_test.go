@@ -2,42 +2,12 @@ package natsbus
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/schemagate/schemagate/internal/action"
 	"github.com/schemagate/schemagate/internal/testkit"
-	"github.com/schemagate/schemagate/internal/whsign"
 )
-
-// receiver answers 410 while gone, 204 otherwise, and notes the
-// webhook-id of every 2xx.
-type receiver struct {
-	mu   sync.Mutex
-	gone bool
-	got  []string
-}
-
-func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.gone {
-		w.WriteHeader(http.StatusGone)
-		return
-	}
-	r.got = append(r.got, req.Header.Get(whsign.HeaderID))
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (r *receiver) delivered() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.got)
-}
 
 // The bbolt outbox's operations, on the stream: a 410 disables the
 // endpoint for every gateway (a second one, started after, delivers
@@ -45,16 +15,14 @@ func (r *receiver) delivered() []string {
 // from the stream's history, by time or by id; Stats shows the state and
 // the shared backlog.
 func TestWebhookGoneEnableReplay(t *testing.T) {
-	recv := &receiver{gone: true}
-	srv := httptest.NewServer(recv)
-	defer srv.Close()
+	recv := testkit.StartHook(t, true)
 	s := runNATS(t, t.TempDir(), -1)
 	hook := func(b *Bus, timeout time.Duration) *Webhook {
-		sender, err := action.NewSender(action.WebhookConfig{URL: srv.URL})
+		sender, err := action.NewSender(action.WebhookConfig{URL: recv.URL})
 		if err != nil {
 			t.Fatal(err)
 		}
-		w := b.Webhook(WebhookConfig{Name: "hook", URL: srv.URL, Sender: sender, Timeout: timeout,
+		w := b.Webhook(WebhookConfig{Name: "hook", URL: recv.URL, Sender: sender, Timeout: timeout,
 			Schedule: []time.Duration{0, 10 * time.Millisecond, 10 * time.Millisecond}})
 		t.Cleanup(func() { _ = w.Close(context.Background()) })
 		return w
@@ -68,9 +36,7 @@ func TestWebhookGoneEnableReplay(t *testing.T) {
 	}
 	testkit.WaitFor(t, 30*time.Second, "disabled by the 410", func() bool { st, err := a.Stats(ctx); return err == nil && st.Disabled != "" })
 
-	recv.mu.Lock()
-	recv.gone = false
-	recv.mu.Unlock()
+	recv.SetGone(false)
 	// Two more gateways start while it is disabled: b with another
 	// timeout updates the consumer, c with the same settings binds it.
 	b := hook(connect(t, testConfig(s.ClientURL())), 6*time.Second)
@@ -82,14 +48,14 @@ func TestWebhookGoneEnableReplay(t *testing.T) {
 		return err == nil && info.NumWaiting >= 3
 	})
 	st, err := b.Stats(ctx)
-	if err != nil || st.Disabled == "" || st.Backlog != 2 || st.Oldest.IsZero() || len(recv.delivered()) != 0 {
-		t.Fatalf("a second gateway while disabled: %+v %v, delivered %v", st, err, recv.delivered())
+	if err != nil || st.Disabled == "" || st.Backlog != 2 || st.Oldest.IsZero() || len(recv.Delivered()) != 0 {
+		t.Fatalf("a second gateway while disabled: %+v %v, delivered %v", st, err, recv.Delivered())
 	}
 	if was, err := b.Enable(ctx); err != nil || !was {
 		t.Fatalf("Enable: %v %v", was, err)
 	}
-	testkit.WaitFor(t, 30*time.Second, "both delivered once enabled", func() bool { return len(recv.delivered()) == 2 })
-	if got := recv.delivered(); got[0] != "e1" || got[1] != "e2" {
+	testkit.WaitFor(t, 30*time.Second, "both delivered once enabled", func() bool { return len(recv.Delivered()) == 2 })
+	if got := recv.Delivered(); got[0] != "e1" || got[1] != "e2" {
 		t.Fatalf("delivered %v", got)
 	}
 	testkit.WaitFor(t, 30*time.Second, "backlog drained", func() bool { st, err := a.Stats(ctx); return err == nil && st.Backlog == 0 && st.Disabled == "" })
@@ -101,12 +67,12 @@ func TestWebhookGoneEnableReplay(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("Replay by id: %d %v", n, err)
 	}
-	testkit.WaitFor(t, 30*time.Second, "e2 again", func() bool { return len(recv.delivered()) == 3 })
+	testkit.WaitFor(t, 30*time.Second, "e2 again", func() bool { return len(recv.Delivered()) == 3 })
 	n, err = b.Replay(ctx, time.Now().Add(-time.Minute), "")
 	if err != nil || n != 2 {
 		t.Fatalf("Replay since: %d %v", n, err) // e1 and e2, once each though e2 is stored twice
 	}
-	testkit.WaitFor(t, 30*time.Second, "both again", func() bool { return len(recv.delivered()) == 5 })
+	testkit.WaitFor(t, 30*time.Second, "both again", func() bool { return len(recv.Delivered()) == 5 })
 	if n, err := a.Replay(ctx, time.Now().Add(time.Hour), ""); err != nil || n != 0 {
 		t.Fatalf("Replay from the future: %d %v", n, err)
 	}

@@ -1,35 +1,13 @@
 package sdnotify_test
 
 import (
-	"net"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/schemagate/schemagate/internal/sdnotify"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
-
-// listen is systemd's end: a datagram socket that returns what it reads.
-func listen(t *testing.T, name string) <-chan string {
-	t.Helper()
-	c, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: name, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	got := make(chan string, 4)
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := c.Read(buf)
-			if err != nil {
-				return
-			}
-			got <- string(buf[:n])
-		}
-	}()
-	return got
-}
 
 func TestNotify(t *testing.T) {
 	for _, tc := range []struct{ name, socket string }{
@@ -41,7 +19,7 @@ func TestNotify(t *testing.T) {
 			if addr[0] == '@' {
 				addr = "\x00" + addr[1:]
 			}
-			got := listen(t, addr)
+			got := testkit.NotifySocket(t, addr)
 			if err := sdnotify.New(tc.socket).Notify(sdnotify.Ready, "STATUS=serving"); err != nil {
 				t.Fatal(err)
 			}
