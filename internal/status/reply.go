@@ -5,9 +5,6 @@ const (
 	okTail   = `,"ok":true}`
 	okResult = `,"ok":true,"result":`
 	errHead  = `,"ok":false,"error":`
-	// internalJSON stands in for an error that cannot be encoded, which
-	// should never happen: its fields are strings and numbers.
-	internalJSON = `{"code":13,"status":"INTERNAL","message":"internal error"}`
 )
 
 // AppendReply writes the contract's reply object to dst, the one builder
@@ -39,12 +36,7 @@ func appendVerdict(dst, result []byte, err *Error) []byte {
 	switch {
 	case err != nil:
 		dst = append(dst, errHead...)
-		b, mErr := err.MarshalJSON()
-		if mErr != nil {
-			b = []byte(internalJSON)
-		}
-		dst = append(dst, b...)
-		return append(dst, '}')
+		return append(err.AppendJSON(dst), '}')
 	case result != nil:
 		dst = append(dst, okResult...)
 		dst = append(dst, result...)

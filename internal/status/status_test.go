@@ -1,9 +1,11 @@
 package status
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"google.golang.org/grpc/codes"
@@ -81,4 +83,31 @@ func TestWriteHTTP(t *testing.T) {
 	if rec.Body.String() != want {
 		t.Fatalf("body = %s\nwant   %s", rec.Body.String(), want)
 	}
+}
+
+// FuzzAppendJSON holds AppendJSON to encoding/json with HTML escaping
+// off, which wrote the wire form before it: the same bytes for any code,
+// messages, details and count.
+func FuzzAppendJSON(f *testing.F) {
+	f.Add(uint32(3), "data does not match person v1", "/age", "/properties/age/minimum", "must be >= 0", 2, 1)
+	f.Add(uint32(5), "a\"b\\c\x00\x1f\b\f\n\r\t<&>", "/a~1b", "\u2028\u2029", "\xff\xfe\xc3", 0, 0)
+	f.Add(uint32(13), "é日本\U0001F600", "", "", "", -4, 3)
+	f.Fuzz(func(t *testing.T, code uint32, msg, inst, kw, dmsg string, omitted, n int) {
+		e := &Error{Code: codes.Code(code), Message: msg, Omitted: omitted}
+		for i := 0; i < n%4; i++ {
+			e.Details = append(e.Details, Detail{InstanceLocation: inst, KeywordLocation: kw, Message: dmsg})
+		}
+		if n%5 == 4 {
+			e.Details = []Detail{} // empty, not nil: left out all the same
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(wire{Code: e.Code, Status: e.Status(), Message: e.Message, Details: e.Details, Omitted: e.Omitted}); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.AppendJSON([]byte("x")); string(got[1:]) != strings.TrimSuffix(want.String(), "\n") || got[0] != 'x' {
+			t.Fatalf("AppendJSON:\n%q\nencoding/json:\n%q", got, want.String())
+		}
+	})
 }
