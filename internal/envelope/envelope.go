@@ -74,7 +74,8 @@ type field struct {
 	contents []byte
 	isString bool
 	escaped  bool
-	vouched  bool // the data, read and found valid by a DataChecker
+	checked  bool // the data, read by a DataChecker as the frame was read
+	vouched  bool // and found valid
 }
 
 // fields are the envelope's members that the contract names.
@@ -109,27 +110,31 @@ type DataChecker interface {
 // Certain is Decode for a frame whose data c vouches for, with the data
 // read once: by c as the frame is read, when type and version come before
 // it (as the contract's examples, the SDK and the load generator write
-// them), or else delimited first and then read by c. True means the frame
-// is well formed, obeys the contract and its data is valid: Decode returns
-// the same envelope. False decides nothing: Decode and the schema's Judge
-// say what the frame is.
-func (d Decoder) Certain(frame []byte, maxDepth int, c DataChecker) (Envelope, bool) {
+// them), or else delimited first and then read by c. When c cannot vouch
+// for the data, the rest of the frame is read all the same, the data only
+// delimited, so that a refused frame is not read whole a second time.
+//
+// read means the frame's envelope was read and obeys the contract: Decode
+// returns the same envelope if the data is well formed within maxDepth-1
+// (and fails if it is not). vouched means the data is well formed and
+// valid too. With read false, Decode says what the frame is.
+func (d Decoder) Certain(frame []byte, maxDepth int, c DataChecker) (env Envelope, read, vouched bool) {
 	if maxDepth < 2 { // the data is one level down and must have a level
-		return Envelope{}, false
+		return Envelope{}, false, false
 	}
 	f, ok := d.scan(frame, maxDepth, c)
 	if !ok {
-		return Envelope{}, false
+		return Envelope{}, false, false
 	}
 	env, err := d.apply(f)
 	if err != nil {
-		return env, false
+		return env, false, false
 	}
-	if !f.data.vouched {
+	if !f.data.checked {
 		r, ok := c.CertainData(env.Key, jsonparse.NewReader(env.Raw, maxDepth-1))
-		return env, ok && r.End()
+		return env, true, ok && r.End()
 	}
-	return env, true
+	return env, true, f.data.vouched
 }
 
 // apply checks the members the contract names, in its order.
@@ -161,7 +166,7 @@ func parseMembers(frame []byte, maxDepth int) (fields, *status.Error) {
 	}
 	for i := range members {
 		if dst := f.named(members[i].Key); dst != nil {
-			*dst = fieldOf(members[i].Raw, false)
+			*dst = fieldOf(members[i].Raw, false, false)
 		}
 	}
 	return f, nil
@@ -184,8 +189,8 @@ func (f *fields) named(key string) *field {
 }
 
 // fieldOf describes a value checked by jsonparse's rules, from its bytes.
-func fieldOf(raw []byte, vouched bool) field {
-	f := field{raw: raw, vouched: vouched}
+func fieldOf(raw []byte, checked, vouched bool) field {
+	f := field{raw: raw, checked: checked, vouched: vouched}
 	if len(raw) >= 2 && raw[0] == '"' {
 		f.isString, f.contents = true, raw[1:len(raw)-1]
 		f.escaped = bytes.IndexByte(f.contents, '\\') >= 0
@@ -198,10 +203,9 @@ const maxScanned = 8
 
 // scan reads the frame with a jsonparse.Reader, by the same rules as
 // ParseObject but building nothing; with a checker, the data member is
-// read by it (f.vouched) or only delimited (see Certain). False means it
-// could not: the frame is not an object of at most maxScanned members with
-// plain keys, it breaks a rule (which parseMembers then words), or the
-// checker could not vouch for the data.
+// read by it (f.data.checked) or only delimited (see Certain). False means
+// it could not: the frame is not an object of at most maxScanned members
+// with plain keys, or it breaks a rule (which parseMembers then words).
 func (d Decoder) scan(frame []byte, maxDepth int, c DataChecker) (fields, bool) {
 	var f fields
 	r := jsonparse.NewReader(frame, maxDepth)
@@ -225,7 +229,7 @@ func (d Decoder) scan(frame []byte, maxDepth int, c DataChecker) (fields, bool) 
 			return f, false
 		}
 		if dst != nil {
-			*dst = fieldOf(frame[start:r.Mark().Pos()], dst.vouched)
+			*dst = fieldOf(frame[start:r.Mark().Pos()], dst.checked, dst.vouched)
 		}
 		more, ok := r.NextMember()
 		if !ok {
@@ -239,7 +243,9 @@ func (d Decoder) scan(frame []byte, maxDepth int, c DataChecker) (fields, bool) 
 
 // member reads one member's value: strictly, unless it is the data and
 // there is a checker, which reads it when the type and version read
-// before it name a key (setting f.data.vouched), else it is delimited.
+// before it name a key (setting f.data.checked, and f.data.vouched when
+// it vouches for it); data it cannot vouch for, or cannot read yet, is
+// delimited.
 func (d Decoder) member(r *jsonparse.Reader, f *fields, data bool, c DataChecker) bool {
 	if !data || c == nil {
 		return r.Skip()
@@ -248,8 +254,13 @@ func (d Decoder) member(r *jsonparse.Reader, f *fields, data bool, c DataChecker
 	if !ok {
 		return r.Delimit()
 	}
-	*r, f.data.vouched = c.CertainData(key, *r)
-	return f.data.vouched
+	start := r.Mark()
+	f.data.checked = true
+	if *r, f.data.vouched = c.CertainData(key, *r); f.data.vouched {
+		return true
+	}
+	r.Reset(start)
+	return r.Delimit()
 }
 
 // knownKey is the key type and version name, when both are read already

@@ -162,16 +162,18 @@ func (c *skipChecker) CertainData(key event.Key, r jsonparse.Reader) (jsonparse.
 	return r, ok
 }
 
-// FuzzCertain holds Certain to Decode: an envelope it vouches for is the
-// one Decode returns, and a frame the allocation-free reading takes, whose
-// data the checker vouches for, is vouched for whichever member comes
-// first, the checker asked once, about the frame's own key.
+// FuzzCertain holds Certain to Decode: an envelope it reads is the one
+// Decode returns when the data is well formed, and Decode fails when it
+// is not; a frame the allocation-free reading takes, whose data the
+// checker vouches for, is vouched for whichever member comes first, the
+// checker asked once, about the frame's own key.
 func FuzzCertain(f *testing.F) {
 	for _, s := range []string{`{"id":"a","type":"person","version":1,"data":{}}`,
-		`{"data":[1,{"a":"\u0041"}],"version":1,"type":"person","id":"\u0041","x":null}`,
+		`{"data":[1,{"a":"\\u0041"}],"version":1,"type":"person","id":"\\u0041","x":null}`,
 		`{"id":"a","type":"person","version":1,"data":{"a":1},"data":2}`, `{"id":"a","type":"person","version":2,"data":1}`,
 		`{"id":"a","type":"person","version":1,"data":{"a":[}}`, `{"id":"a","type":"other","version":1,"data":1}`,
-		`{"type":"person","data":"x","version":1,"id":"b"}`, `{"type":"person","version":1,"data":1}`} {
+		`{"type":"person","data":"x","version":1,"id":"b"}`, `{"type":"person","version":1,"data":1}`,
+		`{"id":"a","type":"other","version":1,"data":[[[[[[[[1]]]]]]]]}`, `{"id":"a","type":"other","version":1,"data":{"a":1,"a":2}}`} {
 		f.Add(s)
 	}
 	d := NewDecoder([]string{"person", "other"})
@@ -179,18 +181,24 @@ func FuzzCertain(f *testing.F) {
 	f.Fuzz(func(t *testing.T, frame string) {
 		b := []byte(frame)
 		c := &skipChecker{key: person}
-		got, ok := d.Certain(b, 8, c)
+		got, read, vouched := d.Certain(b, 8, c)
 		want, err := d.Decode(b, 8)
-		if ok && (err != nil || got.ID != want.ID || got.Key != want.Key || !bytes.Equal(got.RawID, want.RawID) ||
-			!bytes.Equal(got.Raw, want.Raw)) {
-			t.Fatalf("Certain vouched for %+v, Decode read %+v, %v", got, want, err)
+		if vouched && !read {
+			t.Fatal("vouched for data in an envelope it did not read")
+		}
+		wellFormed := read && jsonparse.Valid(got.Raw, 7) == nil
+		if read && wellFormed != (err == nil) {
+			t.Fatalf("Certain read %+v (data well formed: %v), Decode: %v", got, wellFormed, err)
+		}
+		if wellFormed && (got.ID != want.ID || got.Key != want.Key || !bytes.Equal(got.RawID, want.RawID) || !bytes.Equal(got.Raw, want.Raw)) {
+			t.Fatalf("Certain read %+v, Decode read %+v", got, want)
 		}
 		if len(c.keys) > 1 || len(c.keys) == 1 && err == nil && c.keys[0] != want.Key {
 			t.Fatalf("checker asked about %v, the frame's key is %v", c.keys, want.Key)
 		}
 		_, plain := d.scan(b, 8, nil)
-		if !ok && plain && err == nil && want.Key == person {
-			t.Fatalf("Certain did not vouch for %s, a plain frame of a vouched key", b)
+		if plain && err == nil && (!read || vouched != (want.Key == person)) {
+			t.Fatalf("Certain read %v, vouched %v for %s, a plain frame", read, vouched, b)
 		}
 	})
 }

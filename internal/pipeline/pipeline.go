@@ -109,16 +109,30 @@ func (b *Builder) Build(o Options) (*Pipeline, error) {
 // its front door at received. The reply is appended to dst.
 func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Time, dst []byte) Outcome {
 	start := time.Now()
-	env, judged := p.certain(frame)
+	env, read, judged := p.dec.Certain(frame, p.opts.MaxDepth, routeTable(p.routes))
+	if read && !judged {
+		if _, routed := p.routes[env.Key]; !routed {
+			read = false // Certain only delimited the data, and no schema will read it: Decode does
+		}
+	}
 	var err *status.Error
-	if !judged {
+	depth := p.opts.MaxDepth - 1 // the data is one level below the envelope object
+	if !read {
 		env, err = p.dec.Decode(frame, p.opts.MaxDepth)
+		depth = p.opts.MaxDepth // as before: Decode has checked the data's depth
 	}
 	env.Received = received
 	var result []byte
-	known := false
+	known, malformed := false, false
 	if err == nil {
-		result, known, err = p.process(ctx, &env, judged)
+		result, known, malformed, err = p.process(ctx, &env, judged, depth)
+	}
+	if malformed && read {
+		// Certain only delimited the data: data that breaks the rules is
+		// the frame's fault, in Decode's words, as if Decode had read it.
+		if denv, derr := p.dec.Decode(frame, p.opts.MaxDepth); derr != nil {
+			env, err, known = denv, derr, false
+		}
 	}
 	p.finish(ctx, frame, env.Key, known, err, start, false)
 	return Outcome{Code: status.CodeOf(err), Reply: status.AppendReply(dst, env.RawID, result, err)}
@@ -134,21 +148,12 @@ func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, receiv
 		return Outcome{Code: codes.OK, Reply: append(dst, frame...)}
 	}
 	env := envelope.Envelope{Event: event.Event{Key: key, Raw: frame, Received: received}}
-	result, known, err := p.process(ctx, &env, false)
+	result, known, _, err := p.process(ctx, &env, false, p.opts.MaxDepth)
 	p.finish(ctx, frame, key, known, err, start, true)
 	if err == nil && result != nil {
 		return Outcome{Code: codes.OK, Reply: append(dst, result...)}
 	}
 	return Outcome{Code: status.CodeOf(err), Reply: status.AppendBareReply(dst, result, err)}
-}
-
-// certain reads a frame in one pass when it can: the envelope by the
-// rules and the data by its schema's fast path, which checks it by
-// jsonparse's rules as it validates. True means the frame is well formed
-// and its data valid, as Decode and Judge would have found reading the
-// data twice; false leaves the frame to them.
-func (p *Pipeline) certain(frame []byte) (envelope.Envelope, bool) {
-	return p.dec.Certain(frame, p.opts.MaxDepth, routeTable(p.routes))
 }
 
 // routeTable vouches for an envelope's data by its route's schema.
@@ -161,29 +166,29 @@ func (t routeTable) CertainData(key event.Key, r jsonparse.Reader) (jsonparse.Re
 	return r, ok
 }
 
-// process judges the event, unless judged says it is valid already, and
-// delivers it.
-func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope, judged bool) ([]byte, bool, *status.Error) {
+// process judges the event's data within depth, unless judged says it is
+// valid already, and delivers it. known says the key has a route;
+// malformed, that the data breaks jsonparse's rules, and then nothing was
+// done with it.
+func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope, judged bool, depth int) (result []byte, known, malformed bool, err *status.Error) {
 	rt, ok := p.routes[env.Key]
 	if !ok {
-		return nil, false, validate.NoSchema(env.Key)
+		return nil, false, false, validate.NoSchema(env.Key)
 	}
-	var err *status.Error
-	var malformed bool
 	if !judged {
-		err, malformed = rt.schema.Judge(env.Raw, p.opts.MaxDepth)
+		err, malformed = rt.schema.Judge(env.Raw, depth)
 	}
 	if rt.candidate != nil && !malformed {
 		p.compare(rt, env.Raw, err == nil)
 	}
 	if err != nil {
 		if !rt.shadow || malformed {
-			return nil, true, err
+			return nil, true, malformed, err
 		}
 		p.shadowed(ctx, rt, env, err)
 	}
-	result, err := p.deliver(ctx, rt, env)
-	return result, true, err
+	result, err = p.deliver(ctx, rt, env)
+	return result, true, false, err
 }
 
 // deliver runs the handler and then every action; the event is accepted
