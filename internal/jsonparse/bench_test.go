@@ -102,3 +102,28 @@ func TestBenchmarkInputsParse(t *testing.T) {
 		checkAgainstEncodingJSON(t, []byte(in))
 	}
 }
+
+// BenchmarkDelimit prices finding the end of a value by its quotes,
+// escapes and brackets alone, beside Skip, which reads it by the rules:
+// the pipeline delimits the data of a frame it reads whole anyway.
+func BenchmarkDelimit(b *testing.B) {
+	for _, in := range []struct{ name, text string }{{"order", orderFrame}, {"person", personFrame}} {
+		data := []byte(in.text)
+		b.Run(in.name+"/delimit", func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for i := 0; i < b.N; i++ {
+				if r := NewReader(data, 0); !r.Delimit() {
+					b.Fatal("not delimited")
+				}
+			}
+		})
+		b.Run(in.name+"/skip", func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for i := 0; i < b.N; i++ {
+				if r := NewReader(data, 0); !r.Skip() {
+					b.Fatal("not read")
+				}
+			}
+		})
+	}
+}
