@@ -58,7 +58,7 @@ func TestBenchIdle(t *testing.T) {
 }
 
 func TestBenchNeedsWorkload(t *testing.T) {
-	err := run(context.Background(), []string{"bench", "--url", "ws://127.0.0.1:1/ws"}, strings.NewReader(""), &testkit.Buffer{}, &testkit.Buffer{})
+	_, err := runCLI("bench", "--url", "ws://127.0.0.1:1/ws")
 	if exitCode(err) != 2 {
 		t.Fatalf("bench without --workload: exit %d, %v", exitCode(err), err)
 	}

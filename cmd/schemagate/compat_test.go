@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"strings"
 	"testing"
@@ -60,22 +58,18 @@ func TestCompatAgainstGitRef(t *testing.T) {
 			t.Skip("not in a git checkout")
 		}
 	}
-	var out bytes.Buffer
-	err := run(context.Background(), []string{"compat", "--config", "../../configs/schemagate.yaml",
-		"--schemas", repoSchemas(t), "--against", "HEAD"}, strings.NewReader(""), &out, &out)
-	if exitCode(err) != 0 || !strings.Contains(out.String(), "person v2 (HEAD) → v2 backward: compatible") {
-		t.Fatalf("exit %d (%v)\n%s", exitCode(err), err, out.String())
+	out, err := runCLI("compat", "--config", "../../configs/schemagate.yaml", "--schemas", repoSchemas(t), "--against", "HEAD")
+	if exitCode(err) != 0 || !strings.Contains(out, "person v2 (HEAD) → v2 backward: compatible") {
+		t.Fatalf("exit %d (%v)\n%s", exitCode(err), err, out)
 	}
 }
 
 // TestServeRefusesBreakingTree: serve stops before listening, with exit
 // code 2 and the compat report; with the type's mode none it would start.
 func TestServeRefusesBreakingTree(t *testing.T) {
-	var out bytes.Buffer
-	err := run(context.Background(), []string{"serve", "--config", "../../configs/schemagate.yaml",
-		"--schemas", breakingTree(t), "--listen", "127.0.0.1:0"}, strings.NewReader(""), &out, &out)
+	out, err := runCLI("serve", "--config", "../../configs/schemagate.yaml", "--schemas", breakingTree(t), "--listen", "127.0.0.1:0")
 	if exitCode(err) != 2 {
-		t.Fatalf("exit %d (%v), want 2\n%s", exitCode(err), err, out.String())
+		t.Fatalf("exit %d (%v), want 2\n%s", exitCode(err), err, out)
 	}
 	for _, w := range []string{"break their compatibility mode", "REQUIRED_ADDED", "counterexample: {}"} {
 		if !strings.Contains(err.Error(), w) {

@@ -20,9 +20,8 @@ func TestDocsCommand(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "config.yaml")
 	yaml := "schemas: {dir: " + repoSchemas(t) + "}\nlisten: 127.0.0.1:0\nhandlers: [echo/v1]\ndefault_actions: []\n"
 	testkit.WriteFile(t, cfg, []byte(yaml))
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"docs", "--config", cfg, "--out", dir}, strings.NewReader(""), &out, &out); err != nil {
-		t.Fatalf("%v\n%s", err, out.String())
+	if out, err := runCLI("docs", "--config", cfg, "--out", dir); err != nil {
+		t.Fatalf("%v\n%s", err, out)
 	}
 	addr, _, _ := startServe(t, yaml)
 	for _, name := range []string{"openapi.json", "asyncapi.json"} {
@@ -44,7 +43,7 @@ func TestDocsCommand(t *testing.T) {
 	if err != nil || !bytes.Contains(page, []byte("Content-Security-Policy")) {
 		t.Errorf("index.html: %v", err)
 	}
-	err = run(context.Background(), []string{"docs", "--config", cfg}, strings.NewReader(""), &out, &out)
+	_, err = runCLI("docs", "--config", cfg)
 	if exitCode(err) != 2 {
 		t.Errorf("docs without --out: exit %d (%v)", exitCode(err), err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -24,10 +23,9 @@ func TestProbe(t *testing.T) {
 		{srv.URL + "/readyz", 1, "503"},
 		{"http://" + freePort(t) + "/healthz", 1, "refused"},
 	} {
-		var out strings.Builder
-		err := run(context.Background(), []string{"probe", tc.url}, strings.NewReader(""), &out, &out)
-		if exitCode(err) != tc.exit || !strings.Contains(out.String()+errString(err), tc.mentions) {
-			t.Errorf("probe %s: exit %d (%v) %q, want exit %d mentioning %q", tc.url, exitCode(err), err, out.String(), tc.exit, tc.mentions)
+		out, err := runCLI("probe", tc.url)
+		if exitCode(err) != tc.exit || !strings.Contains(out+errString(err), tc.mentions) {
+			t.Errorf("probe %s: exit %d (%v) %q, want exit %d mentioning %q", tc.url, exitCode(err), err, out, tc.exit, tc.mentions)
 		}
 	}
 }

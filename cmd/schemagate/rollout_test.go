@@ -187,15 +187,14 @@ func TestBareDeadLetterReplays(t *testing.T) {
 		{"--candidate", []string{"--candidate", "2"}, []string{`"compared": 2`, `"both_invalid": 1`, `"only_new_valid": 1`, `"malformed": 0`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var out bytes.Buffer
 			args := append(append([]string{"validate", "--schemas", tree, "-o", "json"}, tc.args...), dead)
-			err := run(context.Background(), args, strings.NewReader(""), &out, &out)
+			out, err := runCLI(args...)
 			if tc.name != "--candidate" && err == nil {
 				t.Errorf("exit 0 for a file of invalid events")
 			}
 			for _, w := range tc.want {
-				if !strings.Contains(out.String(), w) {
-					t.Errorf("no %s in\n%s", w, out.String())
+				if !strings.Contains(out, w) {
+					t.Errorf("no %s in\n%s", w, out)
 				}
 			}
 		})

@@ -39,6 +39,14 @@ func startServe(t *testing.T, configYAML string, args ...string) (string, *testk
 	return addr, logs, stop
 }
 
+// runCLI runs the program in-process with args and nothing on stdin, and
+// returns what it wrote (stdout and stderr together) and its error.
+func runCLI(args ...string) (string, error) {
+	var out testkit.Buffer
+	err := run(context.Background(), args, strings.NewReader(""), &out, &out)
+	return out.String(), err
+}
+
 // serveEchoToFile serves echo v1, each accepted event written to the
 // file action at path (sync: always), and returns the address.
 func serveEchoToFile(t *testing.T, path string) string {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 )
@@ -29,12 +27,10 @@ func TestSchemasCommands(t *testing.T) {
 // that its output (with the error's text) holds each of want.
 func runExpect(t *testing.T, args []string, exit int, want ...string) {
 	t.Helper()
-	var out bytes.Buffer
-	err := run(context.Background(), args, strings.NewReader(""), &out, &out)
+	text, err := runCLI(args...)
 	if exitCode(err) != exit {
-		t.Fatalf("exit %d (%v), want %d\n%s", exitCode(err), err, exit, out.String())
+		t.Fatalf("exit %d (%v), want %d\n%s", exitCode(err), err, exit, text)
 	}
-	text := out.String()
 	if err != nil {
 		text += err.Error()
 	}

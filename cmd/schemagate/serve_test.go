@@ -142,7 +142,7 @@ func brokenTreeOK(t *testing.T) string {
 
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{{"serve", "--nope"}, {"bogus"}, {"send", "extra-arg"}} {
-		err := run(context.Background(), args, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+		_, err := runCLI(args...)
 		if exitCode(err) != 2 {
 			t.Errorf("%v: exit %d (%v), want 2", args, exitCode(err), err)
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -10,13 +9,6 @@ import (
 
 	"github.com/schemagate/schemagate/internal/testkit"
 )
-
-// runCLI runs the CLI in-process and returns its output and error.
-func runCLI(args ...string) (string, error) {
-	var out testkit.Buffer
-	err := run(context.Background(), args, strings.NewReader(""), &out, &out)
-	return out.String(), err
-}
 
 // `schemagate webhooks` lists, replays and re-enables through the admin
 // API, which takes auth.admin_tokens and refuses producers' tokens.
