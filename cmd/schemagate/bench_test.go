@@ -25,26 +25,36 @@ func TestBenchCleanRun(t *testing.T) {
 // checkCleanBench runs the mixed workload against url: every frame
 // answered once and as the workload says.
 func checkCleanBench(t *testing.T, url string) {
+	r, progress := runBenchJSON(t, "--url", url, "--workload", "../../internal/bench/testdata/mixed.ndjson",
+		"-c", "4", "-n", "8", "--count", "2000", "--warmup", "100ms")
+	if !r.OK || r.Lost+r.Duplicated+r.Mismatched != 0 || r.Acked == 0 || r.Rejected == 0 || r.Acked+r.Rejected != r.Sent {
+		t.Fatalf("run not clean: %+v", r)
+	}
+	if progress != "" {
+		t.Fatalf("progress written to a stream that is not a terminal: %q", progress)
+	}
+}
+
+// benchResult is what `bench --json` prints that the tests look at.
+type benchResult struct {
+	Sent, Acked, Rejected, Lost, Duplicated, Mismatched int64
+	OK                                                  bool
+}
+
+// runBenchJSON runs bench --json in-process with args and returns its
+// result and what it wrote to stderr; a failed run fails the test.
+func runBenchJSON(t *testing.T, args ...string) (benchResult, string) {
+	t.Helper()
 	var out, errOut testkit.Buffer
-	err := run(context.Background(), []string{"bench", "--url", url,
-		"--workload", "../../internal/bench/testdata/mixed.ndjson", "-c", "4", "-n", "8",
-		"--count", "2000", "--warmup", "100ms", "--json"}, strings.NewReader(""), &out, &errOut)
+	err := run(context.Background(), append([]string{"bench", "--json"}, args...), strings.NewReader(""), &out, &errOut)
 	if err != nil {
 		t.Fatalf("bench: %v\n%s%s", err, out.String(), errOut.String())
 	}
-	var r struct {
-		Sent, Acked, Rejected, Lost, Duplicated, Mismatched int64
-		OK                                                  bool
-	}
+	var r benchResult
 	if err := json.Unmarshal([]byte(out.String()), &r); err != nil {
 		t.Fatalf("bench --json: %v\n%s", err, out.String())
 	}
-	if !r.OK || r.Lost+r.Duplicated+r.Mismatched != 0 || r.Acked == 0 || r.Rejected == 0 || r.Acked+r.Rejected != r.Sent {
-		t.Fatalf("run not clean: %+v\n%s", r, out.String())
-	}
-	if errOut.String() != "" {
-		t.Fatalf("progress written to a stream that is not a terminal: %q", errOut.String())
-	}
+	return r, errOut.String()
 }
 
 func TestBenchIdle(t *testing.T) {
@@ -73,17 +83,8 @@ func TestBenchGRPCLargeEvents(t *testing.T) {
 	big := strings.Repeat("x", 200<<10)
 	testkit.WriteFile(t, wl, []byte(`{"valid":true,"frame":{"type":"echo","version":1,"data":"`+big+`"}}`+"\n"+
 		`{"valid":true,"frame":{"type":"echo","version":1,"data":1}}`+"\n"))
-	var out, errOut testkit.Buffer
-	err := run(context.Background(), []string{"bench", "--url", "grpc://" + grpcAddr, "--workload", wl,
-		"-c", "2", "-n", "8", "--count", "200", "--warmup", "0", "--json"}, strings.NewReader(""), &out, &errOut)
-	if err != nil {
-		t.Fatalf("bench: %v\n%s%s", err, out.String(), errOut.String())
-	}
-	var r struct {
-		Sent, Acked int64
-		OK          bool
-	}
-	if err := json.Unmarshal([]byte(out.String()), &r); err != nil || !r.OK || r.Acked != r.Sent || r.Sent == 0 {
-		t.Fatalf("run not clean (%v): %s", err, out.String())
+	r, _ := runBenchJSON(t, "--url", "grpc://"+grpcAddr, "--workload", wl, "-c", "2", "-n", "8", "--count", "200", "--warmup", "0")
+	if !r.OK || r.Acked != r.Sent || r.Sent == 0 {
+		t.Fatalf("run not clean: %+v", r)
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -88,15 +86,8 @@ func TestShadowLive(t *testing.T) {
 	if !strings.Contains(logs.String(), `"msg":"rollout","candidates":null,"shadow":["person v1"]`) {
 		t.Errorf("no rollout line in the startup log:\n%s", logs.String())
 	}
-	resp, err := http.Post("http://"+addr+"/v1/events", "application/json",
-		strings.NewReader(`{"id":"s1","type":"person","version":1,"data":{"name":"Ana","age":-1}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"ok":true`) {
-		t.Fatalf("shadow POST: %d %s", resp.StatusCode, body)
+	if body := post(t, "http://"+addr+"/v1/events", []byte(`{"id":"s1","type":"person","version":1,"data":{"name":"Ana","age":-1}}`)); !strings.Contains(body, `"ok":true`) {
+		t.Fatalf("shadow POST: %s", body)
 	}
 	if lines := testkit.FileLines(t, events); len(lines) != 1 || !strings.Contains(lines[0], `"id":"s1"`) {
 		t.Errorf("delivered %q", lines)
@@ -109,11 +100,9 @@ func TestShadowLive(t *testing.T) {
 		t.Error("shadowed frame not counted")
 	}
 	// The dead letter replays against a candidate: v2 refuses it too.
-	var out bytes.Buffer
-	err = run(context.Background(), []string{"validate", "--schemas", tree, "--candidate", "2", "-o", "json", dead},
-		strings.NewReader(""), &out, &out)
-	if err != nil || !strings.Contains(out.String(), `"both_invalid": 1`) || !strings.Contains(out.String(), `"compared": 1`) {
-		t.Errorf("validate --candidate 2 on the dead letter: %v\n%s", err, out.String())
+	out, err := runCLI("validate", "--schemas", tree, "--candidate", "2", "-o", "json", dead)
+	if err != nil || !strings.Contains(out, `"both_invalid": 1`) || !strings.Contains(out, `"compared": 1`) {
+		t.Errorf("validate --candidate 2 on the dead letter: %v\n%s", err, out)
 	}
 }
 
