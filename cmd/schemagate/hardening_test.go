@@ -324,12 +324,7 @@ func TestWebhookDownOrSlow(t *testing.T) {
 	defer hook.Close()
 	defer close(recv.block)
 	// A port nobody listens on, for "unreachable".
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadAddr := l.Addr().String()
-	l.Close()
+	deadAddr := freePort(t)
 
 	cfg := `
 schemas: {dir: ` + repoSchemas(t) + `}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"sort"
@@ -315,13 +314,8 @@ func TestShippedNATSConfigs(t *testing.T) {
 // anyway, unready and refusing with UNAVAILABLE, and becomes ready and
 // acks once NATS comes up; its fan-out starts then too.
 func TestGatewayStartsBeforeNATS(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	addr, _, _ := startServe(t, natsGateway(t, fmt.Sprintf("nats://127.0.0.1:%d", port)))
+	url := "nats://" + freePort(t)
+	addr, _, _ := startServe(t, natsGateway(t, url))
 	if readyz(t, addr) != 503 {
 		t.Fatal("ready without NATS")
 	}
@@ -329,7 +323,7 @@ func TestGatewayStartsBeforeNATS(t *testing.T) {
 	if code := c.send("before"); code != 14 {
 		t.Fatalf("without NATS: code %d, want 14", code)
 	}
-	runNATS(t, t.TempDir(), port)
+	runNATS(t, t.TempDir(), natsPort(t, url))
 	testkit.WaitFor(t, 10*time.Second, "ready once NATS is up", func() bool { return readyz(t, addr) == 200 })
 	if code := c.send("after"); code != 0 {
 		t.Fatalf("with NATS: code %d", code)
