@@ -80,25 +80,13 @@ func TestBinaryRefusesBadStartup(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			addr := freePort(t)
-			cmd := exec.Command(bin, append([]string{"serve", "--listen", addr}, tc.args...)...)
+			// Killed after a minute (exit -1) if it serves instead.
+			cmd := testkit.Command(t, time.Minute, bin, append([]string{"serve", "--listen", addr}, tc.args...)...)
 			cmd.Env = append(os.Environ(), tc.env...)
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
-			done := make(chan error, 1)
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			go func() { done <- cmd.Wait() }()
-			var err error
-			select {
-			case err = <-done:
-			case <-time.After(60 * time.Second):
-				_ = cmd.Process.Kill()
-				t.Fatalf("the process did not exit; a bad start must not serve:\n%s", stderr.String())
-			}
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) || ee.ExitCode() != 2 {
-				t.Fatalf("exit: %v, want code 2\n%s", err, stderr.String())
+			if code := exitOf(t, cmd.Run()); code != 2 {
+				t.Fatalf("exit %d, want 2: a bad start must not serve\n%s", code, stderr.String())
 			}
 			report := stderr.String()
 			for _, w := range tc.want {
