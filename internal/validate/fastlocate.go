@@ -63,24 +63,32 @@ func (l *locator) value(n *fastNode) bool {
 		buf := make([]byte, 256)
 		l.keyword, l.instance = buf[:0:128], buf[128:128]
 	}
+	l.refuted(n, start)
+	return false
+}
+
+// refuted adds the parts of the value at start that may violate n, whose
+// scan of it has failed.
+func (l *locator) refuted(n *fastNode, start jsonparse.Mark) {
 	l.r.Reset(start)
 	switch {
 	case len(n.applied) == 1 && !n.own:
+		// n's scan is its one applied schema's (a bare $ref), so that
+		// one failed too: it is not scanned again.
 		k := len(l.keyword)
 		l.keyword = append(append(l.keyword, '/'), n.applied[0].name...)
-		ok := l.value(n.applied[0].node)
+		l.refuted(n.applied[0].node, start)
 		l.keyword = l.keyword[:k]
-		return ok
+		return
 	case len(n.applied) == 0 && n.always == nil && l.members(n):
-		return false
+		return
 	}
 	l.r.Reset(start)
 	if !l.r.Skip() {
 		l.broken = true
-		return false
+		return
 	}
 	l.parts = append(l.parts, part{n.schema, l.data[start.Pos():l.r.Mark().Pos()], string(l.keyword), string(l.instance)})
-	return false
 }
 
 // members looks inside an object or array whose own keywords hold and adds
