@@ -30,10 +30,10 @@ type conn struct {
 	ctx        context.Context
 	cancel     context.CancelFunc
 	send       *replyQueue
-	life       lifecycle     // open → closing → closed (close.go)
-	writing    atomic.Bool   // the writer's role is taken (writer.go)
-	writerDone chan struct{} // closed when the writing is over
-	taken      [][]byte      // replies being written, reused by whoever writes
+	life       lifecycle   // open → closing → closed (close.go)
+	writing    atomic.Bool // the writer's role is taken (writer.go)
+	writerDone latch       // fired when the writing is over
+	taken      [][]byte    // replies being written, reused by whoever writes
 	pingDue    atomic.Bool
 	pinger     *time.Timer
 	limits     *time.Timer  // nil when no idle or lifetime limit is on
@@ -44,7 +44,7 @@ type conn struct {
 
 func newConn(s *Server, w *websocket.Conn, t *tap, h handleFunc, r refuseFunc) *conn {
 	c := &conn{s: s, ws: w, under: t, bc: t.bc, handle: h, refuse: r,
-		send: newReplyQueue(&s.inflight), writerDone: make(chan struct{}), started: time.Now()}
+		send: newReplyQueue(&s.inflight), started: time.Now()}
 	c.ctx, c.cancel = context.WithCancel(s.base)
 	c.life.nc = t.bc
 	c.lastFrame.Store(c.started.UnixNano())
@@ -65,7 +65,7 @@ func (c *conn) run() {
 func (c *conn) finish(reason string) {
 	c.send.close()
 	c.wake()
-	<-c.writerDone
+	c.writerDone.wait()
 	c.cancel()
 	c.stopTimers()
 	c.ws.Close()

@@ -42,8 +42,9 @@ func TestReplyQueueCountsBytesUntilWritten(t *testing.T) {
 		t.Fatal("a connection with nothing queued was held up by others")
 	}
 	total.Store(0)
+	ready := q.waitOn(&q.ready)
 	q.close()
-	<-q.ready
+	<-ready
 	if q.push([]byte("late")) {
 		t.Fatal("a closed queue took a reply")
 	}
@@ -81,4 +82,41 @@ func TestRecycleDropsBigArrays(t *testing.T) {
 	if r := recycle(small); r == nil || len(r) != 0 || small[0] != nil {
 		t.Fatal("a small array was not cleared and kept")
 	}
+}
+
+// TestReplyQueueSignalsOnlyWhileWaited: the signals exist only while a
+// waiter holds one, and a waiter that made its channel after the change
+// it waits for sees the change itself.
+func TestReplyQueueSignalsOnlyWhileWaited(t *testing.T) {
+	var total atomic.Int64
+	q := newReplyQueue(&total)
+	q.push([]byte("a")) // no writer waits: nothing to signal, nothing made
+	if q.ready != nil || q.room != nil {
+		t.Fatal("a signal was made with no one waiting")
+	}
+	ready := q.waitOn(&q.ready)
+	if !q.pending() {
+		t.Fatal("the push before the wait is not seen")
+	}
+	items, _ := q.take(nil)
+	q.push([]byte("b"))
+	select {
+	case <-ready:
+	default:
+		t.Fatal("a push while the writer waited did not signal it")
+	}
+	q.doneWaiting(&q.ready)
+	q.written(items)
+	if q.ready != nil || q.room != nil {
+		t.Fatal("a signal outlived its waiter")
+	}
+}
+
+func TestLatchWaitsForFire(t *testing.T) {
+	var l latch
+	done := make(chan struct{})
+	go func() { l.wait(); close(done) }()
+	l.fire()
+	<-done
+	l.wait() // after the fire, at once
 }

@@ -33,7 +33,7 @@ func (c *conn) wake() {
 
 // kick wakes a writer that may be waiting for work, or starts one.
 func (c *conn) kick() {
-	signal(c.send.ready)
+	c.send.notify(&c.send.ready)
 	c.wake()
 }
 
@@ -53,7 +53,7 @@ func (c *conn) writePump() {
 // wake-up each time. When a writer is running it gets them instead.
 func (c *conn) flush() {
 	if !c.takeWriter() {
-		signal(c.send.ready)
+		c.send.notify(&c.send.ready)
 		return
 	}
 	if !c.writeOnce() {
@@ -96,7 +96,7 @@ func (c *conn) writeOnce() bool {
 	default:
 		return true
 	}
-	close(c.writerDone)
+	c.writerDone.fire()
 	return false
 }
 
@@ -116,12 +116,17 @@ func (c *conn) awaitWork(linger *time.Timer) bool {
 	if c.hasWork() {
 		return true
 	}
+	ready := c.send.waitOn(&c.send.ready)
+	if c.hasWork() {
+		return true
+	}
 	linger.Reset(writerLinger)
 	select {
-	case <-c.send.ready:
+	case <-ready:
 		return true
 	case <-linger.C:
 	}
+	c.send.doneWaiting(&c.send.ready)
 	c.writing.Store(false)
 	// What was queued or fell due just before the store found the writer
 	// running and started none: look again, and take the writer back.
