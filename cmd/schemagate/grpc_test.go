@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"reflect"
 	"regexp"
 	"strings"
@@ -117,15 +114,10 @@ func wsDoor(addr string) door {
 
 func postDoor(addr string) door {
 	return func(t *testing.T, ev *schemagatev1.Event) (*status.Error, *errdetails.BadRequest) {
-		resp, err := http.Post("http://"+addr+"/v1/events", "application/json", bytes.NewReader(envelopeJSON(t, ev)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		e := replyError(t, b)
-		if e != nil && resp.StatusCode != e.HTTPStatus() {
-			t.Errorf("HTTP status %d for %v", resp.StatusCode, e.Code)
+		code, b := postJSON(t, "http://"+addr+"/v1/events", envelopeJSON(t, ev))
+		e := replyError(t, []byte(b))
+		if e != nil && code != e.HTTPStatus() {
+			t.Errorf("HTTP status %d for %v", code, e.Code)
 		}
 		return e, nil
 	}

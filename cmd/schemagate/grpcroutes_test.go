@@ -143,7 +143,19 @@ func TestHTTPAnnotationsMatchTheLiveAPI(t *testing.T) {
 	}
 }
 
+// post posts a JSON body to url and returns the reply, failing the test
+// unless the status is 200.
 func post(t *testing.T, url string, body []byte) string {
+	t.Helper()
+	code, b := postJSON(t, url, body)
+	if code != http.StatusOK {
+		t.Fatalf("POST %s: %d %s", url, code, b)
+	}
+	return b
+}
+
+// postJSON posts a JSON body to url and returns the status and the reply.
+func postJSON(t *testing.T, url string, body []byte) (int, string) {
 	t.Helper()
 	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
 	if err != nil {
@@ -151,8 +163,5 @@ func post(t *testing.T, url string, body []byte) string {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("POST %s: %d %s", url, resp.StatusCode, b)
-	}
-	return string(b)
+	return resp.StatusCode, string(b)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"net/http"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -19,13 +18,8 @@ func TestIDsAreKeptAsSent(t *testing.T) {
 		if r := hSend(t, c, frame(id)); hCode(r) != 3 || r.ID == nil {
 			t.Errorf("id %s over WebSocket: %+v, want INVALID_ARGUMENT with the id", id, r)
 		}
-		resp, err := http.Post("http://"+addr+"/v1/events", "application/json", strings.NewReader(frame(id)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("id %s over HTTP: %d, want 400", id, resp.StatusCode)
+		if code, _ := postJSON(t, "http://"+addr+"/v1/events", []byte(frame(id))); code != http.StatusBadRequest {
+			t.Errorf("id %s over HTTP: %d, want 400", id, code)
 		}
 	}
 	for _, id := range []string{`pair\ud83d\ude00`, `\uFFFD`, `back\\ud800`} {

@@ -154,13 +154,8 @@ func TestBareDeadLetterReplays(t *testing.T) {
 		"dead_letter: {path: " + dead + ", sync: always}\n"
 	addr, _, _ := startServe(t, cfg)
 	for _, data := range []string{`{"name":"Ana","age":-1}`, `{"name":"Bo","email":"b@example.com"}`} {
-		resp, err := http.Post("http://"+addr+"/v1/events/person/v1", "application/json", strings.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusBadRequest {
-			t.Fatalf("bare POST %s: %d, want 400", data, resp.StatusCode)
+		if code, _ := postJSON(t, "http://"+addr+"/v1/events/person/v1", []byte(data)); code != http.StatusBadRequest {
+			t.Fatalf("bare POST %s: %d, want 400", data, code)
 		}
 	}
 	if lines := testkit.FileLines(t, dead); len(lines) != 2 {
