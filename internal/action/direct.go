@@ -2,13 +2,14 @@ package action
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -29,6 +30,11 @@ type direct struct {
 	url    *url.URL
 	addr   string
 	dialer net.Dialer
+	// req stands for every request in ReadResponse (which reads its
+	// method and keeps it in the answer); head is every request's start,
+	// up to the Content-Length value.
+	req  *http.Request
+	head string
 
 	mu     sync.Mutex
 	idle   []*directConn // at most maxIdleDirect
@@ -40,17 +46,24 @@ type direct struct {
 const maxIdleDirect = 16
 
 type directConn struct {
-	c  net.Conn
-	br *bufio.Reader
-	bw *bufio.Writer
+	c   net.Conn
+	br  *bufio.Reader
+	bw  *bufio.Writer
+	num []byte // Content-Length's digits
 }
 
 // newDirect returns a direct sender for rawURL, or nil when the client
 // should send: a transport or timeout of its own, cookies, a scheme other
-// than http, or a proxy for the URL.
-func newDirect(rawURL string, client *http.Client) *direct {
+// than http, a proxy for the URL, or configured headers that Request.Write
+// treats apart (extra).
+func newDirect(rawURL string, client *http.Client, extra http.Header) *direct {
 	if client.Transport != nil || client.Jar != nil || client.Timeout != 0 {
 		return nil
+	}
+	for _, k := range []string{"Host", "User-Agent", "Content-Length", "Transfer-Encoding", "Trailer"} {
+		if _, ok := extra[k]; ok {
+			return nil
+		}
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme != "http" || u.Host == "" || u.User != nil {
@@ -63,20 +76,20 @@ func newDirect(rawURL string, client *http.Client) *direct {
 	if port == "" {
 		port = "80"
 	}
-	return &direct{url: u, addr: net.JoinHostPort(u.Hostname(), port)}
+	return &direct{url: u, addr: net.JoinHostPort(u.Hostname(), port),
+		req:  &http.Request{Method: http.MethodPost, URL: u, Host: u.Host, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1},
+		head: "POST " + u.RequestURI() + " HTTP/1.1\r\nHost: " + u.Host + "\r\nUser-Agent: Go-http-client/1.1\r\nContent-Length: "}
 }
 
 // post sends body with header h within timeout, and returns the answer;
 // redirect is the URL of a 307 or 308 answer, for the client to follow.
 func (d *direct) post(ctx context.Context, h http.Header, body []byte, timeout time.Duration) (a answer, redirect *url.URL) {
-	req := &http.Request{Method: http.MethodPost, URL: d.url, Host: d.url.Host, Header: h, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		ContentLength: int64(len(body))}
 	deadline := time.Now().Add(timeout)
 	dc, reused, err := d.get(ctx, deadline)
 	if err != nil {
 		return failed(ctx, err, timeout), nil
 	}
-	resp, err := dc.roundTrip(ctx, req, body, deadline)
+	resp, err := d.roundTrip(ctx, dc, h, body, deadline)
 	if err != nil && reused && ctx.Err() == nil && stale(err) {
 		// The receiver closed the kept connection before this request
 		// reached it, as the default transport also assumes when it
@@ -85,7 +98,7 @@ func (d *direct) post(ctx context.Context, h http.Header, body []byte, timeout t
 		if dc, err = d.dial(ctx, deadline); err != nil {
 			return failed(ctx, err, timeout), nil
 		}
-		resp, err = dc.roundTrip(ctx, req, body, deadline)
+		resp, err = d.roundTrip(ctx, dc, h, body, deadline)
 	}
 	if err != nil {
 		dc.c.Close()
@@ -106,29 +119,52 @@ func (d *direct) post(ctx context.Context, h http.Header, body []byte, timeout t
 	return a, nil
 }
 
-// roundTrip writes req and reads its answer's head; the caller reads the
-// body. ctx ending interrupts either.
-func (dc *directConn) roundTrip(ctx context.Context, req *http.Request, body []byte, deadline time.Time) (*http.Response, error) {
+// roundTrip writes the request and reads its answer's head; the caller
+// reads the body. ctx ending interrupts either.
+func (d *direct) roundTrip(ctx context.Context, dc *directConn, h http.Header, body []byte, deadline time.Time) (*http.Response, error) {
 	if err := dc.c.SetDeadline(deadline); err != nil {
 		return nil, err
 	}
 	stop := context.AfterFunc(ctx, func() { _ = dc.c.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	if err := req.Write(dc.bw); err != nil {
-		return nil, err
-	}
+	d.writeRequest(dc, h, body)
 	if err := dc.bw.Flush(); err != nil {
 		return nil, err
 	}
 	for {
-		resp, err := http.ReadResponse(dc.br, req)
+		resp, err := http.ReadResponse(dc.br, d.req)
 		// An informational answer (103 Early Hints) precedes the real one,
 		// as the transport also skips it.
 		if err != nil || resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
 			return resp, err
 		}
 	}
+}
+
+// writeRequest buffers the request as Request.Write would put it (request
+// line, Host, User-Agent, Content-Length, the headers, a CR or LF in a
+// value turned into a space, then the body) without its allocations: the
+// sender's profile had Request.Write at a tenth of its CPU. A write error
+// stays in the buffer for Flush to return.
+func (d *direct) writeRequest(dc *directConn, h http.Header, body []byte) {
+	bw := dc.bw
+	_, _ = bw.WriteString(d.head)
+	dc.num = strconv.AppendInt(dc.num[:0], int64(len(body)), 10)
+	_, _ = bw.Write(dc.num)
+	_, _ = bw.WriteString("\r\n")
+	for k, vs := range h {
+		for _, v := range vs {
+			_, _ = bw.WriteString(k)
+			_, _ = bw.WriteString(": ")
+			if strings.ContainsAny(v, "\r\n") {
+				v = strings.NewReplacer("\r", " ", "\n", " ").Replace(v)
+			}
+			_, _ = bw.WriteString(v)
+			_, _ = bw.WriteString("\r\n")
+		}
+	}
+	_, _ = bw.WriteString("\r\n")
+	_, _ = bw.Write(body)
 }
 
 // stale says err is what a kept connection the receiver had closed gives.

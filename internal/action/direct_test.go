@@ -1,7 +1,10 @@
 package action
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +18,7 @@ func TestDirectOnlyForPlainHTTP(t *testing.T) {
 	tests := []struct {
 		url    string
 		client *http.Client
+		extra  http.Header
 		want   bool
 	}{
 		{url: "http://127.0.0.1:9/events", client: &http.Client{}, want: true},
@@ -24,13 +28,16 @@ func TestDirectOnlyForPlainHTTP(t *testing.T) {
 		{url: "http://127.0.0.1:9/events", client: &http.Client{Transport: http.DefaultTransport}},
 		{url: "http://127.0.0.1:9/events", client: &http.Client{Timeout: 1}},
 		{url: "::not a url", client: &http.Client{}},
+		{url: "http://127.0.0.1:9/events", client: &http.Client{}, extra: http.Header{"X-Token": {"t"}}, want: true},
+		{url: "http://127.0.0.1:9/events", client: &http.Client{}, extra: http.Header{"User-Agent": {"hooks/1"}}},
+		{url: "http://127.0.0.1:9/events", client: &http.Client{}, extra: http.Header{"Host": {"elsewhere"}}},
 	}
 	for _, tt := range tests {
-		if got := newDirect(tt.url, tt.client) != nil; got != tt.want {
+		if got := newDirect(tt.url, tt.client, tt.extra) != nil; got != tt.want {
 			t.Errorf("%s with %+v: direct %v, want %v", tt.url, tt.client, got, tt.want)
 		}
 	}
-	if d := newDirect("http://localhost/events", &http.Client{}); d.addr != "localhost:80" {
+	if d := newDirect("http://localhost/events", &http.Client{}, nil); d.addr != "localhost:80" {
 		t.Errorf("addr %s", d.addr)
 	}
 }
@@ -100,5 +107,35 @@ func TestDirectFollowsRedirects(t *testing.T) {
 		if s, _ := got.Load().(string); s != want {
 			t.Errorf("%s: receiver got %q, want %q", path, s, want)
 		}
+	}
+}
+
+// A request written by writeRequest reads back, on the receiver's side,
+// as the one Request.Write would have written.
+func TestDirectRequestReadsAsRequestWrite(t *testing.T) {
+	d := newDirect("http://127.0.0.1:9/events?tenant=a%20b", &http.Client{}, nil)
+	h := http.Header{"Content-Type": {"application/json"}, "Webhook-Id": {"e1\r\nX-Injected: 1"}, "X-Many": {"a", "b"}}
+	body := []byte(`{"a":1}`)
+	var mine bytes.Buffer
+	dc := &directConn{bw: bufio.NewWriter(&mine)}
+	d.writeRequest(dc, h, body)
+	if err := dc.bw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var std bytes.Buffer
+	req := &http.Request{Method: http.MethodPost, URL: d.url, Host: d.url.Host, Header: h, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
+	if err := req.Write(&std); err != nil {
+		t.Fatal(err)
+	}
+	read := func(b *bytes.Buffer) string {
+		r, err := http.ReadRequest(bufio.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(r.Body)
+		return fmt.Sprintf("%s %s %s host=%s len=%d %v %s", r.Method, r.RequestURI, r.Proto, r.Host, r.ContentLength, r.Header, got)
+	}
+	if a, b := read(&mine), read(&std); a != b {
+		t.Errorf("writeRequest reads as\n%s\nRequest.Write as\n%s", a, b)
 	}
 }

@@ -83,7 +83,7 @@ func newPoster(cfg WebhookConfig, client *http.Client) (*poster, error) {
 		*p.client = *client
 	}
 	p.client.CheckRedirect = keepPost
-	p.direct = newDirect(p.url, p.client)
+	p.direct = newDirect(p.url, p.client, p.extra)
 	return p, nil
 }
 
