@@ -36,8 +36,15 @@ type direct struct {
 	req  *http.Request
 	head string
 
+	// owner, when set, is a context whose end closes the direct and
+	// interrupts the attempts made under it (busy), so that those need
+	// no watch of their own: context.AfterFunc per attempt was a twentieth
+	// of the sender's CPU.
+	owner context.Context
+
 	mu     sync.Mutex
 	idle   []*directConn // at most maxIdleDirect
+	busy   map[*directConn]struct{}
 	closed bool
 }
 
@@ -125,8 +132,14 @@ func (d *direct) roundTrip(ctx context.Context, dc *directConn, h http.Header, b
 	if err := dc.c.SetDeadline(deadline); err != nil {
 		return nil, err
 	}
-	stop := context.AfterFunc(ctx, func() { _ = dc.c.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	if d.owner == nil || ctx != d.owner {
+		stop := context.AfterFunc(ctx, func() { _ = dc.c.SetDeadline(time.Unix(1, 0)) })
+		defer stop()
+	} else if err := d.watch(dc); err != nil {
+		return nil, err
+	} else {
+		defer d.unwatch(dc)
+	}
 	d.writeRequest(dc, h, body)
 	if err := dc.bw.Flush(); err != nil {
 		return nil, err
@@ -225,11 +238,43 @@ func (d *direct) put(dc *directConn) {
 	}
 }
 
+// own makes ctx the owner: once it ends, the direct closes and attempts
+// under ctx in flight are interrupted. Call it before any attempt.
+func (d *direct) own(ctx context.Context) {
+	d.owner, d.busy = ctx, map[*directConn]struct{}{}
+	context.AfterFunc(ctx, d.close)
+}
+
+// watch notes an attempt under the owner in flight on dc, unless the owner
+// has ended already.
+func (d *direct) watch(dc *directConn) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.owner.Err(); err != nil {
+		return err
+	}
+	d.busy[dc] = struct{}{}
+	return nil
+}
+
+func (d *direct) unwatch(dc *directConn) {
+	d.mu.Lock()
+	delete(d.busy, dc)
+	d.mu.Unlock()
+}
+
 // close closes the kept connections; later ones are closed after use.
+// With the owner ended, the attempts in flight under it are interrupted
+// too; others (a sync webhook's) finish on their own.
 func (d *direct) close() {
 	d.mu.Lock()
 	idle := d.idle
 	d.idle, d.closed = nil, true
+	if d.owner != nil && d.owner.Err() != nil {
+		for dc := range d.busy {
+			_ = dc.c.SetDeadline(time.Unix(1, 0))
+		}
+	}
 	d.mu.Unlock()
 	for _, dc := range idle {
 		dc.c.Close()

@@ -175,6 +175,7 @@ func NewOutbox(cfg OutboxConfig) (*Outbox, error) {
 		lanes = max(lanes, cfg.Concurrency)
 	}
 	o.ctx, o.stop = context.WithCancel(context.Background())
+	o.post.own(o.ctx)
 	o.heads = make([]atomic.Int64, lanes)
 	o.progress = make([]progress, lanes)
 	// Every lane's channel exists before any sender starts: senders read

@@ -321,3 +321,36 @@ func TestOutboxCloseAfterGivingUpFinishes(t *testing.T) {
 	again := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: path})
 	closeOK(t, again)
 }
+
+// Close interrupts an attempt in flight at once, whatever the timeout,
+// and that attempt counts for nothing: the next start delivers the event
+// on its first attempt.
+func TestOutboxCloseInterruptsAnAttempt(t *testing.T) {
+	release := make(chan struct{})
+	var hanging atomic.Bool
+	hanging.Store(true)
+	h, srv := startHook(t, func(string, int) (int, string) {
+		if hanging.Load() {
+			<-release
+		}
+		return http.StatusNoContent, ""
+	})
+	defer close(release) // before srv.Close (a cleanup), which waits for the handler
+	path := filepath.Join(t.TempDir(), "o.db")
+	cfg := OutboxConfig{Webhook: WebhookConfig{URL: srv.URL, Timeout: time.Hour}, Path: path, Schedule: []time.Duration{0, time.Hour}}
+	o := openOutbox(t, cfg)
+	sendN(t, o, "i", 1)
+	waitFor(t, "the attempt reaches the receiver", func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return len(h.tries["i-000"]) == 1
+	})
+	closeOK(t, o) // 10s to close, against the attempt's hour
+	hanging.Store(false)
+	again := openOutbox(t, cfg)
+	defer closeOK(t, again)
+	waitFor(t, "delivered after the restart", func() bool { return len(h.delivered()) == 1 })
+	if s := again.Stats(); s.LastError != "" {
+		t.Errorf("an interrupted attempt was counted: last error %q", s.LastError)
+	}
+}

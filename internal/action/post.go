@@ -87,6 +87,14 @@ func newPoster(cfg WebhookConfig, client *http.Client) (*poster, error) {
 	return p, nil
 }
 
+// own tells the poster that ctx ends only as its owner closes, so that
+// attempts under ctx need no watch of their own (see direct.own).
+func (p *poster) own(ctx context.Context) {
+	if p.direct != nil {
+		p.direct.own(ctx)
+	}
+}
+
 // closeIdle closes the connections kept for the next attempt.
 func (p *poster) closeIdle() {
 	p.client.CloseIdleConnections()
