@@ -5,8 +5,10 @@
 // package, a server process started and waited for until it listens (then
 // stopped or killed), files and trees written for a test, the outside
 // tools a test drives found (or the test skipped, saying how to install
-// them) and run within a deadline, a scripted webhook endpoint, and
-// systemd's end of a notify socket. Only tests import it.
+// them) and run within a deadline, a scripted webhook endpoint,
+// systemd's end of a notify socket, the shared benchmark workloads (and
+// where ../shared/bench is), and lines looked up in a metrics exposition.
+// Only tests import it.
 package testkit
 
 import (
