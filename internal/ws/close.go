@@ -35,7 +35,7 @@ const (
 type lifecycle struct {
 	mu    sync.Mutex
 	phase phase
-	msg   closeMsg
+	msg   *closeMsg // the close in force; nil while open (a pointer: every connection holds a lifecycle, few a close)
 	nc    interface{ SetReadDeadline(time.Time) error }
 	until time.Time // the read deadline extend last set
 }
@@ -54,17 +54,20 @@ func (l *lifecycle) decide(m closeMsg) closeMsg {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.phase == phaseOpen {
-		l.phase, l.msg = phaseClosing, m
+		l.phase, l.msg = phaseClosing, &m
 		_ = l.nc.SetReadDeadline(time.Now())
 	}
-	return l.msg
+	return *l.msg
 }
 
 // decided is the close in force, if one was decided.
 func (l *lifecycle) decided() (closeMsg, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.msg, l.phase != phaseOpen
+	if l.msg == nil {
+		return closeMsg{}, false
+	}
+	return *l.msg, true
 }
 
 // extend gives the peer another d to send something while the connection
@@ -92,7 +95,7 @@ func (l *lifecycle) fail() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.phase == phaseOpen {
-		l.msg = closeMsg{reason: telemetry.CloseError}
+		l.msg = &closeMsg{reason: telemetry.CloseError}
 	}
 	l.phase = phaseClosed
 	_ = l.nc.SetReadDeadline(time.Now())
@@ -104,10 +107,10 @@ func (l *lifecycle) end() closeMsg {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.phase == phaseOpen {
-		l.msg = closeMsg{code: websocket.CloseNormalClosure, reason: telemetry.CloseNormal}
+		l.msg = &closeMsg{code: websocket.CloseNormalClosure, reason: telemetry.CloseNormal}
 	}
 	l.phase = phaseClosed
-	return l.msg
+	return *l.msg
 }
 
 // close decides the connection must end, with the RFC 6455 code the peer

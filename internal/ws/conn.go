@@ -36,18 +36,18 @@ type conn struct {
 	taken      [][]byte    // replies being written, reused by whoever writes
 	pingDue    atomic.Bool
 	pinger     *time.Timer
-	limits     *time.Timer  // nil when no idle or lifetime limit is on
-	lastFrame  atomic.Int64 // unix nanos of the last data frame, for idle
-	started    time.Time
+	limits     *time.Timer       // nil when no idle or lifetime limit is on
+	lastFrame  atomic.Int64      // unix nanos of the last data frame, for idle
+	started    int64             // unix nanos, as lastFrame
 	limit      *ratelimit.Bucket // nil: no limit
 }
 
 func newConn(s *Server, w *websocket.Conn, t *tap, h handleFunc, r refuseFunc) *conn {
 	c := &conn{s: s, ws: w, under: t, bc: t.bc, handle: h, refuse: r,
-		send: newReplyQueue(&s.inflight), started: time.Now()}
+		send: newReplyQueue(&s.inflight), started: time.Now().UnixNano()}
 	c.ctx, c.cancel = context.WithCancel(s.base)
 	c.life.nc = t.bc
-	c.lastFrame.Store(c.started.UnixNano())
+	c.lastFrame.Store(c.started)
 	c.limit = ratelimit.New(s.o.RateLimit)
 	return c
 }
