@@ -1,6 +1,8 @@
 package sdnotify_test
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -12,7 +14,10 @@ import (
 func TestNotify(t *testing.T) {
 	for _, tc := range []struct{ name, socket string }{
 		{"path", filepath.Join(t.TempDir(), "notify")},
-		{"abstract", "@schemagate-test-" + t.Name()},
+		// Abstract names are one namespace for the whole machine, where
+		// other test processes (other checkouts) run this test too: the
+		// process id keeps two runs from binding the same name.
+		{"abstract", fmt.Sprintf("@schemagate-test-%d-%s", os.Getpid(), t.Name())},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			addr := tc.socket
