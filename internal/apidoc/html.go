@@ -155,6 +155,9 @@ func routesOf(oa map[string]any) []pageRoute {
 	var out []pageRoute
 	for path, ops := range sorted(at(oa, "paths")) {
 		for method, op := range sorted(ops) {
+			if !isOperation(method) {
+				continue
+			}
 			r := pageRoute{Method: strings.ToUpper(method), Path: path, Summary: str(at(op, "summary")),
 				Responses: keyList(at(op, "responses"), " ")}
 			if s := at(op, "requestBody", "content", "application/json", "schema"); s != nil {
@@ -164,6 +167,17 @@ func routesOf(oa map[string]any) []pageRoute {
 		}
 	}
 	return out
+}
+
+// isOperation says whether a path item's member k is an operation: the
+// others (parameters, summary, servers) describe the path, and are no
+// route of their own.
+func isOperation(k string) bool {
+	switch k {
+	case "get", "put", "post", "delete", "options", "head", "patch", "trace":
+		return true
+	}
+	return false
 }
 
 func channelsOf(aa map[string]any) []pageChannel {

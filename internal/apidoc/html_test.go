@@ -57,8 +57,13 @@ func TestHTMLPage(t *testing.T) {
 		t.Fatal("the documents do not decode")
 	}
 	var want []string
+	operations := 0
 	for path, ops := range oa.Paths {
 		for method := range ops {
+			if method == "parameters" { // the path's, not a route
+				continue
+			}
+			operations++
 			want = append(want, `<td class="m">`+strings.ToUpper(method)+`</td><td><code>`+template.HTMLEscapeString(path)+`</code>`)
 		}
 	}
@@ -75,6 +80,9 @@ func TestHTMLPage(t *testing.T) {
 		if !strings.Contains(page, w) {
 			t.Errorf("page lacks %s", w)
 		}
+	}
+	if rows := strings.Count(page, `<td class="m">`); rows != operations {
+		t.Errorf("page lists %d routes, the OpenAPI document has %d operations", rows, operations)
 	}
 	for id, doc := range map[string][]byte{"openapi-json": d.OpenAPI, "asyncapi-json": d.AsyncAPI} {
 		embedded := submatch(t, page, `(?s)<script type="application/json" id="`+id+`">(.*?)</script>`)
