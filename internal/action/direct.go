@@ -48,8 +48,9 @@ type direct struct {
 	closed bool
 }
 
-// maxIdleDirect bounds the connections kept between attempts: an outbox
-// lane holds one; a sync webhook under load may hold several.
+// maxIdleDirect bounds the connections kept between attempts, here and in
+// the transport a poster gets for https: an outbox lane holds one; a sync
+// webhook under load may hold several.
 const maxIdleDirect = 16
 
 type directConn struct {

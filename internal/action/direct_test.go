@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -137,5 +139,68 @@ func TestDirectRequestReadsAsRequestWrite(t *testing.T) {
 	}
 	if a, b := read(&mine), read(&std); a != b {
 		t.Errorf("writeRequest reads as\n%s\nRequest.Write as\n%s", a, b)
+	}
+}
+
+// An https receiver, which the client sends to, keeps its connections
+// across bursts of deliveries from several goroutines at once (outbox
+// lanes, sync producers): the default transport kept two per host, so
+// that every burst past two dialled (and handshook) anew. The receiver
+// answers a burst's deliveries only once all of them are in, so that each
+// needs a connection per sender.
+func TestHTTPSConnectionsKeptAcrossConcurrentDeliveries(t *testing.T) {
+	const senders, rounds = 4, 30
+	var dials atomic.Int32
+	var mu sync.Mutex
+	arrived := sync.NewCond(&mu)
+	in := map[string]int{}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		round := r.Header.Get("Webhook-Event-Type")
+		mu.Lock()
+		in[round]++
+		arrived.Broadcast()
+		for in[round] < senders {
+			arrived.Wait()
+		}
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			dials.Add(1)
+		}
+	}
+	srv.StartTLS()
+	defer srv.Close()
+	p, err := newPoster(WebhookConfig{URL: srv.URL}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.closeIdle()
+	tr, ok := p.client.Transport.(*http.Transport)
+	if !ok || p.direct != nil {
+		t.Fatalf("transport %T, direct %v", p.client.Transport, p.direct != nil)
+	}
+	tr.TLSClientConfig = srv.Client().Transport.(*http.Transport).TLSClientConfig.Clone() // trust the test's certificate
+	for i := range rounds {                                                               // bursts, with every connection idle in between
+		var wg sync.WaitGroup
+		for g := range senders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				m := message{ID: fmt.Sprint(g, "-", i), Type: fmt.Sprint("round-", i), Version: 1, Body: []byte(`{}`)}
+				if a := p.attempt(context.Background(), m); a.Err != nil {
+					t.Error(a.Err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	// A sender may race a connection on its way back to the pool and dial
+	// one more, which the pool then keeps: at most as many as it keeps,
+	// where two kept meant at least two dials a burst.
+	if n := dials.Load(); n > senders+maxIdleDirect {
+		t.Errorf("%d connections for %d bursts of %d concurrent deliveries", n, rounds, senders)
 	}
 }

@@ -60,10 +60,11 @@ const (
 	keyEventVersion = "Webhook-Event-Version"
 )
 
-// newPoster sends with a copy of client (a fresh one if nil). The copy
-// follows only redirects that keep the method POST (307, 308): following a
-// 301, 302 or 303 turns the POST into a GET without the event, whose 2xx
-// would count as delivered.
+// newPoster sends with a copy of client (a fresh one if nil; without a
+// transport, it gets one of its own that keeps as many idle connections
+// per host as the direct sender). The copy follows only redirects that
+// keep the method POST (307, 308): following a 301, 302 or 303 turns the
+// POST into a GET without the event, whose 2xx would count as delivered.
 func newPoster(cfg WebhookConfig, client *http.Client) (*poster, error) {
 	p := &poster{url: cfg.URL, timeout: cfg.Timeout, extra: make(http.Header, len(cfg.Headers)), client: &http.Client{}}
 	for k, v := range cfg.Headers {
@@ -84,6 +85,14 @@ func newPoster(cfg WebhookConfig, client *http.Client) (*poster, error) {
 	}
 	p.client.CheckRedirect = keepPost
 	p.direct = newDirect(p.url, p.client, p.extra)
+	if t, ok := http.DefaultTransport.(*http.Transport); ok && p.client.Transport == nil {
+		// The default transport keeps two idle connections per host: with
+		// more outbox lanes or sync producers than that, every further
+		// delivery to an https receiver would dial and handshake anew.
+		t = t.Clone()
+		t.MaxIdleConnsPerHost = maxIdleDirect
+		p.client.Transport = t
+	}
 	return p, nil
 }
 
