@@ -3,6 +3,7 @@ package jsonparse
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -91,10 +92,12 @@ func plainRun(d []byte, i int) int {
 		// A byte of x is below n (n <= 128) iff (x - n) borrows into its
 		// high bit while x's own high bit is clear; every lane is exact
 		// when no lower lane borrows, and a lower lane that borrows has
-		// itself been found.
+		// itself been found. So the lowest lane found is the first
+		// special byte, and the word says where it is: most strings end
+		// in their first word, which is then not read again byte by byte.
 		special := ((q - ones) &^ q) | ((b - ones) &^ b) | ((w - ones*0x20) &^ w) | w
-		if special&highs != 0 {
-			break
+		if special &= highs; special != 0 {
+			return i + bits.TrailingZeros64(special)/8
 		}
 	}
 	for ; i < len(d); i++ {
