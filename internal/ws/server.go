@@ -37,8 +37,10 @@
 //   - gorilla itself writes from the reader's goroutine in two cases: the
 //     pong to a ping, and the close it sends on a protocol error or an
 //     oversized frame. Its writes are whole frames under its own lock.
-//   - Timers (ping, idle, lifetime) never write: they mark a ping due and
-//     wake a writer, or decide a close.
+//   - The ping timer marks a ping due and, when no one holds the writer's
+//     role, takes it for that one write on its own goroutine (an idle
+//     connection's ping starts no writer goroutine); the idle and lifetime
+//     timers only decide a close.
 //
 // # Backpressure
 //

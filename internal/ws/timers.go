@@ -12,10 +12,7 @@ import (
 // startTimers arms the ping and, when a limit is on, the idle and
 // lifetime check. Timers cost no goroutine while they wait.
 func (c *conn) startTimers() {
-	arm(&c.pinger, c.s.o.PingInterval, func() {
-		c.pingDue.Store(true)
-		c.kick()
-	})
+	arm(&c.pinger, c.s.o.PingInterval, c.ping)
 	if d := c.nextCheck(time.Now()); d > 0 {
 		arm(&c.limits, d, c.checkLimits)
 	}

@@ -55,8 +55,9 @@ func TestPingsKeepAnsweringClientAlive(t *testing.T) {
 
 // TestRepliesWithoutWriterGoroutine: a lone frame's reply is written by
 // the reader itself and no writer is left behind, a burst of frames sent
-// in one write is answered in order, and a writer started by a ping is
-// gone again once it has nothing to do. Each step waits for its outcome.
+// in one write is answered in order, and the ping timer, which writes a
+// ping itself, gives the writer's role back. Each step waits for its
+// outcome.
 func TestRepliesWithoutWriterGoroutine(t *testing.T) {
 	o := testOptions()
 	o.PingInterval = writerLinger + 100*time.Millisecond
@@ -91,7 +92,8 @@ func TestRepliesWithoutWriterGoroutine(t *testing.T) {
 			t.Fatalf("reply %d is %s, want %s", i, msg, want)
 		}
 	}
-	// A ping is written by a writer goroutine, which then goes away.
+	// A ping is written on the ping timer's goroutine, which then gives
+	// the writer's role back.
 	go func() { _, _, _ = c.ReadMessage() }()
 	select {
 	case <-pinged:
