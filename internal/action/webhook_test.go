@@ -152,7 +152,9 @@ func TestWebhookDownThenUp(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 
-	w := newWebhook(t, WebhookConfig{URL: "http://" + addr + "/hook", Timeout: time.Second, Retries: 1,
+	// A refused connection fails at once; the timeout only bounds an
+	// attempt on a machine too busy to answer within a second.
+	w := newWebhook(t, WebhookConfig{URL: "http://" + addr + "/hook", Timeout: 30 * time.Second, Retries: 1,
 		Backoff: 10 * time.Millisecond, Headers: map[string]string{"X-Token": "t0k"}}, nil)
 	defer closeOK(t, w)
 	err = w.Do(context.Background(), testEvent("e1", `{"a":1}`))
