@@ -9,6 +9,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
+	"github.com/schemagate/schemagate/internal/natstest"
 	"github.com/schemagate/schemagate/internal/testkit"
 )
 
@@ -18,7 +19,7 @@ import (
 // both turn SERVING again.
 func TestGRPCHealthFollowsNATS(t *testing.T) {
 	dir := t.TempDir()
-	ns := runNATS(t, dir, -1)
+	ns := natstest.Run(t, dir, -1)
 	url := ns.ClientURL()
 	addr, _, grpcAddr := startGRPCServe(t, natsGateway(t, url))
 	cc, err := grpc.NewClient("passthrough:///"+grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -66,7 +67,7 @@ func TestGRPCHealthFollowsNATS(t *testing.T) {
 		t.Fatal("/readyz ready with NATS down while gRPC health says NOT_SERVING")
 	}
 
-	runNATS(t, dir, natsPort(t, url))
+	natstest.Run(t, dir, natstest.Port(t, url))
 	watched(healthpb.HealthCheckResponse_SERVING)
 	testkit.WaitFor(t, 20*time.Second, "SERVING after NATS restarted", statusIs(healthpb.HealthCheckResponse_SERVING))
 	if readyz(t, addr) != 200 {

@@ -12,24 +12,12 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/nats-io/nats-server/v2/server"
-	natsserver "github.com/nats-io/nats-server/v2/test"
 	"github.com/spf13/pflag"
 
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/natstest"
 	"github.com/schemagate/schemagate/internal/testkit"
 )
-
-// runNATS starts a real NATS server with JetStream, storing in dir, on
-// port (-1: any free one).
-func runNATS(t *testing.T, dir string, port int) *server.Server {
-	t.Helper()
-	opts := natsserver.DefaultTestOptions
-	opts.Port, opts.JetStream, opts.StoreDir = port, true, dir
-	s := natsserver.RunServer(&opts)
-	t.Cleanup(s.Shutdown)
-	return s
-}
 
 // natsGateway is the config of a gateway whose every accepted event goes
 // to the stream EVENTS, with fan-out of person events.
@@ -106,7 +94,7 @@ func getJSONStatus(t *testing.T, url string) int {
 // client's resend, to the same gateway or to the other one, is stored
 // once; a consumer sees every event exactly once.
 func TestTwoGatewaysOneStream(t *testing.T) {
-	ns := runNATS(t, t.TempDir(), -1)
+	ns := natstest.Run(t, t.TempDir(), -1)
 	addrA, _, _ := startServe(t, natsGateway(t, ns.ClientURL()))
 	addrB, _, _ := startServe(t, natsGateway(t, ns.ClientURL()))
 	a, b := dialWS(t, "ws://"+addrA+"/ws"), dialWS(t, "ws://"+addrB+"/ws")
@@ -139,7 +127,7 @@ func TestTwoGatewaysOneStream(t *testing.T) {
 // client sent to the other, in the documented frame; types beyond the
 // allow-list are refused at the upgrade.
 func TestFanOutAcrossGateways(t *testing.T) {
-	ns := runNATS(t, t.TempDir(), -1)
+	ns := natstest.Run(t, t.TempDir(), -1)
 	addrA, _, _ := startServe(t, natsGateway(t, ns.ClientURL()))
 	addrB, _, _ := startServe(t, natsGateway(t, ns.ClientURL()))
 	_, resp, err := websocket.DefaultDialer.Dial("ws://"+addrB+"/v1/subscribe?types=person,echo", nil)
@@ -205,7 +193,7 @@ func TestFanOutAcrossGateways(t *testing.T) {
 // messages.
 func TestNATSOutageThroughGateway(t *testing.T) {
 	dir := t.TempDir()
-	ns := runNATS(t, dir, -1)
+	ns := natstest.Run(t, dir, -1)
 	url := ns.ClientURL()
 	addr, _, _ := startServe(t, natsGateway(t, url))
 	c := dialWS(t, "ws://"+addr+"/ws")
@@ -229,7 +217,7 @@ func TestNATSOutageThroughGateway(t *testing.T) {
 	if readyz(t, addr) != 503 {
 		t.Fatal("ready with NATS down")
 	}
-	runNATS(t, dir, natsPort(t, url))
+	natstest.Run(t, dir, natstest.Port(t, url))
 	testkit.WaitFor(t, 10*time.Second, "ready after NATS restarted", func() bool { return readyz(t, addr) == 200 })
 	for i := range 20 {
 		if c.send(fmt.Sprintf("c-%d", i)) != 0 {
@@ -240,15 +228,6 @@ func TestNATSOutageThroughGateway(t *testing.T) {
 	if got := testkit.StoredIDs(t, url, "EVENTS"); len(got) != acks {
 		t.Fatalf("%d acks, %d stored: %v", acks, len(got), got)
 	}
-}
-
-func natsPort(t *testing.T, url string) int {
-	t.Helper()
-	var port int
-	if _, err := fmt.Sscanf(url[strings.LastIndex(url, ":")+1:], "%d", &port); err != nil {
-		t.Fatal(err)
-	}
-	return port
 }
 
 // TestNATSActionNeedsServers: a nats action without nats.servers stops
@@ -323,7 +302,7 @@ func TestGatewayStartsBeforeNATS(t *testing.T) {
 	if code := c.send("before"); code != 14 {
 		t.Fatalf("without NATS: code %d, want 14", code)
 	}
-	runNATS(t, t.TempDir(), natsPort(t, url))
+	natstest.Run(t, t.TempDir(), natstest.Port(t, url))
 	testkit.WaitFor(t, 10*time.Second, "ready once NATS is up", func() bool { return readyz(t, addr) == 200 })
 	if code := c.send("after"); code != 0 {
 		t.Fatalf("with NATS: code %d", code)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemagate/schemagate/internal/natstest"
 	"github.com/schemagate/schemagate/internal/whtest"
 )
 
@@ -24,7 +25,7 @@ func TestNATSWebhookSurvivesALostGateway(t *testing.T) {
 	// Every port is the kernel's choice, held from the start: NATS's by
 	// the server, the receiver's by a front that relays to it once it is
 	// up (a port picked, freed and reused later could be taken meanwhile).
-	natsURL := runNATS(t, filepath.Join(root, "nats"), -1).ClientURL()
+	natsURL := natstest.Run(t, filepath.Join(root, "nats"), -1).ClientURL()
 	front := startBarFront(t)
 	gateway := func(name string) (*barGateway, string) {
 		dir := filepath.Join(root, name)

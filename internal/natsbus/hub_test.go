@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemagate/schemagate/internal/natstest"
 	"github.com/schemagate/schemagate/internal/testkit"
 )
 
@@ -14,7 +15,7 @@ import (
 // first publishes reaches a subscriber of the second, once per id, and
 // only for the types it asked for.
 func TestHubFansOutAcrossInstances(t *testing.T) {
-	s := runNATS(t, t.TempDir(), -1)
+	s := natstest.Run(t, t.TempDir(), -1)
 	a := connect(t, testConfig(s.ClientURL()))
 	b := connect(t, testConfig(s.ClientURL()))
 	hub := b.Hub([]string{"person", "order.placed"})
@@ -82,8 +83,9 @@ func TestHubFansOutAcrossInstances(t *testing.T) {
 // events stored after it reach the subscriber without a new subscription.
 func TestHubResumesAfterNATSRestart(t *testing.T) {
 	dir := t.TempDir()
-	s := runNATS(t, dir, -1)
-	url, port := s.ClientURL(), portOf(t, s)
+	s := natstest.Run(t, dir, -1)
+	url := s.ClientURL()
+	port := natstest.Port(t, url)
 	b := connect(t, testConfig(url))
 	hub := b.Hub([]string{"person"})
 	t.Cleanup(func() { _ = hub.Close(context.Background()) })
@@ -109,6 +111,6 @@ func TestHubResumesAfterNATSRestart(t *testing.T) {
 	through("fan-out before the restart")
 	s.Shutdown()
 	s.WaitForShutdown()
-	runNATS(t, dir, port)
+	natstest.Run(t, dir, port)
 	through("fan-out after the restart")
 }

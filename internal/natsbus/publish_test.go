@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/natstest"
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/testkit"
 )
@@ -30,7 +31,7 @@ func wantUnavailable(t *testing.T, err error) {
 }
 
 func TestResendIsStoredOnce(t *testing.T) {
-	s := runNATS(t, t.TempDir(), -1)
+	s := natstest.Run(t, t.TempDir(), -1)
 	p := connect(t, testConfig(s.ClientURL())).Publisher()
 	ctx := context.Background()
 	for i := range 3 { // the client resends c-1 twice, as after lost acks
@@ -50,7 +51,7 @@ func TestResendIsStoredOnce(t *testing.T) {
 }
 
 func TestSubjectCarriesTypeAndVersion(t *testing.T) {
-	s := runNATS(t, t.TempDir(), -1)
+	s := natstest.Run(t, t.TempDir(), -1)
 	b := connect(t, testConfig(s.ClientURL()))
 	nc, err := nats.Connect(s.ClientURL())
 	if err != nil {
@@ -87,8 +88,9 @@ func TestSubjectCarriesTypeAndVersion(t *testing.T) {
 // stored message was acked.
 func TestOutageGivesUnavailableThenResumes(t *testing.T) {
 	dir := t.TempDir()
-	s := runNATS(t, dir, -1)
-	port, url := portOf(t, s), s.ClientURL()
+	s := natstest.Run(t, dir, -1)
+	url := s.ClientURL()
+	port := natstest.Port(t, url)
 	b := connect(t, testConfig(url))
 	p, ctx := b.Publisher(), context.Background()
 	var acked []string
@@ -111,7 +113,7 @@ func TestOutageGivesUnavailableThenResumes(t *testing.T) {
 	}
 	wantUnavailable(t, b.Ready())
 
-	runNATS(t, dir, port)
+	natstest.Run(t, dir, port)
 	testkit.WaitFor(t, 10*time.Second, "Ready after restart", func() bool { return b.Ready() == nil })
 	for i := range 20 {
 		if err := send(fmt.Sprintf("c-%d", i)); err != nil {
@@ -139,7 +141,7 @@ func TestOutageGivesUnavailableThenResumes(t *testing.T) {
 // TestSlowNATSTimesOut: a subject that something answers but no stream
 // stores, so the request waits; past the publish timeout it is UNAVAILABLE.
 func TestSlowNATSTimesOut(t *testing.T) {
-	s := runNATS(t, t.TempDir(), -1)
+	s := natstest.Run(t, t.TempDir(), -1)
 	cfg := testConfig(s.ClientURL())
 	cfg.SubjectPrefix = "slow" // the stream is created on slow.>
 	// Created for certain before the next bus connects: were Connect's
@@ -175,7 +177,7 @@ func TestSlowNATSTimesOut(t *testing.T) {
 }
 
 func TestMissingStreamIsNotCreatedUnlessAllowed(t *testing.T) {
-	s := runNATS(t, t.TempDir(), -1)
+	s := natstest.Run(t, t.TempDir(), -1)
 	cfg := testConfig(s.ClientURL())
 	cfg.CreateStream = false
 	b := connect(t, cfg)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/natstest"
 )
 
 // An event whose schedule ran out is terminated only once its dead letter
@@ -21,7 +22,7 @@ func TestWebhookKeepsEventWhenDeadLetterFails(t *testing.T) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
 	defer recv.Close()
-	s := runNATS(t, t.TempDir(), -1)
+	s := natstest.Run(t, t.TempDir(), -1)
 	b := connect(t, testConfig(s.ClientURL()))
 	sender, err := action.NewSender(action.WebhookConfig{URL: recv.URL})
 	if err != nil {

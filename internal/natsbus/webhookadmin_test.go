@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/schemagate/schemagate/internal/action"
+	"github.com/schemagate/schemagate/internal/natstest"
 	"github.com/schemagate/schemagate/internal/testkit"
 )
 
@@ -16,7 +17,7 @@ import (
 // the shared backlog.
 func TestWebhookGoneEnableReplay(t *testing.T) {
 	recv := testkit.StartHook(t, true)
-	s := runNATS(t, t.TempDir(), -1)
+	s := natstest.Run(t, t.TempDir(), -1)
 	hook := func(b *Bus, timeout time.Duration) *Webhook {
 		sender, err := action.NewSender(action.WebhookConfig{URL: recv.URL})
 		if err != nil {
