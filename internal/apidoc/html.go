@@ -2,8 +2,6 @@ package apidoc
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -11,6 +9,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/csp"
 )
 
 // The page's script and style, hashed into its Content-Security-Policy:
@@ -46,11 +46,6 @@ code, pre { font-size: 12px; } pre { background: var(--card); border: 1px solid 
 `
 )
 
-func cspHash(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
-}
-
 // pageData is what the page shows, read back from the documents.
 type pageData struct {
 	CSP, Version      string
@@ -82,8 +77,8 @@ func HTML(d Documents) ([]byte, error) {
 		return nil, fmt.Errorf("apidoc: asyncapi: %w", err)
 	}
 	p := pageData{
-		CSP: "default-src 'none'; base-uri 'none'; form-action 'none'; img-src data:; style-src " + cspHash(pageStyle) +
-			"; script-src " + cspHash(pageScript),
+		CSP: "default-src 'none'; base-uri 'none'; form-action 'none'; img-src data:; style-src " + csp.Hash(pageStyle) +
+			"; script-src " + csp.Hash(pageScript),
 		Style: template.CSS(pageStyle), Script: template.JS(pageScript),
 		Version:  str(at(oa, "info", "version")),
 		Routes:   routesOf(oa),

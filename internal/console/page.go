@@ -1,12 +1,12 @@
 package console
 
 import (
-	"crypto/sha256"
 	"embed"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/schemagate/schemagate/internal/csp"
 )
 
 // The page is assets/index.html with app.css and app.js put inline, so
@@ -44,14 +44,9 @@ func newPage() (page, error) {
 	}
 	html = strings.Replace(html, "/*STYLE*/", css, 1)
 	html = strings.Replace(html, "/*SCRIPT*/", js, 1)
-	csp := "default-src 'none'; script-src " + cspHash(js) + "; style-src " + cspHash(css) +
+	policy := "default-src 'none'; script-src " + csp.Hash(js) + "; style-src " + csp.Hash(css) +
 		"; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-	return page{html: []byte(html), csp: csp}, nil
-}
-
-func cspHash(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
+	return page{html: []byte(html), csp: policy}, nil
 }
 
 // Page serves GET /ui/: the console, which carries no data and no secret;
