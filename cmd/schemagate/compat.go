@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -69,7 +70,7 @@ func runCompat(cmd *cobra.Command, f compatFlags, s streams) error {
 	if failOn != compat.Error && failOn != compat.Warning {
 		return usageError(fmt.Errorf("--fail-on %q: want error or warning", f.failOn))
 	}
-	if !contains(compat.Formats(), f.format) {
+	if !slices.Contains(compat.Formats(), f.format) {
 		return usageError(fmt.Errorf("--format %q: want %s", f.format, strings.Join(compat.Formats(), ", ")))
 	}
 	reg, err := server.LoadRegistry(cfg.Schemas)
@@ -132,13 +133,4 @@ func loadAgainst(ctx context.Context, c config.Schemas, against string) (compat.
 		return compat.Tree{}, func() {}, err
 	}
 	return compat.Tree{Registry: reg, Name: against}, cleanup, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package compat
 import (
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -127,7 +128,7 @@ func disjointAt(a, b *jsonschema.Schema, depth int) bool {
 		return false
 	}
 	for _, p := range requiredOf(a, 0) {
-		if !contains(requiredOf(b, 0), p) {
+		if !slices.Contains(requiredOf(b, 0), p) {
 			continue
 		}
 		if disjointAt(deref(a.Properties[p]), deref(b.Properties[p]), depth+1) {

@@ -175,7 +175,7 @@ func typesOf(s *jsonschema.Schema) []string {
 		hinted = append(hinted, "array")
 	}
 	for _, t := range allTypes {
-		if !contains(hinted, t) {
+		if !slices.Contains(hinted, t) {
 			hinted = append(hinted, t)
 		}
 	}
@@ -203,7 +203,7 @@ func (g *gen) ofType(s *jsonschema.Schema, t string, depth int) []any {
 // objects proposes the object with only the required members, then the
 // one with every declared member.
 func (g *gen) objects(s *jsonschema.Schema, depth int) []any {
-	if s.Always != nil || (len(s.Types) > 0 && !contains(s.Types, "object")) {
+	if s.Always != nil || (len(s.Types) > 0 && !slices.Contains(s.Types, "object")) {
 		return nil
 	}
 	min := map[string]any{}
@@ -251,7 +251,7 @@ func (g *gen) first(s *jsonschema.Schema, depth int) *any {
 }
 
 func (g *gen) arrays(s *jsonschema.Schema, depth int) []any {
-	if len(s.Types) > 0 && !contains(s.Types, "array") {
+	if len(s.Types) > 0 && !slices.Contains(s.Types, "array") {
 		return nil
 	}
 	n := max(s.MinItems, 0)
@@ -339,15 +339,6 @@ func ratNumber(r *big.Rat) json.Number {
 }
 
 func itoa(i int) string { return big.NewInt(int64(i)).String() }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 func containsValue(list []any, v any) bool {
 	for _, x := range list {

@@ -97,7 +97,7 @@ func requiredOf(s *jsonschema.Schema, depth int) []string {
 func (j *judgement) objects(x, y *jsonschema.Schema, at place, depth int) {
 	xr := requiredOf(x, 0)
 	for _, p := range y.Required {
-		if contains(xr, p) {
+		if slices.Contains(xr, p) {
 			continue
 		}
 		var cands []any
