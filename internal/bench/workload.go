@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"os"
+
+	"github.com/schemagate/schemagate/internal/event"
 )
 
 // maxLine bounds one workload line; the contract's servers read frames of up
@@ -117,7 +119,7 @@ func parseLine(raw []byte) (line, error) {
 	switch {
 	case *in.Valid:
 		l.expect = expectAccept
-	case validType(kind) && version >= 1 && fields["data"] != nil:
+	case event.Key{Type: kind, Version: int(version)}.Valid() && fields["data"] != nil:
 		l.expect = expectRejectData
 	default:
 		l.expect = expectRejectEnvelope
@@ -143,19 +145,4 @@ func spliceTail(frame []byte) []byte {
 		return []byte(`"}`)
 	}
 	return append([]byte(`",`), body...)
-}
-
-// validType is the contract's ^[a-z][a-z0-9_.-]{0,127}$, by hand to keep
-// regexp state out of the package.
-func validType(s string) bool {
-	if len(s) == 0 || len(s) > 128 || s[0] < 'a' || s[0] > 'z' {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' && c != '.' && c != '-' {
-			return false
-		}
-	}
-	return true
 }

@@ -54,6 +54,7 @@ func TestWorkloadExpectations(t *testing.T) {
 		{`{"type":"person","version":0,"data":{}}`, false, expectRejectEnvelope, false},
 		{`{"type":"person","version":1.5,"data":{}}`, false, expectRejectEnvelope, false},
 		{`{"type":"person","version":1}`, false, expectRejectEnvelope, false},
+		{`{"type":"person","version":1000000000,"data":{}}`, false, expectRejectEnvelope, false},
 		{`{"type":"` + strings.Repeat("a", 129) + `","version":1,"data":{}}`, false, expectRejectEnvelope, false},
 	}
 	for _, tt := range tests {
