@@ -66,8 +66,11 @@ func hCode(r hReply) int {
 	return r.Error.Code
 }
 
+// personData is the tutorial's person, valid against person v1.
+const personData = `{"name":"John","age":30,"city":"New York"}`
+
 func personFrame(id string) string {
-	return `{"id":"` + id + `","type":"person","version":1,"data":{"name":"John","age":30,"city":"New York"}}`
+	return `{"id":"` + id + `","type":"person","version":1,"data":` + personData + `}`
 }
 
 // An upgrade request that never completes holds a socket and a goroutine;
