@@ -38,8 +38,8 @@ type direct struct {
 
 	// owner, when set, is a context whose end closes the direct and
 	// interrupts the attempts made under it (busy), so that those need
-	// no watch of their own: context.AfterFunc per attempt was a twentieth
-	// of the sender's CPU.
+	// no watch of their own (a context.AfterFunc per attempt is a cost
+	// the sender would pay on every delivery).
 	owner context.Context
 
 	mu     sync.Mutex
@@ -157,9 +157,9 @@ func (d *direct) roundTrip(ctx context.Context, dc *directConn, h http.Header, b
 
 // writeRequest buffers the request as Request.Write would put it (request
 // line, Host, User-Agent, Content-Length, the headers, a CR or LF in a
-// value turned into a space, then the body) without its allocations: the
-// sender's profile had Request.Write at a tenth of its CPU. A write error
-// stays in the buffer for Flush to return.
+// value turned into a space, then the body) without its allocations,
+// which are the most of what Request.Write costs per delivery. A write
+// error stays in the buffer for Flush to return.
 func (d *direct) writeRequest(dc *directConn, h http.Header, body []byte) {
 	bw := dc.bw
 	_, _ = bw.WriteString(d.head)

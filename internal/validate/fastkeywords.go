@@ -88,8 +88,8 @@ func supported(s *jsonschema.Schema) bool {
 
 // notAllowed are the indexes of the fields of jsonschema.Schema that are
 // neither checked nor inert (schemaFields, unlisted ones included),
-// worked out once: start-up asks supported about every node of every
-// schema, and naming each field there cost a twentieth of it.
+// worked out once because start-up asks supported about every node of
+// every schema and reflection by name would repeat that work each time.
 var notAllowed = func() []int {
 	t := reflect.TypeFor[jsonschema.Schema]()
 	var idx []int
