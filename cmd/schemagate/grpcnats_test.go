@@ -18,9 +18,8 @@ import (
 // watcher is told so) and /readyz 503; NATS back on its store and port,
 // both turn SERVING again.
 func TestGRPCHealthFollowsNATS(t *testing.T) {
-	dir := t.TempDir()
-	ns := natstest.Run(t, dir, -1)
-	url := ns.ClientURL()
+	ns := natstest.RunRestartable(t)
+	url := ns.URL()
 	addr, _, grpcAddr := startGRPCServe(t, natsGateway(t, url))
 	cc, err := grpc.NewClient("passthrough:///"+grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
@@ -59,15 +58,14 @@ func TestGRPCHealthFollowsNATS(t *testing.T) {
 	}
 	watched(healthpb.HealthCheckResponse_SERVING)
 
-	ns.Shutdown()
-	ns.WaitForShutdown()
+	ns.Stop()
 	watched(healthpb.HealthCheckResponse_NOT_SERVING)
 	testkit.WaitFor(t, 20*time.Second, "NOT_SERVING with NATS down", statusIs(healthpb.HealthCheckResponse_NOT_SERVING))
 	if readyz(t, addr) != 503 {
 		t.Fatal("/readyz ready with NATS down while gRPC health says NOT_SERVING")
 	}
 
-	natstest.Run(t, dir, natstest.Port(t, url))
+	ns.Start()
 	watched(healthpb.HealthCheckResponse_SERVING)
 	testkit.WaitFor(t, 20*time.Second, "SERVING after NATS restarted", statusIs(healthpb.HealthCheckResponse_SERVING))
 	if readyz(t, addr) != 200 {

@@ -192,9 +192,8 @@ func TestFanOutAcrossGateways(t *testing.T) {
 // its store, the gateway is ready again and acks; acks equal stored
 // messages.
 func TestNATSOutageThroughGateway(t *testing.T) {
-	dir := t.TempDir()
-	ns := natstest.Run(t, dir, -1)
-	url := ns.ClientURL()
+	ns := natstest.RunRestartable(t)
+	url := ns.URL()
 	addr, _, _ := startServe(t, natsGateway(t, url))
 	c := dialWS(t, "ws://"+addr+"/ws")
 	acks := 0
@@ -207,8 +206,7 @@ func TestNATSOutageThroughGateway(t *testing.T) {
 	if readyz(t, addr) != 200 {
 		t.Fatal("not ready with NATS up")
 	}
-	ns.Shutdown()
-	ns.WaitForShutdown()
+	ns.Stop()
 	for i := range 10 {
 		if code := c.send(fmt.Sprintf("b-%d", i)); code != 14 {
 			t.Fatalf("NATS down: code %d, want 14", code)
@@ -217,7 +215,7 @@ func TestNATSOutageThroughGateway(t *testing.T) {
 	if readyz(t, addr) != 503 {
 		t.Fatal("ready with NATS down")
 	}
-	natstest.Run(t, dir, natstest.Port(t, url))
+	ns.Start()
 	testkit.WaitFor(t, 10*time.Second, "ready after NATS restarted", func() bool { return readyz(t, addr) == 200 })
 	for i := range 20 {
 		if c.send(fmt.Sprintf("c-%d", i)) != 0 {

@@ -82,11 +82,8 @@ func TestHubFansOutAcrossInstances(t *testing.T) {
 // TestHubResumesAfterNATSRestart: the fan-out outlives a NATS restart;
 // events stored after it reach the subscriber without a new subscription.
 func TestHubResumesAfterNATSRestart(t *testing.T) {
-	dir := t.TempDir()
-	s := natstest.Run(t, dir, -1)
-	url := s.ClientURL()
-	port := natstest.Port(t, url)
-	b := connect(t, testConfig(url))
+	s := natstest.RunRestartable(t)
+	b := connect(t, testConfig(s.URL()))
 	hub := b.Hub([]string{"person"})
 	t.Cleanup(func() { _ = hub.Close(context.Background()) })
 	frames := make(chan []byte, 64)
@@ -109,8 +106,7 @@ func TestHubResumesAfterNATSRestart(t *testing.T) {
 		})
 	}
 	through("fan-out before the restart")
-	s.Shutdown()
-	s.WaitForShutdown()
-	natstest.Run(t, dir, port)
+	s.Stop()
+	s.Start()
 	through("fan-out after the restart")
 }

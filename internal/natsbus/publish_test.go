@@ -87,10 +87,8 @@ func TestSubjectCarriesTypeAndVersion(t *testing.T) {
 // same store the flow resumes; every ack is a stored message and every
 // stored message was acked.
 func TestOutageGivesUnavailableThenResumes(t *testing.T) {
-	dir := t.TempDir()
-	s := natstest.Run(t, dir, -1)
-	url := s.ClientURL()
-	port := natstest.Port(t, url)
+	s := natstest.RunRestartable(t)
+	url := s.URL()
 	b := connect(t, testConfig(url))
 	p, ctx := b.Publisher(), context.Background()
 	var acked []string
@@ -106,14 +104,13 @@ func TestOutageGivesUnavailableThenResumes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s.Shutdown()
-	s.WaitForShutdown()
+	s.Stop()
 	for i := range 10 {
 		wantUnavailable(t, send(fmt.Sprintf("b-%d", i)))
 	}
 	wantUnavailable(t, b.Ready())
 
-	natstest.Run(t, dir, port)
+	s.Start()
 	testkit.WaitFor(t, 10*time.Second, "Ready after restart", func() bool { return b.Ready() == nil })
 	for i := range 20 {
 		if err := send(fmt.Sprintf("c-%d", i)); err != nil {

@@ -41,3 +41,40 @@ func Port(t testing.TB, clientURL string) int {
 	}
 	return p
 }
+
+// Restartable is a NATS server that a test stops and starts again on the
+// same store and port, as an outage and its end look to the clients.
+type Restartable struct {
+	t    testing.TB
+	dir  string
+	url  string
+	port int
+	s    *server.Server
+}
+
+// RunRestartable starts a server as Run does, on any free port, storing in
+// a directory of the test's own.
+func RunRestartable(t testing.TB) *Restartable {
+	t.Helper()
+	r := &Restartable{t: t, dir: t.TempDir()}
+	r.s = Run(t, r.dir, -1)
+	r.url = r.s.ClientURL()
+	r.port = Port(t, r.url)
+	return r
+}
+
+// URL is where clients reach the server, before and after a restart.
+func (r *Restartable) URL() string { return r.url }
+
+// Stop shuts the server down and waits until it is gone.
+func (r *Restartable) Stop() {
+	r.s.Shutdown()
+	r.s.WaitForShutdown()
+}
+
+// Start runs the server again on its store and port: the stream and its
+// de-duplication window come back with it.
+func (r *Restartable) Start() {
+	r.t.Helper()
+	r.s = Run(r.t, r.dir, r.port)
+}
