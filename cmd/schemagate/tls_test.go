@@ -108,19 +108,9 @@ func TestTLSCertificateRotatesUnderOpenConnections(t *testing.T) {
 func TestTLSClientCertificates(t *testing.T) {
 	ca, _, _, tlsYAML := tlsFiles(t, true)
 	addr, _, _ := startServe(t, "schemas: {dir: "+repoSchemas(t)+"}\nhandlers: [person/v1]\n"+tlsYAML)
-	stranger := certstest.NewCA(t, "stranger")
-	cases := []struct {
-		name  string
-		certs []tls.Certificate
-		ok    bool
-	}{
-		{"no client certificate", nil, false},
-		{"signed by another CA", []tls.Certificate{stranger.Client(t, "eve", 5).TLS(t)}, false},
-		{"signed by the client CA", []tls.Certificate{ca.Client(t, "alice", 5).TLS(t)}, true},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, err := wssDial(addr, &tls.Config{RootCAs: ca.Pool(), Certificates: tc.certs})
+	for _, tc := range certstest.ClientCases(t, ca) {
+		t.Run(tc.Name, func(t *testing.T) {
+			c, err := wssDial(addr, &tls.Config{RootCAs: ca.Pool(), Certificates: tc.Certs})
 			if err == nil {
 				defer c.Close()
 				// TLS 1.3 sends a refusal after the client's Finished:
@@ -131,8 +121,8 @@ func TestTLSClientCertificates(t *testing.T) {
 					_, _, err = c.ReadMessage()
 				}
 			}
-			if (err == nil) != tc.ok {
-				t.Fatalf("err = %v, want success %v", err, tc.ok)
+			if (err == nil) != tc.OK {
+				t.Fatalf("err = %v, want success %v", err, tc.OK)
 			}
 		})
 	}

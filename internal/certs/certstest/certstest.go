@@ -74,6 +74,26 @@ func (ca *CA) Client(t testing.TB, cn string, serial int64) Leaf {
 	return ca.sign(t, tmpl)
 }
 
+// ClientCase is one client a listener that asks for client certificates
+// meets, and whether it must let that client in.
+type ClientCase struct {
+	Name  string
+	Certs []tls.Certificate
+	OK    bool
+}
+
+// ClientCases are the clients such a listener must tell apart, whatever
+// the layer under test: none, one signed by a stranger CA, one signed by
+// ca (the only one let in).
+func ClientCases(t testing.TB, ca *CA) []ClientCase {
+	stranger := NewCA(t, "stranger")
+	return []ClientCase{
+		{"no client certificate", nil, false},
+		{"signed by another CA", []tls.Certificate{stranger.Client(t, "eve", 9).TLS(t)}, false},
+		{"signed by the client CA", []tls.Certificate{ca.Client(t, "alice", 9).TLS(t)}, true},
+	}
+}
+
 func (ca *CA) sign(t testing.TB, tmpl *x509.Certificate) Leaf {
 	t.Helper()
 	key := newKey(t)
