@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/testmod"
 	"github.com/schemagate/schemagate/internal/validate"
 )
@@ -44,7 +45,7 @@ func TestRoundTrip(t *testing.T) {
 		{"report", "../report/testdata/schemas", []string{"../report/testdata/events/envelopes.ndjson"}},
 		{"constructs", "testdata/constructs", []string{"testdata/constructs.ndjson"}},
 	}
-	shared := "../../../shared/bench"
+	shared := testkit.SharedBench
 	if _, err := os.Stat(shared); err != nil {
 		t.Logf("../shared/bench is absent: the round trip runs over the repo's fixtures only")
 	} else {

@@ -1,21 +1,17 @@
 package report
 
 import (
-	"bufio"
+	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/bench"
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/validate"
 )
-
-// benchRoot is the shared benchmark folder, beside the repository.
-const benchRoot = "../../../shared/bench"
 
 // BenchmarkValidateWorkload runs the whole engine (read, decode, validate
 // on all cores, reorder, write text) over the shared workloads and reports
@@ -26,15 +22,13 @@ const benchRoot = "../../../shared/bench"
 func BenchmarkValidateWorkload(b *testing.B) {
 	for _, name := range []string{"order-valid", "mixed-10pct-invalid"} {
 		b.Run(name, func(b *testing.B) {
-			src := filepath.Join(benchRoot, "workloads", name+".ndjson")
-			if _, err := os.Stat(src); err != nil {
-				b.Skipf("workload not found: %v", err)
-			}
-			reg, err := validate.Load(validate.Options{Dir: filepath.Join(benchRoot, "schemas"), AssertFormat: true})
+			lines := testkit.Workload(b, name, -1)
+			reg, err := validate.Load(validate.Options{Dir: filepath.Join(testkit.SharedBench, "schemas"), AssertFormat: true})
 			if err != nil {
 				b.Fatalf("bench schemas: %v", err)
 			}
-			path, valid, total := envelopesFromWorkload(b, src)
+			path, valid := envelopesFile(b, name, lines)
+			total := len(lines)
 			o := Options{Registry: reg, Inputs: []string{path}}
 			var sum Summary
 			runs := 0
@@ -59,45 +53,19 @@ func BenchmarkValidateWorkload(b *testing.B) {
 	}
 }
 
-// envelopesFromWorkload writes the workload's frames, each given an id, to
-// a temporary NDJSON file, and counts the frames and the valid labels.
-func envelopesFromWorkload(b *testing.B, src string) (path string, valid, total int) {
+// envelopesFile writes the workload's frames, each given an id, to a
+// temporary NDJSON file, and counts the valid labels.
+func envelopesFile(b *testing.B, name string, lines []testkit.WorkloadLine) (path string, valid int) {
 	b.Helper()
-	in, err := os.Open(src)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer in.Close()
-	path = filepath.Join(b.TempDir(), filepath.Base(src))
-	out, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriter(out)
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var line struct {
-			Valid bool            `json:"valid"`
-			Frame json.RawMessage `json:"frame"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &line); err != nil || len(line.Frame) < 2 || line.Frame[0] != '{' {
-			b.Fatalf("%s:%d: not a workload line (%v)", src, total+1, err)
-		}
-		total++
-		if line.Valid {
+	var buf bytes.Buffer
+	for i, l := range lines {
+		if l.Valid {
 			valid++
 		}
-		fmt.Fprintf(w, `{"id":"b-%d",%s`+"\n", total, line.Frame[1:])
+		buf.Write(l.Sent("b-" + strconv.Itoa(i+1)))
+		buf.WriteByte('\n')
 	}
-	if err := sc.Err(); err != nil {
-		b.Fatal(err)
-	}
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		b.Fatal(err)
-	}
-	return path, valid, total
+	path = filepath.Join(b.TempDir(), name+".ndjson")
+	testkit.WriteFile(b, path, buf.Bytes())
+	return path, valid
 }
