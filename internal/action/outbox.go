@@ -118,9 +118,14 @@ type Outbox struct {
 	historyBytes atomic.Int64
 
 	// Only the writer goroutine touches these: the batches the current
-	// commit is building, by lane, and when history was last pruned.
+	// commit is building, by lane, the bytes the commit's ingested
+	// batches add, and when history was last pruned.
 	building  map[int][]byte
+	adding    int64
 	lastPrune time.Time
+	// keepFrom is the oldest log segment a batch points into, as of the
+	// last commit; 0 when none does.
+	keepFrom atomic.Uint64
 
 	lanes    []chan struct{} // wakes lane n's sender; capacity 1
 	heads    []atomic.Int64  // lane n's head's ack time (unix ns), 0 when idle
@@ -271,19 +276,13 @@ func (o *Outbox) wake(lane int) {
 }
 
 // endCommit runs at the end of every commit: it stores the batches the
-// commit's events built, one value per lane, then evicts history.
+// commit's replayed events built, one value per lane, evicts history, and
+// learns which log segments batches still point into.
 func (o *Outbox) endCommit(tx *bolt.Tx) (func(), error) {
-	var added int64
+	added, ingested := int64(0), o.adding
+	o.adding = 0
 	for lane, batch := range o.building {
-		b, err := tx.CreateBucketIfNotExists(laneBucket(lane))
-		if err != nil {
-			return nil, err
-		}
-		seq, err := b.NextSequence()
-		if err != nil {
-			return nil, err
-		}
-		if err := b.Put(seqKey(seq), batch); err != nil {
+		if err := putBatch(tx, lane, batch); err != nil {
 			return nil, err
 		}
 		added += int64(len(batch))
@@ -291,13 +290,15 @@ func (o *Outbox) endCommit(tx *bolt.Tx) (func(), error) {
 	// The map's buffers now belong to the transaction; a failed commit
 	// fails every op in it, so nothing is kept for a retry.
 	clear(o.building)
-	freed, err := o.evict(tx, added)
+	freed, err := o.evict(tx, added+ingested)
 	if err != nil {
 		return nil, err
 	}
+	keep, _ := oldestPinned(tx)
 	return func() {
 		o.pendingBytes.Add(added)
 		o.historyBytes.Add(-freed)
+		o.keepFrom.Store(keep)
 	}, nil
 }
 
@@ -319,7 +320,12 @@ func (o *Outbox) evict(tx *bolt.Tx, adding int64) (int64, error) {
 		if over-freed <= 0 && (!byAge || now.Sub(settledAt(v)) < o.cfg.History) {
 			break
 		}
-		freed += int64(len(v))
+		freed += historyBytes(v)
+		if len(v) >= 8 {
+			if err := pin(tx, v[8:], -1); err != nil {
+				return 0, err
+			}
+		}
 		if err := c.Delete(); err != nil {
 			return 0, err
 		}

@@ -58,11 +58,11 @@ func (o *Outbox) oldestStored() time.Time {
 			if keySeq(k) != at.batch {
 				at.idx = 0
 			}
-			es, err := splitBatch(v)
+			es, lines, err := readBatch(o.cfg.Path, v)
 			if err != nil || at.idx >= len(es) {
 				continue
 			}
-			if e, err := decodeEntry(es[at.idx]); err == nil && (oldest.IsZero() || e.Enqueued.Before(oldest)) {
+			if e, err := decodeRaw(es[at.idx], lines); err == nil && (oldest.IsZero() || e.Enqueued.Before(oldest)) {
 				oldest = e.Enqueued
 			}
 		}
@@ -168,12 +168,12 @@ func (o *Outbox) Replay(ctx context.Context, since time.Time, id string) (int, e
 			if len(v) < 8 {
 				return nil
 			}
-			es, err := splitBatch(v[8:])
+			es, lines, err := readBatch(o.cfg.Path, v[8:])
 			if err != nil {
 				return nil // a damaged batch is no reason to refuse the rest
 			}
 			for _, raw := range es {
-				if e, err := decodeEntry(raw); err == nil {
+				if e, err := decodeRaw(raw, lines); err == nil {
 					requeue(e)
 				}
 			}

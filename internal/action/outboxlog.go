@@ -21,21 +21,21 @@ import (
 // The outbox's ack path is a log, not the bbolt file: Do appends the event
 // as one line to a segment file through the file action's own writer
 // (File: the same group commit, one write and one fsync per batch under
-// SyncAlways), and returns once the line is there. A bbolt commit fsyncs
-// twice (data, then meta page) and rewrites pages; that cost now falls on
-// the ingester, which moves committed lines into the bbolt lanes in large
-// transactions off the ack path and notes, in the same transaction, how
-// far it got (meta "log": segment, offset). That note is the durable
-// cursor: after a crash the ingester starts from it again, so a line is in
-// bbolt at least once (and, within one run, exactly once); receivers drop
-// a resend by webhook-id as they would any other.
+// SyncAlways), and returns once the line is there. The log is also where
+// the event stays: an "ingester" points the bbolt lanes at committed lines
+// (outboxrefs.go) in transactions off the ack path, a few bytes per event,
+// and notes, in the same transaction, how far it got (meta "log": segment,
+// offset). That note is the durable cursor: after a crash the ingester
+// starts from it again, so a line is in a lane at least once (and, within
+// one run, exactly once); receivers drop a resend by webhook-id as they
+// would any other.
 //
 // Once the ingester has taken a segment past the segment size, it starts
 // the next one: Do moves to the new File, the old one is closed (flushing
-// whatever was queued), its rest taken, the cursor moved to the new
-// segment's start, the bbolt file fsynced and only then the old segment
-// removed. NewOutbox takes every segment a previous run left before it
-// opens a fresh one.
+// whatever was queued), its rest taken and the cursor moved to the new
+// segment's start. A segment is removed once no batch points into it any
+// more and bbolt's note of that is on disk. NewOutbox takes every segment
+// a previous run left past the cursor before it opens a fresh one.
 var keyLogPos = []byte("log")
 
 // logPos is the ingester's cursor: the first byte of seg not yet in bbolt.
@@ -102,7 +102,7 @@ func encodeLogLine(m message, at time.Time) []byte {
 var errLogLine = errors.New("malformed outbox log line")
 
 // decodeLogLine reads what encodeLogLine wrote, without its "\n"; the body
-// is copied.
+// aliases line.
 func decodeLogLine(line []byte) (message, time.Time, error) {
 	var nums [4]int64
 	for i := range nums {
@@ -124,7 +124,7 @@ func decodeLogLine(line []byte) (message, time.Time, error) {
 	if err1 != nil || err2 != nil || nums[1] > 1<<31 {
 		return message{}, time.Time{}, errLogLine
 	}
-	body := append([]byte(nil), line[nums[2]+nums[3]:]...)
+	body := line[nums[2]+nums[3] : len(line) : len(line)]
 	return message{ID: id, Type: typ, Version: int(nums[1]), Body: body}, time.Unix(0, nums[0]).UTC(), nil
 }
 
@@ -164,7 +164,7 @@ func (o *Outbox) take(ctx context.Context, r io.ReaderAt, at logPos, limit int64
 		if end == 0 && next == at {
 			return at, nil
 		}
-		if err := o.commitLines(ctx, buf[:end], next); err != nil {
+		if err := o.commitLines(ctx, at, buf[:end], next); err != nil {
 			return at, err
 		}
 		at = next
@@ -174,30 +174,46 @@ func (o *Outbox) take(ctx context.Context, r io.ReaderAt, at logPos, limit int64
 	}
 }
 
-// commitLines puts lines into their lanes and moves the cursor to next, in
-// one bbolt transaction, and wakes the lanes that got events.
-func (o *Outbox) commitLines(ctx context.Context, lines []byte, next logPos) error {
-	batches := map[int][]byte{}
-	var count int64
+// commitLines points lanes at lines, which start at at in the log, and
+// moves the cursor to next, in one bbolt transaction, and wakes the lanes
+// that got events. With one lane no line is decoded here: its sender
+// decodes it and skips one it cannot read.
+func (o *Outbox) commitLines(ctx context.Context, at logPos, lines []byte, next logPos) error {
+	batches := map[int]*refBuilder{}
 	taken, lineCount := int64(len(lines)), int64(bytes.Count(lines, []byte{'\n'}))
+	off := at.off
 	for len(lines) > 0 {
 		i := bytes.IndexByte(lines, '\n')
 		line := lines[:i]
 		lines = lines[i+1:]
-		m, at, err := decodeLogLine(line)
-		if err != nil {
-			o.log.Error("webhook outbox: a log line cannot be read; skipped", "endpoint", o.cfg.Name, "err", err)
-			continue
+		s := span{off: off, n: int64(i)}
+		off += int64(i) + 1
+		lane := 0
+		if len(o.lanes) > 1 {
+			m, _, err := decodeLogLine(line)
+			if err != nil {
+				o.log.Error("webhook outbox: a log line cannot be read; skipped", "endpoint", o.cfg.Name, "err", err)
+				continue
+			}
+			lane = o.laneOf(m)
 		}
-		lane := o.laneOf(m)
-		batches[lane] = appendEntry(batches[lane], encodeEntry(m, at))
-		count++
+		if batches[lane] == nil {
+			batches[lane] = &refBuilder{}
+		}
+		batches[lane].add(at.seg, s)
+	}
+	var count, size int64
+	for _, b := range batches {
+		count, size = count+b.count, size+b.bytes
 	}
 	err := o.w.submit(func(tx *bolt.Tx) (func(), error) {
 		for lane, b := range batches {
-			o.building[lane] = append(o.building[lane], b...)
+			if err := putBatch(tx, lane, b.b); err != nil {
+				return nil, err
+			}
 		}
-		return func() { o.pending.Add(count) }, tx.Bucket(bucketMeta).Put(keyLogPos, encodeLogPos(next))
+		o.adding += size
+		return func() { o.pending.Add(count); o.pendingBytes.Add(size) }, tx.Bucket(bucketMeta).Put(keyLogPos, encodeLogPos(next))
 	}).wait(ctx)
 	if err != nil {
 		return err
@@ -210,6 +226,22 @@ func (o *Outbox) commitLines(ctx context.Context, lines []byte, next logPos) err
 		}
 	}
 	return nil
+}
+
+// putBatch appends a batch to lane's bucket and pins its segment.
+func putBatch(tx *bolt.Tx, lane int, batch []byte) error {
+	b, err := tx.CreateBucketIfNotExists(laneBucket(lane))
+	if err != nil {
+		return err
+	}
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	if err := b.Put(seqKey(seq), batch); err != nil {
+		return err
+	}
+	return pin(tx, batch, 1)
 }
 
 // openLogs takes what a previous run left in the log, opens a fresh
@@ -248,18 +280,17 @@ func (o *Outbox) closeLogs(ctx context.Context) error {
 	return o.logf.Load().Close(ctx)
 }
 
-// takeLeftovers moves every segment a previous run left into bbolt,
-// removes them, and returns the cursor at the start of a fresh segment.
+// takeLeftovers points the lanes at every line a previous run left in the
+// log past the cursor, and returns the cursor at the start of a fresh
+// segment.
 func (o *Outbox) takeLeftovers(at logPos) (logPos, error) {
 	segs, err := segments(o.cfg.Path)
 	if err != nil {
 		return at, err
 	}
-	var done []uint64
 	for _, s := range segs {
 		if s < at.seg {
-			done = append(done, s) // taken; a crash came before its removal
-			continue
+			continue // taken already
 		}
 		if s > at.seg {
 			at = logPos{seg: s}
@@ -276,18 +307,45 @@ func (o *Outbox) takeLeftovers(at logPos) (logPos, error) {
 		if err != nil {
 			return at, fmt.Errorf("log segment %d: %w", s, err)
 		}
-		done = append(done, s)
 	}
 	// With no segment left, whatever offset the cursor held names nothing:
 	// the fresh segment starts at 0, and bbolt says so before any line.
 	at.off = 0
-	if err := o.commitLines(context.Background(), nil, at); err != nil {
+	if err := o.commitLines(context.Background(), at, nil, at); err != nil {
 		return at, err
 	}
-	return at, o.removeSegments(done)
+	_, err = o.removeUnpinned(at.seg, 0)
+	return at, err
 }
 
-// removeSegments deletes segments whose lines bbolt holds, once bbolt's
+// removeUnpinned deletes the segments before cur (the one the ingester
+// reads) that no batch points into any more, unless none is past done,
+// the limit of the last removal; it returns the new limit.
+func (o *Outbox) removeUnpinned(cur, done uint64) (uint64, error) {
+	limit := cur
+	if k := o.keepFrom.Load(); k != 0 && k < limit {
+		limit = k
+	}
+	if limit <= done {
+		return done, nil
+	}
+	segs, err := segments(o.cfg.Path)
+	if err != nil {
+		return done, err
+	}
+	var old []uint64
+	for _, s := range segs {
+		if s < limit {
+			old = append(old, s)
+		}
+	}
+	if err := o.removeSegments(old); err != nil {
+		return done, err
+	}
+	return limit, nil
+}
+
+// removeSegments deletes segments no batch points into, once bbolt's
 // note of that is on disk.
 func (o *Outbox) removeSegments(segs []uint64) error {
 	if len(segs) == 0 {
@@ -322,6 +380,7 @@ func (o *Outbox) runIngest(at logPos) {
 	}
 	defer func() { r.Close() }()
 	var last time.Time
+	var cleaned uint64 // segments before it are removed
 	for {
 		select {
 		case <-o.ingestStop:
@@ -345,6 +404,9 @@ func (o *Outbox) runIngest(at logPos) {
 			continue
 		}
 		at = next
+		if cleaned, err = o.removeUnpinned(at.seg, cleaned); err != nil {
+			o.log.Error("webhook outbox: cannot remove a delivered log segment; retrying", "endpoint", o.cfg.Name, "err", err)
+		}
 		if at.off < o.cfg.SegmentBytes {
 			continue
 		}
@@ -365,8 +427,9 @@ func (o *Outbox) runIngest(at logPos) {
 // still names the old segment, which the next start takes first.
 var errStopped = errors.New("outbox closing")
 
-// rotate moves Do to a new segment, takes the rest of the old one and
-// removes it; it returns a reader of the new segment and the cursor.
+// rotate moves Do to a new segment and takes the rest of the old one,
+// which stays while batches point into it; it returns a reader of the new
+// segment and the cursor.
 func (o *Outbox) rotate(r *os.File, at logPos) (*os.File, logPos, error) {
 	nf, err := o.openLog(at.seg + 1)
 	if err != nil {
@@ -388,9 +451,6 @@ func (o *Outbox) rotate(r *os.File, at logPos) (*os.File, logPos, error) {
 	for {
 		next, err := o.take(context.Background(), r, at, old.written(), true)
 		if err == nil {
-			if err := o.removeSegments([]uint64{at.seg}); err != nil {
-				o.log.Error("webhook outbox: a taken log segment is left for the next start to remove", "endpoint", o.cfg.Name, "err", err)
-			}
 			return nr, next, nil
 		}
 		o.log.Error("webhook outbox: cannot move the previous log segment's rest to the outbox; retrying", "endpoint", o.cfg.Name, "err", err)

@@ -1,6 +1,7 @@
 package action
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,12 +13,12 @@ import (
 // Segments small enough to start many new ones: every acknowledged event
 // of a run that delivered nothing (its first attempt an hour out) arrives
 // after a restart, then the new run's, once each and in ack order, and
-// the taken segments are gone.
+// with no history kept the delivered segments are gone.
 func TestOutboxLogSegmentsAcrossRestart(t *testing.T) {
 	h, srv := startHook(t, nil)
 	path := filepath.Join(t.TempDir(), "o.db")
 	cfg := OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: path, SegmentBytes: 400,
-		Schedule: []time.Duration{time.Hour}}
+		Schedule: []time.Duration{time.Hour}, History: -1}
 	o := openOutbox(t, cfg)
 	ids := sendN(t, o, "r", 60)
 	closeOK(t, o)
@@ -58,13 +59,57 @@ func TestOutboxLogLeftoversTaken(t *testing.T) {
 	if err := os.WriteFile(segPath(path, 2), torn, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	o := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: path})
+	o := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: path, History: -1})
 	defer closeOK(t, o)
 	waitFor(t, "delivered", func() bool { return len(h.delivered()) == 5 })
 	if got := strings.Join(h.delivered(), ","); got != "left-0,left-1,left-2,left-0,left-1" {
 		t.Fatalf("delivered %s", got)
 	}
-	if segs, _ := segments(path); len(segs) != 1 || segs[0] != 3 {
-		t.Fatalf("segments %v, want only the fresh 3", segs)
+	waitFor(t, "only the fresh segment 3 left", func() bool {
+		segs, _ := segments(path)
+		return len(segs) == 1 && segs[0] == 3
+	})
+}
+
+// The history is the log: delivered events stay in their segments, which
+// a replay after a restart reads again, until max_bytes evicts the oldest
+// and their segments go.
+func TestOutboxHistoryKeepsSegments(t *testing.T) {
+	h, srv := startHook(t, nil)
+	path := filepath.Join(t.TempDir(), "o.db")
+	cfg := OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: path, SegmentBytes: 400, MaxBytes: 1 << 20}
+	o := openOutbox(t, cfg)
+	ids := sendN(t, o, "h", 30)
+	waitFor(t, "all delivered", func() bool { return len(h.delivered()) == 30 && o.Stats().Backlog == 0 })
+	closeOK(t, o)
+	kept, _ := segments(path)
+	if len(kept) == 0 {
+		t.Fatal("no segment left: the history's are gone")
 	}
+
+	o = openOutbox(t, cfg)
+	n, err := o.Replay(context.Background(), time.Time{}, "")
+	if err != nil || n != 30 {
+		t.Fatalf("Replay after a restart: %d %v", n, err)
+	}
+	waitFor(t, "replayed", func() bool { return len(h.delivered()) == 60 })
+	if got, want := strings.Join(h.delivered()[30:], ","), strings.Join(ids, ","); got != want {
+		t.Fatalf("replayed\n%s\nwant\n%s", got, want)
+	}
+	closeOK(t, o)
+
+	// Room for about ten events: the history's oldest go, and their
+	// segments with them.
+	m, err := newMessage(testEvent("h-000", `{"i":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxBytes = 10 * int64(len(encodeLogLine(m, time.Now())))
+	o = openOutbox(t, cfg)
+	defer closeOK(t, o)
+	sendN(t, o, "k", 5)
+	waitFor(t, "the history's segments removed", func() bool {
+		segs, _ := segments(path)
+		return len(h.delivered()) == 65 && len(segs) > 0 && segs[0] > kept[len(kept)-1]
+	})
 }

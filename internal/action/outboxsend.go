@@ -19,6 +19,7 @@ type lane struct {
 	n     int
 	at    pos      // the next event to deliver
 	batch [][]byte // the batch at.batch, nil until loaded
+	lines bool     // batch holds log lines, not entries
 	head  *entry   // the event at at, once decoded
 	cur   entry    // where head points for an event decoded from batch
 }
@@ -57,7 +58,7 @@ func (o *Outbox) next(l *lane) (*entry, bool) {
 		return l.head, true
 	}
 	if l.batch == nil {
-		at, es, head, err := loadBatch(o.db, l.n, l.at)
+		at, es, lines, head, err := loadBatch(o.db, o.cfg.Path, l.n, l.at)
 		switch {
 		case err != nil:
 			o.log.Error("webhook outbox: cannot read the next events", "endpoint", o.cfg.Name, "err", err)
@@ -68,7 +69,7 @@ func (o *Outbox) next(l *lane) (*entry, bool) {
 			o.sleep(l.n, nil, -1)
 			return nil, false
 		}
-		l.at, l.batch, l.head = at, es, head
+		l.at, l.batch, l.lines, l.head = at, es, lines, head
 		if l.head != nil {
 			o.heads[l.n].Store(l.head.Enqueued.UnixNano())
 			return l.head, true
@@ -78,7 +79,7 @@ func (o *Outbox) next(l *lane) (*entry, bool) {
 		o.retire(l)
 		return nil, false
 	}
-	e, err := decodeEntry(l.batch[l.at.idx])
+	e, err := decodeRaw(l.batch[l.at.idx], l.lines)
 	if err != nil {
 		o.log.Error("webhook outbox: an event cannot be read; skipped", "endpoint", o.cfg.Name, "err", err)
 		o.advance(l, false)
@@ -270,16 +271,21 @@ func (o *Outbox) storeProgress(tx *bolt.Tx, n int) (func(), error) {
 }
 
 // moveToHistory moves batch seq of lane n to the history, or drops it
-// when none is kept; it returns the bytes freed and kept.
+// when none is kept; it returns the bytes freed and kept. A reference
+// batch moves as it is: its segment's pin goes with it.
 func (o *Outbox) moveToHistory(tx *bolt.Tx, n int, seq uint64) (int64, int64, error) {
 	lb := tx.Bucket(laneBucket(n))
 	v := lb.Get(seqKey(seq))
 	if v == nil {
 		return 0, 0, nil
 	}
-	size := int64(len(v))
+	size := batchBytes(v)
 	var kept int64
-	if o.cfg.History >= 0 {
+	if o.cfg.History < 0 {
+		if err := pin(tx, v, -1); err != nil {
+			return 0, 0, err
+		}
+	} else {
 		h := tx.Bucket(bucketHistory)
 		hseq, err := h.NextSequence()
 		if err != nil {
@@ -290,7 +296,7 @@ func (o *Outbox) moveToHistory(tx *bolt.Tx, n int, seq uint64) (int64, int64, er
 		if err := h.Put(seqKey(hseq), hv); err != nil {
 			return 0, 0, err
 		}
-		kept = int64(len(hv))
+		kept = historyBytes(hv)
 	}
 	return size, kept, lb.Delete(seqKey(seq))
 }

@@ -30,13 +30,21 @@ import (
 //	history    seq → settle time + batch: delivered batches kept for
 //	           replay, the oldest evicted first past max_bytes or history
 //	dead       seq → entry: events whose schedule ran out, with attempts
-//	meta       "disabled" → reason: set by a 410 until an operator enables
+//	meta       "disabled" → reason: set by a 410 until an operator enables;
+//	           "log" → the ingester's cursor in the log (outboxlog.go)
+//	pins       segment → how many batches above point into it
+//	           (outboxrefs.go)
+//
+// A batch is either a reference batch, pointing at its events' lines in
+// the log (what the ingester writes), or whole entries (what Replay
+// writes); outboxrefs.go tells them apart.
 var (
 	bucketCursor  = []byte("cursor")
 	bucketHeads   = []byte("heads")
 	bucketHistory = []byte("history")
 	bucketDead    = []byte("dead")
 	bucketMeta    = []byte("meta")
+	bucketPins    = []byte("pins")
 	keyDisabled   = []byte("disabled")
 )
 
@@ -136,7 +144,7 @@ func openStore(path string, policy SyncPolicy) (*bolt.DB, error) {
 	}
 	db.NoSync = policy != SyncAlways
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketCursor, bucketHeads, bucketHistory, bucketDead, bucketMeta, laneBucket(0)} {
+		for _, b := range [][]byte{bucketCursor, bucketHeads, bucketHistory, bucketDead, bucketMeta, bucketPins, laneBucket(0)} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -171,16 +179,16 @@ func measure(db *bolt.DB) (storeSizes, error) {
 			}
 			cur := decodePos(cursors.Get(laneKey(n)))
 			err := b.ForEach(func(k, v []byte) error {
-				es, err := splitBatch(v)
+				n, err := batchLen(v)
 				if err != nil {
 					return err
 				}
-				s.pendingBytes += int64(len(v))
+				s.pendingBytes += batchBytes(v)
 				switch seq := keySeq(k); {
 				case seq > cur.batch:
-					s.pending += int64(len(es))
+					s.pending += int64(n)
 				case seq == cur.batch:
-					s.pending += int64(max(len(es)-cur.idx, 0))
+					s.pending += int64(max(n-cur.idx, 0))
 				}
 				return nil
 			})
@@ -189,7 +197,7 @@ func measure(db *bolt.DB) (storeSizes, error) {
 			}
 		}
 		_ = tx.Bucket(bucketHistory).ForEach(func(_, v []byte) error {
-			s.historyBytes += int64(len(v))
+			s.historyBytes += historyBytes(v)
 			return nil
 		})
 		s.disabled = string(tx.Bucket(bucketMeta).Get(keyDisabled))
@@ -212,18 +220,18 @@ func putEntry(b *bolt.Bucket, e *entry) error {
 }
 
 // loadBatch reads the first batch of lane at or after from: its seq, its
-// entries (copied out of the file's memory), and the head's attempts when
-// idx is where the lane left off.
-func loadBatch(db *bolt.DB, lane int, from pos) (pos, [][]byte, *entry, error) {
+// events (in memory of their own; lines says they are log lines), and the
+// head's attempts when idx is where the lane left off.
+func loadBatch(db *bolt.DB, base string, lane int, from pos) (pos, [][]byte, bool, *entry, error) {
 	var at pos
-	var es [][]byte
+	var v []byte
 	var head *entry
 	err := db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(laneBucket(lane))
 		if b == nil {
 			return nil
 		}
-		k, v := b.Cursor().Seek(seqKey(from.batch))
+		k, bv := b.Cursor().Seek(seqKey(from.batch))
 		if k == nil {
 			return nil
 		}
@@ -231,11 +239,7 @@ func loadBatch(db *bolt.DB, lane int, from pos) (pos, [][]byte, *entry, error) {
 		if at.batch == from.batch {
 			at.idx = from.idx
 		}
-		parts, err := splitBatch(append([]byte(nil), v...))
-		if err != nil {
-			return fmt.Errorf("outbox batch %d of lane %d: %w", at.batch, lane, err)
-		}
-		es = parts
+		v = append([]byte(nil), bv...)
 		if hv := tx.Bucket(bucketHeads).Get(headKey(lane, at)); hv != nil {
 			var e entry
 			if json.Unmarshal(hv, &e) == nil {
@@ -244,7 +248,19 @@ func loadBatch(db *bolt.DB, lane int, from pos) (pos, [][]byte, *entry, error) {
 		}
 		return nil
 	})
-	return at, es, head, err
+	if err != nil || v == nil {
+		return at, nil, false, head, err
+	}
+	// Read after the transaction: the batch stays in the lane (and its
+	// segment on disk) until this lane's sender retires it.
+	es, lines, err := readBatch(base, v)
+	if err != nil {
+		return at, nil, false, nil, fmt.Errorf("outbox batch %d of lane %d: %w", at.batch, lane, err)
+	}
+	if es == nil {
+		es = [][]byte{} // an empty batch is still a batch, to retire
+	}
+	return at, es, lines, head, nil
 }
 
 // encodeEntry is how a batch holds a fresh event: the ack time (unix ns),

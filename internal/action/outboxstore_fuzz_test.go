@@ -7,14 +7,25 @@ import (
 )
 
 // The outbox's own encodings: whatever the bytes, reading them never
-// panics, and what encodeEntry, appendEntry and encodeLogLine write reads
-// back the same.
+// panics, and what encodeEntry, appendEntry, encodeLogLine and refBuilder
+// write reads back the same.
 func FuzzOutboxBatch(f *testing.F) {
 	f.Add("e1", "person", 1, []byte(`{"id":"e1"}`), []byte{0x05, 'a'})
 	f.Add("", "", 0, []byte{}, []byte{0xff, 0xff, 0xff})
 	f.Fuzz(func(t *testing.T, id, typ string, version int, body, junk []byte) {
 		_, _ = decodeEntry(junk)
 		_, _ = splitBatch(junk)
+		_, _, _ = parseRefs(junk)
+		_ = batchBytes(junk)
+		var rb refBuilder
+		s1 := span{off: int64(len(junk)), n: int64(len(body))}
+		s2 := span{off: s1.off + s1.n + 1 + int64(len(typ)), n: int64(len(id))}
+		rb.add(7, s1)
+		rb.add(7, s2)
+		if seg, spans, err := parseRefs(rb.b); err != nil || seg != 7 || len(spans) != 2 || spans[0] != s1 || spans[1] != s2 ||
+			batchBytes(rb.b) != s1.n+s2.n+2 {
+			t.Fatalf("parseRefs = %d %v %v; want 7 [%v %v]", seg, spans, err, s1, s2)
+		}
 		version &= 0x7fffffff
 		at := time.Unix(0, int64(len(junk))*1e9+7).UTC()
 		m := message{ID: id, Type: typ, Version: version, Body: body}
