@@ -146,6 +146,7 @@ func TestEveryCheck(t *testing.T) {
 		{"nats replicas", func(c *Config) { c.NATS.Servers, c.NATS.Replicas = []string{"nats://x"}, 6 }, []string{"nats.replicas"}},
 		{"nats duplicate window", func(c *Config) { c.NATS.Servers, c.NATS.DuplicateWindow = []string{"nats://x"}, 0 }, []string{"nats.duplicate_window"}},
 		{"nats publish timeout", func(c *Config) { c.NATS.Servers, c.NATS.PublishTimeout = []string{"nats://x"}, 0 }, []string{"nats.publish_timeout"}},
+		{"nats reconnect wait", func(c *Config) { c.NATS.Servers, c.NATS.ReconnectWait = []string{"nats://x"}, 0 }, []string{"nats.reconnect_wait"}},
 		{"nats fan-out type", func(c *Config) { c.NATS.Servers, c.NATS.FanOut.Types = []string{"nats://x"}, []string{"*", "Bad"} }, []string{"nats.fanout.types[1]"}},
 	}
 	for _, c := range cases {

@@ -40,6 +40,15 @@ const (
 	DefaultOutboxConcurrency = 4
 	// DefaultOutboxHistory is how long delivered events stay for replay.
 	DefaultOutboxHistory = 24 * time.Hour
+
+	// DefaultNATSPublishTimeout bounds the wait for JetStream's ack of one
+	// event: long enough for a cluster to elect a leader, short enough
+	// that a client hears UNAVAILABLE while it can still retry elsewhere.
+	DefaultNATSPublishTimeout = 2 * time.Second
+	// DefaultNATSReconnectWait is the pause between reconnect attempts:
+	// a restarted server is found within a fraction of a second, without
+	// a dead one being dialled in a tight loop.
+	DefaultNATSReconnectWait = 250 * time.Millisecond
 )
 
 // OrDefault is v, or def when v is zero or negative: how a size, count or

@@ -37,6 +37,9 @@ type NATS struct {
 	// PublishTimeout bounds the wait for JetStream's ack of one event;
 	// past it the client gets UNAVAILABLE.
 	PublishTimeout time.Duration `mapstructure:"publish_timeout"`
+	// ReconnectWait is the pause between attempts to reach NATS again
+	// after the connection is lost.
+	ReconnectWait time.Duration `mapstructure:"reconnect_wait"`
 	// FanOut lets WebSocket clients subscribe to accepted events.
 	FanOut FanOut `mapstructure:"fanout"`
 }
@@ -61,7 +64,7 @@ func (n NATS) Enabled() bool { return len(n.Servers) > 0 }
 // defaultNATS is NATS off, with the values that apply once servers are set.
 func defaultNATS() NATS {
 	return NATS{Stream: "SCHEMAGATE", SubjectPrefix: "events", CreateStream: true, Replicas: 1,
-		DuplicateWindow: 2 * time.Minute, PublishTimeout: 2 * time.Second}
+		DuplicateWindow: 2 * time.Minute, PublishTimeout: DefaultNATSPublishTimeout, ReconnectWait: DefaultNATSReconnectWait}
 }
 
 // natsName is what NATS accepts in a stream name and a subject token.
@@ -118,5 +121,8 @@ func (n *NATS) checkStream(p *problems) {
 	}
 	if n.PublishTimeout <= 0 {
 		p.add("nats.publish_timeout", "must be > 0")
+	}
+	if n.ReconnectWait <= 0 {
+		p.add("nats.reconnect_wait", "must be > 0")
 	}
 }

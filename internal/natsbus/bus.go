@@ -18,6 +18,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
@@ -41,9 +42,11 @@ type Config struct {
 	CreateStream    bool
 	Replicas        int
 	DuplicateWindow time.Duration
-	// PublishTimeout bounds the wait for one ack (2s when 0).
+	// PublishTimeout bounds the wait for one ack (when 0,
+	// config.DefaultNATSPublishTimeout).
 	PublishTimeout time.Duration
-	// ReconnectWait is the pause between reconnect attempts (250ms when 0).
+	// ReconnectWait is the pause between reconnect attempts (when 0,
+	// config.DefaultNATSReconnectWait).
 	ReconnectWait time.Duration
 }
 
@@ -65,12 +68,8 @@ type Bus struct {
 // with UNAVAILABLE until it is back, so a gateway can start before NATS
 // does. Only unusable settings (a missing creds or TLS file) fail here.
 func Connect(cfg Config, log *slog.Logger) (*Bus, error) {
-	if cfg.PublishTimeout <= 0 {
-		cfg.PublishTimeout = 2 * time.Second
-	}
-	if cfg.ReconnectWait <= 0 {
-		cfg.ReconnectWait = 250 * time.Millisecond
-	}
+	cfg.PublishTimeout = config.OrDefault(cfg.PublishTimeout, config.DefaultNATSPublishTimeout)
+	cfg.ReconnectWait = config.OrDefault(cfg.ReconnectWait, config.DefaultNATSReconnectWait)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

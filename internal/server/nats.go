@@ -52,5 +52,6 @@ func natsConfig(n config.NATS) natsbus.Config {
 		TLSCA: n.TLS.CA, TLSCert: n.TLS.Cert, TLSKey: n.TLS.Key,
 		Stream: n.Stream, SubjectPrefix: n.SubjectPrefix, CreateStream: n.CreateStream,
 		Replicas: n.Replicas, DuplicateWindow: n.DuplicateWindow, PublishTimeout: n.PublishTimeout,
+		ReconnectWait: n.ReconnectWait,
 	}
 }
