@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
@@ -75,6 +76,9 @@ func LoadConfig(o LoadOptions) (Config, error) {
 	if err := config.CheckActionKeys(v.GetStringMap("actions")); err != nil {
 		return Config{}, server.ConfigError(fmt.Errorf("%s: %w", label, err))
 	}
+	if err := setActionDefaults(v); err != nil {
+		return Config{}, err
+	}
 	var cfg Config
 	hook := viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
 		mapstructure.StringToTimeDurationHookFunc(),
@@ -142,6 +146,27 @@ func setDefaults(v *viper.Viper) error {
 	}
 	for k, val := range flatten("", m) {
 		v.SetDefault(k, val)
+	}
+	return nil
+}
+
+// setActionDefaults gives each action the defaults of its kind for the
+// keys it leaves out, so that the configuration passed down carries the
+// values in force rather than zeros each sink would read its own way. A
+// key set to zero stays zero, for Validate to judge.
+func setActionDefaults(v *viper.Viper) error {
+	for name, raw := range v.GetStringMap("actions") {
+		keys, _ := raw.(map[string]any)
+		kind, _ := keys["kind"].(string)
+		var m map[string]any
+		if err := mapstructure.Decode(config.DefaultAction(kind), &m); err != nil {
+			return err
+		}
+		for k, val := range flatten("", m) {
+			if val != nil && !reflect.ValueOf(val).IsZero() {
+				v.SetDefault("actions."+name+"."+k, val)
+			}
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,33 +24,112 @@ var examples = map[string]bool{"handlers": true, "actions": true, "routes": true
 // default: each key of config.Default is in the file (the nats section,
 // which is off by default, as commented-out lines), with the same value.
 func TestShippedConfigDocumentsEveryDefault(t *testing.T) {
-	text, err := os.ReadFile(filepath.Join("..", "configs", "schemagate.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := viper.New()
-	v.SetConfigType("yaml")
-	if err := v.ReadConfig(strings.NewReader(uncommentSection(string(text), "nats"))); err != nil {
-		t.Fatal(err)
-	}
 	var doc config.Config
-	hook := viper.DecodeHook(mapstructure.StringToTimeDurationHookFunc())
-	if err := v.UnmarshalExact(&doc, hook); err != nil {
-		t.Fatalf("the documented file does not decode: %v", err)
+	v := decodeDoc(t, uncommentSection(shippedConfig(t), "nats"), &doc)
+	compareDefaults(t, v, "", flatConfig(t, config.Default()), flatConfig(t, doc), examples)
+}
+
+// An outbox webhook's keys are documented in the commented example of
+// configs/schemagate.yaml (an outbox needs a webhook, and none is on by
+// default): every key of config.DefaultOutbox but the path is there, with
+// the value the code falls back to.
+func TestShippedConfigDocumentsOutboxDefaults(t *testing.T) {
+	lines := commentedBlock(shippedConfig(t), "  #   outbox:", "  #     ")
+	if len(lines) < 1 {
+		t.Fatal("configs/schemagate.yaml has no commented outbox example (\"  #   outbox:\")")
 	}
-	want, got := flatConfig(t, config.Default()), flatConfig(t, doc)
+	var got struct {
+		Outbox config.Outbox `mapstructure:"outbox"`
+	}
+	v := decodeDoc(t, "outbox:\n  "+strings.Join(lines, "\n  "), &got)
+	compareDefaults(t, v, "outbox.", flatConfig(t, config.DefaultOutbox()), flatConfig(t, got.Outbox), map[string]bool{"path": true})
+}
+
+// An action's keys with a default are documented, per kind, in the block
+// of configs/schemagate.yaml that follows "# A key left out takes its
+// kind's default:", with the values config.DefaultAction gives: every key
+// with a default is there, and nothing else is.
+func TestShippedConfigDocumentsActionDefaults(t *testing.T) {
+	lines := commentedBlock(shippedConfig(t), "# A key left out takes its kind's default:", "#   ")
+	var got map[string]config.Action
+	v := decodeDoc(t, strings.Join(lines, "\n"), &got)
+	for _, kind := range config.ActionKinds() {
+		want, documented := flatConfig(t, config.DefaultAction(kind)), flatConfig(t, got[kind])
+		for key, def := range want {
+			if key != "kind" && (def == nil || reflect.ValueOf(def).IsZero()) {
+				// No default: the block must not claim one.
+				if v.IsSet(kind + "." + key) {
+					t.Errorf("%s action %s has no default, but the file documents %v", kind, key, documented[key])
+				}
+				delete(want, key)
+			}
+		}
+		compareDefaults(t, v, kind+".", want, documented, map[string]bool{"kind": true})
+	}
+}
+
+// compareDefaults reports each key of want (the code's defaults) that v,
+// the documented file, leaves out, and each that got (v decoded) gives
+// another value; skip names keys shown as examples, not defaults.
+func compareDefaults(t *testing.T, v *viper.Viper, prefix string, want, got map[string]any, skip map[string]bool) {
+	t.Helper()
 	for key, def := range want {
 		switch {
-		case examples[key]:
-		case !v.IsSet(key):
-			t.Errorf("%s (default %v) is not documented in configs/schemagate.yaml", key, def)
+		case skip[key]:
+		case !v.IsSet(prefix + key):
+			t.Errorf("%s%s (default %v) is not documented in configs/schemagate.yaml", prefix, key, def)
 		case fmt.Sprint(got[key]) != fmt.Sprint(def):
-			t.Errorf("%s: the file documents %v, the code's default is %v", key, got[key], def)
+			t.Errorf("%s%s: the file documents %v, the code's default is %v", prefix, key, got[key], def)
 		}
 	}
 }
 
-func flatConfig(t *testing.T, c config.Config) map[string]any {
+func shippedConfig(t *testing.T) string {
+	t.Helper()
+	text, err := os.ReadFile(filepath.Join("..", "configs", "schemagate.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(text)
+}
+
+// decodeDoc reads yaml into into as LoadConfig would, and returns the
+// viper that read it, which knows which keys the text sets.
+func decodeDoc(t *testing.T, yaml string, into any) *viper.Viper {
+	t.Helper()
+	v := viper.New()
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(strings.NewReader(yaml)); err != nil {
+		t.Fatal(err)
+	}
+	hook := viper.DecodeHook(mapstructure.StringToTimeDurationHookFunc())
+	if err := v.UnmarshalExact(into, hook); err != nil {
+		t.Fatalf("the documented configuration does not decode: %v\n%s", err, yaml)
+	}
+	return v
+}
+
+// commentedBlock is the commented-out lines that follow the line header
+// and start with prefix, without it; a comment inside the block (prefix
+// then "#") is left out.
+func commentedBlock(text, header, prefix string) []string {
+	var lines []string
+	inside := false
+	for _, l := range strings.Split(text, "\n") {
+		switch {
+		case l == header:
+			inside = true
+		case inside && strings.HasPrefix(l, prefix+"#"):
+		case inside && strings.HasPrefix(l, prefix):
+			lines = append(lines, strings.TrimPrefix(l, prefix))
+		default:
+			inside = false
+		}
+	}
+	return lines
+}
+
+func flatConfig(t *testing.T, c any) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := mapstructure.Decode(c, &m); err != nil {
@@ -81,59 +161,27 @@ func uncommentSection(text, name string) string {
 	return strings.Join(lines, "\n")
 }
 
-// An outbox webhook's keys are documented in the commented example of
-// configs/schemagate.yaml (an outbox needs a webhook, and none is on by
-// default): every key of config.DefaultOutbox but the path is there, with
-// the value the code falls back to.
-func TestShippedConfigDocumentsOutboxDefaults(t *testing.T) {
-	text, err := os.ReadFile(filepath.Join("..", "configs", "schemagate.yaml"))
+// A loaded action carries its kind's defaults for the keys its YAML leaves
+// out, so the sinks get the values in force; a key set to zero is still
+// Validate's to refuse.
+func TestActionKeysLeftOutTakeTheirDefaults(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "c.yaml")
+	testkit.WriteFile(t, file, []byte("schemas: {dir: "+filepath.Join("..", "schemas")+"}\n"+
+		"actions:\n  hook: {kind: webhook, url: \"http://127.0.0.1:9/\"}\n  f: {kind: file, path: "+filepath.Join(dir, "e.ndjson")+"}\n"))
+	c, err := LoadConfig(LoadOptions{File: file})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc []string
-	inside := false
-	for _, l := range strings.Split(string(text), "\n") {
-		switch {
-		case l == "  #   outbox:":
-			inside = true
-			doc = append(doc, "outbox:")
-		case inside && strings.HasPrefix(l, "  #     ") && !strings.HasPrefix(l, "  #     #"):
-			doc = append(doc, "  "+strings.TrimPrefix(l, "  #     "))
-		case inside && strings.HasPrefix(l, "  #     #"):
-		default:
-			inside = false
+	for name, a := range c.Actions {
+		if want := config.DefaultAction(a.Kind); a.Timeout != want.Timeout || a.Backoff != want.Backoff || a.Sync != want.Sync {
+			t.Errorf("action %s loaded as %+v, want the defaults %+v", name, a, want)
 		}
 	}
-	if len(doc) < 2 {
-		t.Fatal("configs/schemagate.yaml has no commented outbox example (\"  #   outbox:\")")
-	}
-	v := viper.New()
-	v.SetConfigType("yaml")
-	if err := v.ReadConfig(strings.NewReader(strings.Join(doc, "\n"))); err != nil {
-		t.Fatal(err)
-	}
-	var got struct {
-		Outbox config.Outbox `mapstructure:"outbox"`
-	}
-	hook := viper.DecodeHook(mapstructure.StringToTimeDurationHookFunc())
-	if err := v.UnmarshalExact(&got, hook); err != nil {
-		t.Fatalf("the documented outbox does not decode: %v", err)
-	}
-	var want, documented map[string]any
-	if err := mapstructure.Decode(config.DefaultOutbox(), &want); err != nil {
-		t.Fatal(err)
-	}
-	if err := mapstructure.Decode(got.Outbox, &documented); err != nil {
-		t.Fatal(err)
-	}
-	for key, def := range want {
-		switch {
-		case key == "path":
-		case !v.IsSet("outbox." + key):
-			t.Errorf("outbox.%s (default %v) is not documented in configs/schemagate.yaml", key, def)
-		case fmt.Sprint(documented[key]) != fmt.Sprint(def):
-			t.Errorf("outbox.%s: the file documents %v, the code's default is %v", key, documented[key], def)
-		}
+	testkit.WriteFile(t, file, []byte("schemas: {dir: "+filepath.Join("..", "schemas")+"}\n"+
+		"actions:\n  hook: {kind: webhook, url: \"http://127.0.0.1:9/\", timeout: 0s}\n"))
+	if _, err := LoadConfig(LoadOptions{File: file}); err == nil || !strings.Contains(err.Error(), "actions.hook.timeout: must be > 0") {
+		t.Fatalf("a webhook with timeout: 0s: %v", err)
 	}
 }
 

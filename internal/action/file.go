@@ -38,7 +38,7 @@ type FileConfig struct {
 	// open a new sink: a copytruncate rotation loses the lines written
 	// between its copy and its truncate, acknowledged ones included.
 	Path string
-	// Sync is the durability policy; empty means SyncAlways.
+	// Sync is the durability policy; empty means config.DefaultFileSync.
 	Sync SyncPolicy
 	// Interval is SyncInterval's period; zero means one second.
 	Interval time.Duration
@@ -64,7 +64,7 @@ func (c FileConfig) withDefaults() (FileConfig, error) {
 	}
 	switch c.Sync {
 	case "":
-		c.Sync = SyncAlways
+		c.Sync = SyncPolicy(config.DefaultFileSync)
 	case SyncAlways, SyncInterval, SyncNever:
 	default:
 		return c, status.Newf(codes.InvalidArgument, "file action: sync %q is not one of always, interval, never", c.Sync)

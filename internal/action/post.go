@@ -13,6 +13,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/whsign"
@@ -70,9 +71,7 @@ func newPoster(cfg WebhookConfig, client *http.Client) (*poster, error) {
 	for k, v := range cfg.Headers {
 		p.extra.Set(k, v)
 	}
-	if p.timeout <= 0 {
-		p.timeout = 5 * time.Second
-	}
+	p.timeout = config.OrDefault(p.timeout, config.DefaultWebhookTimeout)
 	if len(cfg.Secrets) > 0 {
 		s, err := whsign.NewSigner(cfg.Secrets)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/schemagate/schemagate/internal/config"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 )
@@ -16,7 +17,7 @@ type WebhookConfig struct {
 	// URL receives one POST per event.
 	URL string
 	// Timeout bounds each attempt, the response body included; zero
-	// means five seconds.
+	// means config.DefaultWebhookTimeout.
 	Timeout time.Duration
 	// Retries is how many times a transient failure is retried after the
 	// first attempt.
@@ -24,7 +25,7 @@ type WebhookConfig struct {
 	// Backoff is the wait before the first retry; it doubles after each
 	// one until it passes a minute, and each wait is jittered over its
 	// upper half so that many connections do not retry in step. Zero
-	// means 100ms.
+	// means config.DefaultWebhookBackoff.
 	Backoff time.Duration
 	// Headers are set on every request, after the defaults, so they can
 	// override Content-Type or Idempotency-Key.
@@ -54,9 +55,7 @@ type Webhook struct {
 // fresh one if nil); see newPoster. It fails only on a secret that is not
 // one.
 func NewWebhook(cfg WebhookConfig, client *http.Client) (*Webhook, error) {
-	if cfg.Backoff <= 0 {
-		cfg.Backoff = 100 * time.Millisecond
-	}
+	cfg.Backoff = config.OrDefault(cfg.Backoff, config.DefaultWebhookBackoff)
 	cfg.Retries = max(cfg.Retries, 0)
 	p, err := newPoster(cfg, client)
 	if err != nil {

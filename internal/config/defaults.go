@@ -20,6 +20,10 @@ const (
 	DefaultHTTPMaxBatch = 1000
 	// DefaultHTTPRequestTimeout bounds the work for one /v1/ request.
 	DefaultHTTPRequestTimeout = 30 * time.Second
+	// DefaultFileSync is a file action's fsync policy: the ack survives a
+	// power cut, the promise an acknowledgement makes unless the
+	// configuration says otherwise.
+	DefaultFileSync = "always"
 	// DefaultFileInterval is the fsync period of sync: interval.
 	DefaultFileInterval = time.Second
 	// DefaultFileMode is the permission of the files the gateway creates,
@@ -28,6 +32,15 @@ const (
 	// DefaultFileMaxBatch bounds the bytes a file sink queues for its
 	// writer (one more batch may be in the writer's hands).
 	DefaultFileMaxBatch = 1 << 20
+
+	// DefaultWebhookTimeout bounds one delivery attempt, the response
+	// body included: a receiver that hangs costs a frame this long, not
+	// forever.
+	DefaultWebhookTimeout = 5 * time.Second
+	// DefaultWebhookBackoff is the wait before a sync webhook's first
+	// retry (it doubles after each): long enough for a blip to pass,
+	// short enough that the client's frame still gets its answer soon.
+	DefaultWebhookBackoff = 100 * time.Millisecond
 
 	// DefaultOutboxSync is an outbox's fsync policy: the ack survives a
 	// power cut, as a webhook's 2xx would have promised.
@@ -60,6 +73,19 @@ func OrDefault[T ~int | ~int64](v, def T) T {
 		return def
 	}
 	return v
+}
+
+// DefaultAction is what an action of kind takes for the keys its YAML
+// leaves out (only the keys with a default are set). configs/schemagate.yaml
+// documents these values (a test checks).
+func DefaultAction(kind string) Action {
+	switch kind {
+	case "file":
+		return Action{Kind: kind, File: File{Sync: DefaultFileSync}}
+	case "webhook":
+		return Action{Kind: kind, Webhook: Webhook{Timeout: DefaultWebhookTimeout, Backoff: DefaultWebhookBackoff}}
+	}
+	return Action{Kind: kind}
 }
 
 // DefaultOutboxSchedule is Svix's retry schedule, the wait before each
