@@ -41,11 +41,49 @@ func CheckActionKeys(actions map[string]any) error {
 		allowed := ActionKeys(kind)
 		for key := range keys {
 			if key != "kind" && !contains(allowed, key) {
-				p.add("actions."+name+"."+key, "is not a key of a %s action (it has: %s)", kind, keyList(allowed))
+				strayKey(&p, name, kind, key, allowed)
 			}
 		}
 	}
 	return p.err()
+}
+
+// checkKinds is CheckActionKeys for an action built in Go rather than
+// read from YAML: a field of another kind that is set (not zero) is the
+// same mistake, reported the same way.
+func (a Action) checkKinds(p *problems, name string) {
+	if !validKind(a.Kind) {
+		return
+	}
+	allowed := ActionKeys(a.Kind)
+	for _, key := range setKeys(reflect.ValueOf(a)) {
+		if key != "kind" && !contains(allowed, key) {
+			strayKey(p, name, a.Kind, key, allowed)
+		}
+	}
+}
+
+func strayKey(p *problems, name, kind, key string, allowed []string) {
+	p.add("actions."+name+"."+key, "is not a key of a %s action (it has: %s)", kind, keyList(allowed))
+}
+
+// setKeys lists the YAML keys of v's fields that are not zero, those of
+// squashed fields included and "-" excluded (what the configuration
+// fills in itself, such as resolved secrets).
+func setKeys(v reflect.Value) []string {
+	var keys []string
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		name, opts, _ := strings.Cut(t.Field(i).Tag.Get("mapstructure"), ",")
+		switch {
+		case name == "-":
+		case opts == "squash":
+			keys = append(keys, setKeys(v.Field(i))...)
+		case !v.Field(i).IsZero():
+			keys = append(keys, name)
+		}
+	}
+	return keys
 }
 
 func validKind(kind string) bool { return contains(ActionKinds(), kind) }

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCheckActionKeys(t *testing.T) {
@@ -41,5 +42,28 @@ func TestCheckActionKeys(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An action built in Go with a key of another kind gets from Validate the
+// same line the YAML path gives for that key.
+func TestValidateRefusesKeysOfAnotherKindAsYAMLDoes(t *testing.T) {
+	for _, c := range []struct {
+		built Action
+		yaml  map[string]any
+	}{
+		{Action{Kind: "file", File: File{Path: "x", Sync: "never"}, Webhook: Webhook{URL: "http://x"}},
+			map[string]any{"kind": "file", "path": "x", "sync": "never", "url": "http://x"}},
+		{Action{Kind: "webhook", File: File{Interval: time.Second}, Webhook: Webhook{URL: "http://x", Timeout: time.Second}},
+			map[string]any{"kind": "webhook", "url": "http://x", "timeout": "1s", "interval": "1s"}},
+		{Action{Kind: "log", File: File{FileMode: "0600"}}, map[string]any{"kind": "log", "file_mode": "0600"}},
+	} {
+		cfg := Default()
+		cfg.Actions = map[string]Action{"a": c.built}
+		built := cfg.Validate()
+		yaml := CheckActionKeys(map[string]any{"a": c.yaml})
+		if built == nil || yaml == nil || built.Error() != yaml.Error() {
+			t.Errorf("%s action:\nValidate: %v\nYAML:     %v", c.built.Kind, built, yaml)
+		}
 	}
 }

@@ -64,6 +64,7 @@ func (c *Config) checkActions(p *problems) {
 	for _, name := range slices.Sorted(maps.Keys(c.Actions)) {
 		a := c.Actions[name]
 		key := "actions." + name
+		a.checkKinds(p, name)
 		switch a.Kind {
 		case "log":
 		case "file":

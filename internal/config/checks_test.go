@@ -45,6 +45,27 @@ func TestEveryCheck(t *testing.T) {
 		{"file mode widened", func(c *Config) {
 			c.Actions = file(Action{Kind: "file", File: File{Path: "x", Sync: "never", FileMode: "0644"}})
 		}, nil},
+		{"file with a webhook's url", func(c *Config) {
+			c.Actions = file(Action{Kind: "file", File: File{Path: "x", Sync: "never"}, Webhook: Webhook{URL: "http://x"}})
+		}, []string{"actions.a.url: is not a key of a file action (it has: kind, file_mode, interval, path, sync)"}},
+		{"webhook with a file's path and sync", func(c *Config) {
+			c.Actions = withHook(func(w *Webhook) {})
+			a := c.Actions["w"]
+			a.Path, a.Sync = "x", "always"
+			c.Actions["w"] = a
+		}, []string{
+			"actions.w.path: is not a key of a webhook action (it has: kind, backoff, delivery, headers, outbox, retries, secret, secrets, timeout, url)",
+			"actions.w.sync: is not a key of a webhook action (it has: kind, backoff, delivery, headers, outbox, retries, secret, secrets, timeout, url)",
+		}},
+		{"log with a timeout", func(c *Config) { c.Actions = file(Action{Kind: "log", Webhook: Webhook{Timeout: time.Second}}) },
+			[]string{"actions.a.timeout: is not a key of a log action (it has: kind only)"}},
+		{"nats with headers", func(c *Config) {
+			c.NATS.Servers = []string{"nats://x"}
+			c.Actions = file(Action{Kind: "nats", Webhook: Webhook{Headers: map[string]string{}}})
+		}, []string{"actions.a.headers: is not a key of a nats action (it has: kind only)"}},
+		{"resolved secrets are not a key", func(c *Config) {
+			c.Actions = file(Action{Kind: "file", File: File{Path: "x", Sync: "never"}, Webhook: Webhook{SigningSecrets: []string{"s"}}})
+		}, nil},
 		{"webhook url", func(c *Config) { c.Actions = withHook(func(w *Webhook) { w.URL = "ftp://x" }) }, []string{`actions.w.url: "ftp://x" is not an http(s) URL`}},
 		{"webhook timeout", func(c *Config) { c.Actions = withHook(func(w *Webhook) { w.Timeout = 0 }) }, []string{"actions.w.timeout: must be > 0"}},
 		{"webhook retries", func(c *Config) { c.Actions = withHook(func(w *Webhook) { w.Retries = -1 }) }, []string{"actions.w.retries: must be >= 0"}},

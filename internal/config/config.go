@@ -78,7 +78,10 @@ type Compat struct {
 // CompatModes lists the accepted compatibility modes.
 func CompatModes() []string { return []string{"backward", "forward", "full", "none"} }
 
-// Action is one named sink. Kind selects which fields apply.
+// Action is one named sink. Kind selects which fields apply: File's for
+// a file action, Webhook's for a webhook, none for log and nats. Both are
+// squashed into one YAML mapping, so Validate (and, for YAML,
+// CheckActionKeys) refuses a field of another kind rather than ignore it.
 type Action struct {
 	Kind    string `mapstructure:"kind"` // log, file, webhook, nats
 	File    `mapstructure:",squash"`
