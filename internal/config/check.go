@@ -292,6 +292,8 @@ type Invalid struct {
 	Problems []Problem
 }
 
+// Error lists every problem on its own line, "key: message", so that an
+// operator fixes them all from one run rather than one per start.
 func (e *Invalid) Error() string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {

@@ -269,10 +269,11 @@ type Auth struct {
 // Enabled reports whether any token, producer or admin, is configured.
 func (a Auth) Enabled() bool { return len(a.Tokens) > 0 || len(a.AdminTokens) > 0 }
 
-// Reload: with Watch, the configuration file and the schema tree are
-// checksummed every Interval and reloaded when either changed (polling,
-// since a Kubernetes ConfigMap changes by a symlink swap that file-event
-// watchers miss). SIGHUP and POST /v1/admin/reload work either way.
+// Reload says when the gateway reloads by itself: with Watch, the
+// configuration file and the schema tree are checksummed every Interval
+// and reloaded when either changed (polling, since a Kubernetes ConfigMap
+// changes by a symlink swap that file-event watchers miss). SIGHUP and
+// POST /v1/admin/reload work either way.
 type Reload struct {
 	Watch    bool          `mapstructure:"watch"`
 	Interval time.Duration `mapstructure:"interval"`

@@ -52,6 +52,8 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
+// String is the problem as a log line or a CLI reads it: file#pointer:
+// message, the pointer left out when the whole file is at fault.
 func (p Problem) String() string {
 	if p.Pointer == "" {
 		return p.File + ": " + p.Message
