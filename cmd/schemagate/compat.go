@@ -57,6 +57,10 @@ configuration or schema problem.`,
 	})
 }
 
+// runCompat judges the configured tree (with --against, against another
+// folder or a git ref) by the modes serve would enforce, so that CI can
+// refuse a breaking schema before a gateway refuses to start on it. Bad
+// flags are usage errors (exit 2); the report's verdict sets the exit code.
 func runCompat(cmd *cobra.Command, f compatFlags, s streams) error {
 	cfg, err := loadConfig(cmd.Flags(), os.Environ())
 	if err != nil {

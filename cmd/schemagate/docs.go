@@ -38,6 +38,9 @@ one self-contained page that shows both to people (it needs no network).`,
 	return cmd
 }
 
+// writeDocs writes the same documents a running gateway serves, built from
+// the same configuration and tree, so that a team can publish or review
+// its API without starting one; a folder it cannot write is a usage error.
 func writeDocs(cfg config.Config, reg *validate.Registry, dir string, s streams) error {
 	d, err := apidoc.Build(server.DocOptions(cfg, reg))
 	if err != nil {

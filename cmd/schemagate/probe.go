@@ -52,6 +52,10 @@ func newProbeCmd(s streams) *cobra.Command {
 	return cmd
 }
 
+// probeClient is the client a container's health check uses: bounded by
+// timeout so a hung gateway fails the check instead of stalling it, and
+// trusting caFile when given, since a gateway serving TLS directly often
+// has a certificate from a private CA the image does not know.
 func probeClient(caFile string, timeout time.Duration) (*http.Client, error) {
 	c := &http.Client{Timeout: timeout}
 	if caFile == "" {

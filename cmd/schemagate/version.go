@@ -41,6 +41,9 @@ func buildVersion() versionInfo {
 	return versionFrom(bi, version)
 }
 
+// versionFrom is buildVersion's reading of bi, apart so that tests can
+// feed it the build infos of a release, a module download and a dirty
+// checkout. override, the -ldflags version, wins over what bi says.
 func versionFrom(bi *debug.BuildInfo, override string) versionInfo {
 	v := versionInfo{module: bi.Main.Version, revision: "unknown"}
 	if v.module == "" || v.module == "(devel)" {

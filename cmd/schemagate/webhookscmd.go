@@ -146,6 +146,9 @@ func (f *adminFlags) call(ctx context.Context, method, path string, out any) err
 	return nil
 }
 
+// printWebhooks is `webhooks list` for people: one aligned row per
+// webhook, with times as ages relative to now, because an operator asks
+// "how far behind", not "since when".
 func printWebhooks(w io.Writer, list []action.OutboxStats, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tDELIVERY\tSTATE\tBACKLOG\tOLDEST\tLAST SUCCESS\tLAST ERROR")
