@@ -26,8 +26,8 @@ func writeCandidateHTML(w *bufio.Writer, s *CandidateSummary, now func() time.Ti
 	return page.ExecuteTemplate(w, "candidate", d)
 }
 
-// candidatePage is the candidate report's page; "meta", "style" and
-// "chart" are the validate page's (htmlpage.go).
+// candidatePage is the candidate report's page; "meta", "style", "chart"
+// and "paths" are the validate page's (htmlpage.go).
 const candidatePage = `{{define "candidate" -}}
 <!DOCTYPE html>
 <html lang="en">
@@ -70,14 +70,7 @@ const candidatePage = `{{define "candidate" -}}
 {{- end}}
 {{- if .S.TopInstancePaths}}
 <h2>The candidate's top failing instance paths</h2>
-<table id="top-paths">
-<thead><tr><th>instance path</th><th class="num">violations</th></tr></thead>
-<tbody>
-{{- range .S.TopInstancePaths}}
-<tr><td><code>{{if .Name}}{{.Name}}{{else}}(root){{end}}</code></td><td class="num">{{.Count}}</td></tr>
-{{- end}}
-</tbody>
-</table>
+{{- template "paths" .S.TopInstancePaths}}
 {{- end}}
 {{- if .S.Samples}}
 <h2>Samples</h2>

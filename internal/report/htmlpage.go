@@ -56,14 +56,7 @@ const htmlPage = `{{define "head" -}}
 {{- end}}
 {{- if .Paths}}
 <h2>Top failing instance paths</h2>
-<table id="top-paths">
-<thead><tr><th>instance path</th><th class="num">violations</th></tr></thead>
-<tbody>
-{{- range .Paths}}
-<tr><td><code>{{if .Name}}{{.Name}}{{else}}(root){{end}}</code></td><td class="num">{{.Count}}</td></tr>
-{{- end}}
-</tbody>
-</table>
+{{- template "paths" .Paths}}
 {{- end}}
 {{- if .HasFailures}}
 <h2>Failures</h2>
@@ -81,6 +74,17 @@ const htmlPage = `{{define "head" -}}
 {{- range .}}
 <tr class="{{.Status}}"><td><code>{{.Loc}}</code></td><td class="st">{{.Status}}</td><td><code>{{.ID}}</code></td><td>{{.Key}}</td><td><code>{{.Instance}}</code></td><td><code>{{.Keyword}}</code></td><td>{{.Message}}</td></tr>
 {{- end}}
+{{- end}}
+
+{{- define "paths"}}
+<table id="top-paths">
+<thead><tr><th>instance path</th><th class="num">violations</th></tr></thead>
+<tbody>
+{{- range .}}
+<tr><td><code>{{if .Name}}{{.Name}}{{else}}(root){{end}}</code></td><td class="num">{{.Count}}</td></tr>
+{{- end}}
+</tbody>
+</table>
 {{- end}}
 
 {{- define "chart"}}
