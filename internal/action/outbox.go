@@ -235,11 +235,13 @@ func (o *Outbox) laneOf(m message) int {
 // durably as the sync policy says. A full outbox is UNAVAILABLE: an ack it
 // could not keep would be worse.
 func (o *Outbox) Do(ctx context.Context, ev event.Event) error {
-	msg, err := accept(&o.closed, "webhook outbox", ev)
+	if o.closed.Load() {
+		return status.Unavailable(nil, "webhook outbox is closed")
+	}
+	line, err := eventLogLine(ev, time.Now())
 	if err != nil {
 		return err
 	}
-	line := encodeLogLine(msg, time.Now())
 	size := int64(len(line))
 	defer o.reserved.Add(-size)
 	if o.reserved.Add(size)+max(o.logged.Load(), 0)+o.pendingBytes.Load() > o.cfg.MaxBytes {

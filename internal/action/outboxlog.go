@@ -15,6 +15,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
 )
 
@@ -83,20 +84,36 @@ func segments(base string) ([]uint64, error) {
 // Quoting keeps any "\n" out of id and type, and a body is compact JSON,
 // so the line's one "\n" is its end, as the file action's writer needs.
 func encodeLogLine(m message, at time.Time) []byte {
-	id, typ := strconv.Quote(m.ID), strconv.Quote(m.Type)
-	b := make([]byte, 0, 48+len(id)+len(typ)+len(m.Body))
-	b = strconv.AppendInt(b, at.UnixNano(), 10)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(m.Version), 10)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(len(id)), 10)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(len(typ)), 10)
-	b = append(b, ',')
-	b = append(b, id...)
-	b = append(b, typ...)
+	b := appendLogHead(make([]byte, 0, 48+len(m.ID)+len(m.Type)+len(m.Body)), m.ID, m.Type, m.Version, at)
 	b = append(b, m.Body...)
 	return append(b, '\n')
+}
+
+// eventLogLine is encodeLogLine of ev's message, built in one buffer:
+// the head, then the record the file action would write (its "\n" the
+// line's end).
+func eventLogLine(ev event.Event, at time.Time) ([]byte, error) {
+	// Room for the head and a record of about the data's size: key names,
+	// id, type and received time come to well under 160 bytes besides.
+	b := make([]byte, 0, 160+2*(len(ev.ID)+len(ev.Key.Type))+len(ev.Raw))
+	return appendRecord(appendLogHead(b, ev.ID, ev.Key.Type, ev.Key.Version, at), ev)
+}
+
+// appendLogHead appends a line's head, up to its body. Quoting into
+// arrays of its own costs no allocation for ids and types of usual length.
+func appendLogHead(b []byte, id, typ string, version int, at time.Time) []byte {
+	var qid, qtyp [96]byte
+	quotedID, quotedType := strconv.AppendQuote(qid[:0], id), strconv.AppendQuote(qtyp[:0], typ)
+	b = strconv.AppendInt(b, at.UnixNano(), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(version), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(len(quotedID)), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(len(quotedType)), 10)
+	b = append(b, ',')
+	b = append(b, quotedID...)
+	return append(b, quotedType...)
 }
 
 var errLogLine = errors.New("malformed outbox log line")

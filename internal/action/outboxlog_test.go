@@ -113,3 +113,20 @@ func TestOutboxHistoryKeepsSegments(t *testing.T) {
 		return len(h.delivered()) == 65 && len(segs) > 0 && segs[0] > kept[len(kept)-1]
 	})
 }
+
+// Do builds its line in one buffer; it is the line encodeLogLine makes of
+// the webhook's message, whatever the id and type hold.
+func TestEventLogLineIsEncodeLogLine(t *testing.T) {
+	at := time.Unix(1700000000, 123456789)
+	for _, id := range []string{"e-1", "with \"quotes\" and\nnewline", strings.Repeat("long-", 40), "ünï"} {
+		ev := testEvent(id, `{"i":1,"s":"<&>"}`)
+		m, err := newMessage(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := eventLogLine(ev, at)
+		if want := encodeLogLine(m, at); err != nil || string(got) != string(want) {
+			t.Errorf("eventLogLine(%q) = %q, %v; want %q", id, got, err, want)
+		}
+	}
+}

@@ -11,8 +11,11 @@ import (
 // "\n": the file action's line and the webhook's body. Data that is not
 // JSON is refused rather than written as a line no reader can parse; the
 // pipeline validated it, so that would be a server bug.
-func EncodeRecord(ev event.Event) ([]byte, error) {
-	line, err := ev.Record().Encode()
+func EncodeRecord(ev event.Event) ([]byte, error) { return appendRecord(nil, ev) }
+
+// appendRecord appends EncodeRecord's line to dst.
+func appendRecord(dst []byte, ev event.Event) ([]byte, error) {
+	line, err := ev.Record().AppendEncode(dst)
 	if err != nil {
 		return nil, status.Wrap(codes.Internal, err, "event data is not JSON")
 	}

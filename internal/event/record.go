@@ -44,9 +44,13 @@ func (r Record) Event() Event {
 // received; only insignificant whitespace goes, because a pretty-printed
 // object would otherwise span several lines and break NDJSON. Data that is
 // not JSON is an error rather than a line no reader can parse.
-func (r Record) Encode() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+func (r Record) Encode() ([]byte, error) { return r.AppendEncode(nil) }
+
+// AppendEncode appends Encode's line to dst, so that a caller framing the
+// line with bytes of its own builds it in one buffer.
+func (r Record) AppendEncode(dst []byte) ([]byte, error) {
+	buf := bytes.NewBuffer(dst)
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false) // "<" stays "<", as the client sent it
 	if err := enc.Encode(r); err != nil {
 		return nil, err
