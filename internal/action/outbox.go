@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -123,9 +124,9 @@ type Outbox struct {
 	building  map[int][]byte
 	adding    int64
 	lastPrune time.Time
-	// keepFrom is the oldest log segment a batch points into, as of the
-	// last commit; 0 when none does.
-	keepFrom atomic.Uint64
+	// pinned lists the log segments a batch points into, in order, as of
+	// the last commit that changed them.
+	pinned atomic.Pointer[[]uint64]
 
 	lanes    []chan struct{} // wakes lane n's sender; capacity 1
 	heads    []atomic.Int64  // lane n's head's ack time (unix ns), 0 when idle
@@ -296,11 +297,13 @@ func (o *Outbox) endCommit(tx *bolt.Tx) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	keep, _ := oldestPinned(tx)
+	pinned := pinnedSegments(tx)
 	return func() {
 		o.pendingBytes.Add(added)
 		o.historyBytes.Add(-freed)
-		o.keepFrom.Store(keep)
+		if old := o.pinned.Load(); old == nil || !slices.Equal(*old, pinned) {
+			o.pinned.Store(&pinned)
+		}
 	}, nil
 }
 

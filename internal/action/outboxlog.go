@@ -331,35 +331,43 @@ func (o *Outbox) takeLeftovers(at logPos) (logPos, error) {
 	if err := o.commitLines(context.Background(), at, nil, at); err != nil {
 		return at, err
 	}
-	_, err = o.removeUnpinned(at.seg, 0)
+	_, err = o.removeUnpinned(at.seg, swept{})
 	return at, err
 }
 
-// removeUnpinned deletes the segments before cur (the one the ingester
-// reads) that no batch points into any more, unless none is past done,
-// the limit of the last removal; it returns the new limit.
-func (o *Outbox) removeUnpinned(cur, done uint64) (uint64, error) {
-	limit := cur
-	if k := o.keepFrom.Load(); k != 0 && k < limit {
-		limit = k
+// swept is what removeUnpinned last removed segments for: the ingester's
+// segment and the pinned set, so an unchanged pair costs no listing.
+type swept struct {
+	cur    uint64
+	pinned *[]uint64
+}
+
+// removeUnpinned deletes every segment before cur (the one the ingester
+// reads) that no batch points into any more, unless neither cur nor the
+// pinned set changed since last; it returns what it swept for.
+func (o *Outbox) removeUnpinned(cur uint64, last swept) (swept, error) {
+	now := swept{cur: cur, pinned: o.pinned.Load()}
+	if now == last {
+		return last, nil
 	}
-	if limit <= done {
-		return done, nil
+	var pinned []uint64
+	if now.pinned != nil {
+		pinned = *now.pinned
 	}
 	segs, err := segments(o.cfg.Path)
 	if err != nil {
-		return done, err
+		return last, err
 	}
 	var old []uint64
 	for _, s := range segs {
-		if s < limit {
+		if _, kept := slices.BinarySearch(pinned, s); s < cur && !kept {
 			old = append(old, s)
 		}
 	}
 	if err := o.removeSegments(old); err != nil {
-		return done, err
+		return last, err
 	}
-	return limit, nil
+	return now, nil
 }
 
 // removeSegments deletes segments no batch points into, once bbolt's
@@ -397,7 +405,7 @@ func (o *Outbox) runIngest(at logPos) {
 	}
 	defer func() { r.Close() }()
 	var last time.Time
-	var cleaned uint64 // segments before it are removed
+	var cleaned swept
 	for {
 		select {
 		case <-o.ingestStop:

@@ -14,9 +14,10 @@ import (
 // event into bbolt rather than the event again (and the history keeps the
 // pointer, not a third copy). A segment lives on while any lane's batch or
 // any history entry points into it: bucket pins counts, per segment, the
-// batches that do, so the oldest segment still pointed at is its first
-// key, learnt at the end of every commit; the ingester removes the
-// segments before it once that commit is on disk.
+// batches that do, so its keys are the segments still pointed at, learnt
+// at the end of every commit; the ingester removes every other segment
+// before its cursor once that commit is on disk. A lane whose head waits
+// for a retry so keeps its own segment, not every later one.
 //
 // A reference batch is
 //
@@ -176,14 +177,15 @@ func pin(tx *bolt.Tx, v []byte, delta int64) error {
 	return b.Put(k, binary.BigEndian.AppendUint64(nil, uint64(n)))
 }
 
-// oldestPinned is the first segment a batch points into, or false when
-// none does.
-func oldestPinned(tx *bolt.Tx) (uint64, bool) {
-	k, _ := tx.Bucket(bucketPins).Cursor().First()
-	if k == nil {
-		return 0, false
-	}
-	return keySeq(k), true
+// pinnedSegments lists, in order, the segments a batch points into: one
+// key each in bucket pins, so a few per waiting lane, not one per event.
+func pinnedSegments(tx *bolt.Tx) []uint64 {
+	var out []uint64
+	_ = tx.Bucket(bucketPins).ForEach(func(k, _ []byte) error {
+		out = append(out, keySeq(k))
+		return nil
+	})
+	return out
 }
 
 // batchLen is how many events a batch holds.
