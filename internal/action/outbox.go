@@ -49,8 +49,9 @@ type OutboxConfig struct {
 	Path     string
 	Sync     SyncPolicy
 	Interval time.Duration
-	// MaxBytes bounds the file's events; pending ones past it make Do
-	// fail with UNAVAILABLE, delivered ones kept for replay make room.
+	// MaxBytes bounds the bytes of the events kept (their log lines);
+	// pending ones past it make Do fail with UNAVAILABLE, delivered ones
+	// kept for replay make room.
 	// Zero means 256 MiB.
 	MaxBytes int64
 	// SegmentBytes is the log segment size past which a new one starts;

@@ -18,10 +18,11 @@ import (
 // copy-on-write B+tree with a double-buffered meta page) and ordered keys,
 // so the outbox is a store made for the job rather than a new format.
 //
-// Events are stored a commit's worth at a time: every event a group commit
-// takes for a lane becomes one value, a batch, so the ack path costs one
-// key per commit rather than one per event, and the batch's pages go out
-// in one write. Its buckets:
+// The events themselves stay in the log (outboxlog.go); the file holds
+// where they are and what happened to them. Each ingester transaction
+// gives a lane one value, a batch, pointing at the lines it took for that
+// lane, so bbolt costs one key per transaction rather than one per event.
+// Its buckets:
 //
 //	lane/<n>   batch seq → batch: events not yet all delivered, in order
 //	cursor     lane → (batch, index): every event before it is settled
