@@ -18,6 +18,21 @@ type simplePattern struct {
 type patternPart struct {
 	ranges   []rune // pairs lo, hi, as regexp/syntax gives them
 	min, max int    // max -1: unbounded
+	// ascii has bit c set when the set holds the ASCII character c: most
+	// values are ASCII, and one bit test is cheaper than decoding a rune
+	// and searching the ranges.
+	ascii [2]uint64
+}
+
+// newPart is a part matching ranges from min to max times.
+func newPart(ranges []rune, min, max int) patternPart {
+	part := patternPart{ranges: ranges, min: min, max: max}
+	for c := rune(0); c < utf8.RuneSelf; c++ {
+		if inRanges(ranges, c) {
+			part.ascii[c>>6] |= 1 << (c & 63)
+		}
+	}
+	return part
 }
 
 // compileSimple returns the scanner for re, or nil when re is not of that
@@ -56,11 +71,11 @@ func (p *simplePattern) add(s *syntax.Regexp) bool {
 	switch s.Op {
 	case syntax.OpLiteral:
 		for _, r := range s.Rune {
-			p.parts = append(p.parts, patternPart{ranges: []rune{r, r}, min: 1, max: 1})
+			p.parts = append(p.parts, newPart([]rune{r, r}, 1, 1))
 		}
 		return true
 	case syntax.OpCharClass:
-		p.parts = append(p.parts, patternPart{ranges: s.Rune, min: 1, max: 1})
+		p.parts = append(p.parts, newPart(s.Rune, 1, 1))
 		return true
 	case syntax.OpRepeat, syntax.OpPlus, syntax.OpStar, syntax.OpQuest:
 		set, ok := single(s.Sub[0])
@@ -76,7 +91,7 @@ func (p *simplePattern) add(s *syntax.Regexp) bool {
 		case syntax.OpQuest:
 			lo, hi = 0, 1
 		}
-		p.parts = append(p.parts, patternPart{ranges: set, min: lo, max: hi})
+		p.parts = append(p.parts, newPart(set, lo, hi))
 		return true
 	}
 	return false
@@ -99,21 +114,36 @@ func single(s *syntax.Regexp) ([]rune, bool) {
 // that is not valid UTF-8 reports false, leaving it to the authority.
 func (p *simplePattern) match(s []byte) bool {
 	i := 0
-	for _, part := range p.parts {
-		n := 0
-		for part.max < 0 || n < part.max {
-			r, size := utf8.DecodeRune(s[i:])
-			if size == 0 || (r == utf8.RuneError && size == 1) || !inRanges(part.ranges, r) {
-				break
-			}
-			i += size
-			n++
-		}
-		if n < part.min {
+	for k := range p.parts {
+		n, size := p.parts[k].run(s[i:])
+		if n < p.parts[k].min {
 			return false
 		}
+		i += size
 	}
 	return i == len(s)
+}
+
+// run counts the characters at the start of s that the part takes, up to
+// its max, and the bytes they span; it stops at invalid UTF-8.
+func (part *patternPart) run(s []byte) (n, i int) {
+	for i < len(s) && (part.max < 0 || n < part.max) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if part.ascii[c>>6]&(1<<(c&63)) == 0 {
+				break
+			}
+			i++
+			n++
+			continue
+		}
+		r, size := utf8.DecodeRune(s[i:])
+		if (r == utf8.RuneError && size == 1) || !inRanges(part.ranges, r) {
+			break
+		}
+		i += size
+		n++
+	}
+	return n, i
 }
 
 func inRanges(ranges []rune, r rune) bool {
