@@ -143,19 +143,26 @@ func (n *fastNode) str(s []byte) bool {
 	return n.pattern == nil || n.pattern.Match(s)
 }
 
+// numberValue reads a number and checks it. Its text is parsed into a
+// decimal at most once, and only when some keyword needs the value.
 func (n *fastNode) numberValue(s *fastScan) bool {
 	raw, ok := s.r.Number()
 	if !ok || n.hasEnum || n.formatAll {
 		return false // numbers compare by value: the authority's job
 	}
-	if n.types != 0 && n.types&tNumber == 0 {
-		// "1.0" and "1e2" are integers too; only plain digits are decided here.
-		d, ok := parseDecimal(raw)
-		if n.types&tInteger == 0 || !ok || d.frac {
-			return false
-		}
+	integerOnly := n.types != 0 && n.types&tNumber == 0
+	if !integerOnly && !n.numeric() {
+		return true
 	}
-	return n.number(raw)
+	d, ok := parseDecimal(raw)
+	if !ok {
+		return false
+	}
+	if integerOnly && (n.types&tInteger == 0 || d.frac) {
+		// "1.0" and "1e2" are integers too; only plain digits are decided here.
+		return false
+	}
+	return n.number(d)
 }
 
 // object reads an object member by member. Declared (and required) keys

@@ -59,16 +59,14 @@ func (d decimal) atMost(b int64) bool {
 	return n.atLeast(-b)
 }
 
-// number checks the numeric keywords on the number's text; any bound or
-// number it cannot compare exactly sends the instance to the authority.
-func (n *fastNode) number(s []byte) bool {
-	if !n.min.set && !n.max.set && !n.exMin.set && !n.exMax.set && !n.multipleOf.set {
-		return true
-	}
-	d, ok := parseDecimal(s)
-	if !ok {
-		return false
-	}
+// numeric says whether any numeric keyword is set.
+func (n *fastNode) numeric() bool {
+	return n.min.set || n.max.set || n.exMin.set || n.exMax.set || n.multipleOf.set
+}
+
+// number checks the numeric keywords on the number's decimal value; any
+// bound it cannot compare exactly sends the instance to the authority.
+func (n *fastNode) number(d decimal) bool {
 	switch {
 	case n.min.set && !(n.min.exact && d.atLeast(n.min.v)),
 		n.max.set && !(n.max.exact && d.atMost(n.max.v)),
