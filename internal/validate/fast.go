@@ -131,16 +131,25 @@ func (n *fastNode) inEnumString(b []byte) bool {
 }
 
 func (n *fastNode) str(s []byte) bool {
-	if n.minLen >= 0 || n.maxLen >= 0 {
-		l := utf8.RuneCount(s)
-		if (n.minLen >= 0 && l < n.minLen) || (n.maxLen >= 0 && l > n.maxLen) {
-			return false
-		}
+	if !n.lengthFits(s) {
+		return false
 	}
 	if n.simple != nil {
 		return n.simple.match(s)
 	}
 	return n.pattern == nil || n.pattern.Match(s)
+}
+
+// lengthFits checks minLength and maxLength, which count characters. A
+// string's bytes, valid UTF-8 whether read as sent or unescaped, hold at
+// most one character each and at least one in four, so its byte length
+// alone settles nearly every string without counting.
+func (n *fastNode) lengthFits(s []byte) bool {
+	if (n.minLen < 0 || (len(s)+3)/4 >= n.minLen) && (n.maxLen < 0 || len(s) <= n.maxLen) {
+		return true
+	}
+	l := utf8.RuneCount(s)
+	return (n.minLen < 0 || l >= n.minLen) && (n.maxLen < 0 || l <= n.maxLen)
 }
 
 // numberValue reads a number and checks it. Its text is parsed into a
