@@ -38,7 +38,7 @@ func FuzzParse(f *testing.F) {
 		`[1,]`, `{"a":1,}`, `{"a" 1}`, `{a:1}`, `[1 2]`, `{"a":1}{}`, `tru`, `nul`, `falsey`,
 		"\"a\x00b\"", "\"\xff\"", "[\xff]", "\xef\xbb\xbf1", `"\x"`, `"\u12"`, `"abc`, ``, ` `,
 	}
-	for _, s := range seeds {
+	for _, s := range append(seeds, swarSeeds()...) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -82,30 +82,41 @@ func (p *parser) scanString() (start, end int, escaped bool, err error) {
 // plainRun returns the offset of the first byte at or after i that needs
 // a closer look in a string: a quote, a backslash, a control character or
 // the start of a multi-byte character. It looks at eight bytes at a time,
-// since most string bytes are plain ASCII.
+// since most string bytes are plain ASCII, and walks a shrinking slice
+// rather than an index so that the compiler proves every load in bounds.
 func plainRun(d []byte, i int) int {
+	rest := d[i:]
+	for len(rest) >= 8 {
+		if special := specialBytes(binary.LittleEndian.Uint64(rest)); special != 0 {
+			return len(d) - len(rest) + bits.TrailingZeros64(special)/8
+		}
+		rest = rest[8:]
+	}
+	for j, c := range rest {
+		if c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			return len(d) - len(rest) + j
+		}
+	}
+	return len(d)
+}
+
+// specialBytes sets the high bit of each byte of w (read little-endian)
+// that plainRun stops at; the lowest one set is exactly the first such
+// byte, though bytes after it may be marked wrongly.
+//
+// For a byte x that is ASCII (x < 0x80), x-n borrows into its high bit
+// exactly when x < n: so x-0x20 finds control characters, and (x^c)-1
+// finds x == c, since x^c is then ASCII too. Every x >= 0x80 is marked by
+// or-ing in w itself, which also covers the non-ASCII bytes for which those
+// differences mean nothing. Only a marked byte borrows, and its borrow
+// lands in the byte above it, so every byte up to the lowest marked one is
+// judged exactly. Dropping the usual "&^ x" of the zero-byte test is what
+// the or-ing of w pays for: six instructions fewer per word.
+func specialBytes(w uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for ; i+8 <= len(d); i += 8 {
-		w := binary.LittleEndian.Uint64(d[i:])
-		q := w ^ (ones * '"')
-		b := w ^ (ones * '\\')
-		// A byte of x is below n (n <= 128) iff (x - n) borrows into its
-		// high bit while x's own high bit is clear; every lane is exact
-		// when no lower lane borrows, and a lower lane that borrows has
-		// itself been found. So the lowest lane found is the first
-		// special byte, and the word says where it is: most strings end
-		// in their first word, which is then not read again byte by byte.
-		special := ((q - ones) &^ q) | ((b - ones) &^ b) | ((w - ones*0x20) &^ w) | w
-		if special &= highs; special != 0 {
-			return i + bits.TrailingZeros64(special)/8
-		}
-	}
-	for ; i < len(d); i++ {
-		if c := d[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
-			return i
-		}
-	}
-	return i
+	q := w ^ (ones * '"')
+	b := w ^ (ones * '\\')
+	return ((q - ones) | (b - ones) | (w - ones*0x20) | w) & highs
 }
 
 // scanEscape checks the escape sequence whose backslash is at d[i] and
