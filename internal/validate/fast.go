@@ -214,6 +214,7 @@ func (n *fastNode) object(s *fastScan) bool {
 type keyTracker struct {
 	seen     uint64 // bits of n.keys
 	count    int
+	next     int // the index after the last key found: the likeliest next
 	extraBuf [maxExtraKeys][]byte
 	extra    int
 }
@@ -222,11 +223,12 @@ type keyTracker struct {
 // anything); ok is false for a repeated key or a denied one.
 func (n *fastNode) member(key []byte, k *keyTracker) (sub *fastNode, ok bool) {
 	k.count++
-	if i := n.keyIndex(key); i >= 0 {
+	if i := n.keyFrom(key, k.next); i >= 0 {
 		if k.seen&(1<<i) != 0 {
 			return nil, false
 		}
 		k.seen |= 1 << i
+		k.next = i + 1
 		sub = n.keys[i].node // nil for a required key that is not declared
 	} else {
 		for _, e := range k.extraBuf[:k.extra] {
@@ -259,6 +261,19 @@ func scanOrSkip(s *fastScan, sub *fastNode) bool {
 		return s.r.Skip()
 	}
 	return sub.scan(s)
+}
+
+// keyFrom is keyIndex trying n.keys[hint] first. Senders mostly write
+// members in the order the schema lists them, and n.keys keeps that order
+// as far as the compiled schema still knows it (fastBuilder.object), so
+// that with the key after the last one found as the hint one comparison
+// usually settles it: with names of equal length, each comparison
+// reads bytes.
+func (n *fastNode) keyFrom(key []byte, hint int) int {
+	if hint < len(n.keys) && n.keys[hint].name == string(key) {
+		return hint
+	}
+	return n.keyIndex(key)
 }
 
 // keyIndex finds key among n.keys; a short list is faster to compare
