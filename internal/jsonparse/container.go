@@ -138,22 +138,24 @@ func (p *parser) open(closer byte) (empty bool, err error) {
 // next consumes the ',' or closing bracket after an element and reports
 // whether another element follows.
 func (p *parser) next(closer byte, expected string) (more bool, err error) {
-	p.skipSpace()
-	if p.pos < len(p.data) {
-		switch p.data[p.pos] {
+	d := p.data
+	i := skipSpaceAt(d, p.pos)
+	if i < len(d) {
+		switch d[i] {
 		case ',':
-			p.pos++
-			p.skipSpace()
-			if p.pos < len(p.data) && p.data[p.pos] == closer {
-				return false, &SyntaxError{Offset: p.pos, Msg: "trailing comma before '" + string(closer) + "'"}
+			i = skipSpaceAt(d, i+1)
+			p.pos = i
+			if i < len(d) && d[i] == closer {
+				return false, &SyntaxError{Offset: i, Msg: "trailing comma before '" + string(closer) + "'"}
 			}
 			return true, nil
 		case closer:
-			p.pos++
+			p.pos = i + 1
 			p.depth--
 			return false, nil
 		}
 	}
+	p.pos = i
 	return false, p.fail(expected)
 }
 
@@ -166,12 +168,13 @@ func (p *parser) memberKey() (start, end int, escaped bool, err error) {
 	if start, end, escaped, err = p.scanString(); err != nil {
 		return 0, 0, false, err
 	}
-	p.skipSpace()
-	if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+	d := p.data
+	i := skipSpaceAt(d, p.pos)
+	if i >= len(d) || d[i] != ':' {
+		p.pos = i
 		return 0, 0, false, p.fail("expected ':' after object key")
 	}
-	p.pos++
-	p.skipSpace()
+	p.pos = skipSpaceAt(d, i+1)
 	return start, end, escaped, nil
 }
 
