@@ -13,15 +13,29 @@ import (
 // regexp engine.
 type simplePattern struct {
 	parts []patternPart
+	// fixed and tail are the pattern again for ASCII strings, where a
+	// character is a byte: the set of each position of the fixed-count
+	// parts, then the last part when its count varies (else an empty set
+	// taken no times). fixed is nil when it would be long.
+	fixed []asciiSet
+	tail  patternPart
 }
+
+// asciiSet has bit c set when the set holds the ASCII character c: most
+// values are ASCII, and one bit test is cheaper than decoding a rune and
+// searching the ranges.
+type asciiSet [2]uint64
+
+// has reports whether the set holds c, which must be ASCII.
+func (a *asciiSet) has(c byte) bool { return a[c>>6&1]&(1<<(c&63)) != 0 }
+
+// maxFixed bounds the positions expanded into simplePattern.fixed.
+const maxFixed = 64
 
 type patternPart struct {
 	ranges   []rune // pairs lo, hi, as regexp/syntax gives them
 	min, max int    // max -1: unbounded
-	// ascii has bit c set when the set holds the ASCII character c: most
-	// values are ASCII, and one bit test is cheaper than decoding a rune
-	// and searching the ranges.
-	ascii [2]uint64
+	ascii    asciiSet
 }
 
 // newPart is a part matching ranges from min to max times.
@@ -60,7 +74,29 @@ func compileSimple(re *regexp.Regexp) *simplePattern {
 			return nil // a varying count before the end would need backtracking
 		}
 	}
+	p.expand()
 	return p
+}
+
+// expand fills fixed and tail from parts.
+func (p *simplePattern) expand() {
+	parts := p.parts
+	if n := len(parts); n > 0 && parts[n-1].min != parts[n-1].max {
+		p.tail, parts = parts[n-1], parts[:n-1]
+	}
+	var fixed []asciiSet
+	for _, part := range parts {
+		if len(fixed)+part.min > maxFixed {
+			return
+		}
+		for range part.min {
+			fixed = append(fixed, part.ascii)
+		}
+	}
+	p.fixed = fixed
+	if p.fixed == nil {
+		p.fixed = []asciiSet{} // none, but expanded
+	}
 }
 
 // add appends the parts one node of the concatenation stands for.
@@ -113,6 +149,11 @@ func single(s *syntax.Regexp) ([]rune, bool) {
 // match reports whether s matches, exactly as the regexp would; input
 // that is not valid UTF-8 reports false, leaving it to the authority.
 func (p *simplePattern) match(s []byte) bool {
+	if p.fixed != nil {
+		if ok, sure := p.matchASCII(s); sure {
+			return ok
+		}
+	}
 	i := 0
 	for k := range p.parts {
 		n, size := p.parts[k].run(s[i:])
@@ -124,12 +165,34 @@ func (p *simplePattern) match(s []byte) bool {
 	return i == len(s)
 }
 
+// matchASCII is match for an ASCII string, a bit test a byte. It is sure
+// of its answer unless it meets a byte above ASCII before deciding: then
+// characters are not bytes, and match reads runes. A string with fewer
+// bytes than the pattern's fixed characters has fewer characters too.
+func (p *simplePattern) matchASCII(s []byte) (ok, sure bool) {
+	if len(s) < len(p.fixed) {
+		return false, true
+	}
+	for i := range p.fixed {
+		if c := s[i]; c >= utf8.RuneSelf || !p.fixed[i].has(c) {
+			return false, c < utf8.RuneSelf
+		}
+	}
+	rest := s[len(p.fixed):]
+	for _, c := range rest {
+		if c >= utf8.RuneSelf || !p.tail.ascii.has(c) {
+			return false, c < utf8.RuneSelf
+		}
+	}
+	return len(rest) >= p.tail.min && (p.tail.max < 0 || len(rest) <= p.tail.max), true
+}
+
 // run counts the characters at the start of s that the part takes, up to
 // its max, and the bytes they span; it stops at invalid UTF-8.
 func (part *patternPart) run(s []byte) (n, i int) {
 	for i < len(s) && (part.max < 0 || n < part.max) {
 		if c := s[i]; c < utf8.RuneSelf {
-			if part.ascii[c>>6]&(1<<(c&63)) == 0 {
+			if !part.ascii.has(c) {
 				break
 			}
 			i++

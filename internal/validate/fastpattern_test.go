@@ -30,7 +30,9 @@ func TestSimplePatternShapes(t *testing.T) {
 // may only say no, which leaves the answer to the authority.
 func FuzzSimplePattern(f *testing.F) {
 	for _, s := range []string{"", "ABC-1234", "AB-1234", "ABC-12345", "AB 12-3", "KR", "k", "aaa", "ab", "abbb",
-		"x", "xx", "dé", "zzéü", "123ab", "123", "- \t", "ABC-123\n", "\xff\xfe"} {
+		"x", "xx", "dé", "zzéü", "123ab", "123", "- \t", "ABC-123\n", "\xff\xfe",
+		// ASCII first, then not: the byte-wise check must hand these on.
+		"ABC-123é", "é", "zé", "zzé", "zzéü", "AB 12-3ü", "aaaaaaaaaaaé", "\x80"} {
 		for i := range patternCases {
 			f.Add(i, s)
 		}
