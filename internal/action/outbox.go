@@ -117,6 +117,9 @@ type Outbox struct {
 	// either may dip below zero for a moment.
 	logged       atomic.Int64
 	loggedEvents atomic.Int64
+	// moving is odd while the writer moves counts from logged to pending
+	// (move), a sequence lock for readers that need the two to agree.
+	moving       atomic.Int64
 	historyBytes atomic.Int64
 
 	// Only the writer goroutine touches these: the batches the current

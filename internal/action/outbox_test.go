@@ -354,3 +354,40 @@ func TestOutboxCloseInterruptsAnAttempt(t *testing.T) {
 		t.Errorf("an interrupted attempt was counted: last error %q", s.LastError)
 	}
 }
+
+// The backlog never counts an event twice, in the log and in a lane, and
+// so never exceeds what was acknowledged plus the one Do in flight.
+func TestOutboxBacklogNeverOvercounts(t *testing.T) {
+	_, srv := startHook(t, nil)
+	o := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: filepath.Join(t.TempDir(), "o.db"),
+		Sync: SyncNever, Schedule: []time.Duration{time.Hour}})
+	defer closeOK(t, o)
+	var acked, worst atomic.Int64
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			// Acks counted after the backlog was read: the bound only grows.
+			b := o.Stats().Backlog
+			if over := b - (acked.Load() + 1); over > worst.Load() {
+				worst.Store(over)
+			}
+		}
+	}()
+	for i := range 20000 {
+		if err := o.Do(context.Background(), testEvent(fmt.Sprintf("g-%05d", i), `{}`)); err != nil {
+			t.Fatal(err)
+		}
+		acked.Add(1)
+	}
+	close(stop)
+	<-done
+	if worst.Load() > 0 {
+		t.Errorf("backlog exceeded what was acknowledged by %d", worst.Load())
+	}
+}

@@ -24,8 +24,8 @@ type OutboxStats struct {
 
 // Stats reports the endpoint's backlog and its last outcomes.
 func (o *Outbox) Stats() OutboxStats {
-	s := OutboxStats{Name: o.cfg.Name, URL: o.cfg.Webhook.URL, Delivery: "outbox",
-		Backlog: o.pending.Load() + max(o.loggedEvents.Load(), 0), BacklogBytes: o.pendingBytes.Load() + max(o.logged.Load(), 0)}
+	s := OutboxStats{Name: o.cfg.Name, URL: o.cfg.Webhook.URL, Delivery: "outbox"}
+	s.Backlog, s.BacklogBytes = o.backlog()
 	for n := range o.heads {
 		if ns := o.heads[n].Load(); ns != 0 && (s.Oldest.IsZero() || ns < s.Oldest.UnixNano()) {
 			s.Oldest = time.Unix(0, ns).UTC()

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"time"
@@ -230,19 +231,46 @@ func (o *Outbox) commitLines(ctx context.Context, at logPos, lines []byte, next 
 			}
 		}
 		o.adding += size
-		return func() { o.pending.Add(count); o.pendingBytes.Add(size) }, tx.Bucket(bucketMeta).Put(keyLogPos, encodeLogPos(next))
+		return func() { o.move(count, size, lineCount, taken) }, tx.Bucket(bucketMeta).Put(keyLogPos, encodeLogPos(next))
 	}).wait(ctx)
 	if err != nil {
 		return err
 	}
-	o.logged.Add(-taken)
-	o.loggedEvents.Add(-lineCount)
 	for lane := range batches {
 		if lane < len(o.lanes) {
 			o.wake(lane)
 		}
 	}
 	return nil
+}
+
+// move counts lines the commit that ran it took from the log into the
+// lanes: in the commit's own callback, so that no reader sees them in
+// both for longer than move takes, and the lanes' share first, so that
+// Do's max_bytes check never sees them in neither. Stats waits out a move.
+func (o *Outbox) move(events, bytes, lines, taken int64) {
+	o.moving.Add(1)
+	o.pending.Add(events)
+	o.pendingBytes.Add(bytes)
+	o.logged.Add(-taken)
+	o.loggedEvents.Add(-lines)
+	o.moving.Add(1)
+}
+
+// backlog is what the outbox holds not yet settled, events and bytes,
+// read between moves.
+func (o *Outbox) backlog() (int64, int64) {
+	for {
+		v := o.moving.Load()
+		if v%2 == 0 {
+			n := o.pending.Load() + max(o.loggedEvents.Load(), 0)
+			b := o.pendingBytes.Load() + max(o.logged.Load(), 0)
+			if o.moving.Load() == v {
+				return n, b
+			}
+		}
+		runtime.Gosched()
+	}
 }
 
 // putBatch appends a batch to lane's bucket and pins its segment.
@@ -275,6 +303,9 @@ func (o *Outbox) openLogs() error {
 	if err != nil {
 		return err
 	}
+	// No Do counted the leftovers' lines, which taking them took away.
+	o.logged.Store(0)
+	o.loggedEvents.Store(0)
 	f, err := o.openLog(at.seg)
 	if err != nil {
 		return err
