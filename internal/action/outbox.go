@@ -168,7 +168,11 @@ func NewOutbox(cfg OutboxConfig) (*Outbox, error) {
 	if err != nil {
 		return nil, status.Wrap(codes.FailedPrecondition, err, "cannot open the webhook outbox "+cfg.Path)
 	}
-	sizes, err := measure(db)
+	err = retireBehind(db, cfg.History)
+	var sizes storeSizes
+	if err == nil {
+		sizes, err = measure(db)
+	}
 	if err != nil {
 		db.Close()
 		return nil, status.Wrap(codes.FailedPrecondition, err, "cannot read the webhook outbox "+cfg.Path)

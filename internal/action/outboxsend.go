@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -248,22 +249,28 @@ func (o *Outbox) noteProgress(n int, at pos, settled int64, retired uint64) {
 }
 
 // storeProgress writes lane n's progress in tx; counters follow once it
-// has committed.
+// has committed, and only then does the progress leave p: a commit that
+// fails (ENOSPC, EIO) leaves it for the lane's next one, rather than a
+// retired batch pinned below the cursor for good.
 func (o *Outbox) storeProgress(tx *bolt.Tx, n int) (func(), error) {
 	p := &o.progress[n]
 	p.mu.Lock()
-	at, settled, retired := p.at, p.settled, p.retired
-	p.settled, p.retired, p.queued = 0, nil, false
+	at, settled, retired := p.at, p.settled, slices.Clone(p.retired)
+	p.queued = false
 	p.mu.Unlock()
 	var freed, kept int64
 	for _, seq := range retired {
-		f, k, err := o.moveToHistory(tx, n, seq)
+		f, k, err := moveToHistory(tx, n, seq, o.cfg.History)
 		if err != nil {
 			return nil, err
 		}
 		freed, kept = freed+f, kept+k
 	}
 	return func() {
+		p.mu.Lock()
+		p.settled -= settled
+		p.retired = slices.Delete(p.retired, 0, len(retired))
+		p.mu.Unlock()
 		o.pending.Add(-settled)
 		o.pendingBytes.Add(-freed)
 		o.historyBytes.Add(kept)
@@ -271,9 +278,9 @@ func (o *Outbox) storeProgress(tx *bolt.Tx, n int) (func(), error) {
 }
 
 // moveToHistory moves batch seq of lane n to the history, or drops it
-// when none is kept; it returns the bytes freed and kept. A reference
-// batch moves as it is: its segment's pin goes with it.
-func (o *Outbox) moveToHistory(tx *bolt.Tx, n int, seq uint64) (int64, int64, error) {
+// when none is kept (history negative); it returns the bytes freed and
+// kept. A reference batch moves as it is: its segment's pin goes with it.
+func moveToHistory(tx *bolt.Tx, n int, seq uint64, history time.Duration) (int64, int64, error) {
 	lb := tx.Bucket(laneBucket(n))
 	v := lb.Get(seqKey(seq))
 	if v == nil {
@@ -281,7 +288,7 @@ func (o *Outbox) moveToHistory(tx *bolt.Tx, n int, seq uint64) (int64, int64, er
 	}
 	size := batchBytes(v)
 	var kept int64
-	if o.cfg.History < 0 {
+	if history < 0 {
 		if err := pin(tx, v, -1); err != nil {
 			return 0, 0, err
 		}

@@ -159,6 +159,33 @@ func openStore(path string, policy SyncPolicy) (*bolt.DB, error) {
 	return db, nil
 }
 
+// retireBehind retires every lane batch below its lane's cursor: every
+// event in it is settled. Only an earlier version left one there (a
+// failed commit lost the retirement while the cursor went on), pinning
+// its segment and counted as pending for good.
+func retireBehind(db *bolt.DB, history time.Duration) error {
+	return db.Update(func(tx *bolt.Tx) error {
+		cursors := tx.Bucket(bucketCursor)
+		for n := 0; ; n++ {
+			b := tx.Bucket(laneBucket(n))
+			if b == nil {
+				return nil
+			}
+			cur := decodePos(cursors.Get(laneKey(n)))
+			var behind []uint64
+			c := b.Cursor()
+			for k, _ := c.First(); k != nil && keySeq(k) < cur.batch; k, _ = c.Next() {
+				behind = append(behind, keySeq(k))
+			}
+			for _, seq := range behind {
+				if _, _, err := moveToHistory(tx, n, seq, history); err != nil {
+					return err
+				}
+			}
+		}
+	})
+}
+
 // storeSizes is what the outbox holds, learnt at open.
 type storeSizes struct {
 	lanes        int // lane buckets present, at least one
