@@ -182,8 +182,11 @@ func TestWebhookStopsAtContext(t *testing.T) {
 	defer cancel()
 	s := &script{codes: []int{503}, t: t}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cancel() // the caller gives up while the first attempt is in flight
+		// The attempt is counted first, so the count is settled by the time
+		// Do returns; the answer reaches the client only after the handler
+		// returns, so the caller still gives up while the attempt is in flight.
 		s.ServeHTTP(w, r)
+		cancel()
 	}))
 	defer srv.Close()
 	w := newWebhook(t, WebhookConfig{URL: srv.URL, Timeout: time.Minute, Retries: 10, Backoff: time.Millisecond,
