@@ -48,11 +48,20 @@ func (p *parser) keyBytes(start, end int, escaped bool) []byte {
 func (p *parser) scanString() (start, end int, escaped bool, err error) {
 	d := p.data
 	start = p.pos + 1
-	for i := start; i < len(d); {
-		i = plainRun(d, i)
-		if i >= len(d) {
-			break
-		}
+	i := plainRun(d, start)
+	if i < len(d) && d[i] == '"' {
+		p.pos = i + 1
+		return start, i, false, nil // the usual string: plain ASCII up to its quote
+	}
+	return p.scanStringRest(start, i)
+}
+
+// scanStringRest is scanString for a string with escapes, control
+// characters or multi-byte characters, or one the input cuts short, from
+// d[i], the first byte that is not plain ASCII.
+func (p *parser) scanStringRest(start, i int) (_, end int, escaped bool, err error) {
+	d := p.data
+	for ; i < len(d); i = plainRun(d, i) {
 		c := d[i]
 		switch {
 		case c == '"':
