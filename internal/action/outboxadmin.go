@@ -58,7 +58,7 @@ func (o *Outbox) oldestStored() time.Time {
 			if keySeq(k) != at.batch {
 				at.idx = 0
 			}
-			es, lines, err := readBatch(o.cfg.Path, v)
+			es, lines, _, err := readBatch(o.cfg.Path, v)
 			if err != nil || at.idx >= len(es) {
 				continue
 			}
@@ -168,10 +168,13 @@ func (o *Outbox) Replay(ctx context.Context, since time.Time, id string) (int, e
 			if len(v) < 8 {
 				return nil
 			}
-			es, lines, err := readBatch(o.cfg.Path, v[8:])
+			es, lines, gone, err := readBatch(o.cfg.Path, v[8:])
 			if err != nil {
-				return nil // a damaged batch is no reason to refuse the rest
+				// A damaged batch is no reason to refuse the rest.
+				o.log.Error("webhook outbox: a delivered batch cannot be read; not replayed", "endpoint", o.cfg.Name, "err", err)
+				return nil
 			}
+			o.logLost(gone, "not replayed")
 			for _, raw := range es {
 				if e, err := decodeRaw(raw, lines); err == nil {
 					requeue(e)

@@ -356,9 +356,12 @@ func (o *Outbox) takeLeftovers(at logPos) (logPos, error) {
 			return at, fmt.Errorf("log segment %d: %w", s, err)
 		}
 	}
-	// With no segment left, whatever offset the cursor held names nothing:
-	// the fresh segment starts at 0, and bbolt says so before any line.
-	at.off = 0
+	// A cursor still inside a segment means that segment is gone, with
+	// lines batches point at: the fresh one takes the next number, so
+	// they never read new lines as theirs. bbolt says so before any line.
+	if at.off > 0 {
+		at = logPos{seg: at.seg + 1}
+	}
 	if err := o.commitLines(context.Background(), at, nil, at); err != nil {
 		return at, err
 	}

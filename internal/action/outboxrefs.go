@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	bolt "go.etcd.io/bbolt"
@@ -115,35 +116,66 @@ func historyBytes(v []byte) int64 {
 	return batchBytes(v[8:])
 }
 
+// lost is a reference batch's lines its segment no longer holds: a crash
+// under sync interval or never, or an operator, cut the segment short or
+// removed it. A segment is cut at its end, so they are the batch's last.
+type lost struct {
+	seg uint64
+	off int64 // where the first lost line was
+	n   int
+}
+
 // readBatch returns a batch's events still encoded, in memory of their
 // own, and whether they are log lines (decodeLogLine) or entries
 // (decodeEntry). A reference batch's lines are read from its segment in
-// one read.
-func readBatch(base string, v []byte) ([][]byte, bool, error) {
+// one read; a line the segment no longer holds is nil, and lost says
+// which.
+func readBatch(base string, v []byte) ([][]byte, bool, lost, error) {
 	if !isRefBatch(v) {
 		es, err := splitBatch(append([]byte(nil), v...))
-		return es, false, err
+		return es, false, lost{}, err
 	}
 	seg, spans, err := parseRefs(v)
 	if err != nil || len(spans) == 0 {
-		return nil, true, err
+		return nil, true, lost{}, err
 	}
-	f, err := os.Open(segPath(base, seg))
-	if err != nil {
-		return nil, true, err
-	}
-	defer f.Close()
 	first, last := spans[0].off, spans[len(spans)-1]
-	buf := make([]byte, last.off+last.n-first)
-	if _, err := f.ReadAt(buf, first); err != nil {
-		return nil, true, fmt.Errorf("log segment %d: %w", seg, err)
+	buf, err := readSegment(segPath(base, seg), first, last.off+last.n-first)
+	if err != nil {
+		return nil, true, lost{}, fmt.Errorf("log segment %d: %w", seg, err)
 	}
-	out := make([][]byte, len(spans))
+	out, gone := make([][]byte, len(spans)), lost{seg: seg}
 	for i, s := range spans {
+		if s.off-first+s.n > int64(len(buf)) {
+			if gone.n == 0 {
+				gone.off = s.off
+			}
+			gone.n++
+			continue
+		}
 		b := buf[s.off-first : s.off-first+s.n]
 		out[i] = b[:len(b):len(b)]
 	}
-	return out, true, nil
+	return out, true, gone, nil
+}
+
+// readSegment reads n bytes at off of a segment, or as many as it still
+// holds (none when it is gone).
+func readSegment(path string, off, n int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, n)
+	got, err := f.ReadAt(buf, off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return buf[:got], nil
 }
 
 // decodeRaw decodes one event of readBatch's; the body aliases raw.

@@ -59,7 +59,7 @@ func (o *Outbox) next(l *lane) (*entry, bool) {
 		return l.head, true
 	}
 	if l.batch == nil {
-		at, es, lines, head, err := loadBatch(o.db, o.cfg.Path, l.n, l.at)
+		at, es, lines, head, gone, err := loadBatch(o.db, o.cfg.Path, l.n, l.at)
 		switch {
 		case err != nil:
 			o.log.Error("webhook outbox: cannot read the next events", "endpoint", o.cfg.Name, "err", err)
@@ -71,6 +71,7 @@ func (o *Outbox) next(l *lane) (*entry, bool) {
 			return nil, false
 		}
 		l.at, l.batch, l.lines, l.head = at, es, lines, head
+		o.logLost(gone, "skipped")
 		if l.head != nil {
 			o.heads[l.n].Store(l.head.Enqueued.UnixNano())
 			return l.head, true
@@ -78,6 +79,14 @@ func (o *Outbox) next(l *lane) (*entry, bool) {
 	}
 	if l.at.idx >= len(l.batch) {
 		o.retire(l)
+		return nil, false
+	}
+	if l.batch[l.at.idx] == nil {
+		// Lost from the log (logged with the batch): nothing to send.
+		if o.cfg.Observer != nil {
+			o.cfg.Observer.WebhookDead(o.cfg.Name)
+		}
+		o.advance(l, false)
 		return nil, false
 	}
 	e, err := decodeRaw(l.batch[l.at.idx], l.lines)
@@ -90,6 +99,15 @@ func (o *Outbox) next(l *lane) (*entry, bool) {
 	l.head = &l.cur
 	o.heads[l.n].Store(e.Enqueued.UnixNano())
 	return l.head, true
+}
+
+// logLost says, at ERROR, which lines of a batch its segment no longer
+// holds, and what becomes of them.
+func (o *Outbox) logLost(gone lost, fate string) {
+	if gone.n > 0 {
+		o.log.Error("webhook outbox: events lost from the log (its segment is shorter than the outbox's references, or gone); "+fate,
+			"endpoint", o.cfg.Name, "segment", gone.seg, "offset", gone.off, "events", gone.n)
+	}
 }
 
 // due is when e's next attempt is: its schedule's first wait after the

@@ -248,9 +248,10 @@ func putEntry(b *bolt.Bucket, e *entry) error {
 }
 
 // loadBatch reads the first batch of lane at or after from: its seq, its
-// events (in memory of their own; lines says they are log lines), and the
-// head's attempts when idx is where the lane left off.
-func loadBatch(db *bolt.DB, base string, lane int, from pos) (pos, [][]byte, bool, *entry, error) {
+// events (in memory of their own; lines says they are log lines), the
+// head's attempts when idx is where the lane left off, and the lines its
+// segment no longer holds.
+func loadBatch(db *bolt.DB, base string, lane int, from pos) (pos, [][]byte, bool, *entry, lost, error) {
 	var at pos
 	var v []byte
 	var head *entry
@@ -277,18 +278,18 @@ func loadBatch(db *bolt.DB, base string, lane int, from pos) (pos, [][]byte, boo
 		return nil
 	})
 	if err != nil || v == nil {
-		return at, nil, false, head, err
+		return at, nil, false, head, lost{}, err
 	}
 	// Read after the transaction: the batch stays in the lane (and its
 	// segment on disk) until this lane's sender retires it.
-	es, lines, err := readBatch(base, v)
+	es, lines, gone, err := readBatch(base, v)
 	if err != nil {
-		return at, nil, false, nil, fmt.Errorf("outbox batch %d of lane %d: %w", at.batch, lane, err)
+		return at, nil, false, nil, lost{}, fmt.Errorf("outbox batch %d of lane %d: %w", at.batch, lane, err)
 	}
 	if es == nil {
 		es = [][]byte{} // an empty batch is still a batch, to retire
 	}
-	return at, es, lines, head, nil
+	return at, es, lines, head, gone, nil
 }
 
 // encodeEntry is how a batch holds a fresh event: the ack time (unix ns),

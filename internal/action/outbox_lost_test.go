@@ -1,0 +1,71 @@
+package action
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// deadCounter is an OutboxObserver that counts events given up on.
+type deadCounter struct{ dead atomic.Int64 }
+
+func (*deadCounter) WebhookAttempt(string, string, time.Duration) {}
+func (*deadCounter) WebhookDelivered(string, time.Duration)       {}
+func (d *deadCounter) WebhookDead(string)                         { d.dead.Add(1) }
+
+// A segment that lost lines the outbox points at (cut short by an OS
+// crash under sync interval, or by an operator, or removed) costs those
+// events and no others: the lane delivers what the segment still holds,
+// counts the rest as dead, and goes on to what comes after.
+func TestOutboxLostLinesSkipped(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		damage    func(seg string) error
+		delivered []string // of the five events before the damage
+	}{
+		{"cut short", func(seg string) error {
+			fi, err := os.Stat(seg)
+			if err != nil {
+				return err
+			}
+			return os.Truncate(seg, fi.Size()-30)
+		}, []string{"a-000", "a-001", "a-002", "a-003"}},
+		{"removed", os.Remove, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var up atomic.Bool
+			h, srv := startHook(t, func(string, int) (int, string) {
+				if up.Load() {
+					return http.StatusNoContent, ""
+				}
+				return http.StatusServiceUnavailable, ""
+			})
+			path := filepath.Join(t.TempDir(), "o.db")
+			cfg := OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: path, Sync: SyncInterval, History: -1,
+				Schedule: []time.Duration{time.Hour}}
+			o := openOutbox(t, cfg)
+			sendN(t, o, "a", 5)
+			waitFor(t, "ingested", func() bool { return o.pending.Load() == 5 })
+			closeOK(t, o)
+			if err := c.damage(segPath(path, 1)); err != nil {
+				t.Fatal(err)
+			}
+			up.Store(true)
+			obs := &deadCounter{}
+			cfg.Schedule, cfg.Observer = []time.Duration{0}, obs
+			o = openOutbox(t, cfg)
+			defer closeOK(t, o)
+			want := append(slices.Clone(c.delivered), sendN(t, o, "b", 3)...)
+			waitFor(t, "every event the log still holds delivered", func() bool {
+				return slices.Equal(h.delivered(), want) && o.Stats().Backlog == 0
+			})
+			if got := obs.dead.Load(); got != int64(5-len(c.delivered)) {
+				t.Errorf("%d events counted dead, want %d", got, 5-len(c.delivered))
+			}
+		})
+	}
+}
