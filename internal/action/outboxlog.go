@@ -156,7 +156,7 @@ func (o *Outbox) openLog(seg uint64) (*File, error) {
 // With last, r is a segment nothing writes to any more: the cursor moves
 // to the next segment's start, and a torn tail (a batch a crash cut short,
 // never acknowledged) is left behind.
-func (o *Outbox) take(ctx context.Context, r io.ReaderAt, at logPos, limit int64, last bool) (logPos, error) {
+func (o *Outbox) take(ctx context.Context, r *os.File, at logPos, limit int64, last bool) (logPos, error) {
 	for {
 		buf := make([]byte, min(max(limit-at.off, 0), 4<<20))
 		n, err := r.ReadAt(buf, at.off)
@@ -181,6 +181,14 @@ func (o *Outbox) take(ctx context.Context, r io.ReaderAt, at logPos, limit int64
 		}
 		if end == 0 && next == at {
 			return at, nil
+		}
+		// Under sync interval or never, bbolt may write its pages out
+		// before the log's: an OS crash would then leave references past
+		// the segment's end. The lines go to disk first.
+		if end > 0 && o.cfg.Sync != SyncAlways {
+			if err := r.Sync(); err != nil {
+				return at, err
+			}
 		}
 		if err := o.commitLines(ctx, at, buf[:end], next); err != nil {
 			return at, err
