@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -66,6 +67,49 @@ func TestOutboxLostLinesSkipped(t *testing.T) {
 			if got := obs.dead.Load(); got != int64(5-len(c.delivered)) {
 				t.Errorf("%d events counted dead, want %d", got, 5-len(c.delivered))
 			}
+		})
+	}
+}
+
+// A log line that cannot be decoded is skipped with a dead-letter record
+// of its bytes, whether the sender (one lane) or the ingester (several)
+// finds it, and the events around it are delivered.
+func TestOutboxUnreadableLineToDeadLetter(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		concurrency int
+	}{{"one lane", 1}, {"several lanes", 4}} {
+		t.Run(c.name, func(t *testing.T) {
+			h, srv := startHook(t, nil)
+			dir := t.TempDir()
+			path := filepath.Join(dir, "o.db")
+			var lines []byte
+			for _, id := range []string{"before", "after"} {
+				m, err := newMessage(testEvent(id, `{"i":1}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				lines = append(lines, encodeLogLine(m, time.Now())...)
+				if id == "before" {
+					lines = append(lines, "not,an,outbox,line\n"...)
+				}
+			}
+			if err := os.WriteFile(segPath(path, 1), lines, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			dl, err := NewDeadLetter(DeadLetterConfig{FileConfig: FileConfig{Path: filepath.Join(dir, "dead.ndjson")}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer closeOK(t, dl)
+			o := openOutbox(t, OutboxConfig{Webhook: WebhookConfig{URL: srv.URL}, Path: path, History: -1,
+				Order: OrderNone, Concurrency: c.concurrency, DeadLetter: dl})
+			defer closeOK(t, o)
+			waitFor(t, "both readable events delivered", func() bool { return len(h.delivered()) == 2 })
+			waitFor(t, "the unreadable line in the dead letter", func() bool {
+				b, _ := os.ReadFile(filepath.Join(dir, "dead.ndjson"))
+				return strings.Contains(string(b), `not,an,outbox,line`)
+			})
 		})
 	}
 }

@@ -203,7 +203,7 @@ func (o *Outbox) take(ctx context.Context, r *os.File, at logPos, limit int64, l
 // commitLines points lanes at lines, which start at at in the log, and
 // moves the cursor to next, in one bbolt transaction, and wakes the lanes
 // that got events. With one lane no line is decoded here: its sender
-// decodes it and skips one it cannot read.
+// decodes it and buries one it cannot read, as this does with several.
 func (o *Outbox) commitLines(ctx context.Context, at logPos, lines []byte, next logPos) error {
 	batches := map[int]*refBuilder{}
 	taken, lineCount := int64(len(lines)), int64(bytes.Count(lines, []byte{'\n'}))
@@ -218,7 +218,7 @@ func (o *Outbox) commitLines(ctx context.Context, at logPos, lines []byte, next 
 		if len(o.lanes) > 1 {
 			m, _, err := decodeLogLine(line)
 			if err != nil {
-				o.log.Error("webhook outbox: a log line cannot be read; skipped", "endpoint", o.cfg.Name, "err", err)
+				o.buryUnreadable(line, err)
 				continue
 			}
 			lane = o.laneOf(m)

@@ -91,7 +91,7 @@ func (o *Outbox) next(l *lane) (*entry, bool) {
 	}
 	e, err := decodeRaw(l.batch[l.at.idx], l.lines)
 	if err != nil {
-		o.log.Error("webhook outbox: an event cannot be read; skipped", "endpoint", o.cfg.Name, "err", err)
+		o.buryUnreadable(l.batch[l.at.idx], err)
 		o.advance(l, false)
 		return nil, false
 	}
@@ -99,6 +99,27 @@ func (o *Outbox) next(l *lane) (*entry, bool) {
 	l.head = &l.cur
 	o.heads[l.n].Store(e.Enqueued.UnixNano())
 	return l.head, true
+}
+
+// buryUnreadable gives up on an event that cannot be decoded: logged,
+// counted dead, and its raw bytes (as a JSON string) in the dead letter
+// with the reason as its one attempt, so an operator can mend it.
+func (o *Outbox) buryUnreadable(raw []byte, why error) {
+	o.log.Error("webhook outbox: an event cannot be read; moved to the dead letter", "endpoint", o.cfg.Name, "err", why)
+	if o.cfg.Observer != nil {
+		o.cfg.Observer.WebhookDead(o.cfg.Name)
+	}
+	if o.cfg.DeadLetter == nil {
+		return
+	}
+	body, err := json.Marshal(string(raw))
+	if err == nil {
+		attempts := []Attempt{{At: time.Now().UTC(), Error: "cannot be read: " + why.Error()}}
+		err = o.cfg.DeadLetter.RecordUndelivered(o.ctx, o.cfg.Name, body, attempts)
+	}
+	if err != nil {
+		o.log.Error("webhook outbox: cannot write the dead letter", "endpoint", o.cfg.Name, "err", err)
+	}
 }
 
 // logLost says, at ERROR, which lines of a batch its segment no longer
