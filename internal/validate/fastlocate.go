@@ -8,6 +8,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/schemagate/schemagate/internal/jsonparse"
+	"github.com/schemagate/schemagate/internal/status"
 )
 
 // part is a piece of an instance the fast path could not vouch for: the
@@ -25,29 +26,33 @@ type part struct {
 // is exactly the union of its reports on the members the fast path is
 // unsure of, so only those are parsed and judged. This spares an invalid
 // frame the cost of parsing and validating all the rest; the reports stay
-// the authority's, which TestFastPathJSONSchemaTestSuite and
-// TestLocatedReportsEqualWhole check word for word.
+// the authority's, which TestFastPathJSONSchemaTestSuite,
+// TestLocatedReportsEqualWhole and FuzzFastReport check byte for byte. A
+// value the fast path can judge exactly is not even handed over: the
+// locator words its violations itself (fastreport.go).
 type locator struct {
 	fastScan
-	data   []byte
-	parts  []part
-	broken bool // the input is not JSON: the parser must say why
+	data    []byte
+	parts   []part
+	details []status.Detail // the violations the fast path worded itself (fastreport.go)
+	broken  bool            // the input is not JSON: the parser must say why
 	// keyword and instance are where the value being read sits, written
 	// out only for the parts: most members are valid, and building their
 	// locations as strings cost a rejection most of its allocations.
 	keyword, instance []byte
 }
 
-// locate returns the parts of data that may violate n, or ok false when
-// data must go to the authority whole. Its first step is the fast path's
-// own scan of the whole, so a valid instance costs one scan and no parts.
-func (n *fastNode) locate(data []byte, maxDepth int) (parts []part, ok bool) {
+// locate returns the parts of data that may violate n and the violations
+// it worded itself, or ok false when data must go to the authority whole.
+// Its first step is the fast path's own scan of the whole, so a valid
+// instance costs one scan and no parts.
+func (n *fastNode) locate(data []byte, maxDepth int) (parts []part, details []status.Detail, ok bool) {
 	l := locator{fastScan: fastScan{r: jsonparse.NewReader(data, maxDepth)}, data: data}
 	l.value(n)
 	if l.broken || !l.r.End() {
-		return nil, false
+		return nil, nil, false
 	}
-	return l.parts, true
+	return l.parts, l.details, true
 }
 
 // value reads one value against n and reports whether it is certainly
@@ -80,7 +85,11 @@ func (l *locator) refuted(n *fastNode, start jsonparse.Mark) {
 		l.refuted(n.applied[0].node, start)
 		l.keyword = l.keyword[:k]
 		return
-	case len(n.applied) == 0 && n.always == nil && l.members(n):
+	case l.worded(n):
+		return
+	}
+	l.r.Reset(start)
+	if len(n.applied) == 0 && n.always == nil && l.members(n) {
 		return
 	}
 	l.r.Reset(start)
@@ -95,7 +104,7 @@ func (l *locator) refuted(n *fastNode, start jsonparse.Mark) {
 // a part for each member that may not; false when the container itself may
 // be at fault, and then nothing is added.
 func (l *locator) members(n *fastNode) bool {
-	mark := len(l.parts)
+	mark, worded := len(l.parts), len(l.details)
 	var ok bool
 	switch l.r.Peek() {
 	case jsonparse.Object:
@@ -104,7 +113,7 @@ func (l *locator) members(n *fastNode) bool {
 		ok = n.allows(tArray) && n.plain() && l.array(n)
 	}
 	if !ok || l.broken {
-		l.parts = l.parts[:mark]
+		l.parts, l.details = l.parts[:mark], l.details[:worded]
 		return false
 	}
 	return true
@@ -131,7 +140,10 @@ func (l *locator) object(n *fastNode) bool {
 			} else {
 				l.keyword = append(l.keyword, "/additionalProperties"...)
 			}
-			l.instance = appendToken(append(l.instance, '/'), key)
+			if len(key) > 0 {
+				// As jsonschema/v5 writes it: the member "" of /a is at /a.
+				l.instance = appendToken(append(l.instance, '/'), key)
+			}
 			l.value(sub)
 			l.keyword, l.instance = l.keyword[:kw], l.instance[:in]
 		}

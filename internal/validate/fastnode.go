@@ -10,9 +10,9 @@ import (
 
 // fastNode is one schema of the fast path: the keywords of the common
 // subset, precomputed so that checking a valid instance allocates nothing.
-// It only ever answers "certainly valid"; anything else, including every
-// value it is unsure about, goes to the jsonschema/v5 authority, which alone
-// decides rejections and writes their reports.
+// Its scan only ever answers "certainly valid"; anything else goes to the
+// locator, which words the violations it can judge exactly as the
+// jsonschema/v5 authority would and hands the authority the rest.
 type fastNode struct {
 	schema  *jsonschema.Schema // the authority's schema this node stands for
 	always  *bool
@@ -50,6 +50,7 @@ type fastNode struct {
 	exMin               bound
 	exMax               bound
 	multipleOf          multiple
+	words               *words // the authority's messages, for the rejections the fast path words itself
 }
 
 // namedNode is a schema with a name: one key an object schema knows (a

@@ -70,7 +70,7 @@ type namedGroup struct {
 	name string
 }
 
-func readSuite(t *testing.T, root string) ([]namedGroup, map[string]string) {
+func readSuite(t testing.TB, root string) ([]namedGroup, map[string]string) {
 	var groups []namedGroup
 	files := map[string]string{}
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
@@ -102,7 +102,7 @@ func groupType(i int) string { return fmt.Sprintf("g%04d", i) }
 
 // remotes serves the suite's remotes/ folder from memory under the URL the
 // suite's schemas use for it.
-func remotes(t *testing.T) map[string][]byte {
+func remotes(t testing.TB) map[string][]byte {
 	docs := map[string][]byte{}
 	dir := filepath.Join(jstsDir, "remotes")
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {

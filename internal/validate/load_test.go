@@ -13,7 +13,7 @@ import (
 )
 
 // writeTree makes a schema dir from path → content.
-func writeTree(t *testing.T, files map[string]string) string {
+func writeTree(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	testkit.WriteTree(t, dir, files)

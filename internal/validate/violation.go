@@ -27,10 +27,11 @@ func (r Report) Valid() bool { return len(r.Details) == 0 && r.Omitted == 0 }
 // ValidateJSON checks data, one JSON text, against s. A fast path reads
 // the bytes first for schemas within its keywords: it only ever says
 // "certainly valid", without building the instance or allocating. Every
-// other instance goes to the jsonschema/v5 authority, which alone decides
-// rejections and writes their reports: only the parts the fast path could
-// not vouch for are parsed and judged (see locator), or the whole instance
-// when it cannot narrow them down. The error is the parser's, when data is
+// other instance is narrowed down to the values at fault (see locator):
+// those the fast path can judge exactly by the keywords it compares, it
+// words itself in the jsonschema/v5 authority's words (fastreport.go);
+// the rest, or the whole instance when it cannot narrow them down, are
+// parsed and judged by the authority. The error is the parser's, when data is
 // not JSON by jsonparse's rules (maxDepth as there).
 func (s *Schema) ValidateJSON(data []byte, maxDepth int) (Report, error) {
 	if s.fast == nil {
@@ -38,14 +39,13 @@ func (s *Schema) ValidateJSON(data []byte, maxDepth int) (Report, error) {
 	}
 	// locate begins with the fast path's scan of the whole, so a valid
 	// instance is read once and an invalid one is not read twice.
-	parts, ok := s.fast.locate(data, maxDepth)
+	parts, all, ok := s.fast.locate(data, maxDepth)
 	if !ok {
 		return s.validateWhole(data, maxDepth)
 	}
-	if len(parts) == 0 {
+	if len(parts) == 0 && len(all) == 0 {
 		return Report{}, nil
 	}
-	var all []status.Detail
 	for _, p := range parts {
 		v, err := jsonparse.Parse(p.data, maxDepth)
 		if err != nil { // the locator read it all by the same rules

@@ -1,0 +1,257 @@
+package validate
+
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/schemagate/schemagate/internal/jsonparse"
+	"github.com/schemagate/schemagate/internal/status"
+)
+
+// Most rejected values are a string, number, boolean or null that breaks
+// a keyword the fast path compares exactly (a type, a bound, a length, a
+// pattern, a format, an enum). Parsing such a part and running the
+// authority on it cost a rejection most of its CPU and allocations, only
+// to write a sentence the fast path can write: the locator words those
+// violations itself, in the authority's words (fastwords.go) and at its
+// locations, and hands the authority whatever it cannot decide exactly.
+// FuzzFastReport holds the two to the same report, byte for byte.
+
+// maxWordedDepth bounds the chain of $ref and allOf the locator follows
+// on one value; a deeper one (or a loop) goes to the authority.
+const maxWordedDepth = 32
+
+// scalar is a string, number, boolean or null as the locator judges it.
+type scalar struct {
+	kind  jsonparse.Kind
+	text  []byte // a string's contents, unescaped, or a number's literal
+	b     bool
+	dec   decimal // a number's value, when decOK
+	decOK bool
+}
+
+// worded adds the violations of the value at the reader by n, when the
+// fast path can word every one of them exactly, and reports whether it
+// did; when it did not, nothing was added and the reader may be anywhere.
+func (l *locator) worded(n *fastNode) bool {
+	switch l.r.Peek() {
+	case jsonparse.Object, jsonparse.Array, jsonparse.Invalid:
+		return l.wordedContainer(n)
+	}
+	var v scalar
+	if !l.readScalar(&v) {
+		return false
+	}
+	mark := len(l.details)
+	if !l.judgeScalar(n, &v, 0) {
+		l.details = l.details[:mark]
+		return false
+	}
+	return true
+}
+
+// wordedContainer words an object or array that n refuses whole: by
+// being the false schema, or by its type. Their other keywords are the
+// members' business (members) or the authority's.
+func (l *locator) wordedContainer(n *fastNode) bool {
+	var got string
+	switch {
+	case n.always != nil && !*n.always:
+	case n.types == 0:
+		return false
+	default:
+		var ok bool
+		if got, ok = typeMismatch(l.r.Peek(), n.types, nil); !ok || got == "" {
+			return false
+		}
+	}
+	if !l.r.Skip() {
+		return false
+	}
+	if got == "" {
+		l.add("", "not allowed")
+	} else {
+		l.add("/type", n.words.typeHead+got)
+	}
+	return true
+}
+
+func (l *locator) readScalar(v *scalar) bool {
+	var ok bool
+	switch v.kind = l.r.Peek(); v.kind {
+	case jsonparse.String:
+		var escaped bool
+		v.text, escaped, ok = l.r.String()
+		if ok && escaped {
+			l.scratch = jsonparse.AppendUnescaped(l.scratch[:0], v.text)
+			v.text = l.scratch
+		}
+	case jsonparse.Number:
+		v.text, ok = l.r.Number()
+		v.dec, v.decOK = parseDecimal(v.text)
+	case jsonparse.Bool:
+		v.b, ok = l.r.Bool()
+	case jsonparse.Null:
+		ok = l.r.Null()
+	}
+	return ok
+}
+
+// judgeScalar adds v's violations of n and of the schemas n applies, in
+// the authority's order of checks: a wrong type ends the judging of n.
+// False when one of them cannot be decided exactly.
+func (l *locator) judgeScalar(n *fastNode, v *scalar, depth int) bool {
+	if depth > maxWordedDepth {
+		return false
+	}
+	if n.always != nil {
+		if !*n.always {
+			l.add("", "not allowed")
+		}
+		return true
+	}
+	w := n.words
+	if n.types != 0 {
+		got, ok := typeMismatch(v.kind, n.types, v)
+		if !ok {
+			return false
+		}
+		if got != "" {
+			l.add("/type", w.typeHead+got)
+			return true
+		}
+	}
+	if n.hasEnum && !v.inEnum(n) {
+		l.add("/enum", w.enum)
+	}
+	if n.format != nil && w.asserted {
+		if n.formatAll {
+			return false
+		}
+		if v.kind == jsonparse.String && (n.quick == nil || !n.quick(v.text)) && !n.format(string(v.text)) {
+			l.add("/format", quote(string(v.text))+w.format)
+		}
+	}
+	switch v.kind {
+	case jsonparse.String:
+		l.judgeString(n, v)
+	case jsonparse.Number:
+		if !l.judgeNumber(n, v) {
+			return false
+		}
+	}
+	for _, a := range n.applied {
+		k := len(l.keyword)
+		l.keyword = append(append(l.keyword, '/'), a.name...)
+		ok := l.judgeScalar(a.node, v, depth+1)
+		l.keyword = l.keyword[:k]
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// typeMismatch names the JSON type of a value of kind k when types does
+// not allow it ("" when it does); ok is false when that is not certain: a
+// number against "integer" whose text parseDecimal cannot read (v nil: a
+// container, never a number).
+func typeMismatch(k jsonparse.Kind, types uint8, v *scalar) (got string, ok bool) {
+	var bit uint8
+	switch k {
+	case jsonparse.Null:
+		bit, got = tNull, "null"
+	case jsonparse.Bool:
+		bit, got = tBoolean, "boolean"
+	case jsonparse.String:
+		bit, got = tString, "string"
+	case jsonparse.Array:
+		bit, got = tArray, "array"
+	case jsonparse.Object:
+		bit, got = tObject, "object"
+	case jsonparse.Number:
+		switch {
+		case types&tNumber != 0:
+			return "", true
+		case types&tInteger != 0 && !v.decOK:
+			return "", false
+		case types&tInteger != 0 && !v.dec.frac:
+			return "", true
+		}
+		return "number", true
+	default:
+		return "", false
+	}
+	if types&bit != 0 {
+		return "", true
+	}
+	return got, true
+}
+
+func (v *scalar) inEnum(n *fastNode) bool {
+	switch v.kind {
+	case jsonparse.String:
+		return n.inEnumString(v.text)
+	case jsonparse.Bool:
+		return n.inEnum(v.b)
+	case jsonparse.Null:
+		return n.inEnum(nil)
+	}
+	return false // the fast path's enums hold no numbers
+}
+
+func (l *locator) judgeString(n *fastNode, v *scalar) {
+	if n.minLen >= 0 || n.maxLen >= 0 {
+		c := utf8.RuneCount(v.text)
+		if n.minLen >= 0 && c < n.minLen {
+			l.add("/minLength", "length must be >= "+strconv.Itoa(n.minLen)+", but got "+strconv.Itoa(c))
+		}
+		if n.maxLen >= 0 && c > n.maxLen {
+			l.add("/maxLength", "length must be <= "+strconv.Itoa(n.maxLen)+", but got "+strconv.Itoa(c))
+		}
+	}
+	// The authority's own regexp, so both agree on every string.
+	if n.pattern != nil && !n.pattern.Match(v.text) {
+		l.add("/pattern", n.words.pattern)
+	}
+}
+
+// judgeNumber checks the numeric keywords; false when a bound or the
+// number is not one the fast path compares exactly.
+func (l *locator) judgeNumber(n *fastNode, v *scalar) bool {
+	if !n.min.set && !n.max.set && !n.exMin.set && !n.exMax.set && !n.multipleOf.set {
+		return true
+	}
+	if !v.decOK || (n.min.set && !n.min.exact) || (n.max.set && !n.max.exact) ||
+		(n.exMin.set && !n.exMin.exact) || (n.exMax.set && !n.exMax.exact) ||
+		(n.multipleOf.set && !n.multipleOf.exact) {
+		return false
+	}
+	d, w, text := v.dec, n.words, string(v.text)
+	if n.min.set && !d.atLeast(n.min.v) {
+		l.add("/minimum", w.min+text)
+	}
+	if n.exMin.set && d.atMost(n.exMin.v) {
+		l.add("/exclusiveMinimum", w.exMin+text)
+	}
+	if n.max.set && !d.atMost(n.max.v) {
+		l.add("/maximum", w.max+text)
+	}
+	if n.exMax.set && d.atLeast(n.exMax.v) {
+		l.add("/exclusiveMaximum", w.exMax+text)
+	}
+	if n.multipleOf.set && !n.multipleOf.of(d) {
+		l.add("/multipleOf", text+w.multipleOf)
+	}
+	return true
+}
+
+// add records a violation of the value being read, keyword being the
+// path below the schema's own location.
+func (l *locator) add(keyword, msg string) {
+	l.details = append(l.details, status.Detail{
+		InstanceLocation: string(l.instance),
+		KeywordLocation:  string(append(l.keyword, keyword...)),
+		Message:          stableMessage(msg),
+	})
+}

@@ -1,0 +1,54 @@
+package validate
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/schemagate/schemagate/internal/event"
+)
+
+// FuzzFastReport is the differential fuzzer of rejections: for any bytes
+// and any schema with a fast path, of the official suite's (which use
+// every keyword the fast path words) and the benchmark's, the report
+// ValidateJSON writes, partly in the fast path's own words, is the one
+// the authority writes on the whole instance, byte for byte.
+func FuzzFastReport(f *testing.F) {
+	var schemas []*Schema
+	for _, s := range benchRegistry(f).Schemas() {
+		if s.fast != nil {
+			schemas = append(schemas, s)
+		}
+	}
+	for _, name := range []string{"mixed-10pct-invalid"} {
+		for _, w := range readFrames(f, name, 40) {
+			for i, s := range schemas {
+				if s.Type == w.Frame.Type {
+					f.Add(uint16(i), []byte(w.Frame.Data))
+				}
+			}
+		}
+	}
+	root := filepath.Join(jstsDir, "tests", "draft2020-12")
+	if _, err := os.Stat(root); err == nil {
+		groups, files := readSuite(f, root)
+		reg, err := Load(Options{Dir: writeTree(f, files), AssertFormat: true, Documents: remotes(f)})
+		if err != nil {
+			f.Fatal(err)
+		}
+		for i, g := range groups {
+			s, _ := reg.Lookup(event.Key{Type: groupType(i), Version: 1})
+			if s.fast == nil {
+				continue
+			}
+			for _, c := range g.Tests {
+				f.Add(uint16(len(schemas)), []byte(c.Data))
+			}
+			schemas = append(schemas, s)
+		}
+	}
+	f.Fuzz(func(t *testing.T, which uint16, data []byte) {
+		s := schemas[int(which)%len(schemas)]
+		checkSameReport(t, s, data, s.Key.String())
+	})
+}
