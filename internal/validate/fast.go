@@ -222,10 +222,17 @@ type keyTracker struct {
 // member records key and returns the schema its value must match (nil:
 // anything); ok is false for a repeated key or a denied one.
 func (n *fastNode) member(key []byte, k *keyTracker) (sub *fastNode, ok bool) {
+	sub, denied, ok := n.admit(key, k)
+	return sub, ok && !denied
+}
+
+// admit is member for a reader that goes on past a key that
+// additionalProperties false denies (denied), to name it.
+func (n *fastNode) admit(key []byte, k *keyTracker) (sub *fastNode, denied, ok bool) {
 	k.count++
 	if i := n.keyFrom(key, k.next); i >= 0 {
 		if k.seen&(1<<i) != 0 {
-			return nil, false
+			return nil, false, false
 		}
 		k.seen |= 1 << i
 		k.next = i + 1
@@ -233,25 +240,25 @@ func (n *fastNode) member(key []byte, k *keyTracker) (sub *fastNode, ok bool) {
 	} else {
 		for _, e := range k.extraBuf[:k.extra] {
 			if bytes.Equal(e, key) {
-				return nil, false
+				return nil, false, false
 			}
 		}
 		if k.extra == maxExtraKeys {
-			return nil, false
+			return nil, false, false
 		}
 		k.extraBuf[k.extra] = key
 		k.extra++
 	}
 	if sub != nil {
-		return sub, true
+		return sub, false, true
 	}
 	switch n.addl {
 	case addlDeny:
-		return nil, false
+		return nil, true, true
 	case addlSchema:
-		return n.addlNode, true
+		return n.addlNode, false, true
 	}
-	return nil, true
+	return nil, false, true
 }
 
 // scanOrSkip reads a value against sub, or just reads it when any value
@@ -325,21 +332,29 @@ type stringSet struct {
 // escapes that the set does not hold yet, and adds it; any other element
 // type is compared by value, which is the authority's job.
 func (u *stringSet) addNext(s *fastScan) bool {
+	j, ok := u.indexNext(s)
+	return ok && j < 0
+}
+
+// indexNext is addNext for a reader that goes on past an element equal to
+// an earlier one: it returns that one's index (-1 when there is none, and
+// the element was added), and ok false where addNext is unsure.
+func (u *stringSet) indexNext(s *fastScan) (equal int, ok bool) {
 	if s.r.Peek() != jsonparse.String || u.n == maxUniqueFast {
-		return false
+		return -1, false
 	}
 	mark := s.r.Mark()
 	raw, escaped, ok := s.r.String()
 	s.r.Reset(mark)
 	if !ok || escaped {
-		return false
+		return -1, false
 	}
-	for _, prev := range u.buf[:u.n] {
+	for j, prev := range u.buf[:u.n] {
 		if bytes.Equal(prev, raw) {
-			return false
+			return j, true
 		}
 	}
 	u.buf[u.n] = raw
 	u.n++
-	return true
+	return -1, true
 }

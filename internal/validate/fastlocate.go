@@ -100,9 +100,10 @@ func (l *locator) refuted(n *fastNode, start jsonparse.Mark) {
 	l.parts = append(l.parts, part{n.schema, l.data[start.Pos():l.r.Mark().Pos()], string(l.keyword), string(l.instance)})
 }
 
-// members looks inside an object or array whose own keywords hold and adds
-// a part for each member that may not; false when the container itself may
-// be at fault, and then nothing is added.
+// members looks inside an object or array, words the violations of its own
+// keywords and adds a part for each member that may violate its schema;
+// false when the container must go to the authority whole, and then
+// nothing is added.
 func (l *locator) members(n *fastNode) bool {
 	mark, worded := len(l.parts), len(l.details)
 	var ok bool
@@ -122,14 +123,18 @@ func (l *locator) members(n *fastNode) bool {
 func (l *locator) object(n *fastNode) bool {
 	empty, ok := l.r.Open()
 	var k keyTracker
+	var denied []string // quoted, as the authority names them
 	for more := !empty; ok && more; {
 		key, escaped, keyOK := l.r.Key()
 		if !keyOK || escaped {
 			return false
 		}
-		sub, memberOK := n.member(key, &k)
+		sub, denies, memberOK := n.admit(key, &k)
 		if !memberOK {
 			return false
+		}
+		if denies {
+			denied = append(denied, quote(string(key)))
 		}
 		if sub == nil {
 			l.broken = l.broken || !l.r.Skip()
@@ -149,17 +154,27 @@ func (l *locator) object(n *fastNode) bool {
 		}
 		more, ok = l.r.NextMember()
 	}
-	return ok && !l.broken && k.seen&n.requiredMask == n.requiredMask &&
-		(n.minProps < 0 || k.count >= n.minProps) && (n.maxProps < 0 || k.count <= n.maxProps)
+	if !ok || l.broken {
+		return false
+	}
+	l.wordObject(n, &k, denied)
+	return true
 }
 
 func (l *locator) array(n *fastNode) bool {
 	empty, ok := l.r.Open()
 	var seen stringSet
-	count := 0
+	count, equal := 0, -1 // equal: the index of an earlier element equal to element dup
+	dup := -1
 	for more := !empty; ok && more; count++ {
-		if n.unique && !seen.addNext(&l.fastScan) {
-			return false
+		if n.unique && dup < 0 {
+			j, sure := seen.indexNext(&l.fastScan)
+			if !sure {
+				return false
+			}
+			if j >= 0 {
+				equal, dup = j, count
+			}
 		}
 		if n.items == nil {
 			l.broken = l.broken || !l.r.Skip()
@@ -172,7 +187,11 @@ func (l *locator) array(n *fastNode) bool {
 		}
 		more, ok = l.r.NextElement()
 	}
-	return ok && !l.broken && (n.minItems < 0 || count >= n.minItems) && (n.maxItems < 0 || count <= n.maxItems)
+	if !ok || l.broken {
+		return false
+	}
+	l.wordArray(n, count, equal, dup)
+	return true
 }
 
 // appendToken appends a key as a location token, as escapeToken writes

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/schemagate/schemagate/internal/jsonparse"
@@ -254,4 +255,42 @@ func (l *locator) add(keyword, msg string) {
 		KeywordLocation:  string(append(l.keyword, keyword...)),
 		Message:          stableMessage(msg),
 	})
+}
+
+// wordObject words the violations of an object's own keywords, its
+// members read: k says which keys it has, denied names those that
+// additionalProperties false denies.
+func (l *locator) wordObject(n *fastNode, k *keyTracker, denied []string) {
+	if n.minProps >= 0 && k.count < n.minProps {
+		l.add("/minProperties", "minimum "+strconv.Itoa(n.minProps)+" properties allowed, but found "+strconv.Itoa(k.count)+" properties")
+	}
+	if n.maxProps >= 0 && k.count > n.maxProps {
+		l.add("/maxProperties", "maximum "+strconv.Itoa(n.maxProps)+" properties allowed, but found "+strconv.Itoa(k.count)+" properties")
+	}
+	if k.seen&n.requiredMask != n.requiredMask {
+		var missing []string
+		for _, r := range n.schema.Required {
+			if k.seen&(1<<n.keyIndex([]byte(r))) == 0 {
+				missing = append(missing, quote(r))
+			}
+		}
+		l.add("/required", "missing properties: "+strings.Join(missing, ", "))
+	}
+	if len(denied) > 0 {
+		l.add("/additionalProperties", "additionalProperties "+strings.Join(denied, ", ")+" not allowed")
+	}
+}
+
+// wordArray words the violations of an array's own keywords, its count
+// elements read, of which element dup equals element equal (dup -1: none).
+func (l *locator) wordArray(n *fastNode, count, equal, dup int) {
+	if n.minItems >= 0 && count < n.minItems {
+		l.add("/minItems", "minimum "+strconv.Itoa(n.minItems)+" items required, but found "+strconv.Itoa(count)+" items")
+	}
+	if n.maxItems >= 0 && count > n.maxItems {
+		l.add("/maxItems", "maximum "+strconv.Itoa(n.maxItems)+" items required, but found "+strconv.Itoa(count)+" items")
+	}
+	if dup >= 0 {
+		l.add("/uniqueItems", "items at index "+strconv.Itoa(equal)+" and "+strconv.Itoa(dup)+" are equal")
+	}
 }

@@ -1,11 +1,14 @@
 package validate
 
 import (
+	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/event"
+	"github.com/schemagate/schemagate/internal/jsonparse"
 )
 
 // FuzzFastReport is the differential fuzzer of rejections: for any bytes
@@ -50,5 +53,19 @@ func FuzzFastReport(f *testing.F) {
 	f.Fuzz(func(t *testing.T, which uint16, data []byte) {
 		s := schemas[int(which)%len(schemas)]
 		checkSameReport(t, s, data, s.Key.String())
+		// And changes of its structure, near the schemas' limits, which
+		// changing bytes rarely makes.
+		v, err := jsonparse.Parse(data, 0)
+		if err != nil {
+			return
+		}
+		rng := rand.New(rand.NewPCG(uint64(which), uint64(len(data))))
+		for range 4 {
+			b, err := json.Marshal(mutate(rng, v))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSameReport(t, s, b, s.Key.String()+" mutated")
+		}
 	})
 }
