@@ -31,7 +31,7 @@ func (p *Pipeline) Parts(ctx context.Context, id, typ string, version uint64, da
 	var result []byte
 	known := false
 	if err == nil {
-		result, known, _, err = p.process(ctx, &env, false, p.opts.MaxDepth)
+		result, known, _, err = p.process(ctx, &env, unread, p.opts.MaxDepth)
 	}
 	p.observe(env.Key, known, err, start)
 	p.tap(env.Key, known, data, err)

@@ -122,10 +122,17 @@ func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Tim
 		depth = p.opts.MaxDepth // as before: Decode has checked the data's depth
 	}
 	env.Received = received
+	data := unread
+	switch {
+	case judged:
+		data = vouched
+	case read:
+		data = refused
+	}
 	var result []byte
 	known, malformed := false, false
 	if err == nil {
-		result, known, malformed, err = p.process(ctx, &env, judged, depth)
+		result, known, malformed, err = p.process(ctx, &env, data, depth)
 	}
 	if malformed && read {
 		// Certain only delimited the data: data that breaks the rules is
@@ -148,7 +155,7 @@ func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, receiv
 		return Outcome{Code: codes.OK, Reply: append(dst, frame...)}
 	}
 	env := envelope.Envelope{Event: event.Event{Key: key, Raw: frame, Received: received}}
-	result, known, _, err := p.process(ctx, &env, false, p.opts.MaxDepth)
+	result, known, _, err := p.process(ctx, &env, unread, p.opts.MaxDepth)
 	p.finish(ctx, frame, key, known, err, start, true)
 	if err == nil && result != nil {
 		return Outcome{Code: codes.OK, Reply: append(dst, result...)}
@@ -166,17 +173,29 @@ func (t routeTable) CertainData(key event.Key, r jsonparse.Reader) (jsonparse.Re
 	return r, ok
 }
 
-// process judges the event's data within depth, unless judged says it is
+// dataRead is what reading the envelope found out about its data already.
+type dataRead uint8
+
+const (
+	unread  dataRead = iota // nothing: no schema has read it
+	refused                 // its route's fast path could not vouch for it
+	vouched                 // its route's fast path vouched for it: it is valid
+)
+
+// process judges the event's data within depth, unless data says it is
 // valid already, and delivers it. known says the key has a route;
 // malformed, that the data breaks jsonparse's rules, and then nothing was
 // done with it.
-func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope, judged bool, depth int) (result []byte, known, malformed bool, err *status.Error) {
+func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope, data dataRead, depth int) (result []byte, known, malformed bool, err *status.Error) {
 	rt, ok := p.routes[env.Key]
 	if !ok {
 		return nil, false, false, validate.NoSchema(env.Key)
 	}
-	if !judged {
+	switch data {
+	case unread:
 		err, malformed = rt.schema.Judge(env.Raw, depth)
+	case refused:
+		err, malformed = rt.schema.JudgeRefused(env.Raw, depth)
 	}
 	if rt.candidate != nil && !malformed {
 		p.compare(rt, env.Raw, err == nil)

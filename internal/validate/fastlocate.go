@@ -44,37 +44,42 @@ type locator struct {
 
 // locate returns the parts of data that may violate n and the violations
 // it worded itself, or ok false when data must go to the authority whole.
-// Its first step is the fast path's own scan of the whole, so a valid
-// instance costs one scan and no parts.
-func (n *fastNode) locate(data []byte, maxDepth int) (parts []part, details []status.Detail, ok bool) {
+// Unless the caller knows the fast path has refused data already
+// (refused), its first step is the fast path's own scan of the whole, so
+// that a valid instance costs one scan and no parts.
+func (n *fastNode) locate(data []byte, maxDepth int, refused bool) (parts []part, details []status.Detail, ok bool) {
 	l := locator{fastScan: fastScan{r: jsonparse.NewReader(data, maxDepth)}, data: data}
-	l.value(n)
+	start := l.r.Mark()
+	if refused || !n.scan(&l.fastScan) {
+		l.refuted(n, start)
+	}
 	if l.broken || !l.r.End() {
 		return nil, nil, false
 	}
 	return l.parts, l.details, true
 }
 
-// value reads one value against n and reports whether it is certainly
-// valid; when it is not, the parts that may violate n have been added.
-func (l *locator) value(n *fastNode) bool {
+// value reads one member's value against n: scanned first, since most
+// members of a refused value are valid and a scan reads them fastest
+// (walking every container directly cost an order's rejection a quarter
+// more); when the scan fails, the parts that may violate n are added, and
+// the violations it words.
+func (l *locator) value(n *fastNode) {
 	start := l.r.Mark()
-	if n.scan(&l.fastScan) {
-		return true
+	if !n.scan(&l.fastScan) {
+		l.refuted(n, start)
 	}
+}
+
+// refuted adds the parts of the value at start that may violate n, whose
+// scan of it has failed, and the violations it words.
+func (l *locator) refuted(n *fastNode, start jsonparse.Mark) {
 	if l.keyword == nil {
 		// One buffer for both locations, for an instance that needs them;
 		// a deeper location grows its half by append.
 		buf := make([]byte, 256)
 		l.keyword, l.instance = buf[:0:128], buf[128:128]
 	}
-	l.refuted(n, start)
-	return false
-}
-
-// refuted adds the parts of the value at start that may violate n, whose
-// scan of it has failed.
-func (l *locator) refuted(n *fastNode, start jsonparse.Mark) {
 	l.r.Reset(start)
 	switch {
 	case len(n.applied) == 1 && !n.own:

@@ -13,20 +13,24 @@ import (
 // checkSameReport fails unless ValidateJSON, which words the violations
 // it can itself and has the authority judge only the parts it could not
 // vouch for, reports exactly what the authority reports on the whole
-// instance: the same details in the same order, byte for byte.
+// instance: the same details in the same order, byte for byte; and so
+// does JudgeRefused's way in, which skips the first scan.
 func checkSameReport(t testing.TB, s *Schema, data []byte, what string) {
 	t.Helper()
 	v, err := jsonparse.Parse(data, 0)
 	if err != nil {
 		return
 	}
-	got, err := s.ValidateJSON(data, 0)
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
 	want := s.Validate(v)
-	if got.Omitted != want.Omitted || !slices.Equal(got.Details, want.Details) {
-		t.Fatalf("%s: %s\nlocated report: %+v (+%d)\nwhole report:   %+v (+%d)", what, data, got.Details, got.Omitted, want.Details, want.Omitted)
+	for _, refused := range []bool{false, true} {
+		got, err := s.validateJSON(data, 0, refused)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if got.Omitted != want.Omitted || !slices.Equal(got.Details, want.Details) {
+			t.Fatalf("%s (refused %v): %s\nlocated report: %+v (+%d)\nwhole report:   %+v (+%d)",
+				what, refused, data, got.Details, got.Omitted, want.Details, want.Omitted)
+		}
 	}
 }
 
@@ -54,7 +58,7 @@ func TestLocatedReportNarrows(t *testing.T) {
 	order["items"].([]any)[1].(map[string]any)["qty"] = 0
 	order["items"].([]any)[2].(map[string]any)["price"] = json.Number("1e-3")
 	data, _ := json.Marshal(order)
-	parts, worded, ok := s.fast.locate(data, 0)
+	parts, worded, ok := s.fast.locate(data, 0, false)
 	if !ok {
 		t.Fatal("not located")
 	}

@@ -28,7 +28,20 @@ func (s *Schema) Certain(data []byte, maxDepth int) bool {
 // rules; otherwise INVALID_ARGUMENT "data does not match <key>" with the
 // violations.
 func (s *Schema) Judge(data []byte, maxDepth int) (err *status.Error, malformed bool) {
-	rep, perr := s.ValidateJSON(data, maxDepth)
+	return s.judge(data, maxDepth, false)
+}
+
+// JudgeRefused is Judge for data that CertainAt has just refused, read
+// within the same depth: the judging starts where a refusal's does,
+// without the fast path reading the data again only to refuse it again.
+// Data CertainAt did not refuse gets Judge's verdict all the same, at
+// some extra cost.
+func (s *Schema) JudgeRefused(data []byte, maxDepth int) (err *status.Error, malformed bool) {
+	return s.judge(data, maxDepth, true)
+}
+
+func (s *Schema) judge(data []byte, maxDepth int, refused bool) (err *status.Error, malformed bool) {
+	rep, perr := s.validateJSON(data, maxDepth, refused)
 	if perr != nil {
 		return envelope.ErrData(perr), true
 	}

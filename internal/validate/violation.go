@@ -34,12 +34,19 @@ func (r Report) Valid() bool { return len(r.Details) == 0 && r.Omitted == 0 }
 // parsed and judged by the authority. The error is the parser's, when data is
 // not JSON by jsonparse's rules (maxDepth as there).
 func (s *Schema) ValidateJSON(data []byte, maxDepth int) (Report, error) {
+	return s.validateJSON(data, maxDepth, false)
+}
+
+// validateJSON is ValidateJSON; refused says the fast path has refused
+// data already (CertainAt), so that its scan is not run again only to
+// fail again.
+func (s *Schema) validateJSON(data []byte, maxDepth int, refused bool) (Report, error) {
 	if s.fast == nil {
 		return s.validateWhole(data, maxDepth)
 	}
 	// locate begins with the fast path's scan of the whole, so a valid
 	// instance is read once and an invalid one is not read twice.
-	parts, all, ok := s.fast.locate(data, maxDepth)
+	parts, all, ok := s.fast.locate(data, maxDepth, refused)
 	if !ok {
 		return s.validateWhole(data, maxDepth)
 	}
