@@ -70,9 +70,9 @@ func (l *locator) wordedContainer(n *fastNode) bool {
 		return false
 	}
 	if got == "" {
-		l.add("", "not allowed")
+		l.add("", "not allowed", nil, "")
 	} else {
-		l.add("/type", n.words.typeHead+got)
+		l.add("/type", n.words.typeHead, nil, got)
 	}
 	return true
 }
@@ -107,7 +107,7 @@ func (l *locator) judgeScalar(n *fastNode, v *scalar, depth int) bool {
 	}
 	if n.always != nil {
 		if !*n.always {
-			l.add("", "not allowed")
+			l.add("", "not allowed", nil, "")
 		}
 		return true
 	}
@@ -118,19 +118,19 @@ func (l *locator) judgeScalar(n *fastNode, v *scalar, depth int) bool {
 			return false
 		}
 		if got != "" {
-			l.add("/type", w.typeHead+got)
+			l.add("/type", w.typeHead, nil, got)
 			return true
 		}
 	}
 	if n.hasEnum && !v.inEnum(n) {
-		l.add("/enum", w.enum)
+		l.add("/enum", w.enum, nil, "")
 	}
 	if n.format != nil && w.asserted {
 		if n.formatAll {
 			return false
 		}
 		if v.kind == jsonparse.String && (n.quick == nil || !n.quick(v.text)) && !n.format(string(v.text)) {
-			l.add("/format", quote(string(v.text))+w.format)
+			l.wordFormat(w, v.text)
 		}
 	}
 	switch v.kind {
@@ -205,15 +205,15 @@ func (l *locator) judgeString(n *fastNode, v *scalar) {
 	if n.minLen >= 0 || n.maxLen >= 0 {
 		c := utf8.RuneCount(v.text)
 		if n.minLen >= 0 && c < n.minLen {
-			l.add("/minLength", "length must be >= "+strconv.Itoa(n.minLen)+", but got "+strconv.Itoa(c))
+			l.add("/minLength", "length must be >= "+strconv.Itoa(n.minLen)+", but got "+strconv.Itoa(c), nil, "")
 		}
 		if n.maxLen >= 0 && c > n.maxLen {
-			l.add("/maxLength", "length must be <= "+strconv.Itoa(n.maxLen)+", but got "+strconv.Itoa(c))
+			l.add("/maxLength", "length must be <= "+strconv.Itoa(n.maxLen)+", but got "+strconv.Itoa(c), nil, "")
 		}
 	}
 	// The authority's own regexp, so both agree on every string.
 	if n.pattern != nil && !n.pattern.Match(v.text) {
-		l.add("/pattern", n.words.pattern)
+		l.add("/pattern", n.words.pattern, nil, "")
 	}
 }
 
@@ -228,32 +228,57 @@ func (l *locator) judgeNumber(n *fastNode, v *scalar) bool {
 		(n.multipleOf.set && !n.multipleOf.exact) {
 		return false
 	}
-	d, w, text := v.dec, n.words, string(v.text)
+	d, w := v.dec, n.words
 	if n.min.set && !d.atLeast(n.min.v) {
-		l.add("/minimum", w.min+text)
+		l.add("/minimum", w.min, v.text, "")
 	}
 	if n.exMin.set && d.atMost(n.exMin.v) {
-		l.add("/exclusiveMinimum", w.exMin+text)
+		l.add("/exclusiveMinimum", w.exMin, v.text, "")
 	}
 	if n.max.set && !d.atMost(n.max.v) {
-		l.add("/maximum", w.max+text)
+		l.add("/maximum", w.max, v.text, "")
 	}
 	if n.exMax.set && d.atLeast(n.exMax.v) {
-		l.add("/exclusiveMaximum", w.exMax+text)
+		l.add("/exclusiveMaximum", w.exMax, v.text, "")
 	}
 	if n.multipleOf.set && !n.multipleOf.of(d) {
-		l.add("/multipleOf", text+w.multipleOf)
+		l.add("/multipleOf", "", v.text, w.multipleOf)
 	}
 	return true
 }
 
-// add records a violation of the value being read, keyword being the
-// path below the schema's own location.
-func (l *locator) add(keyword, msg string) {
+// wordFormat words a string that fails its format: the authority quotes
+// the value in Go's way, which for printable ASCII without quotes or
+// backslashes (most values) is the value between single quotes.
+func (l *locator) wordFormat(w *words, s []byte) {
+	for _, c := range s {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '\'' {
+			q := quote(string(s))
+			l.add("/format", q[:len(q)-1], nil, w.format)
+			return
+		}
+	}
+	l.add("/format", "'", s, w.format)
+}
+
+// add records a violation of the value being read: keyword is the path
+// below the schema's own location, the message is head, value and tail.
+// The three strings of a detail share one allocation.
+func (l *locator) add(keyword, head string, value []byte, tail string) {
+	var b strings.Builder
+	b.Grow(len(l.instance) + len(l.keyword) + len(keyword) + len(head) + len(value) + len(tail))
+	b.Write(l.instance)
+	b.Write(l.keyword)
+	b.WriteString(keyword)
+	b.WriteString(head)
+	b.Write(value)
+	b.WriteString(tail)
+	all := b.String()
+	i, k := len(l.instance), len(l.instance)+len(l.keyword)+len(keyword)
 	l.details = append(l.details, status.Detail{
-		InstanceLocation: string(l.instance),
-		KeywordLocation:  string(append(l.keyword, keyword...)),
-		Message:          stableMessage(msg),
+		InstanceLocation: all[:i],
+		KeywordLocation:  all[i:k],
+		Message:          stableMessage(all[k:]),
 	})
 }
 
@@ -262,10 +287,10 @@ func (l *locator) add(keyword, msg string) {
 // additionalProperties false denies.
 func (l *locator) wordObject(n *fastNode, k *keyTracker, denied []string) {
 	if n.minProps >= 0 && k.count < n.minProps {
-		l.add("/minProperties", "minimum "+strconv.Itoa(n.minProps)+" properties allowed, but found "+strconv.Itoa(k.count)+" properties")
+		l.add("/minProperties", "minimum "+strconv.Itoa(n.minProps)+" properties allowed, but found "+strconv.Itoa(k.count)+" properties", nil, "")
 	}
 	if n.maxProps >= 0 && k.count > n.maxProps {
-		l.add("/maxProperties", "maximum "+strconv.Itoa(n.maxProps)+" properties allowed, but found "+strconv.Itoa(k.count)+" properties")
+		l.add("/maxProperties", "maximum "+strconv.Itoa(n.maxProps)+" properties allowed, but found "+strconv.Itoa(k.count)+" properties", nil, "")
 	}
 	if k.seen&n.requiredMask != n.requiredMask {
 		var missing []string
@@ -274,10 +299,10 @@ func (l *locator) wordObject(n *fastNode, k *keyTracker, denied []string) {
 				missing = append(missing, quote(r))
 			}
 		}
-		l.add("/required", "missing properties: "+strings.Join(missing, ", "))
+		l.add("/required", "missing properties: "+strings.Join(missing, ", "), nil, "")
 	}
 	if len(denied) > 0 {
-		l.add("/additionalProperties", "additionalProperties "+strings.Join(denied, ", ")+" not allowed")
+		l.add("/additionalProperties", "additionalProperties "+strings.Join(denied, ", ")+" not allowed", nil, "")
 	}
 }
 
@@ -285,12 +310,12 @@ func (l *locator) wordObject(n *fastNode, k *keyTracker, denied []string) {
 // elements read, of which element dup equals element equal (dup -1: none).
 func (l *locator) wordArray(n *fastNode, count, equal, dup int) {
 	if n.minItems >= 0 && count < n.minItems {
-		l.add("/minItems", "minimum "+strconv.Itoa(n.minItems)+" items required, but found "+strconv.Itoa(count)+" items")
+		l.add("/minItems", "minimum "+strconv.Itoa(n.minItems)+" items required, but found "+strconv.Itoa(count)+" items", nil, "")
 	}
 	if n.maxItems >= 0 && count > n.maxItems {
-		l.add("/maxItems", "maximum "+strconv.Itoa(n.maxItems)+" items required, but found "+strconv.Itoa(count)+" items")
+		l.add("/maxItems", "maximum "+strconv.Itoa(n.maxItems)+" items required, but found "+strconv.Itoa(count)+" items", nil, "")
 	}
 	if dup >= 0 {
-		l.add("/uniqueItems", "items at index "+strconv.Itoa(equal)+" and "+strconv.Itoa(dup)+" are equal")
+		l.add("/uniqueItems", "items at index "+strconv.Itoa(equal)+" and "+strconv.Itoa(dup)+" are equal", nil, "")
 	}
 }

@@ -69,3 +69,23 @@ func FuzzFastReport(f *testing.F) {
 		}
 	})
 }
+
+// TestWordedFormatQuotes: a value that fails its format is quoted in the
+// report as the authority quotes it, whatever its characters.
+func TestWordedFormatQuotes(t *testing.T) {
+	reg := benchRegistry(t)
+	s, _ := reg.Lookup(event.Key{Type: "order.placed", Version: 1})
+	var order map[string]any
+	if err := json.Unmarshal(readFrames(t, "order-valid", 1)[0].Frame.Data, &order); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"plain", "", "é", "日本", "a'b", `a"b`, `a\b`, "a\x01b", "a\u2028b", "\x7f", "tab\there"} {
+		order["order_id"] = id
+		data, _ := json.Marshal(order)
+		parts, worded, ok := s.fast.locate(data, 0, true)
+		if !ok || len(parts) != 0 || len(worded) != 1 {
+			t.Fatalf("%q: parts %v, worded %v, ok %v: want one worded violation", id, parts, worded, ok)
+		}
+		checkSameReport(t, s, data, id)
+	}
+}

@@ -17,7 +17,7 @@ import (
 type words struct {
 	typeHead   string // "expected integer, but got "
 	enum       string // the library's own enumError
-	format     string // " is not valid 'uuid'", after the quoted value
+	format     string // "' is not valid 'uuid'", after the quoted value but its closing quote
 	asserted   bool   // the library asserts the format, not only annotates it
 	pattern    string
 	min, max   string // "must be >= 0 but found "
@@ -38,7 +38,7 @@ func wordsOf(s *jsonschema.Schema) *words {
 	w.enum = v.Field(enumErrorField).String()
 	w.asserted = !v.Field(formatField).IsNil()
 	if s.Format != "" {
-		w.format = " is not valid " + quote(s.Format)
+		w.format = "' is not valid " + quote(s.Format)
 	}
 	if s.Pattern != nil {
 		w.pattern = "does not match pattern " + quote(s.Pattern.String())

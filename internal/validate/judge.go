@@ -48,7 +48,7 @@ func (s *Schema) judge(data []byte, maxDepth int, refused bool) (err *status.Err
 	if rep.Valid() {
 		return nil, false
 	}
-	return &status.Error{Code: codes.InvalidArgument, Message: "data does not match " + s.Key.String(),
+	return &status.Error{Code: codes.InvalidArgument, Message: s.mismatch,
 		Details: rep.Details, Omitted: rep.Omitted}, false
 }
 

@@ -79,7 +79,8 @@ func Load(o Options) (*Registry, error) {
 		}
 		if f.key != nil {
 			schemas[*f.key] = &Schema{Key: *f.key, Path: f.rel, Source: f.data,
-				Title: f.title, compiled: compiled, fast: outcomes[i].fast, maxDetails: maxDetails}
+				Title: f.title, compiled: compiled, fast: outcomes[i].fast, maxDetails: maxDetails,
+				mismatch: "data does not match " + f.key.String()}
 		} else {
 			shared[f.rel] = f.data
 		}

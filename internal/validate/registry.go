@@ -25,6 +25,7 @@ type Schema struct {
 	compiled   *jsonschema.Schema
 	fast       *fastNode // nil when the schema uses keywords it does not check
 	maxDetails int
+	mismatch   string // a rejection's message, worded once rather than per rejection
 }
 
 // Registry is the immutable set of compiled schemas. It is safe for

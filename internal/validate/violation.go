@@ -2,6 +2,7 @@ package validate
 
 import (
 	"errors"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -132,11 +133,11 @@ func stableMessage(m string) string {
 // properties in map order and a report must read the same every time, and
 // then caps them.
 func capped(all []status.Detail, max int) Report {
-	sort.SliceStable(all, func(i, j int) bool {
-		if c := comparePointers(all[i].InstanceLocation, all[j].InstanceLocation); c != 0 {
-			return c < 0
+	slices.SortStableFunc(all, func(a, b status.Detail) int {
+		if c := comparePointers(a.InstanceLocation, b.InstanceLocation); c != 0 {
+			return c
 		}
-		return comparePointers(all[i].KeywordLocation, all[j].KeywordLocation) < 0
+		return comparePointers(a.KeywordLocation, b.KeywordLocation)
 	})
 	if len(all) > max {
 		return Report{Details: all[:max:max], Omitted: len(all) - max}
