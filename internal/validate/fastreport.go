@@ -35,6 +35,9 @@ type scalar struct {
 // fast path can word every one of them exactly, and reports whether it
 // did; when it did not, nothing was added and the reader may be anywhere.
 func (l *locator) worded(n *fastNode) bool {
+	if n.words == nil {
+		return false
+	}
 	switch l.r.Peek() {
 	case jsonparse.Object, jsonparse.Array, jsonparse.Invalid:
 		return l.wordedContainer(n)
@@ -102,7 +105,7 @@ func (l *locator) readScalar(v *scalar) bool {
 // the authority's order of checks: a wrong type ends the judging of n.
 // False when one of them cannot be decided exactly.
 func (l *locator) judgeScalar(n *fastNode, v *scalar, depth int) bool {
-	if depth > maxWordedDepth {
+	if depth > maxWordedDepth || n.words == nil {
 		return false
 	}
 	if n.always != nil {

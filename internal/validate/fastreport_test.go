@@ -89,3 +89,14 @@ func TestWordedFormatQuotes(t *testing.T) {
 		checkSameReport(t, s, data, id)
 	}
 }
+
+// TestLibraryKeepsWords: the fast path reads two unexported fields of
+// jsonschema.Schema to word rejections as the library does; an upgrade
+// that renames or retypes one turns the wording off (wordsOf), and this
+// says so.
+func TestLibraryKeepsWords(t *testing.T) {
+	if enumErrorField < 0 || formatField < 0 {
+		t.Fatalf("jsonschema.Schema no longer has enumError string and format func (%d, %d): the fast path words no rejection",
+			enumErrorField, formatField)
+	}
+}

@@ -26,8 +26,13 @@ type words struct {
 	multipleOf string // " not multipleOf 0.01", after the number
 }
 
-// wordsOf works out s's messages.
+// wordsOf works out s's messages, or returns nil when the library no
+// longer keeps them where this reads them (see enumErrorField): then the
+// authority words every rejection, as before the fast path did.
 func wordsOf(s *jsonschema.Schema) *words {
+	if enumErrorField < 0 || formatField < 0 {
+		return nil
+	}
 	w := &words{}
 	if len(s.Types) > 0 {
 		w.typeHead = "expected " + strings.Join(s.Types, " or ") + ", but got "
@@ -51,13 +56,20 @@ func wordsOf(s *jsonschema.Schema) *words {
 	return w
 }
 
-// The indexes of jsonschema.Schema's unexported enumError and format,
-// found once: looking fields up by name for every node would slow start-up.
+// The indexes of jsonschema.Schema's unexported enumError (a string) and
+// format (a func), found once: looking fields up by name for every node
+// would slow start-up. -1 when a library upgrade has renamed or retyped
+// one; TestLibraryKeepsWords then fails so that someone looks.
 var enumErrorField, formatField = func() (int, int) {
 	t := reflect.TypeFor[jsonschema.Schema]()
-	e, _ := t.FieldByName("enumError")
-	f, _ := t.FieldByName("format")
-	return e.Index[0], f.Index[0]
+	index := func(name string, kind reflect.Kind) int {
+		f, ok := t.FieldByName(name)
+		if !ok || len(f.Index) != 1 || f.Type.Kind() != kind {
+			return -1
+		}
+		return f.Index[0]
+	}
+	return index("enumError", reflect.String), index("format", reflect.Func)
 }()
 
 // boundWords formats a numeric limit as the library does: as a float64.
