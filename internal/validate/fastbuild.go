@@ -44,7 +44,6 @@ func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
 		b.unsupported = true
 		return n
 	}
-	n.words = wordsOf(s)
 	b.general(n, s)
 	b.object(n, s)
 	n.minItems, n.maxItems, n.unique = s.MinItems, s.MaxItems, s.UniqueItems

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"regexp"
+	"sync/atomic"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -50,7 +51,10 @@ type fastNode struct {
 	exMin               bound
 	exMax               bound
 	multipleOf          multiple
-	words               *words // the authority's messages, for the rejections the fast path words itself
+	// words are the authority's messages, for the rejections the fast
+	// path words itself: worked out at n's first rejection, not for
+	// every node at start-up (see wordsOf).
+	words atomic.Pointer[words]
 }
 
 // namedNode is a schema with a name: one key an object schema knows (a

@@ -35,7 +35,7 @@ type scalar struct {
 // fast path can word every one of them exactly, and reports whether it
 // did; when it did not, nothing was added and the reader may be anywhere.
 func (l *locator) worded(n *fastNode) bool {
-	if n.words == nil {
+	if n.wording() == nil {
 		return false
 	}
 	switch l.r.Peek() {
@@ -75,7 +75,7 @@ func (l *locator) wordedContainer(n *fastNode) bool {
 	if got == "" {
 		l.add("", "not allowed", nil, "")
 	} else {
-		l.add("/type", n.words.typeHead, nil, got)
+		l.add("/type", n.wording().typeHead, nil, got)
 	}
 	return true
 }
@@ -105,7 +105,8 @@ func (l *locator) readScalar(v *scalar) bool {
 // the authority's order of checks: a wrong type ends the judging of n.
 // False when one of them cannot be decided exactly.
 func (l *locator) judgeScalar(n *fastNode, v *scalar, depth int) bool {
-	if depth > maxWordedDepth || n.words == nil {
+	w := n.wording()
+	if depth > maxWordedDepth || w == nil {
 		return false
 	}
 	if n.always != nil {
@@ -114,7 +115,6 @@ func (l *locator) judgeScalar(n *fastNode, v *scalar, depth int) bool {
 		}
 		return true
 	}
-	w := n.words
 	if n.types != 0 {
 		got, ok := typeMismatch(v.kind, n.types, v)
 		if !ok {
@@ -216,7 +216,7 @@ func (l *locator) judgeString(n *fastNode, v *scalar) {
 	}
 	// The authority's own regexp, so both agree on every string.
 	if n.pattern != nil && !n.pattern.Match(v.text) {
-		l.add("/pattern", n.words.pattern, nil, "")
+		l.add("/pattern", n.wording().pattern, nil, "")
 	}
 }
 
@@ -231,7 +231,7 @@ func (l *locator) judgeNumber(n *fastNode, v *scalar) bool {
 		(n.multipleOf.set && !n.multipleOf.exact) {
 		return false
 	}
-	d, w := v.dec, n.words
+	d, w := v.dec, n.wording()
 	if n.min.set && !d.atLeast(n.min.v) {
 		l.add("/minimum", w.min, v.text, "")
 	}

@@ -26,6 +26,21 @@ type words struct {
 	multipleOf string // " not multipleOf 0.01", after the number
 }
 
+// wording returns n's words, working them out at n's first rejection:
+// most nodes never reject, and wording all of them cost start-up a few
+// percent more allocations. Two rejections at once may both work them
+// out; they agree, and either is kept.
+func (n *fastNode) wording() *words {
+	if w := n.words.Load(); w != nil {
+		return w
+	}
+	w := wordsOf(n.schema)
+	if w != nil {
+		n.words.Store(w)
+	}
+	return w
+}
+
 // wordsOf works out s's messages, or returns nil when the library no
 // longer keeps them where this reads them (see enumErrorField): then the
 // authority words every rejection, as before the fast path did.
