@@ -6,8 +6,10 @@
 package wsio
 
 import (
+	"math"
 	"net"
 	"sync"
+	"time"
 )
 
 // BatchConn is a net.Conn that coalesces writes. gorilla writes every
@@ -30,7 +32,13 @@ type BatchConn struct {
 	holding bool
 	buf     *[]byte // bytes written to b and not yet to the socket
 	err     error   // the last flush's, until one succeeds
+	// wdl is the write deadline last set through b, in unix nanoseconds
+	// (noDeadline for none); 0 until one is.
+	wdl int64
 }
+
+// noDeadline stands for the zero time in BatchConn.wdl.
+const noDeadline = math.MinInt64
 
 // maxPooled keeps a buffer that one huge burst grew out of the pool.
 const maxPooled = 256 << 10
@@ -69,6 +77,37 @@ func (b *BatchConn) Write(p []byte) (int, error) {
 		_ = b.flushLocked()
 	}
 	return len(p), nil
+}
+
+// SetWriteDeadline passes t on unless it is the deadline already set.
+// gorilla sets the connection's write deadline before every frame it
+// writes, the same one for every frame of a batch; each setting takes the
+// runtime's poller lock and moves a timer, which was a twentieth of a small
+// reply's cost.
+func (b *BatchConn) SetWriteDeadline(t time.Time) error {
+	d := int64(noDeadline)
+	if !t.IsZero() {
+		d = t.UnixNano()
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if d == b.wdl {
+		return nil
+	}
+	err := b.Conn.SetWriteDeadline(t)
+	b.wdl = 0
+	if err == nil {
+		b.wdl = d
+	}
+	return err
+}
+
+// SetDeadline sets both deadlines, as net.Conn's does.
+func (b *BatchConn) SetDeadline(t time.Time) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.wdl = 0 // known again after the next SetWriteDeadline
+	return b.Conn.SetDeadline(t)
 }
 
 // Hold starts a burst: writes are buffered until Release.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 )
 
 // countingConn records each Write, as the kernel would see syscalls; with
@@ -127,5 +128,56 @@ func TestReadAllReusesCapacity(t *testing.T) {
 	}
 	if _, err := ReadAll(iotest.ErrReader(errors.New("boom")), nil); err == nil {
 		t.Fatal("a read error was lost")
+	}
+}
+
+// deadlineConn counts the write deadlines that reach it.
+type deadlineConn struct {
+	net.Conn
+	set []time.Time
+}
+
+func (c *deadlineConn) SetWriteDeadline(t time.Time) error {
+	c.set = append(c.set, t)
+	return nil
+}
+
+func (c *deadlineConn) SetDeadline(t time.Time) error { return c.SetWriteDeadline(t) }
+
+// TestBatchConnSetsAWriteDeadlineOnce: gorilla sets the same deadline
+// before every frame of a batch; only a change reaches the socket, the
+// zero time (none) included, and SetDeadline leaves nothing assumed.
+func TestBatchConnSetsAWriteDeadlineOnce(t *testing.T) {
+	under := &deadlineConn{}
+	b := NewBatchConn(under, 64<<10, nil)
+	d1 := time.Now().Add(time.Second)
+	d2 := d1.Add(time.Millisecond)
+	for _, d := range []time.Time{{}, {}, d1, d1, d1, d2, d2, {}, {}} {
+		_ = b.SetWriteDeadline(d)
+	}
+	_ = b.SetDeadline(d2)
+	_ = b.SetWriteDeadline(d2)
+	want := []time.Time{{}, d1, d2, {}, d2, d2}
+	if len(under.set) != len(want) {
+		t.Fatalf("deadlines set %v, want %v", under.set, want)
+	}
+	for i := range want {
+		if !under.set[i].Equal(want[i]) {
+			t.Fatalf("deadline %d = %v, want %v", i, under.set[i], want[i])
+		}
+	}
+}
+
+// TestBatchConnDeadlineStillExpires: a deadline set once and then again
+// (skipped) still ends a write the peer does not read.
+func TestBatchConnDeadlineStillExpires(t *testing.T) {
+	client, server := net.Pipe()
+	defer client.Close()
+	b := NewBatchConn(server, 64<<10, nil)
+	d := time.Now().Add(50 * time.Millisecond)
+	_ = b.SetWriteDeadline(d)
+	_ = b.SetWriteDeadline(d)
+	if _, err := b.Write([]byte("nobody reads this")); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("write = %v, want the deadline passing", err)
 	}
 }
