@@ -2,6 +2,7 @@ package ws
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net"
@@ -33,6 +34,10 @@ import (
 //     remembers a failed write, refusing every later one, close frames
 //     included: wsio.BatchConn therefore never fails a write inside a
 //     hold (TestGorillaWritesThroughTheHijackedConn).
+//   - Between messages gorilla keeps no state a whole final text frame
+//     would change: one taken from the head of the buffer (takeText)
+//     leaves gorilla reading the next message as if it had read that one
+//     itself (TestGorillaReadsOnAfterATakenFrame).
 //   - A close frame with a 1-byte payload reaches the close handler as
 //     1005 with no text, as an empty one does (TestGorillaHidesAOneByteClose).
 //   - A frame over the read limit makes gorilla send close 1009 itself
@@ -53,6 +58,9 @@ type beneath interface {
 	wait()
 	// skipPong takes one whole client pong at the head of the buffer.
 	skipPong() bool
+	// takeText takes a whole text message at the head of the buffer, in
+	// one frame of at most limit bytes (0: any), and returns its payload.
+	takeText(limit int64) ([]byte, bool)
 	// shortClose says the head of the buffer is a close frame with a
 	// 1-byte payload, which gorilla would report as an empty close.
 	shortClose() bool
@@ -147,6 +155,7 @@ func (t *tap) tcp() net.Conn { return t.bc.Conn }
 // Client frames' first two bytes: FIN and the opcode, then the mask bit
 // (clients always mask) and a 7-bit length (at most 125 for control frames).
 const (
+	finText   = 0x80 | websocket.TextMessage
 	finPong   = 0x80 | websocket.PongMessage
 	finClose  = 0x80 | websocket.CloseMessage
 	maskedBit = 0x80
@@ -169,6 +178,45 @@ func (t *tap) skipPong() bool {
 	}
 	_, _ = t.br.Discard(size)
 	return true
+}
+
+// maxClientHeader is the longest header of a client's frame: two bytes,
+// an 8-byte length and the mask.
+const maxClientHeader = 2 + 8 + 4
+
+// takeText reads a text message that is one final frame, already whole
+// in the buffer, straight from it: its payload is unmasked into a slice
+// of its exact size, which the pipeline may keep. Through gorilla, a
+// message took its frame parser, a message reader and a scratch buffer to
+// copy out of, a twelfth of a small frame's cost. Only that exact shape
+// is taken (no extension bits, masked, within limit, as gorilla's read
+// limit counts it); anything else, a frame over the limit included, is
+// gorilla's to read and to judge.
+func (t *tap) takeText(limit int64) ([]byte, bool) {
+	h, _ := t.br.Peek(min(t.br.Buffered(), maxClientHeader))
+	if len(h) < 2+4 || h[0] != finText || h[1]&maskedBit == 0 {
+		return nil, false
+	}
+	size, at := uint64(h[1]&0x7f), 2
+	switch size {
+	case 126:
+		size, at = uint64(binary.BigEndian.Uint16(h[2:])), 4
+	case 127:
+		if len(h) < 10 {
+			return nil, false
+		}
+		size, at = binary.BigEndian.Uint64(h[2:]), 10
+	}
+	buffered := uint64(t.br.Buffered())
+	if (limit > 0 && size > uint64(limit)) || size > buffered || uint64(at+4)+size > buffered {
+		return nil, false
+	}
+	end := at + 4 + int(size)
+	p, _ := t.br.Peek(end)
+	frame := make([]byte, size)
+	unmask(frame, p[at+4:end], p[at:at+4])
+	_, _ = t.br.Discard(end)
+	return frame, true
 }
 
 // shortClose looks at the buffered head only: it never waits.

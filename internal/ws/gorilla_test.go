@@ -105,6 +105,35 @@ func TestGorillaStopsAtTheFrameBoundary(t *testing.T) {
 	}
 }
 
+// TestGorillaReadsOnAfterATakenFrame: a text message taken from the head
+// of the buffer by takeText leaves gorilla reading what follows (a ping
+// it answers, a fragmented message, a message in one frame) as if it had
+// read the taken one itself.
+func TestGorillaReadsOnAfterATakenFrame(t *testing.T) {
+	ws, tp, c, br := gorillaPair(t)
+	frag := maskedFrame(websocket.TextMessage, []byte("two-"))
+	frag[0] &^= 0x80 // not final: a continuation follows
+	cont := maskedFrame(0, []byte("parts"))
+	write(t, c, maskedFrame(websocket.TextMessage, []byte("one")), maskedFrame(websocket.PingMessage, []byte("p")),
+		frag, cont, maskedFrame(websocket.TextMessage, []byte("three")))
+	if _, err := tp.br.Peek(1); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := tp.takeText(0); !ok || string(got) != "one" {
+		t.Fatalf("takeText = %q, %v", got, ok)
+	}
+	if got := readText(t, ws); got != "two-parts" {
+		t.Fatalf("after a taken frame gorilla read %q", got)
+	}
+	if got := readText(t, ws); got != "three" {
+		t.Fatalf("then read %q", got)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if op, p, err := readServerFrame(br); err != nil || op != 0x80|websocket.PongMessage || string(p) != "p" {
+		t.Fatalf("client got %#x %q %v, want gorilla's pong", op, p, err)
+	}
+}
+
 // TestGorillaReadsThroughASwappedReader: gorilla keeps the pointer to its
 // reader, so lending the buffer out (park) and back (fill) between
 // messages leaves it reading correctly.

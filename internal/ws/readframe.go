@@ -2,7 +2,10 @@ package ws
 
 import (
 	"bytes"
+	"encoding/binary"
 	"sync"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/schemagate/schemagate/internal/wsio"
 )
@@ -14,11 +17,15 @@ const maxPooledScratch = 64 << 10
 // newScratchPool returns the pool of read buffers one server shares.
 func newScratchPool() *sync.Pool { return wsio.NewBufferPool(4 << 10) }
 
-// readFrame is gorilla's ReadMessage without its cost: the frame is read
-// into a pooled scratch buffer and copied once into a slice of its exact
-// size, which the pipeline and its actions may keep. The read limit is
-// gorilla's, as before.
+// readFrame is gorilla's ReadMessage without its cost: a message that is
+// one frame, whole in the buffer, is taken from it directly (takeText);
+// any other is read through gorilla into a pooled scratch buffer and
+// copied once into a slice of its exact size. The pipeline and its
+// actions may keep the slice. The read limit is gorilla's, as before.
 func (c *conn) readFrame() (int, []byte, error) {
+	if frame, ok := c.under.takeText(c.s.o.ReadLimit); ok {
+		return websocket.TextMessage, frame, nil
+	}
 	mt, r, err := c.ws.NextReader()
 	if err != nil {
 		return mt, nil, err
@@ -34,4 +41,18 @@ func (c *conn) readFrame() (int, []byte, error) {
 		c.s.scratch.Put(bp)
 	}
 	return mt, frame, err
+}
+
+// unmask writes src XORed with a client's 4-byte masking key to dst, as
+// RFC 6455 §5.3 has it, eight bytes at a time.
+func unmask(dst, src, key []byte) {
+	k := uint64(binary.LittleEndian.Uint32(key))
+	k |= k << 32
+	i := 0
+	for ; i+8 <= len(src); i += 8 {
+		binary.LittleEndian.PutUint64(dst[i:], binary.LittleEndian.Uint64(src[i:])^k)
+	}
+	for ; i < len(src); i++ {
+		dst[i] = src[i] ^ key[i&3]
+	}
 }
