@@ -26,6 +26,9 @@ import (
 //     reader is larger than 256 bytes, and keeps its pointer: only the
 //     reader's contents can be lent out while a connection waits
 //     (TestGorillaAdoptsTheHijackedReader, TestGorillaReadsThroughASwappedReader).
+//     It resets that reader to read from the hijacked conn, and reads
+//     nothing through it during the upgrade, so the reader can be reset
+//     again to read from the tap.
 //   - Once a message is read to its end, gorilla has taken exactly its
 //     frames from that buffer: the next frame's first byte is at its head,
 //     where pongs may be taken and a malformed close seen before gorilla
@@ -108,6 +111,9 @@ func (s *Server) upgrade(up *websocket.Upgrader, w http.ResponseWriter, r *http.
 		return nil, nil, err
 	}
 	h.tap.s = s
+	// gorilla reset the reader it adopted to read from the hijacked conn
+	// (it has read nothing through it): it reads through the tap again.
+	h.tap.br.Reset(h.tap)
 	return ws, h.tap, nil
 }
 
@@ -133,7 +139,8 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if brw.Reader.Buffered() > 0 {
 		return bc, brw, nil // gorilla refuses such a client
 	}
-	h.tap = &tap{bc: bc, br: h.s.readers.get(bc), rw: newReadWait(c)}
+	h.tap = &tap{bc: bc}
+	h.tap.br, h.tap.rw = h.s.readers.get(h.tap), h.tap.newReadWait(c)
 	return bc, bufio.NewReadWriter(h.tap.br, brw.Writer), nil
 }
 
@@ -145,8 +152,20 @@ const batchFlushAt = 64 << 10
 type tap struct {
 	s  *Server
 	bc *wsio.BatchConn
-	br *bufio.Reader // gorilla's, by adoption
+	br *bufio.Reader // gorilla's, by adoption; it reads from the tap
 	rw readWait      // readwait_*.go
+	// polling: reads go to the socket pollFD without blocking (wait)
+	pollFD  int32
+	polling bool
+}
+
+// Read is what gorilla's reader reads from: the connection, or while the
+// tap waits for bytes, the socket without blocking (readwait_*.go).
+func (t *tap) Read(p []byte) (int, error) {
+	if t.polling {
+		return t.readSocket(p)
+	}
+	return t.bc.Read(p)
 }
 
 func (t *tap) ahead() bool   { return t.br.Buffered() > 0 }
@@ -267,7 +286,7 @@ func (t *tap) fill() {
 	p := t.s.readers
 	r := p.full.Get().(*bufio.Reader)
 	*t.br, *r = *r, bufio.Reader{}
-	t.br.Reset(t.bc)
+	t.br.Reset(t)
 	p.shells.Put(r)
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -116,4 +117,39 @@ func BenchmarkReadFrame(b *testing.B) {
 			}
 		}
 	}
+}
+
+// TestWaitReadsIntoTheBuffer: wait reads what the socket has straight
+// into the buffer gorilla reads from, waits when there is nothing, and
+// returns with a buffer when the read deadline passes instead.
+func TestWaitReadsIntoTheBuffer(t *testing.T) {
+	ws, tp, c, _ := gorillaPair(t)
+	frame := maskedFrame(websocket.TextMessage, []byte("one"))
+	write(t, c, frame)
+	for tp.br.Buffered() < len(frame) {
+		tp.wait()
+	}
+	if got, ok := tp.takeText(0); !ok || string(got) != "one" {
+		t.Fatalf("takeText after wait = %q, %v", got, ok)
+	}
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		_, _ = c.Write(maskedFrame(websocket.TextMessage, []byte("two")))
+	}()
+	if got := readTextAfterWait(t, ws, tp); got != "two" {
+		t.Fatalf("read %q after waiting", got)
+	}
+	_ = ws.SetReadDeadline(time.Now().Add(-time.Second))
+	tp.wait()
+	if tp.br.Size() == 0 || tp.br.Buffered() != 0 {
+		t.Fatalf("after the deadline: a buffer of %d holding %d bytes, want an empty one", tp.br.Size(), tp.br.Buffered())
+	}
+}
+
+func readTextAfterWait(t *testing.T, ws *websocket.Conn, tp *tap) string {
+	t.Helper()
+	for !tp.ahead() {
+		tp.wait()
+	}
+	return readText(t, ws)
 }

@@ -1,6 +1,7 @@
 package ws
 
 import (
+	"errors"
 	"net"
 	"syscall"
 )
@@ -15,7 +16,7 @@ type readWait struct {
 	ready func(fd uintptr) bool
 }
 
-func newReadWait(c net.Conn) readWait {
+func (t *tap) newReadWait(c net.Conn) readWait {
 	sc, ok := c.(syscall.Conn)
 	if !ok {
 		return readWait{}
@@ -24,25 +25,64 @@ func newReadWait(c net.Conn) readWait {
 	if err != nil {
 		return readWait{}
 	}
-	var peek [1]byte
-	// RawConn.Read's callback: true when a byte (or the end of the
-	// stream, or an error) is there, without consuming it; false makes
-	// Read wait for the socket to become readable and ask again.
-	ready := func(fd uintptr) bool {
-		n, _, err := syscall.Recvfrom(int(fd), peek[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		return n > 0 || err != syscall.EAGAIN
-	}
-	return readWait{raw: raw, ready: ready}
+	return readWait{raw: raw, ready: t.fillNow}
 }
 
-// wait parks the read buffer for the wait; when data is there already
-// that costs two pool operations, less than a system call to find out
-// first.
+// Results of a read that must not block (readSocket).
+var (
+	errWouldBlock = errors.New("ws: nothing to read yet")
+	// errLeftToRead: the socket ended or failed; gorilla's own read finds
+	// out how. An error the socket reports once (a reset) then reads as
+	// the stream's end, and gorilla reports both alike (1006).
+	errLeftToRead = errors.New("ws: left to gorilla's read")
+)
+
+// wait returns once the read buffer holds bytes or the socket has ended,
+// failed or passed its read deadline. It first reads whatever the socket
+// has into the buffer; only when that is nothing does it park the buffer
+// and wait. The read is the one gorilla would have made next, so a
+// connection with bytes waiting makes one system call, and one that waits
+// makes two; peeking at the socket first made two and three.
 func (t *tap) wait() {
 	if t.rw.raw == nil {
 		return
 	}
-	t.park()
 	_ = t.rw.raw.Read(t.rw.ready)
-	t.fill()
+	if t.br.Size() == 0 { // parked, and the deadline passed or the socket failed
+		t.fill()
+	}
+}
+
+// fillNow is RawConn.Read's callback: it fills the read buffer from the
+// socket fd without blocking. False (nothing there yet) parks the buffer
+// and makes Read wait for the socket to become readable and call again.
+func (t *tap) fillNow(fd uintptr) bool {
+	if t.br.Size() == 0 {
+		t.fill()
+	}
+	t.pollFD, t.polling = int32(fd), true
+	_, err := t.br.Peek(1) // reads through t.Read into the buffer
+	t.polling = false
+	if err == errWouldBlock {
+		t.park()
+		return false
+	}
+	return true
+}
+
+// readSocket is tap.Read while fillNow runs: one read of the socket that
+// never blocks.
+func (t *tap) readSocket(p []byte) (int, error) {
+	for {
+		n, err := syscall.Read(int(t.pollFD), p)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			return 0, errWouldBlock
+		case err != nil || n <= 0:
+			return 0, errLeftToRead
+		}
+		return n, nil
+	}
 }
