@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc/codes"
+
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/validate"
@@ -50,5 +52,41 @@ func TestReceivedIsTheFrontDoorsReadTime(t *testing.T) {
 	v := p.Parts(context.Background(), "g", "echo", 1, []byte(`3`), read)
 	if v.Err != nil || !handled.Equal(read) || !sink.at.Equal(read) {
 		t.Fatalf("parts: %v; handler saw %v, action saw %v, want %v", v.Err, handled, sink.at, read)
+	}
+}
+
+// elapsedSeen is an Observer that keeps the elapsed time it was told.
+type elapsedSeen struct{ elapsed []time.Duration }
+
+func (e *elapsedSeen) Observe(_ event.Key, _ bool, _ codes.Code, d time.Duration) {
+	e.elapsed = append(e.elapsed, d)
+}
+
+// The time observed is the judging's, whenever the frame was received
+// and whatever clock readings its receipt carries.
+func TestObservedTimeIsTheJudgingTime(t *testing.T) {
+	reg, err := validate.Load(validate.Options{Dir: "../../schemas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := &elapsedSeen{}
+	p, err := pipeline.NewBuilder(reg).Build(pipeline.Options{Observer: obs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := []byte(`{"id":"r","type":"echo","version":1,"data":1}`)
+	for _, received := range []time.Time{
+		time.Now().Add(-time.Hour),                  // with a monotonic reading
+		time.Now().Add(-time.Hour).Round(0),         // with none
+		time.Date(2001, 1, 2, 3, 4, 5, 6, time.UTC), // long ago
+		{}, // none at all
+	} {
+		p.Envelope(context.Background(), frame, received, nil)
+		p.Bare(context.Background(), event.Key{Type: "echo", Version: 1}, []byte(`2`), received, nil, false)
+	}
+	for i, d := range obs.elapsed {
+		if d < 0 || d > time.Minute {
+			t.Fatalf("frame %d: observed %v, want the judging's time alone", i, d)
+		}
 	}
 }
