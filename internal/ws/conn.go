@@ -43,10 +43,10 @@ type conn struct {
 }
 
 func newConn(s *Server, w *websocket.Conn, t *tap, h handleFunc, r refuseFunc) *conn {
-	c := &conn{s: s, ws: w, under: t, bc: t.bc, handle: h, refuse: r,
+	c := &conn{s: s, ws: w, under: t, bc: t.BatchConn, handle: h, refuse: r,
 		send: newReplyQueue(&s.inflight), started: time.Now().UnixNano()}
 	c.ctx, c.cancel = context.WithCancel(s.base)
-	c.life.nc = t.bc
+	c.life.nc = t.BatchConn
 	c.lastFrame.Store(c.started)
 	c.limit = ratelimit.New(s.o.RateLimit)
 	return c

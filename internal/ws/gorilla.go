@@ -26,9 +26,8 @@ import (
 //     reader is larger than 256 bytes, and keeps its pointer: only the
 //     reader's contents can be lent out while a connection waits
 //     (TestGorillaAdoptsTheHijackedReader, TestGorillaReadsThroughASwappedReader).
-//     It resets that reader to read from the hijacked conn, and reads
-//     nothing through it during the upgrade, so the reader can be reset
-//     again to read from the tap.
+//     It resets that reader to read from the conn the hijack returned
+//     (the tap) and reads nothing through it during the upgrade.
 //   - Once a message is read to its end, gorilla has taken exactly its
 //     frames from that buffer: the next frame's first byte is at its head,
 //     where pongs may be taken and a malformed close seen before gorilla
@@ -37,6 +36,10 @@ import (
 //     remembers a failed write, refusing every later one, close frames
 //     included: wsio.BatchConn therefore never fails a write inside a
 //     hold (TestGorillaWritesThroughTheHijackedConn).
+//   - gorilla writes each control frame with one Write, so the tap sees
+//     its close whole and ends the writing there: the writer frames
+//     replies itself and writes them beside gorilla's
+//     (TestGorillaWritesAControlFrameWhole).
 //   - Between messages gorilla keeps no state a whole final text frame
 //     would change: one taken from the head of the buffer (takeText)
 //     leaves gorilla reading the next message as if it had read that one
@@ -111,8 +114,8 @@ func (s *Server) upgrade(up *websocket.Upgrader, w http.ResponseWriter, r *http.
 		return nil, nil, err
 	}
 	h.tap.s = s
-	// gorilla reset the reader it adopted to read from the hijacked conn
-	// (it has read nothing through it): it reads through the tap again.
+	// gorilla reset the reader it adopted to read from the conn the
+	// hijack returned, the tap, as it was; it has read nothing through it.
 	h.tap.br.Reset(h.tap)
 	return ws, h.tap, nil
 }
@@ -139,19 +142,20 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if brw.Reader.Buffered() > 0 {
 		return bc, brw, nil // gorilla refuses such a client
 	}
-	h.tap = &tap{bc: bc}
+	h.tap = &tap{BatchConn: bc}
 	h.tap.br, h.tap.rw = h.s.readers.get(h.tap), h.tap.newReadWait(c)
-	return bc, bufio.NewReadWriter(h.tap.br, brw.Writer), nil
+	return h.tap, bufio.NewReadWriter(h.tap.br, brw.Writer), nil
 }
 
 // batchFlushAt sends a batch early once it holds this many bytes, so a
 // burst of large replies never builds an unbounded buffer.
 const batchFlushAt = 64 << 10
 
-// tap is the read buffer gorilla reads through, and the connection under it.
+// tap is the read buffer gorilla reads through, and the connection under
+// it, which gorilla writes to.
 type tap struct {
+	*wsio.BatchConn
 	s  *Server
-	bc *wsio.BatchConn
 	br *bufio.Reader // gorilla's, by adoption; it reads from the tap
 	rw readWait      // readwait_*.go
 	// polling: reads go to the socket pollFD without blocking (wait)
@@ -165,11 +169,22 @@ func (t *tap) Read(p []byte) (int, error) {
 	if t.polling {
 		return t.readSocket(p)
 	}
-	return t.bc.Read(p)
+	return t.BatchConn.Read(p)
+}
+
+// Write is how gorilla writes: a frame at a time, each in one call. Its
+// close frame ends the writing, so that the writer's replies, which go to
+// the BatchConn without gorilla, never follow it (RFC 6455 §5.5.1), as
+// gorilla refuses its own writes after it.
+func (t *tap) Write(p []byte) (int, error) {
+	if len(p) >= 2 && p[0] == finClose && int(p[1]) == len(p)-2 {
+		return t.WriteLast(p)
+	}
+	return t.BatchConn.Write(p)
 }
 
 func (t *tap) ahead() bool   { return t.br.Buffered() > 0 }
-func (t *tap) tcp() net.Conn { return t.bc.Conn }
+func (t *tap) tcp() net.Conn { return t.Conn }
 
 // Client frames' first two bytes: FIN and the opcode, then the mask bit
 // (clients always mask) and a 7-bit length (at most 125 for control frames).

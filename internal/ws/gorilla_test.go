@@ -158,16 +158,16 @@ func TestGorillaReadsThroughASwappedReader(t *testing.T) {
 // hold.
 func TestGorillaWritesThroughTheHijackedConn(t *testing.T) {
 	ws, tp, _, br := gorillaPair(t)
-	tp.bc.Hold()
+	tp.Hold()
 	for _, m := range []string{"x", "y"} {
 		if err := ws.WriteMessage(websocket.TextMessage, []byte(m)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if tp.bc.Buffered() == 0 {
+	if tp.Buffered() == 0 {
 		t.Fatal("gorilla's writes did not reach the hijacked conn")
 	}
-	if err := tp.bc.Release(); err != nil {
+	if err := tp.Release(); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"x", "y"} {
@@ -183,6 +183,26 @@ func TestGorillaWritesThroughTheHijackedConn(t *testing.T) {
 	err := ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(1000, ""), time.Now().Add(time.Minute))
 	if err == nil {
 		t.Fatal("gorilla wrote after a failed write: BatchConn's hold-time error handling can be revisited")
+	}
+}
+
+// TestGorillaWritesAControlFrameWhole: gorilla writes a control frame
+// with one Write to the conn the hijack returned, so the tap sees its
+// close whole and ends the writing there; a ping leaves it going.
+func TestGorillaWritesAControlFrameWhole(t *testing.T) {
+	ws, tp, _, _ := gorillaPair(t)
+	deadline := time.Now().Add(time.Minute)
+	if err := ws.WriteControl(websocket.PingMessage, []byte("p"), deadline); err != nil {
+		t.Fatal(err)
+	}
+	if err := tp.WritePair(appendTextHeader(nil, 1), []byte("x")); err != nil {
+		t.Fatalf("a reply after a ping: %v", err)
+	}
+	if err := ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(1000, "bye"), deadline); err != nil {
+		t.Fatal(err)
+	}
+	if err := tp.WritePair(appendTextHeader(nil, 1), []byte("x")); !errors.Is(err, wsio.ErrWritesEnded) {
+		t.Fatalf("a reply after gorilla's close: %v; want it refused (the tap did not see the close whole)", err)
 	}
 }
 

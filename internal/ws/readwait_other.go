@@ -13,4 +13,4 @@ func (t *tap) newReadWait(net.Conn) readWait { return readWait{} }
 func (t *tap) wait() {}
 
 // readSocket is never called: nothing sets tap.polling here.
-func (t *tap) readSocket(p []byte) (int, error) { return t.bc.Read(p) }
+func (t *tap) readSocket(p []byte) (int, error) { return t.BatchConn.Read(p) }

@@ -36,7 +36,9 @@
 //     the role for ever.
 //   - gorilla itself writes from the reader's goroutine in two cases: the
 //     pong to a ping, and the close it sends on a protocol error or an
-//     oversized frame. Its writes are whole frames under its own lock.
+//     oversized frame. Its writes are whole frames under its own lock,
+//     each one write to the tap beneath it, which ends the writing with
+//     gorilla's close so that no reply follows it.
 //   - The ping timer marks a ping due and, when no one holds the writer's
 //     role, takes it for that one write on its own goroutine (an idle
 //     connection's ping starts no writer goroutine); the idle and lifetime

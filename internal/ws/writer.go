@@ -1,6 +1,7 @@
 package ws
 
 import (
+	"encoding/binary"
 	"errors"
 	"time"
 
@@ -143,23 +144,48 @@ func (c *conn) hasWork() bool { return c.pingDue.Load() || c.send.pending() }
 
 // writeAll writes the replies taken from the queue with one syscall
 // (BatchConn sends early past 64 KB): gorilla would make one per reply,
-// which under load was most of the server's system time.
+// which under load was most of the server's system time. Each reply is a
+// final text frame, framed here: gorilla's WriteMessage took a pooled
+// buffer, a message writer and its locks for each, a third of the
+// writer's own work. Between frames gorilla may write its own control
+// frames (a pong, a close) from the reader's goroutine; after its close,
+// WritePair refuses (see tap.Write).
 func (c *conn) writeAll(replies [][]byte) error {
 	if len(replies) == 0 {
 		return nil
 	}
-	_ = c.ws.SetWriteDeadline(time.Now().Add(c.s.o.WriteTimeout))
+	deadline := time.Now().Add(c.s.o.WriteTimeout)
+	_ = c.bc.SetWriteDeadline(deadline)
 	c.bc.Hold()
 	var err error
+	var h [maxServerHeader]byte
 	for _, r := range replies {
-		if err = c.ws.WriteMessage(websocket.TextMessage, r); err != nil {
+		if err = c.bc.WritePair(appendTextHeader(h[:0], len(r)), r); err != nil {
 			break
 		}
 	}
+	// A pong gorilla wrote meanwhile set its own deadline.
+	_ = c.bc.SetWriteDeadline(deadline)
 	if ferr := c.bc.Release(); err == nil {
 		err = ferr
 	}
 	return err
+}
+
+// maxServerHeader is the longest header of a server's frame: two bytes
+// and an 8-byte length; servers do not mask.
+const maxServerHeader = 2 + 8
+
+// appendTextHeader appends the header of a server's final text frame of
+// n bytes (RFC 6455 §5.2), as gorilla writes it.
+func appendTextHeader(b []byte, n int) []byte {
+	switch {
+	case n <= 125:
+		return append(b, finText, byte(n))
+	case n <= 0xffff:
+		return append(b, finText, 126, byte(n>>8), byte(n))
+	}
+	return binary.BigEndian.AppendUint64(append(b, finText, 127), uint64(n))
 }
 
 // sendClose sends the recorded close frame, or a normal closure, and waits

@@ -1,6 +1,8 @@
 package ws
 
 import (
+	"bytes"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -180,6 +182,29 @@ func TestPongsBetweenFrames(t *testing.T) {
 			if _, msg, err := c.ReadMessage(); err != nil || !strings.Contains(string(msg), `"ok":true`) {
 				t.Fatalf("round %d: %s, %v", i, msg, err)
 			}
+		}
+	}
+}
+
+// TestTextFramesAsGorillaWritesThem: the writer frames a reply byte for
+// byte as gorilla's WriteMessage does, in each length encoding.
+func TestTextFramesAsGorillaWritesThem(t *testing.T) {
+	ws, _, c, br := gorillaPair(t)
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for _, n := range []int{0, 1, 125, 126, 1000, 0xffff, 0x10000, 200000} {
+		payload := bytes.Repeat([]byte{'x'}, n)
+		written := make(chan error, 1)
+		go func() { written <- ws.WriteMessage(websocket.TextMessage, payload) }()
+		want := append(appendTextHeader(nil, n), payload...)
+		got := make([]byte, len(want))
+		if _, err := io.ReadFull(br, got); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-written; err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%d bytes: gorilla wrote a header %x, the writer's is %x", n, got[:min(len(got), 10)], want[:min(len(want), 10)])
 		}
 	}
 }

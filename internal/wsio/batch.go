@@ -6,6 +6,7 @@
 package wsio
 
 import (
+	"errors"
 	"math"
 	"net"
 	"sync"
@@ -30,6 +31,7 @@ type BatchConn struct {
 	pool    *sync.Pool // of *[]byte; nil keeps the buffer between bursts
 	mu      sync.Mutex // other goroutines may write control frames
 	holding bool
+	ended   bool    // WriteLast has written
 	buf     *[]byte // bytes written to b and not yet to the socket
 	err     error   // the last flush's, until one succeeds
 	// wdl is the write deadline last set through b, in unix nanoseconds
@@ -57,11 +59,46 @@ func NewBufferPool(size int) *sync.Pool {
 	}}
 }
 
+// ErrWritesEnded is what writes return once WriteLast has written.
+var ErrWritesEnded = errors.New("wsio: nothing is written after the last write")
+
 // Write buffers p while held (sending early past flushAt); otherwise it
 // sends whatever is still buffered and p now.
 func (b *BatchConn) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.writeLocked(p)
+}
+
+// WriteLast is Write, and then every later write fails with
+// ErrWritesEnded: a WebSocket close frame must be the last thing sent,
+// whoever writes it.
+func (b *BatchConn) WriteLast(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n, err := b.writeLocked(p)
+	b.ended = true
+	return n, err
+}
+
+// WritePair is Write of p and then q, with nothing another goroutine
+// writes in between: a frame's header and payload, say, without copying
+// them together first.
+func (b *BatchConn) WritePair(p, q []byte) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ended {
+		return ErrWritesEnded
+	}
+	b.keep(p)
+	_, err := b.writeLocked(q)
+	return err
+}
+
+func (b *BatchConn) writeLocked(p []byte) (int, error) {
+	if b.ended {
+		return 0, ErrWritesEnded
+	}
 	if !b.holding && b.buffered() == 0 {
 		n, err := b.Conn.Write(p)
 		if err != nil {

@@ -181,3 +181,37 @@ func TestBatchConnDeadlineStillExpires(t *testing.T) {
 		t.Fatalf("write = %v, want the deadline passing", err)
 	}
 }
+
+// TestBatchConnWritesAPairAndALastWrite: a pair goes out as one write
+// outside a hold and stays together inside one; after WriteLast every
+// write fails and nothing more is sent.
+func TestBatchConnWritesAPairAndALastWrite(t *testing.T) {
+	under := &countingConn{room: -1}
+	b := NewBatchConn(under, 64<<10, NewBufferPool(64))
+	if err := b.WritePair([]byte("head"), []byte("body")); err != nil {
+		t.Fatal(err)
+	}
+	b.Hold()
+	_ = b.WritePair([]byte("h2"), []byte("b2"))
+	if _, err := b.WriteLast([]byte("close")); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WritePair([]byte("late"), []byte("reply")); !errors.Is(err, ErrWritesEnded) {
+		t.Fatalf("a pair after the last write: %v", err)
+	}
+	if _, err := b.Write([]byte("late")); !errors.Is(err, ErrWritesEnded) {
+		t.Fatalf("a write after the last write: %v", err)
+	}
+	if err := b.Release(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"headbody", "h2b2close"}
+	if len(under.writes) != len(want) {
+		t.Fatalf("writes %q, want %q", under.writes, want)
+	}
+	for i := range want {
+		if string(under.writes[i]) != want[i] {
+			t.Fatalf("write %d = %q, want %q", i, under.writes[i], want[i])
+		}
+	}
+}
