@@ -114,15 +114,16 @@ func (c *conn) awaitFrame() {
 }
 
 // serve answers one frame: the rate limit, the pipeline, the reply. The
-// frame counts in the server's bytes in flight while it is processed.
+// frame counts in the server's bytes in flight while it is processed, and
+// its reply in its place once queued.
 func (c *conn) serve(frame []byte, received time.Time) string {
 	c.s.inflight.Add(int64(len(frame)))
 	reply, reason := c.answer(frame, received)
-	c.s.inflight.Add(-int64(len(frame)))
 	if reason != "" {
+		c.s.inflight.Add(-int64(len(frame)))
 		return reason
 	}
-	if !c.enqueue(reply) {
+	if !c.enqueue(reply, len(frame)) {
 		return c.close(websocket.ClosePolicyViolation, "too slow: send queue full", telemetry.CloseSlow)
 	}
 	return ""
@@ -176,14 +177,17 @@ func (c *conn) answer(frame []byte, received time.Time) ([]byte, string) {
 // queue's bounds the reader stops reading (the client's frames wait in
 // its socket) until the writer makes room; a client that lets that last
 // WriteTimeout is cut off, so the server's memory stays bounded.
-func (c *conn) enqueue(reply []byte) bool {
-	c.send.push(reply)
+//
+// The reply takes the place of its frame's counted bytes in the server's
+// total (see replyQueue.handOver).
+func (c *conn) enqueue(reply []byte, frameBytes int) bool {
+	own, _ := c.send.handOver(reply, frameBytes)
 	if c.under.ahead() {
 		c.wake()
 	} else {
 		c.flush()
 	}
-	return c.send.awaitRoom(c.s.o.SendQueueBytes, c.s.o.MaxInflightBytes, c.s.o.WriteTimeout)
+	return c.send.awaitRoom(own, c.s.o.SendQueueBytes, c.s.o.MaxInflightBytes, c.s.o.WriteTimeout)
 }
 
 // readFailed names why the read failed, deciding the close it calls for.

@@ -35,22 +35,35 @@ func newReplyQueue(total *atomic.Int64) *replyQueue {
 
 // push queues b; false once the queue is closed.
 func (q *replyQueue) push(b []byte) bool {
+	_, ok := q.handOver(b, 0)
+	return ok
+}
+
+// handOver queues b in place of counted bytes the server's total holds
+// already (the frame b answers, which stops counting as b starts): one
+// change of the shared total instead of two. It returns the bytes the
+// queue then holds, which can only shrink until the producer pushes again;
+// false once the queue is closed.
+func (q *replyQueue) handOver(b []byte, counted int) (own int, ok bool) {
 	q.mu.Lock()
 	switch {
 	case q.dropping:
 		q.mu.Unlock()
-		return true
+		q.total.Add(-int64(counted))
+		return 0, true
 	case q.closed:
 		q.mu.Unlock()
-		return false
+		q.total.Add(-int64(counted))
+		return 0, false
 	}
 	q.items = append(q.items, b)
 	q.bytes += len(b)
+	own = q.bytes
 	ready := q.ready
 	q.mu.Unlock()
-	q.total.Add(int64(len(b)))
+	q.total.Add(int64(len(b) - counted))
 	signal(ready)
-	return true
+	return own, true
 }
 
 // waitOn returns the signal *ch, made now if no one waits on it yet. The
@@ -99,8 +112,13 @@ func (q *replyQueue) over(limit int, max int64) bool {
 }
 
 // awaitRoom waits up to d for the producer to be under the bounds; false
-// if it still is not.
-func (q *replyQueue) awaitRoom(limit int, max int64, d time.Duration) bool {
+// if it still is not. own is the queue's bytes as its push returned them,
+// at least what it holds now: under the bounds with them, it certainly is
+// (over's rule) without taking the lock again.
+func (q *replyQueue) awaitRoom(own, limit int, max int64, d time.Duration) bool {
+	if own < limit && (own == 0 || q.total.Load() < max) {
+		return true
+	}
 	if !q.over(limit, max) {
 		return true
 	}

@@ -21,7 +21,7 @@ func TestReplyQueueCountsBytesUntilWritten(t *testing.T) {
 	if !q.over(100, 1000) || q.over(200, 1000) || !q.over(200, 110) {
 		t.Fatal("over does not follow the connection's and the server's bounds")
 	}
-	if q.awaitRoom(100, 1000, 20*time.Millisecond) {
+	if q.awaitRoom(q.size(), 100, 1000, 20*time.Millisecond) {
 		t.Fatal("room without the writer writing")
 	}
 	items, closed := q.take(nil)
@@ -29,7 +29,7 @@ func TestReplyQueueCountsBytesUntilWritten(t *testing.T) {
 		t.Fatalf("take = %d items, closed %v, size %d: taken bytes are uncounted before written", len(items), closed, q.size())
 	}
 	roomy := make(chan bool)
-	go func() { roomy <- q.awaitRoom(100, 1000, 10*time.Second) }()
+	go func() { roomy <- q.awaitRoom(110, 100, 1000, 10*time.Second) }()
 	q.written(items)
 	if !<-roomy {
 		t.Fatal("a waiting producer was not woken when the writer wrote")
@@ -50,6 +50,31 @@ func TestReplyQueueCountsBytesUntilWritten(t *testing.T) {
 	}
 	if _, closed := q.take(recycle(items)); !closed {
 		t.Fatal("take did not report the close")
+	}
+}
+
+// TestReplyQueueHandsOverAFramesBytes: a reply queued by handOver takes
+// its frame's place in the server's total, queued, dropped or refused.
+func TestReplyQueueHandsOverAFramesBytes(t *testing.T) {
+	var total atomic.Int64
+	q := newReplyQueue(&total)
+	total.Add(100) // the frame, being processed
+	if own, ok := q.handOver(make([]byte, 30), 100); !ok || own != 30 || total.Load() != 30 {
+		t.Fatalf("handOver = %d, %v; total %d, want 30 queued and counted", own, ok, total.Load())
+	}
+	if !q.awaitRoom(30, 100, 1000, time.Millisecond) || q.awaitRoom(30, 30, 1000, time.Millisecond) {
+		t.Fatal("awaitRoom does not follow the bytes handOver returned")
+	}
+	total.Add(50)
+	q.drop()
+	if _, ok := q.handOver(make([]byte, 20), 50); !ok || total.Load() != 0 {
+		t.Fatalf("dropping: total %d, want the frame uncounted and the reply discarded", total.Load())
+	}
+	q = newReplyQueue(&total)
+	q.close()
+	total.Add(40)
+	if _, ok := q.handOver(make([]byte, 20), 40); ok || total.Load() != 0 {
+		t.Fatalf("closed: ok %v, total %d, want a refusal with the frame uncounted", ok, total.Load())
 	}
 }
 
