@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -272,26 +271,16 @@ shutdown: {drain_timeout: %s}
 // fileIDs reads the ids of the event file, refusing torn or corrupt lines.
 func fileIDs(t *testing.T, path string) map[string]bool {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	ids := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
+	for _, line := range testkit.FileLines(t, path) {
 		var ev struct{ ID string }
-		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil || ev.ID == "" {
-			t.Fatalf("corrupt line %q: %v", sc.Text(), err)
+		if err := json.Unmarshal([]byte(line), &ev); err != nil || ev.ID == "" {
+			t.Fatalf("corrupt line %q: %v", line, err)
 		}
 		if ids[ev.ID] {
 			t.Errorf("%s is in the file twice", ev.ID)
 		}
 		ids[ev.ID] = true
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return ids
 }

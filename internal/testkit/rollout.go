@@ -35,8 +35,13 @@ func FileLines(t testing.TB, path string) []string {
 	}
 	defer f.Close()
 	var out []string
-	for sc := bufio.NewScanner(f); sc.Scan(); {
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20) // an event's line may pass bufio's 64 KiB
+	for sc.Scan() {
 		out = append(out, sc.Text())
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
 	return out
 }
