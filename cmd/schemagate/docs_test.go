@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,14 +27,9 @@ func TestDocsCommand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := http.Get("http://" + addr + "/v1/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		served, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || !bytes.Equal(served, file) {
-			t.Errorf("GET /v1/%s: status %d, %d bytes; the file has %d", name, resp.StatusCode, len(served), len(file))
+		code, served := httpGet(t, "http://"+addr+"/v1/"+name)
+		if code != 200 || !bytes.Equal(served, file) {
+			t.Errorf("GET /v1/%s: status %d, %d bytes; the file has %d", name, code, len(served), len(file))
 		}
 	}
 	page, err := os.ReadFile(filepath.Join(dir, "index.html"))

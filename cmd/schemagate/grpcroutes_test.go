@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -116,14 +115,8 @@ func TestHTTPAnnotationsMatchTheLiveAPI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			resp, err := http.Get(base + path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			if resp.StatusCode != 200 || !bytes.Equal(b, s.GetSchema()) {
-				t.Fatalf("HTTP %d %s\ngRPC %s", resp.StatusCode, b, s.GetSchema())
+			if code, b := httpGet(t, base+path); code != 200 || !bytes.Equal(b, s.GetSchema()) {
+				t.Fatalf("HTTP %d %s\ngRPC %s", code, b, s.GetSchema())
 			}
 		},
 	}
@@ -157,11 +150,11 @@ func post(t *testing.T, url string, body []byte) string {
 // postJSON posts a JSON body to url and returns the status and the reply.
 func postJSON(t *testing.T, url string, body []byte) (int, string) {
 	t.Helper()
-	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	req.Header.Set("Content-Type", "application/json")
+	code, b := httpDo(t, req)
+	return code, string(b)
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
 	"github.com/schemagate/schemagate/internal/testkit"
 )
 
@@ -161,12 +162,7 @@ func TestIdleAndLifetimeClosesAreCounted(t *testing.T) {
 
 func metricsText(t *testing.T, addr string) string {
 	t.Helper()
-	resp, err := http.Get("http://" + addr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	_, b := httpGet(t, "http://"+addr+"/metrics")
 	return string(b)
 }
 
@@ -236,13 +232,8 @@ func TestAuthTokenForms(t *testing.T) {
 					if a.auth != "" {
 						req.Header.Set("Authorization", a.auth)
 					}
-					resp, err := http.DefaultClient.Do(req)
-					if err != nil {
-						t.Fatal(err)
-					}
-					resp.Body.Close()
-					if resp.StatusCode != a.status {
-						t.Fatalf("status %d, want %d", resp.StatusCode, a.status)
+					if code, _ := httpDo(t, req); code != a.status {
+						t.Fatalf("status %d, want %d", code, a.status)
 					}
 				})
 			}

@@ -77,17 +77,7 @@ func (w *wsClient) send(id string) int {
 }
 
 func readyz(t *testing.T, addr string) int {
-	return getJSONStatus(t, "http://"+addr+"/readyz")
-}
-
-func getJSONStatus(t *testing.T, url string) int {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	return getJSON(t, "http://"+addr+"/readyz", nil)
 }
 
 // TestTwoGatewaysOneStream: two gateways publish into one stream; a

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -71,17 +72,37 @@ func repoSchemas(t *testing.T) string {
 	return abs
 }
 
-func getJSON(t *testing.T, url string, into any) int {
+// httpDo sends req to the real server and returns the status and the
+// body; a request that gets no answer fails the test.
+func httpDo(t *testing.T, req *http.Request) (int, []byte) {
 	t.Helper()
-	resp, err := http.Get(url)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// httpGet is httpDo with a GET of url.
+func httpGet(t *testing.T, url string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return httpDo(t, req)
+}
+
+// getJSON GETs url and decodes the body into into, unless it is nil.
+func getJSON(t *testing.T, url string, into any) int {
+	t.Helper()
+	code, b := httpGet(t, url)
 	if into != nil {
-		if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+		if err := json.NewDecoder(bytes.NewReader(b)).Decode(into); err != nil {
 			t.Fatalf("GET %s: %v", url, err)
 		}
 	}
-	return resp.StatusCode
+	return code
 }

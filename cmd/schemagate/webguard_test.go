@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -26,13 +25,8 @@ func hRequest(t *testing.T, method, url, body string, header ...string) int {
 		}
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
+	code, _ := httpDo(t, req)
+	return code
 }
 
 // A page the operator visits cannot post into a local gateway, whether it
