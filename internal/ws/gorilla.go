@@ -16,9 +16,10 @@ import (
 	"github.com/schemagate/schemagate/internal/wsio"
 )
 
-// This file is the one place that leans on how gorilla/websocket (v1.5)
-// works inside, beyond its documented API. gorilla_test.go pins each
-// point, so that an upgrade that changes one fails a named test rather
+// This file, with its platform half readwait_linux.go (where a waiting
+// connection reads into, or parks, the buffer gorilla adopted), is the one
+// place that leans on how gorilla/websocket (v1.5) works inside, beyond
+// its documented API. gorilla_test.go pins each point, so that an upgrade that changes one fails a named test rather
 // than corrupting connections:
 //
 //   - Upgrade adopts the bufio.Reader the hijack hands it as the
@@ -77,11 +78,10 @@ type beneath interface {
 // readBufferSize is the read buffer a connection holds while it has
 // something to read; a waiting one parks it (readerPool), so idle
 // connections hold none and its size costs only the busy ones. It takes
-// several frames of the load generator's 1.5 KB orders per read: at 1 KB,
-// every frame over it was one read syscall of its own (bufio reads a
-// request at least its size straight into the caller's buffer), a third
-// of the server's system time on order-valid. gorilla adopts only readers
-// larger than 256 bytes.
+// several 1.5 KB frames per read: with a buffer smaller than a frame,
+// bufio reads the frame straight into the caller's buffer (it does so for
+// any request at least its size), one read syscall a frame. gorilla
+// adopts only readers larger than 256 bytes.
 const readBufferSize = 8 << 10
 
 // upgrader is the one WebSocket upgrader configuration of every endpoint.

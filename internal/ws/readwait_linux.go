@@ -6,6 +6,10 @@ import (
 	"syscall"
 )
 
+// This file is gorilla.go's platform half: it reads into, and parks, the
+// buffer gorilla adopted, under the points gorilla.go lists and
+// gorilla_test.go pins.
+
 // readWait lets an idle reader wait for its socket a few calls deep, with
 // no read buffer, rather than many calls down in gorilla's read with one.
 // Goroutine stacks come in powers of two and the deep wait needs more

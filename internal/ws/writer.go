@@ -143,11 +143,10 @@ func (c *conn) awaitWork(linger *time.Timer) bool {
 func (c *conn) hasWork() bool { return c.pingDue.Load() || c.send.pending() }
 
 // writeAll writes the replies taken from the queue with one syscall
-// (BatchConn sends early past 64 KB): gorilla would make one per reply,
-// which under load was most of the server's system time. Each reply is a
-// final text frame, framed here: gorilla's WriteMessage took a pooled
-// buffer, a message writer and its locks for each, a third of the
-// writer's own work. Between frames gorilla may write its own control
+// (BatchConn sends early past 64 KB), where gorilla would make one per
+// reply. Each reply is a final text frame, framed here rather than by
+// gorilla's WriteMessage, which takes a pooled buffer, a message writer
+// and its locks for each. Between frames gorilla may write its own control
 // frames (a pong, a close) from the reader's goroutine; after its close,
 // WritePair refuses (see tap.Write).
 func (c *conn) writeAll(replies [][]byte) error {
