@@ -29,7 +29,7 @@ func newWebhooks(reg prometheus.Registerer) *Webhooks {
 			"Time from an event's ack to its delivery, by endpoint.",
 			prometheus.ExponentialBuckets(0.001, 8, 10), "endpoint"),
 		dead: newCounterVec(reg, "schemagate_webhook_dead_total",
-			"Events moved to the dead letter after every scheduled attempt failed, by endpoint.",
+			"Events given up on, by endpoint: every scheduled attempt failed, or the outbox lost or could not decode the event's line (both logged at ERROR).",
 			"endpoint"),
 		gauges: register(reg, &webhookGauges{
 			backlog: prometheus.NewDesc("schemagate_webhook_backlog",
