@@ -7,7 +7,6 @@ import (
 
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/status"
-	"github.com/schemagate/schemagate/internal/validate"
 )
 
 type letters struct{ frames []string }
@@ -25,10 +24,7 @@ func (l *letters) RecordShadow(_ context.Context, frame []byte, _ *status.Error)
 // A refused event that came as fields reaches the dead letter as the
 // envelope the contract would have carried it in.
 func TestPartsDeadLetterIsTheEnvelope(t *testing.T) {
-	reg, err := validate.Load(validate.Options{Dir: "../../schemas"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := shippedRegistry(t)
 	dl := &letters{}
 	p, err := pipeline.NewBuilder(reg).Build(pipeline.Options{DeadLetter: dl})
 	if err != nil {

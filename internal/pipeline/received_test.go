@@ -22,10 +22,7 @@ func (r *receivedSeen) Close(context.Context) error                { return nil 
 // The handler and every action see the time the front door read the
 // frame, whatever the handler spent before them.
 func TestReceivedIsTheFrontDoorsReadTime(t *testing.T) {
-	reg, err := validate.Load(validate.Options{Dir: "../../schemas"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := shippedRegistry(t)
 	read := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)
 	var handled time.Time
 	b := pipeline.NewBuilder(reg)
@@ -65,10 +62,7 @@ func (e *elapsedSeen) Observe(_ event.Key, _ bool, _ codes.Code, d time.Duration
 // The time observed is the judging's, whenever the frame was received
 // and whatever clock readings its receipt carries.
 func TestObservedTimeIsTheJudgingTime(t *testing.T) {
-	reg, err := validate.Load(validate.Options{Dir: "../../schemas"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := shippedRegistry(t)
 	obs := &elapsedSeen{}
 	p, err := pipeline.NewBuilder(reg).Build(pipeline.Options{Observer: obs})
 	if err != nil {
@@ -89,4 +83,15 @@ func TestObservedTimeIsTheJudgingTime(t *testing.T) {
 			t.Fatalf("frame %d: observed %v, want the judging's time alone", i, d)
 		}
 	}
+}
+
+// shippedRegistry is the repository's own schema tree, as serve loads it
+// by default.
+func shippedRegistry(t testing.TB) *validate.Registry {
+	t.Helper()
+	reg, err := validate.Load(validate.Options{Dir: "../../schemas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
 }
