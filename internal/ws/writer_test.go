@@ -155,35 +155,72 @@ func TestRepliesBeforeClientClose(t *testing.T) {
 
 // TestPongsBetweenFrames: pongs taken in the reader's shallow wait (see
 // skipPong) keep the connection alive and in step, alone or ahead of a
-// frame, whole or with a frame cut in two.
+// frame, whole or with a frame cut in two. Alive is what the server does
+// with a pong, checked here rather than waited out: the read deadline is
+// forgotten before each write and must come back at least PongTimeout
+// past it. With a 600 ms PongTimeout waited out in real time, the test
+// failed when the loaded machine left its goroutines unscheduled that long.
 func TestPongsBetweenFrames(t *testing.T) {
 	o := testOptions()
-	o.PongTimeout = 600 * time.Millisecond
 	ts := newTestServer(t, o)
 	c := ts.dial(t, "/ws", nil)
+	sc := onlyConn(t, ts.ws)
 	pong := maskedFrame(websocket.PongMessage, []byte("p"))
 	frame := maskedFrame(websocket.TextMessage, []byte(`{"id":"a","type":"echo","version":1,"data":1}`))
 	nc := c.NetConn()
-	for i := range 12 { // longer than the pong timeout in all, kept alive by pongs alone
-		if _, err := nc.Write(pong); err != nil {
+	send := func(b []byte) {
+		t.Helper()
+		sent := forgetReadDeadline(sc)
+		if _, err := nc.Write(b); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(100 * time.Millisecond)
+		waitFor(t, 10*time.Second, func() bool { return !readDeadline(sc).Before(sent.Add(o.PongTimeout)) })
+	}
+	for i := range 12 {
+		send(pong)
 		if i%2 == 1 {
 			write := append(append(append([]byte{}, pong...), pong...), frame...)
-			if _, err := nc.Write(write[:len(write)-5]); err != nil { // the frame cut short
-				t.Fatal(err)
-			}
-			time.Sleep(20 * time.Millisecond)
+			send(write[:len(write)-5]) // the frame cut short, after the server took a pong ahead of it
 			if _, err := nc.Write(write[len(write)-5:]); err != nil {
 				t.Fatal(err)
 			}
-			_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
+			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 			if _, msg, err := c.ReadMessage(); err != nil || !strings.Contains(string(msg), `"ok":true`) {
 				t.Fatalf("round %d: %s, %v", i, msg, err)
 			}
 		}
 	}
+}
+
+// onlyConn is the server's one connection, once it is tracked.
+func onlyConn(t *testing.T, s *Server) *conn {
+	t.Helper()
+	var c *conn
+	waitFor(t, 10*time.Second, func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for x := range s.conns {
+			c = x
+		}
+		return len(s.conns) == 1
+	})
+	return c
+}
+
+// forgetReadDeadline makes c's next extend set its read deadline, as if
+// it had never been set, and returns the time before which it was.
+func forgetReadDeadline(c *conn) time.Time {
+	c.life.mu.Lock()
+	defer c.life.mu.Unlock()
+	c.life.until = time.Time{}
+	return time.Now()
+}
+
+// readDeadline is the read deadline c's extend last set.
+func readDeadline(c *conn) time.Time {
+	c.life.mu.Lock()
+	defer c.life.mu.Unlock()
+	return c.life.until
 }
 
 // TestTextFramesAsGorillaWritesThem: the writer frames a reply byte for
