@@ -156,7 +156,12 @@ func (m *recMetrics) reasons() string {
 
 func (ts *testServer) dial(t *testing.T, path string, h http.Header) *websocket.Conn {
 	t.Helper()
-	c, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+path, h)
+	return ts.dialWith(t, websocket.DefaultDialer, path, h)
+}
+
+func (ts *testServer) dialWith(t *testing.T, d *websocket.Dialer, path string, h http.Header) *websocket.Conn {
+	t.Helper()
+	c, resp, err := d.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+path, h)
 	if err != nil {
 		t.Fatalf("dial %s: %v (%v)", path, err, resp)
 	}

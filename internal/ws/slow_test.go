@@ -15,15 +15,35 @@ import (
 	"github.com/schemagate/schemagate/internal/telemetry"
 )
 
-// smallSendBuffer gives the server's side of every connection a small,
-// fixed kernel send buffer, so that a client that does not read stalls
-// the server's writes after kilobytes rather than megabytes.
-func smallSendBuffer(hs *http.Server) {
+// smallBuffers gives the server's side of every connection small, fixed
+// kernel buffers, so that a client that does not read stalls the server's
+// writes after kilobytes rather than the megabytes loopback's autotuning
+// allows, and a server that stops reading stalls the client's as soon.
+func smallBuffers(hs *http.Server) {
 	hs.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
-		if tc, ok := c.(*net.TCPConn); ok {
-			_ = tc.SetWriteBuffer(16 << 10)
-		}
+		shrinkBuffers(c)
 		return ctx
+	}
+}
+
+// smallClientBuffers is a dialer whose connections have smallBuffers'
+// small kernel buffers on the client's side.
+func smallClientBuffers() *websocket.Dialer {
+	d := *websocket.DefaultDialer
+	d.NetDialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err == nil {
+			shrinkBuffers(c)
+		}
+		return c, err
+	}
+	return &d
+}
+
+func shrinkBuffers(c net.Conn) {
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetReadBuffer(16 << 10)
+		_ = tc.SetWriteBuffer(16 << 10)
 	}
 }
 
@@ -48,7 +68,7 @@ func TestSlowWriteClosesWith1008(t *testing.T) {
 	o.WriteTimeout = 3 * time.Second
 	m := &recMetrics{}
 	o.Metrics = m
-	ts := newTestServer(t, o, smallSendBuffer)
+	ts := newTestServer(t, o, smallBuffers)
 	c, br := rawDial(t, strings.TrimPrefix(ts.URL, "http://"), "/ws")
 	if _, err := c.Write(maskedFrame(websocket.TextMessage, echoFrame("big", 900<<10))); err != nil {
 		t.Fatal(err)
