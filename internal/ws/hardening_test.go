@@ -32,6 +32,12 @@ func newHardeningServer(t *testing.T, o Options) *testServer {
 func TestHostileFrames(t *testing.T) {
 	o := testOptions()
 	o.ReadLimit = 16 << 20 // raised so that the 10 MB string is inside it
+	// The 10 MB echo is one write that the client reads as it comes: with
+	// testOptions' 2 s, a -race client on a loaded machine reading it that
+	// slowly was cut off as too slow (1008). Here the write timeout bounds
+	// a hang, as slowRoundTrip's wait does; slow clients are tested in
+	// slow_test.go.
+	o.WriteTimeout = hostileWait
 	ts := newHardeningServer(t, o)
 	c := ts.dial(t, "/ws", nil)
 
@@ -124,13 +130,16 @@ func TestHostileFrames(t *testing.T) {
 	}
 }
 
+// hostileWait bounds a hang of one hostile frame's round trip.
+const hostileWait = 60 * time.Second
+
 // slowRoundTrip is roundTrip with room for a 10 MB frame under -race on a
 // loaded machine. The time bound is not what proves a catastrophic
 // pattern safe: under backtracking, 100,000 characters would not finish in
 // any time a test could wait.
 func slowRoundTrip(t *testing.T, c *websocket.Conn, frame string) (reply, string) {
 	t.Helper()
-	msg := testkit.Exchange(t, c, frame, 60*time.Second)
+	msg := testkit.Exchange(t, c, frame, hostileWait)
 	var r reply
 	if err := json.Unmarshal(msg, &r); err != nil {
 		t.Fatalf("reply is not JSON: %v", err)
