@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"sort"
@@ -167,12 +168,19 @@ func nextToken(p string) (tok, rest string) {
 	return p, ""
 }
 
+// compareTokens orders tokens that read as numbers by their value, and
+// those of the same value ("0" and "0000", both object keys) by their
+// text: a tie would leave them in the validator's map order, and the
+// same event must get the same report every time.
 func compareTokens(a, b string) int {
 	na, ea := strconv.Atoi(a)
 	nb, eb := strconv.Atoi(b)
 	switch {
 	case ea == nil && eb == nil:
-		return na - nb
+		if c := cmp.Compare(na, nb); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
 	case ea == nil:
 		return -1
 	case eb == nil:
