@@ -196,17 +196,24 @@ func parseReply(t *testing.T, msg []byte) (reply, string) {
 // expectClose reads until the server closes and returns the close code.
 func expectClose(t *testing.T, c *websocket.Conn) (int, string) {
 	t.Helper()
+	err := readUntilEnd(c)
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) {
+		t.Fatalf("connection ended without a close frame: %v", err)
+	}
+	return ce.Code, ce.Text
+}
+
+// readUntilEnd reads and drops messages until the connection ends, or
+// for at most 5 s, and returns the error that ended the reading: a
+// *websocket.CloseError when a close frame came, a net.Error timeout
+// when nothing ended the connection.
+func readUntilEnd(c *websocket.Conn) error {
 	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	for {
-		_, _, err := c.ReadMessage()
-		if err == nil {
-			continue
+		if _, _, err := c.ReadMessage(); err != nil {
+			return err
 		}
-		var ce *websocket.CloseError
-		if errors.As(err, &ce) {
-			return ce.Code, ce.Text
-		}
-		t.Fatalf("connection ended without a close frame: %v", err)
 	}
 }
 
