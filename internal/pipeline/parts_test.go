@@ -24,12 +24,8 @@ func (l *letters) RecordShadow(_ context.Context, frame []byte, _ *status.Error)
 // A refused event that came as fields reaches the dead letter as the
 // envelope the contract would have carried it in.
 func TestPartsDeadLetterIsTheEnvelope(t *testing.T) {
-	reg := shippedRegistry(t)
 	dl := &letters{}
-	p, err := pipeline.NewBuilder(reg).Build(pipeline.Options{DeadLetter: dl})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := bareShippedPipeline(t, pipeline.Options{DeadLetter: dl})
 	v := p.Parts(context.Background(), "d\"1", "person", 1, []byte(` {"age":-1} `), time.Now())
 	if v.Err == nil || len(dl.frames) != 1 {
 		t.Fatalf("verdict %+v, dead letters %q", v, dl.frames)

@@ -62,12 +62,8 @@ func (e *elapsedSeen) Observe(_ event.Key, _ bool, _ codes.Code, d time.Duration
 // The time observed is the judging's, whenever the frame was received
 // and whatever clock readings its receipt carries.
 func TestObservedTimeIsTheJudgingTime(t *testing.T) {
-	reg := shippedRegistry(t)
 	obs := &elapsedSeen{}
-	p, err := pipeline.NewBuilder(reg).Build(pipeline.Options{Observer: obs})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := bareShippedPipeline(t, pipeline.Options{Observer: obs})
 	frame := []byte(`{"id":"r","type":"echo","version":1,"data":1}`)
 	for _, received := range []time.Time{
 		time.Now().Add(-time.Hour),                  // with a monotonic reading
@@ -83,6 +79,17 @@ func TestObservedTimeIsTheJudgingTime(t *testing.T) {
 			t.Fatalf("frame %d: observed %v, want the judging's time alone", i, d)
 		}
 	}
+}
+
+// bareShippedPipeline is a pipeline over the shipped schemas with no
+// handlers or actions of its own, for tests of what Options plug in.
+func bareShippedPipeline(t testing.TB, o pipeline.Options) *pipeline.Pipeline {
+	t.Helper()
+	p, err := pipeline.NewBuilder(shippedRegistry(t)).Build(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // shippedRegistry is the repository's own schema tree, as serve loads it
