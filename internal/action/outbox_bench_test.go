@@ -13,29 +13,45 @@ import (
 	"time"
 )
 
+// benchData is the body of every event the benchmarks send.
+const benchData = `{"name":"John","age":30,"city":"New York","email":"john@example.com","tags":["a","b"]}`
+
+// idleOutbox is an outbox whose receiver is never tried (the first
+// attempt is an hour out), so that only its ack path runs.
+func idleOutbox(b *testing.B, sync SyncPolicy) *Outbox {
+	b.Helper()
+	o, err := NewOutbox(OutboxConfig{Name: "bench", Webhook: WebhookConfig{URL: "http://127.0.0.1:9/"},
+		Path: filepath.Join(b.TempDir(), "o.db"), Sync: sync, MaxBytes: 1 << 40, Schedule: []time.Duration{time.Hour}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return o
+}
+
+// produceParallel resets the timer and sends b.N events into act from
+// parallelism producers per GOMAXPROCS, each event with an id of its own.
+func produceParallel(b *testing.B, act Action, parallelism int) {
+	var n atomic.Int64
+	b.SetParallelism(parallelism)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := act.Do(context.Background(), testEvent(fmt.Sprint(n.Add(1)), benchData)); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
 // BenchmarkOutboxDo is the ack path alone: many producers into one
-// outbox whose receiver is never tried (the first attempt is an hour out).
+// idle outbox, under each sync policy.
 func BenchmarkOutboxDo(b *testing.B) {
 	for _, policy := range []SyncPolicy{SyncNever, SyncAlways} {
 		b.Run(string(policy), func(b *testing.B) {
-			o, err := NewOutbox(OutboxConfig{Name: "bench", Webhook: WebhookConfig{URL: "http://127.0.0.1:9/"},
-				Path: filepath.Join(b.TempDir(), "o.db"), Sync: policy, MaxBytes: 1 << 40, Schedule: []time.Duration{time.Hour}})
-			if err != nil {
-				b.Fatal(err)
-			}
+			o := idleOutbox(b, policy)
 			defer o.Close(context.Background())
-			data := `{"name":"John","age":30,"city":"New York","email":"john@example.com","tags":["a","b"]}`
-			var n atomic.Int64
-			b.SetParallelism(64)
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					if err := o.Do(context.Background(), testEvent(fmt.Sprint(n.Add(1)), data)); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
+			produceParallel(b, o, 64)
 		})
 	}
 }
@@ -47,7 +63,6 @@ func BenchmarkOutboxDo(b *testing.B) {
 // on every acked event. CPU per ack holds still under a loaded machine
 // where acks/s does not.
 func BenchmarkAckCPU(b *testing.B) {
-	data := `{"name":"John","age":30,"city":"New York","email":"john@example.com","tags":["a","b"]}`
 	for _, kind := range []string{"file", "outbox"} {
 		b.Run(kind, func(b *testing.B) {
 			var act Action
@@ -59,26 +74,12 @@ func BenchmarkAckCPU(b *testing.B) {
 				}
 				act = f
 			} else {
-				o, err := NewOutbox(OutboxConfig{Name: "bench", Webhook: WebhookConfig{URL: "http://127.0.0.1:9/"},
-					Path: filepath.Join(b.TempDir(), "o.db"), Sync: SyncAlways, MaxBytes: 1 << 40, Schedule: []time.Duration{time.Hour}})
-				if err != nil {
-					b.Fatal(err)
-				}
+				o := idleOutbox(b, SyncAlways)
 				act, drained = o, func() bool { return o.loggedEvents.Load() <= 0 }
 			}
 			defer act.Close(context.Background())
-			var n atomic.Int64
-			b.SetParallelism(512)
 			before := cpuTime()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					if err := act.Do(context.Background(), testEvent(fmt.Sprint(n.Add(1)), data)); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
+			produceParallel(b, act, 512)
 			for !drained() {
 				time.Sleep(time.Millisecond)
 			}
@@ -110,9 +111,8 @@ func BenchmarkOutboxDeliver(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer o.Close(context.Background())
-	data := `{"name":"John","age":30,"city":"New York","email":"john@example.com","tags":["a","b"]}`
 	for i := range b.N {
-		if err := o.Do(context.Background(), testEvent(fmt.Sprint(i), data)); err != nil {
+		if err := o.Do(context.Background(), testEvent(fmt.Sprint(i), benchData)); err != nil {
 			b.Fatal(err)
 		}
 	}
