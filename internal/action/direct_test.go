@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // The direct sender serves only what the default transport would send
@@ -184,18 +186,12 @@ func TestHTTPSConnectionsKeptAcrossConcurrentDeliveries(t *testing.T) {
 	}
 	tr.TLSClientConfig = srv.Client().Transport.(*http.Transport).TLSClientConfig.Clone() // trust the test's certificate
 	for i := range rounds {                                                               // bursts, with every connection idle in between
-		var wg sync.WaitGroup
-		for g := range senders {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				m := message{ID: fmt.Sprint(g, "-", i), Type: fmt.Sprint("round-", i), Version: 1, Body: []byte(`{}`)}
-				if a := p.attempt(context.Background(), m); a.Err != nil {
-					t.Error(a.Err)
-				}
-			}()
-		}
-		wg.Wait()
+		testkit.Concurrently(senders, func(g int) {
+			m := message{ID: fmt.Sprint(g, "-", i), Type: fmt.Sprint("round-", i), Version: 1, Body: []byte(`{}`)}
+			if a := p.attempt(context.Background(), m); a.Err != nil {
+				t.Error(a.Err)
+			}
+		})
 	}
 	// A sender may race a connection on its way back to the pool and dial
 	// one more, which the pool then keeps: at most as many as it keeps,

@@ -6,11 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 func TestFileConcurrentDo(t *testing.T) {
@@ -28,19 +29,15 @@ func TestFileConcurrentDo(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var wg sync.WaitGroup
-			for g := range goroutines {
-				wg.Go(func() {
-					for i := range perG {
-						id := fmt.Sprintf("g%d-%d", g, i)
-						if err := f.Do(context.Background(), testEvent(id, fmt.Sprintf(`{"g":%d,"i":%d}`, g, i))); err != nil {
-							t.Errorf("Do(%s): %v", id, err)
-							return
-						}
+			testkit.Concurrently(goroutines, func(g int) {
+				for i := range perG {
+					id := fmt.Sprintf("g%d-%d", g, i)
+					if err := f.Do(context.Background(), testEvent(id, fmt.Sprintf(`{"g":%d,"i":%d}`, g, i))); err != nil {
+						t.Errorf("Do(%s): %v", id, err)
+						return
 					}
-				})
-			}
-			wg.Wait()
+				}
+			})
 			closeOK(t, f)
 
 			lines := readLines(t, cfg.Path)

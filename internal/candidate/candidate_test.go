@@ -2,11 +2,11 @@ package candidate
 
 import (
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/schemagate/schemagate/internal/ranking"
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 func TestOutcomes(t *testing.T) {
@@ -26,27 +26,21 @@ func TestTallyConcurrent(t *testing.T) {
 	tl := NewTally()
 	rejected := &status.Error{Details: []status.Detail{{KeywordLocation: "/required", InstanceLocation: ""},
 		{KeywordLocation: "/properties/age/minimum", InstanceLocation: "/age"}}}
-	var wg sync.WaitGroup
-	for g := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range 100 {
-				switch (g + i) % 4 {
-				case 0:
-					tl.Add(BothValid, nil)
-				case 1:
-					tl.Add(OnlyOldValid, rejected)
-				case 2:
-					tl.Add(BothInvalid, rejected)
-				default:
-					tl.Add(OnlyNewValid, nil)
-				}
-				_ = tl.Snapshot()
+	testkit.Concurrently(8, func(g int) {
+		for i := range 100 {
+			switch (g + i) % 4 {
+			case 0:
+				tl.Add(BothValid, nil)
+			case 1:
+				tl.Add(OnlyOldValid, rejected)
+			case 2:
+				tl.Add(BothInvalid, rejected)
+			default:
+				tl.Add(OnlyNewValid, nil)
 			}
-		}()
-	}
-	wg.Wait()
+			_ = tl.Snapshot()
+		}
+	})
 	s := tl.Snapshot()
 	want := Counts{BothValid: 200, BothInvalid: 200, OnlyOldValid: 200, OnlyNewValid: 200}
 	if s.Outcomes != want || s.Compared != 800 || s.Outcomes.Changed() != 400 || s.Outcomes.Of(OnlyOldValid) != 200 {

@@ -7,7 +7,8 @@
 // tools a test drives found (or the test skipped, saying how to install
 // them) and run within a deadline, a scripted webhook endpoint,
 // systemd's end of a notify socket, the shared benchmark workloads (and
-// where ../shared/bench is), and lines looked up in a metrics exposition.
+// where ../shared/bench is), lines looked up in a metrics exposition, and
+// a function run by many goroutines at once.
 // Only tests import it.
 package testkit
 
