@@ -35,6 +35,7 @@ import (
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/reflection"
 
+	"github.com/schemagate/schemagate/internal/drain"
 	"github.com/schemagate/schemagate/internal/event"
 	schemagatev1 "github.com/schemagate/schemagate/internal/gen/schemagate/v1"
 	"github.com/schemagate/schemagate/internal/pipeline"
@@ -193,16 +194,12 @@ func (s *Server) Connections() int {
 // returned.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.drainOnce.Do(func() { close(s.drain) })
-	done := make(chan struct{})
-	go func() { s.g.GracefulStop(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
+	done, err := drain.Wait(ctx, s.g.GracefulStop)
+	if err != nil {
 		s.g.Stop()
 		<-done
-		return ctx.Err()
 	}
+	return err
 }
 
 // draining reports whether Shutdown has begun.

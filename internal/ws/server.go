@@ -65,6 +65,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/schemagate/schemagate/internal/drain"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/ratelimit"
@@ -187,15 +188,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		c.goAway()
 	}
 	s.mu.Unlock()
-	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
+	if _, err := drain.Wait(ctx, s.wg.Wait); err != nil {
 		s.cancelBase()
-		return ctx.Err()
+		return err
 	}
+	return nil
 }
 
 func (s *Server) track(c *conn) bool {
