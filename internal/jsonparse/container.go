@@ -20,19 +20,17 @@ func (p *parser) object() (any, error) {
 		return m, nil
 	}
 	for {
-		keyOff := p.pos
-		start, end, escaped, err := p.memberKey()
+		k, key, err := p.stringKey()
 		if err != nil {
 			return nil, err
 		}
-		key := p.keyString(start, end, escaped)
 		n := len(m)
 		v, err := p.value()
 		if err != nil {
 			return nil, inMember(err, key)
 		}
 		if m[key] = v; len(m) == n {
-			return nil, &DuplicateKeyError{Offset: keyOff, Key: key}
+			return nil, &DuplicateKeyError{Offset: k.off, Key: key}
 		}
 		if more, err := p.next('}', "expected ',' or '}' after object member"); err != nil || !more {
 			return m, err
@@ -176,6 +174,23 @@ func (p *parser) memberKey() (start, end int, escaped bool, err error) {
 	}
 	p.pos = skipSpaceAt(d, i+1)
 	return start, end, escaped, nil
+}
+
+// keySpan is an object key as memberKey found it: where the key begins,
+// for a duplicate's error, and the bounds of its contents.
+type keySpan struct {
+	off, start, end int
+	escaped         bool
+}
+
+// stringKey is memberKey for the parses that keep keys (Parse and
+// ParseObject), with the key decoded.
+func (p *parser) stringKey() (k keySpan, key string, err error) {
+	k.off = p.pos
+	if k.start, k.end, k.escaped, err = p.memberKey(); err != nil {
+		return k, "", err
+	}
+	return k, p.keyString(k.start, k.end, k.escaped), nil
 }
 
 // keySet remembers the keys of one object to find a repeated one. It is

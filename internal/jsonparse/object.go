@@ -49,20 +49,18 @@ func (p *parser) members() ([]Member, error) {
 	keys := keySet{small: buf[:0]}
 	members := make([]Member, 0, 4) // an event envelope has four members
 	for {
-		keyOff := p.pos
-		start, end, escaped, err := p.memberKey()
+		k, key, err := p.stringKey()
 		if err != nil {
 			return nil, err
 		}
-		key := p.keyString(start, end, escaped)
 		valStart := p.pos
 		v, err := p.shallow()
 		if err != nil {
 			return nil, inMember(err, key)
 		}
 		var dup bool
-		if keys, dup = keys.add(p.keyBytes(start, end, escaped)); dup {
-			return nil, &DuplicateKeyError{Offset: keyOff, Key: key}
+		if keys, dup = keys.add(p.keyBytes(k.start, k.end, k.escaped)); dup {
+			return nil, &DuplicateKeyError{Offset: k.off, Key: key}
 		}
 		members = append(members, Member{Key: key, Value: v, Raw: p.data[valStart:p.pos]})
 		more, err := p.next('}', "expected ',' or '}' after object member")
