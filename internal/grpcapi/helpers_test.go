@@ -22,6 +22,7 @@ import (
 	"github.com/schemagate/schemagate/internal/grpcapi"
 	"github.com/schemagate/schemagate/internal/pipeline"
 	"github.com/schemagate/schemagate/internal/telemetry"
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/validate"
 )
 
@@ -110,19 +111,30 @@ func newEvent(id, typ string, version uint32, data string) *schemagatev1.Event {
 
 var errNotReady = errors.New("nats: not connected")
 
-// wantMetrics fails unless m's gRPC series include every line.
+// wantMetrics waits until m's gRPC series include every line. A call is
+// counted as its handler returns, which its client may hear of first.
 func wantMetrics(t *testing.T, m *telemetry.Metrics, lines ...string) {
 	t.Helper()
-	out, err := testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain,
-		"schemagate_grpc_rejected_total", "schemagate_grpc_rpcs_total")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range lines {
-		if !strings.Contains(string(out), l+"\n") {
-			t.Errorf("missing %s in\n%s", l, out)
+	var out []byte
+	defer func() {
+		if t.Failed() {
+			t.Logf("the gRPC series:\n%s", out)
 		}
-	}
+	}()
+	testkit.WaitFor(t, 10*time.Second, fmt.Sprintf("the gRPC series to read %q", lines), func() bool {
+		var err error
+		out, err = testutil.GatherAndFormat(m.Gatherer(), expfmt.TypeTextPlain,
+			"schemagate_grpc_rejected_total", "schemagate_grpc_rpcs_total")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range lines {
+			if !strings.Contains(string(out), l+"\n") {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 func rejected(reason string, n int) string {
