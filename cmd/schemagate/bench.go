@@ -12,25 +12,28 @@ import (
 	"github.com/schemagate/schemagate/internal/bench"
 )
 
+// benchFlags are the bench command's flags. The engine's own settings
+// bind straight onto bench.Options, so there is no second copy of them to
+// keep in step; the fields beside it are the command's alone.
 type benchFlags struct {
 	clientFlags
-	workload                     string
-	conns, inFlight, count, idle int
-	duration, warmup, hold       time.Duration
-	drain                        time.Duration
-	json                         bool
+	engine bench.Options
+	idle   int
+	hold   time.Duration
+	json   bool
 }
 
 func (f *benchFlags) declare(fl *pflag.FlagSet) {
 	f.clientFlags.declare(fl, "ws://127.0.0.1:8090/ws", "WebSocket endpoint of the server under test")
-	fl.StringVarP(&f.workload, "workload", "w", "", "NDJSON workload file ({\"valid\":bool,\"frame\":{...}} a line)")
-	fl.IntVarP(&f.conns, "conns", "c", 64, "connections")
-	fl.IntVarP(&f.inFlight, "in-flight", "n", 16, "unanswered frames allowed per connection")
-	fl.DurationVarP(&f.duration, "duration", "d", 0, "measured time (default 10s unless --count is set)")
-	fl.IntVar(&f.count, "count", 0, "stop after this many measured frames (with --duration, whichever comes first)")
-	fl.DurationVar(&f.warmup, "warmup", 2*time.Second, "load sent before measuring, not counted")
+	o := &f.engine
+	fl.StringVarP(&o.Workload, "workload", "w", "", "NDJSON workload file ({\"valid\":bool,\"frame\":{...}} a line)")
+	fl.IntVarP(&o.Conns, "conns", "c", 64, "connections")
+	fl.IntVarP(&o.InFlight, "in-flight", "n", 16, "unanswered frames allowed per connection")
+	fl.DurationVarP(&o.Duration, "duration", "d", 0, "measured time (default 10s unless --count is set)")
+	fl.IntVar(&o.Count, "count", 0, "stop after this many measured frames (with --duration, whichever comes first)")
+	fl.DurationVar(&o.Warmup, "warmup", 2*time.Second, "load sent before measuring, not counted")
 	fl.BoolVar(&f.json, "json", false, "print the result as one JSON object")
-	fl.DurationVar(&f.drain, "drain-timeout", 0, "once sending stops, how long to wait for the replies still owed (default 5s)")
+	fl.DurationVar(&o.DrainTimeout, "drain-timeout", 0, "once sending stops, how long to wait for the replies still owed (default 5s)")
 	fl.IntVar(&f.idle, "idle", 0, "instead of load, open this many idle connections and hold them")
 	fl.DurationVar(&f.hold, "hold", 0, "with --idle: how long to hold (default until interrupted)")
 }
@@ -58,10 +61,10 @@ Interrupted (Ctrl-C), it stops sending, waits for the replies it is owed
 	})
 }
 
-// options maps the flags onto the engine's options.
+// options completes the engine's options with the client flags.
 func (f benchFlags) options() bench.Options {
-	o := bench.Options{URL: f.url, Workload: f.workload, Conns: f.conns, InFlight: f.inFlight,
-		Duration: f.duration, Count: f.count, Warmup: f.warmup, Origin: f.origin, DrainTimeout: f.drain}
+	o := f.engine
+	o.URL, o.Origin = f.url, f.origin
 	if f.token != "" {
 		o.Header = http.Header{"Authorization": {"Bearer " + f.token}}
 	}
@@ -72,10 +75,10 @@ func (f benchFlags) options() bench.Options {
 // idle connections) and prints the result, exit code 1 when any frame was
 // lost, duplicated or wrongly judged.
 func runBench(ctx context.Context, f benchFlags, s streams) error {
-	if f.workload == "" {
+	if f.engine.Workload == "" {
 		return usageError(fmt.Errorf("bench: --workload is required"))
 	}
-	if f.conns <= 0 || f.inFlight <= 0 {
+	if f.engine.Conns <= 0 || f.engine.InFlight <= 0 {
 		return usageError(fmt.Errorf("bench: --conns and --in-flight must be at least 1"))
 	}
 	o := f.options()
