@@ -1,7 +1,6 @@
 package ws
 
 import (
-	"errors"
 	"sync"
 	"time"
 
@@ -126,38 +125,4 @@ func (c *conn) closeNow(code int, text string) {
 	deadline := time.Now().Add(time.Second)
 	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), deadline)
 	c.ws.Close()
-}
-
-// lingerTimeout bounds how long a closed connection waits for its peer to
-// hang up (see linger).
-const lingerTimeout = time.Second
-
-// linger ends the TCP connection without destroying what was just sent.
-// Closing a socket whose receive buffer holds unread bytes (a client still
-// sending when the server closes) makes the kernel answer with a RST, and a
-// RST makes the peer's kernel drop the replies and the close frame it has
-// not read yet: acknowledged events would look lost to the client. So,
-// once the close frame is out, send our FIN and read and discard until the
-// peer hangs up or lingerTimeout passes. Only the writer calls it, after
-// the reader has returned, so nobody else reads the socket.
-func (c *conn) linger() {
-	nc := c.under.tcp()
-	if cw, ok := nc.(interface{ CloseWrite() error }); ok {
-		_ = cw.CloseWrite()
-	}
-	end := time.Now().Add(lingerTimeout)
-	buf := make([]byte, 512)
-	for time.Now().Before(end) {
-		// A close decided late (a shutdown racing an idle close) may
-		// expire the deadline concurrently; setting it on every pass keeps
-		// the wait bounded by end alone.
-		_ = nc.SetReadDeadline(end)
-		if _, err := nc.Read(buf); err != nil {
-			var ne interface{ Timeout() bool }
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
-			return
-		}
-	}
 }

@@ -224,3 +224,72 @@ func TestProtocolDetails(t *testing.T) {
 			resp.StatusCode, resp.Header.Get("Sec-WebSocket-Version"))
 	}
 }
+
+// TestCloseReachesAClientStillSending: a client that sends a frame far
+// over the read limit in one go is still writing its tail when the server
+// closes. Closing the socket with those bytes unread answered them with a
+// RST, which could wipe the close frame from the client's socket before it
+// read it (1006 or a reset instead of 1009); the server drains them first.
+// A client that never stops sending is let go all the same.
+func TestCloseReachesAClientStillSending(t *testing.T) {
+	ts := newTestServer(t, testOptions())
+	for i := range 5 {
+		c, br := rawDial(t, strings.TrimPrefix(ts.URL, "http://"), "/ws")
+		big := maskedFrame(websocket.TextMessage, []byte(strings.Repeat("a", lingerMaxBytes/2)))
+		go func() { _, _ = c.Write(big) }()
+		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		op, p, err := readServerFrame(br)
+		if err != nil || op != finClose || len(p) < 2 || int(p[0])<<8|int(p[1]) != websocket.CloseMessageTooBig {
+			t.Fatalf("client %d got %#x %q %v, want close 1009", i, op, p, err)
+		}
+		c.Close()
+	}
+
+	c, _ := rawDial(t, strings.TrimPrefix(ts.URL, "http://"), "/ws")
+	go func() { // until the server hangs up
+		chunk := make([]byte, 64<<10)
+		// The header of a 1 TB text frame, masked, then its payload for ever.
+		head := []byte{finText, maskedBit | 127, 0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 3, 4}
+		if _, err := c.Write(head); err != nil {
+			return
+		}
+		for {
+			if _, err := c.Write(chunk); err != nil {
+				return
+			}
+		}
+	}()
+	waitFor(t, 30*time.Second, func() bool { return ts.ws.Connections() == 0 })
+}
+
+// TestCloseAfterAPongTimedOut: a client that pipelines frames and a ping,
+// then stops reading, has its server's writes time out (1008). The pong
+// to its ping times out behind them, and gorilla then refuses every later
+// write, the close frame included: the client read its replies and then
+// the connection's end with no close (1006). The close must still come.
+func TestCloseAfterAPongTimedOut(t *testing.T) {
+	o := testOptions()
+	o.WriteTimeout = 3 * time.Second // past gorilla's 1 s for a pong
+	ts := newTestServer(t, o, smallBuffers)
+	c, br := rawDial(t, strings.TrimPrefix(ts.URL, "http://"), "/ws")
+	shrinkBuffers(c)
+	var burst []byte
+	frame := []byte(`{"id":"s","type":"echo","version":1,"data":"` + strings.Repeat("x", 60<<10) + `"}`)
+	for range 8 {
+		burst = append(burst, maskedFrame(websocket.TextMessage, frame)...)
+	}
+	burst = append(burst, maskedFrame(websocket.PingMessage, []byte("p"))...)
+	go func() { _, _ = c.Write(burst) }()
+	// Not reading until the server has given up on this client.
+	waitFor(t, 30*time.Second, func() bool { m, ok := onlyConn(t, ts.ws).life.decided(); return ok && m.code != 0 })
+	_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+	for {
+		op, _, err := readServerFrame(br)
+		if err != nil {
+			t.Fatalf("the connection ended without a close frame: %v", err)
+		}
+		if op == finClose {
+			return
+		}
+	}
+}

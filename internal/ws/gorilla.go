@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/gorilla/websocket"
 	"google.golang.org/grpc/codes"
@@ -53,6 +54,14 @@ import (
 //     (TestGorillaReportsADropAs1006).
 //   - Upgrader.Error replaces the refusal that carries
 //     Sec-WebSocket-Version (TestGorillaErrorHookDropsTheVersion).
+//   - After a write of its own fails (its 1 s deadline on the 1009 close or
+//     a pong passing under load), gorilla refuses every later write, close
+//     frames included, while the frame it failed to send stays whole in
+//     the BatchConn: writeClose sends the close past it
+//     (TestWriteCloseGetsPastAFailedGorillaWrite).
+//   - A socket closed with unread bytes in it sends a RST that can destroy
+//     what the peer has not read yet: linger half-closes and drains first
+//     (TestCloseReachesAClientStillSending).
 
 // beneath is what a connection does beneath gorilla's API. Its one
 // implementation, tap, reaches into the read buffer gorilla adopted.
@@ -303,6 +312,64 @@ func (t *tap) fill() {
 	*t.br, *r = *r, bufio.Reader{}
 	t.br.Reset(t)
 	p.shells.Put(r)
+}
+
+// writeClose sends the close frame under deadline. gorilla refuses it
+// when it sent a close of its own (1009, 1002), and also when any earlier
+// write of its failed: its 1009 close and its pongs go out under its own
+// 1 s deadline, which a loaded machine can let pass before the write, and
+// the peer then saw the connection end with no close at all (1006). So
+// when gorilla refuses, the close goes straight to the BatchConn, after
+// whatever a failed write left there; if gorilla's own close is what was
+// written last, that close is the one left there, and it is sent instead.
+func writeClose(ws *websocket.Conn, bc *wsio.BatchConn, code int, text string, deadline time.Time) {
+	payload := websocket.FormatCloseMessage(code, text)
+	if ws.WriteControl(websocket.CloseMessage, payload, deadline) == nil || len(payload) > 125 {
+		return
+	}
+	_ = bc.SetWriteDeadline(deadline)
+	frame := append([]byte{finClose, byte(len(payload))}, payload...)
+	if _, err := bc.WriteLast(frame); errors.Is(err, wsio.ErrWritesEnded) {
+		_ = bc.Flush()
+	}
+}
+
+// Bounds of linger: a peer that keeps sending after the close holds the
+// writer's goroutine no longer than lingerTimeout, and makes it read no
+// more than lingerMaxBytes; then the socket is closed whatever it holds.
+const (
+	lingerTimeout  = time.Second
+	lingerMaxBytes = 1 << 20
+)
+
+// linger ends the TCP connection without destroying what was just sent.
+// Closing a socket whose receive buffer holds unread bytes (a client still
+// sending when the server closes, say the rest of a frame over the read
+// limit) makes the kernel answer with a RST, and a RST makes the peer's
+// kernel drop the replies and the close frame it has not read yet. So,
+// once the close frame is out, send our FIN (RFC 6455 §7.1.1: the server
+// closes the TCP connection first) and read and discard until the peer
+// hangs up or a bound is reached. Only the writer calls it, after the
+// reader has returned, so nobody else reads the socket. Shutdown does not
+// wait past its context for it.
+func (c *conn) linger() {
+	nc := c.under.tcp()
+	if cw, ok := nc.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	}
+	end := time.Now().Add(lingerTimeout)
+	buf := make([]byte, 4<<10)
+	for read := 0; read < lingerMaxBytes && time.Now().Before(end); {
+		// A close decided late (a shutdown racing an idle close) may
+		// expire the deadline concurrently; setting it on every pass keeps
+		// the wait bounded by end alone.
+		_ = nc.SetReadDeadline(end)
+		n, err := nc.Read(buf)
+		read += n
+		if err != nil && !isTimeout(err) {
+			return
+		}
+	}
 }
 
 // codeForStatus is the error code of a handshake gorilla refused.

@@ -291,3 +291,55 @@ func badVersionHandshake(t *testing.T, url string) *http.Response {
 	resp.Body.Close()
 	return resp
 }
+
+// TestWriteCloseGetsPastAFailedGorillaWrite: once a write of gorilla's
+// fails (here past its deadline, as its own 1 s one can pass on a loaded
+// machine), gorilla refuses the close; writeClose still sends it, after
+// the frame the failed write left whole in the BatchConn.
+func TestWriteCloseGetsPastAFailedGorillaWrite(t *testing.T) {
+	ws, tp, c, br := gorillaPair(t)
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_ = ws.SetWriteDeadline(time.Now().Add(-time.Second))
+	if ws.WriteMessage(websocket.TextMessage, []byte("late")) == nil {
+		t.Fatal("a write past its deadline succeeded")
+	}
+	if tp.Buffered() == 0 {
+		t.Fatal("the failed write left nothing in the BatchConn")
+	}
+	deadline := time.Now().Add(time.Minute)
+	if ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(1009, ""), deadline) == nil {
+		t.Fatal("gorilla wrote a close after a failed write: writeClose's fallback can go")
+	}
+	writeClose(ws, tp.BatchConn, websocket.CloseMessageTooBig, "", deadline)
+	writeClose(ws, tp.BatchConn, websocket.CloseGoingAway, "", deadline) // a second close is never sent
+	if _, p, err := readServerFrame(br); err != nil || string(p) != "late" {
+		t.Fatalf("client read %q, %v; want the frame left behind first", p, err)
+	}
+	op, p, err := readServerFrame(br)
+	if err != nil || op != finClose || len(p) != 2 || int(p[0])<<8|int(p[1]) != websocket.CloseMessageTooBig {
+		t.Fatalf("client got %#x %q %v, want close 1009", op, p, err)
+	}
+}
+
+// TestWriteCloseSendsGorillasFailedClose: when gorilla's own close is the
+// write that failed, that close is still whole in the BatchConn and is
+// the one writeClose sends; no second close follows it.
+func TestWriteCloseSendsGorillasFailedClose(t *testing.T) {
+	ws, tp, c, br := gorillaPair(t)
+	// A hold keeps gorilla's close in the BatchConn, as a write of it that
+	// timed out would, and writes end after it.
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	tp.Hold()
+	if err := ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(1009, ""), time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	writeClose(ws, tp.BatchConn, websocket.CloseGoingAway, "", time.Now().Add(time.Minute))
+	op, p, err := readServerFrame(br)
+	if err != nil || op != finClose || len(p) != 2 || int(p[0])<<8|int(p[1]) != websocket.CloseMessageTooBig {
+		t.Fatalf("client got %#x %q %v, want gorilla's close 1009", op, p, err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	if _, p, err := readServerFrame(br); err == nil {
+		t.Fatalf("a second frame %q followed the close", p)
+	}
+}

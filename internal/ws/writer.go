@@ -192,9 +192,8 @@ func appendTextHeader(b []byte, n int) []byte {
 func (c *conn) sendClose() {
 	m := c.life.end()
 	deadline := time.Now().Add(c.s.o.WriteTimeout)
-	// Linger even when this write fails: gorilla may have sent the close
-	// itself (1009) and then refuses a second, while the client is still
-	// sending the rest of its oversized frame.
-	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(m.code, m.text), deadline)
+	// Linger even when this write fails: the client may still be sending
+	// the rest of an oversized frame.
+	writeClose(c.ws, c.bc, m.code, m.text, deadline)
 	c.linger()
 }

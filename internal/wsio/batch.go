@@ -147,6 +147,15 @@ func (b *BatchConn) SetDeadline(t time.Time) error {
 	return b.Conn.SetDeadline(t)
 }
 
+// Flush sends what is still buffered, even after WriteLast: a last write
+// that failed or timed out (a close frame) kept its bytes, and they can
+// still go out, whole, under a fresh deadline.
+func (b *BatchConn) Flush() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.flushLocked()
+}
+
 // Hold starts a burst: writes are buffered until Release.
 func (b *BatchConn) Hold() {
 	b.mu.Lock()

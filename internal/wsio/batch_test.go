@@ -215,3 +215,27 @@ func TestBatchConnWritesAPairAndALastWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchConnFlushesALastWriteThatTimedOut: a close frame whose write
+// timed out is kept whole, refuses any other write after it, and still
+// goes out with Flush once the peer reads again.
+func TestBatchConnFlushesALastWriteThatTimedOut(t *testing.T) {
+	under := &countingConn{room: 2}
+	b := NewBatchConn(under, 64<<10, NewBufferPool(64))
+	if _, err := b.WriteLast([]byte("close")); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("WriteLast = %v, want the timeout", err)
+	}
+	if _, err := b.Write([]byte("again")); !errors.Is(err, ErrWritesEnded) {
+		t.Fatalf("a write after the last write: %v", err)
+	}
+	under.room = -1
+	if err := b.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := under.sent(); got != "close" {
+		t.Fatalf("sent %q, want the whole close", got)
+	}
+	if b.Buffered() != 0 {
+		t.Fatal("bytes left after Flush")
+	}
+}
