@@ -266,7 +266,9 @@ func TestCloseReachesAClientStillSending(t *testing.T) {
 // then stops reading, has its server's writes time out (1008). The pong
 // to its ping times out behind them, and gorilla then refuses every later
 // write, the close frame included: the client read its replies and then
-// the connection's end with no close (1006). The close must still come.
+// the connection's end with no close (1006). The close must still come,
+// and say why: with gorilla's own ping handler the pong's timeout also
+// ended the read as a timeout, misnamed 1001 "no pong".
 func TestCloseAfterAPongTimedOut(t *testing.T) {
 	o := testOptions()
 	o.WriteTimeout = 3 * time.Second // past gorilla's 1 s for a pong
@@ -284,11 +286,14 @@ func TestCloseAfterAPongTimedOut(t *testing.T) {
 	waitFor(t, 30*time.Second, func() bool { m, ok := onlyConn(t, ts.ws).life.decided(); return ok && m.code != 0 })
 	_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
 	for {
-		op, _, err := readServerFrame(br)
+		op, p, err := readServerFrame(br)
 		if err != nil {
 			t.Fatalf("the connection ended without a close frame: %v", err)
 		}
 		if op == finClose {
+			if len(p) < 2 || int(p[0])<<8|int(p[1]) != websocket.ClosePolicyViolation {
+				t.Fatalf("close %q, want 1008", p)
+			}
 			return
 		}
 	}

@@ -142,10 +142,23 @@ func (c *conn) prepareRead() {
 		c.extendDeadline()
 		return nil
 	})
+	c.ws.SetPingHandler(c.pong)
 	c.ws.SetCloseHandler(func(code int, _ string) error {
 		c.close(code, "", telemetry.CloseNormal)
 		return nil
 	})
+}
+
+// pong answers a client's ping, on the reader's goroutine. gorilla's own
+// handler writes it under a 1 s deadline of its own: on the connection
+// beneath, that replaced the writer's deadline for the rest of a batch
+// being flushed, and a pong that timed out under load made gorilla refuse
+// every later write, the close frame included. This one writes under the
+// writer's WriteTimeout, which never ends a batch's flush early, and
+// leaves a failure to the writer and the reader, who see it next.
+func (c *conn) pong(data string) error {
+	_ = c.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(c.s.o.WriteTimeout))
+	return nil
 }
 
 // checkFrame enforces what the protocol layer leaves to us: text only, and

@@ -163,7 +163,7 @@ func (c *conn) writeAll(replies [][]byte) error {
 			break
 		}
 	}
-	// A pong gorilla wrote meanwhile set its own deadline.
+	// A pong written meanwhile (conn.pong) set a later one.
 	_ = c.bc.SetWriteDeadline(deadline)
 	if ferr := c.bc.Release(); err == nil {
 		err = ferr

@@ -252,3 +252,36 @@ func TestTextFramesAsGorillaWritesThem(t *testing.T) {
 		}
 	}
 }
+
+// TestPongKeepsTheWritersDeadline: the pong to a client's ping is written
+// under WriteTimeout, as every write of the writer's is. gorilla's own
+// handler set a 1 s deadline on the connection beneath, which a batch
+// being flushed then ran under.
+func TestPongKeepsTheWritersDeadline(t *testing.T) {
+	o := testOptions()
+	o.WriteTimeout = time.Hour
+	ts := newTestServer(t, o)
+	c := ts.dial(t, "/ws", nil)
+	sc := onlyConn(t, ts.ws)
+	ponged := make(chan string, 1)
+	c.SetPongHandler(func(data string) error {
+		ponged <- data
+		return nil
+	})
+	before := time.Now()
+	if err := c.WriteControl(websocket.PingMessage, []byte("p1"), time.Now().Add(10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _, _, _ = c.ReadMessage() }() // runs the pong handler until the test ends
+	select {
+	case data := <-ponged:
+		if data != "p1" {
+			t.Fatalf("pong carries %q, want the ping's %q", data, "p1")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no pong")
+	}
+	if d := sc.bc.WriteDeadline(); d.Before(before.Add(o.WriteTimeout)) {
+		t.Fatalf("the pong left a write deadline %v after the ping, want WriteTimeout (%v)", d.Sub(before), o.WriteTimeout)
+	}
+}

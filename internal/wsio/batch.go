@@ -139,6 +139,17 @@ func (b *BatchConn) SetWriteDeadline(t time.Time) error {
 	return err
 }
 
+// WriteDeadline is the write deadline last set through b, zero when none
+// is or it is not known (after SetDeadline, or a setting that failed).
+func (b *BatchConn) WriteDeadline() time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.wdl == 0 || b.wdl == noDeadline {
+		return time.Time{}
+	}
+	return time.Unix(0, b.wdl)
+}
+
 // SetDeadline sets both deadlines, as net.Conn's does.
 func (b *BatchConn) SetDeadline(t time.Time) error {
 	b.mu.Lock()
