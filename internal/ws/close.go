@@ -120,9 +120,11 @@ func (c *conn) close(code int, text, reason string) string {
 	return c.life.decide(closeMsg{code: code, text: text, reason: reason}).reason
 }
 
-// closeNow sends a close frame on a connection that never started.
+// closeNow sends a close frame on a connection that never started, and
+// lingers as every close does: a client that sends at once after its
+// upgrade would otherwise get a RST that can wipe the close unread.
 func (c *conn) closeNow(code int, text string) {
-	deadline := time.Now().Add(time.Second)
-	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), deadline)
+	writeClose(c.ws, c.bc, code, text, time.Now().Add(c.s.o.WriteTimeout))
+	c.linger()
 	c.ws.Close()
 }

@@ -35,8 +35,8 @@
 //     holder that sends the close frame, or sees the network fail, keeps
 //     the role for ever.
 //   - gorilla itself writes from the reader's goroutine in two cases: the
-//     pong to a ping (under WriteTimeout, conn.pong), and the close it sends on a protocol error or an
-//     oversized frame. Its writes are whole frames under its own lock,
+//     pong to a ping (under WriteTimeout, conn.pong), and the close it
+//     sends on a protocol error or an oversized frame. Its writes are whole frames under its own lock,
 //     each one write to the tap beneath it, which ends the writing with
 //     gorilla's close so that no reply follows it.
 //   - The ping timer marks a ping due and, when no one holds the writer's
