@@ -235,7 +235,7 @@ func TestCloseReachesAClientStillSending(t *testing.T) {
 	ts := newTestServer(t, testOptions())
 	for i := range 5 {
 		c, br := rawDial(t, strings.TrimPrefix(ts.URL, "http://"), "/ws")
-		big := maskedFrame(websocket.TextMessage, []byte(strings.Repeat("a", lingerMaxBytes/2)))
+		big := maskedFrame(websocket.TextMessage, []byte(strings.Repeat("a", 512<<10)))
 		go func() { _, _ = c.Write(big) }()
 		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
 		op, p, err := readServerFrame(br)

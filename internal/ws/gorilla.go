@@ -337,9 +337,12 @@ func writeClose(ws *websocket.Conn, bc *wsio.BatchConn, code int, text string, d
 // Bounds of linger: a peer that keeps sending after the close holds the
 // writer's goroutine no longer than lingerTimeout, and makes it read no
 // more than lingerMaxBytes; then the socket is closed whatever it holds.
+// The cap is well above the default read limit (1 MiB), so the tail of an
+// honest client's frame a few times over it is drained, not reset; 16 MiB
+// is a few milliseconds of reads.
 const (
 	lingerTimeout  = time.Second
-	lingerMaxBytes = 1 << 20
+	lingerMaxBytes = 16 << 20
 )
 
 // linger ends the TCP connection without destroying what was just sent.
