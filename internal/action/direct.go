@@ -97,7 +97,7 @@ func (d *direct) post(ctx context.Context, h http.Header, body []byte, timeout t
 	if err != nil {
 		return failed(ctx, err, timeout), nil
 	}
-	resp, err := d.roundTrip(ctx, dc, h, body, deadline)
+	resp, code, err := d.roundTrip(ctx, dc, h, body, deadline)
 	if err != nil && reused && ctx.Err() == nil && stale(err) {
 		// The receiver closed the kept connection before this request
 		// reached it, as the default transport also assumes when it
@@ -106,19 +106,19 @@ func (d *direct) post(ctx context.Context, h http.Header, body []byte, timeout t
 		if dc, err = d.dial(ctx, deadline); err != nil {
 			return failed(ctx, err, timeout), nil
 		}
-		resp, err = d.roundTrip(ctx, dc, h, body, deadline)
+		resp, code, err = d.roundTrip(ctx, dc, h, body, deadline)
 	}
 	if err != nil {
 		dc.c.Close()
 		return failed(ctx, err, timeout), nil
 	}
+	if resp == nil {
+		d.keep(ctx, dc, true)
+		return answer{Code: code}, nil
+	}
 	a, drained := settle(resp)
 	resp.Body.Close()
-	if drained && !resp.Close && ctx.Err() == nil {
-		d.put(dc)
-	} else {
-		dc.c.Close()
-	}
+	d.keep(ctx, dc, drained && !resp.Close)
 	if a.Code == http.StatusTemporaryRedirect || a.Code == http.StatusPermanentRedirect {
 		if loc, err := resp.Location(); err == nil {
 			return a, loc
@@ -127,30 +127,44 @@ func (d *direct) post(ctx context.Context, h http.Header, body []byte, timeout t
 	return a, nil
 }
 
-// roundTrip writes the request and reads its answer's head; the caller
-// reads the body. ctx ending interrupts either.
-func (d *direct) roundTrip(ctx context.Context, dc *directConn, h http.Header, body []byte, deadline time.Time) (*http.Response, error) {
+// keep puts dc back for the next attempt when its answer was read to the
+// end and the receiver keeps it open, and closes it otherwise.
+func (d *direct) keep(ctx context.Context, dc *directConn, reusable bool) {
+	if reusable && ctx.Err() == nil {
+		d.put(dc)
+	} else {
+		dc.c.Close()
+	}
+}
+
+// roundTrip writes the request and reads its answer: a plain 2xx whole
+// (resp nil, its status in code), any other's head, whose body the caller
+// reads. ctx ending interrupts either.
+func (d *direct) roundTrip(ctx context.Context, dc *directConn, h http.Header, body []byte, deadline time.Time) (resp *http.Response, code int, err error) {
 	if err := dc.c.SetDeadline(deadline); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if d.owner == nil || ctx != d.owner {
 		stop := context.AfterFunc(ctx, func() { _ = dc.c.SetDeadline(time.Unix(1, 0)) })
 		defer stop()
 	} else if err := d.watch(dc); err != nil {
-		return nil, err
+		return nil, 0, err
 	} else {
 		defer d.unwatch(dc)
 	}
 	d.writeRequest(dc, h, body)
 	if err := dc.bw.Flush(); err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	if code, ok, err := plainAnswer(dc.br); ok || err != nil {
+		return nil, code, err
 	}
 	for {
 		resp, err := http.ReadResponse(dc.br, d.req)
 		// An informational answer (103 Early Hints) precedes the real one,
 		// as the transport also skips it.
 		if err != nil || resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
-			return resp, err
+			return resp, 0, err
 		}
 	}
 }
