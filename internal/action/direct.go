@@ -2,6 +2,7 @@ package action
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -89,15 +90,16 @@ func newDirect(rawURL string, client *http.Client, extra http.Header) *direct {
 		head: "POST " + u.RequestURI() + " HTTP/1.1\r\nHost: " + u.Host + "\r\nUser-Agent: Go-http-client/1.1\r\nContent-Length: "}
 }
 
-// post sends body with header h within timeout, and returns the answer;
-// redirect is the URL of a 307 or 308 answer, for the client to follow.
-func (d *direct) post(ctx context.Context, h http.Header, body []byte, timeout time.Duration) (a answer, redirect *url.URL) {
+// post sends body with the header fields fs within timeout, and returns
+// the answer; redirect is the URL of a 307 or 308 answer, for the client
+// to follow.
+func (d *direct) post(ctx context.Context, fs []field, body []byte, timeout time.Duration) (a answer, redirect *url.URL) {
 	deadline := time.Now().Add(timeout)
 	dc, reused, err := d.get(ctx, deadline)
 	if err != nil {
 		return failed(ctx, err, timeout), nil
 	}
-	resp, code, err := d.roundTrip(ctx, dc, h, body, deadline)
+	resp, code, err := d.roundTrip(ctx, dc, fs, body, deadline)
 	if err != nil && reused && ctx.Err() == nil && stale(err) {
 		// The receiver closed the kept connection before this request
 		// reached it, as the default transport also assumes when it
@@ -106,7 +108,7 @@ func (d *direct) post(ctx context.Context, h http.Header, body []byte, timeout t
 		if dc, err = d.dial(ctx, deadline); err != nil {
 			return failed(ctx, err, timeout), nil
 		}
-		resp, code, err = d.roundTrip(ctx, dc, h, body, deadline)
+		resp, code, err = d.roundTrip(ctx, dc, fs, body, deadline)
 	}
 	if err != nil {
 		dc.c.Close()
@@ -140,7 +142,7 @@ func (d *direct) keep(ctx context.Context, dc *directConn, reusable bool) {
 // roundTrip writes the request and reads its answer: a plain 2xx whole
 // (resp nil, its status in code), any other's head, whose body the caller
 // reads. ctx ending interrupts either.
-func (d *direct) roundTrip(ctx context.Context, dc *directConn, h http.Header, body []byte, deadline time.Time) (resp *http.Response, code int, err error) {
+func (d *direct) roundTrip(ctx context.Context, dc *directConn, fs []field, body []byte, deadline time.Time) (resp *http.Response, code int, err error) {
 	if err := dc.c.SetDeadline(deadline); err != nil {
 		return nil, 0, err
 	}
@@ -152,7 +154,7 @@ func (d *direct) roundTrip(ctx context.Context, dc *directConn, h http.Header, b
 	} else {
 		defer d.unwatch(dc)
 	}
-	d.writeRequest(dc, h, body)
+	d.writeRequest(dc, fs, body)
 	if err := dc.bw.Flush(); err != nil {
 		return nil, 0, err
 	}
@@ -170,30 +172,38 @@ func (d *direct) roundTrip(ctx context.Context, dc *directConn, h http.Header, b
 }
 
 // writeRequest buffers the request as Request.Write would put it (request
-// line, Host, User-Agent, Content-Length, the headers, a CR or LF in a
-// value turned into a space, then the body) without its allocations,
+// line, Host, User-Agent, Content-Length, the header fields, a CR or LF in
+// a value turned into a space, then the body) without its allocations,
 // which are the most of what Request.Write costs per delivery. A write
 // error stays in the buffer for Flush to return.
-func (d *direct) writeRequest(dc *directConn, h http.Header, body []byte) {
+func (d *direct) writeRequest(dc *directConn, fs []field, body []byte) {
 	bw := dc.bw
 	_, _ = bw.WriteString(d.head)
 	dc.num = strconv.AppendInt(dc.num[:0], int64(len(body)), 10)
 	_, _ = bw.Write(dc.num)
 	_, _ = bw.WriteString("\r\n")
-	for k, vs := range h {
-		for _, v := range vs {
-			_, _ = bw.WriteString(k)
-			_, _ = bw.WriteString(": ")
-			if strings.ContainsAny(v, "\r\n") {
-				v = strings.NewReplacer("\r", " ", "\n", " ").Replace(v)
-			}
-			_, _ = bw.WriteString(v)
-			_, _ = bw.WriteString("\r\n")
+	for _, f := range fs {
+		_, _ = bw.WriteString(f.key)
+		_, _ = bw.WriteString(": ")
+		switch {
+		case f.raw != nil && bytes.ContainsAny(f.raw, "\r\n"):
+			_, _ = bw.WriteString(oneLine(string(f.raw)))
+		case f.raw != nil:
+			_, _ = bw.Write(f.raw)
+		case strings.ContainsAny(f.str, "\r\n"):
+			_, _ = bw.WriteString(oneLine(f.str))
+		default:
+			_, _ = bw.WriteString(f.str)
 		}
+		_, _ = bw.WriteString("\r\n")
 	}
 	_, _ = bw.WriteString("\r\n")
 	_, _ = bw.Write(body)
 }
+
+// oneLine turns a CR or LF in a header value into a space, as
+// Request.Write does.
+func oneLine(v string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(v) }
 
 // stale says err is what a kept connection the receiver had closed gives.
 func stale(err error) bool {

@@ -122,10 +122,18 @@ func TestDirectRequestReadsAsRequestWrite(t *testing.T) {
 	body := []byte(`{"a":1}`)
 	var mine bytes.Buffer
 	dc := &directConn{bw: bufio.NewWriter(&mine)}
-	d.writeRequest(dc, h, body)
+	var fs []field
+	for k, vs := range h {
+		for _, v := range vs {
+			fs = append(fs, field{key: k, str: v})
+		}
+	}
+	fs = append(fs, field{key: "X-Raw", raw: []byte("r\n1")})
+	d.writeRequest(dc, fs, body)
 	if err := dc.bw.Flush(); err != nil {
 		t.Fatal(err)
 	}
+	h.Set("X-Raw", "r\n1")
 	var std bytes.Buffer
 	req := &http.Request{Method: http.MethodPost, URL: d.url, Host: d.url.Host, Header: h, Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
 	if err := req.Write(&std); err != nil {

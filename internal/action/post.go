@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -46,6 +47,10 @@ type poster struct {
 	signer  *whsign.Signer // nil: unsigned
 	client  *http.Client
 	direct  *direct // nil: the client sends
+	// scratch holds *[]byte: room for the header values built per
+	// delivery, reused, since a buffer of the attempt's own would go to
+	// the heap with every delivery (the direct sender's writes take it).
+	scratch sync.Pool
 }
 
 // The canonical spellings of the headers every delivery carries, so that a
@@ -133,14 +138,24 @@ type answer struct {
 // attempt POSTs msg once, within the per-attempt timeout.
 func (p *poster) attempt(ctx context.Context, msg message) answer {
 	start := time.Now()
-	h := p.header(msg, start)
-	if p.direct == nil {
-		return p.send(ctx, p.url, h, msg.Body, start.Add(p.timeout))
+	// The direct sender writes the fields out from here, with no header
+	// map; fa holds the usual few on the stack.
+	bp, _ := p.scratch.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
 	}
-	a, loc := p.direct.post(ctx, h, msg.Body, p.timeout)
+	defer p.scratch.Put(bp)
+	var fa [8]field
+	fs, buf := p.fields(fa[:0], (*bp)[:0], msg, start)
+	*bp = buf
+	if p.direct == nil {
+		return p.send(ctx, p.url, headerOf(fs), msg.Body, start.Add(p.timeout))
+	}
+	a, loc := p.direct.post(ctx, fs, msg.Body, p.timeout)
 	if loc == nil {
 		return a
 	}
+	h := headerOf(fs)
 	if loc.Host != p.direct.url.Host {
 		// What the client drops when a redirect leaves the host.
 		for _, k := range []string{"Authorization", "Www-Authenticate", "Cookie", "Cookie2"} {
@@ -174,27 +189,73 @@ func (p *poster) send(ctx context.Context, url string, h http.Header, body []byt
 	return a
 }
 
-// header is a delivery's header map, built in one go: the defaults, the
-// signature, then the configured headers, which override either. Every
-// value's slice shares one backing array, and keys are already canonical.
-func (p *poster) header(msg message, now time.Time) http.Header {
-	h := make(http.Header, 7+len(p.extra))
-	vals := make([]string, 0, 7)
-	set := func(k, v string) {
-		vals = append(vals, v)
-		h[k] = vals[len(vals)-1 : len(vals) : len(vals)]
+// field is one header field of a delivery: its canonical key and its
+// value, a string, or bytes for what is built per delivery (the version,
+// the timestamp, the signature).
+type field struct {
+	key string
+	str string
+	raw []byte
+}
+
+func (f field) value() string {
+	if f.raw != nil {
+		return string(f.raw)
 	}
-	set(keyContentType, "application/json")
-	set(keyIdempotency, msg.ID)
-	set(keyID, msg.ID)
-	set(keyEventType, msg.Type)
-	set(keyEventVersion, strconv.Itoa(msg.Version))
+	return f.str
+}
+
+// fields appends a delivery's header fields to fs, building the values
+// that are not strings already at the end of buf (returned grown): the defaults, the
+// signature, then the configured headers, which override either. Keys are
+// canonical already.
+func (p *poster) fields(fs []field, buf []byte, msg message, now time.Time) ([]field, []byte) {
+	add := func(k, s string, raw []byte) {
+		if _, overridden := p.extra[k]; !overridden {
+			fs = append(fs, field{key: k, str: s, raw: raw})
+		}
+	}
+	add(keyContentType, "application/json", nil)
+	add(keyIdempotency, msg.ID, nil)
+	add(keyID, msg.ID, nil)
+	add(keyEventType, msg.Type, nil)
+	n := len(buf)
+	buf = strconv.AppendInt(buf, int64(msg.Version), 10)
+	add(keyEventVersion, "", buf[n:len(buf):len(buf)])
 	if p.signer != nil {
-		set(keyTimestamp, strconv.FormatInt(now.Unix(), 10))
-		set(keySignature, p.signer.Sign(msg.ID, now, msg.Body))
+		n = len(buf)
+		buf = strconv.AppendInt(buf, now.Unix(), 10)
+		add(keyTimestamp, "", buf[n:len(buf):len(buf)])
+		n = len(buf)
+		buf = p.signer.AppendSign(buf, msg.ID, now, msg.Body)
+		add(keySignature, "", buf[n:len(buf):len(buf)])
 	}
-	for k, v := range p.extra {
-		h[k] = v // shared, never written to
+	for k, vs := range p.extra {
+		for _, v := range vs {
+			fs = append(fs, field{key: k, str: v})
+		}
+	}
+	return fs, buf
+}
+
+// header is a delivery's header map, for the client.
+func (p *poster) header(msg message, now time.Time) http.Header {
+	fs, _ := p.fields(nil, nil, msg, now)
+	return headerOf(fs)
+}
+
+// headerOf makes fields a header map, every value's slice sharing one
+// backing array.
+func headerOf(fs []field) http.Header {
+	h := make(http.Header, len(fs))
+	vals := make([]string, 0, len(fs))
+	for _, f := range fs {
+		if old := h[f.key]; old != nil {
+			h[f.key] = append(old, f.value()) // its capacity is its length: a copy
+			continue
+		}
+		vals = append(vals, f.value())
+		h[f.key] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
 	return h
 }

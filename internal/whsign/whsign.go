@@ -79,7 +79,6 @@ type macs struct {
 	h      []hash.Hash // one per key, in the order of keys
 	prefix []byte      // id.timestamp.
 	sum    [sha256.Size]byte
-	sig    []byte
 }
 
 // NewSigner parses secrets (at least one); the first that is not a valid
@@ -109,24 +108,30 @@ func NewSigner(secrets []string) (*Signer, error) {
 // Sign returns the webhook-signature value for a message: one "v1,<mac>"
 // per key, separated by spaces.
 func (s *Signer) Sign(id string, ts time.Time, body []byte) string {
+	var b [128]byte // two keys' signatures: no buffer but the string
+	return string(s.AppendSign(b[:0], id, ts, body))
+}
+
+// AppendSign appends Sign's value to dst, so that a sender that writes it
+// out at once needs no string of it.
+func (s *Signer) AppendSign(dst []byte, id string, ts time.Time, body []byte) []byte {
 	m := s.macs.Get().(*macs)
 	defer s.macs.Put(m)
 	m.prefix = append(m.prefix[:0], id...)
 	m.prefix = append(m.prefix, '.')
 	m.prefix = strconv.AppendInt(m.prefix, ts.Unix(), 10)
 	m.prefix = append(m.prefix, '.')
-	m.sig = m.sig[:0]
 	for i, mac := range m.h {
 		mac.Reset()
 		mac.Write(m.prefix)
 		mac.Write(body)
 		if i > 0 {
-			m.sig = append(m.sig, ' ')
+			dst = append(dst, ' ')
 		}
-		m.sig = append(m.sig, "v1,"...)
-		m.sig = base64.StdEncoding.AppendEncode(m.sig, mac.Sum(m.sum[:0]))
+		dst = append(dst, "v1,"...)
+		dst = base64.StdEncoding.AppendEncode(dst, mac.Sum(m.sum[:0]))
 	}
-	return string(m.sig)
+	return dst
 }
 
 // SetHeaders sets the spec's three headers on h for a message sent now.
