@@ -15,6 +15,30 @@ type Webhooks struct {
 	delivery *prometheus.HistogramVec
 	dead     *prometheus.CounterVec
 	gauges   *webhookGauges
+	// series holds, by endpoint, the *webhookSeries every delivery
+	// touches, so that a delivery costs one lookup rather than a label
+	// hash and lookup per metric.
+	series sync.Map
+}
+
+// webhookSeries are an endpoint's series that each delivery updates.
+type webhookSeries struct {
+	delivered prometheus.Counter // attempts with outcome delivered
+	took      prometheus.Observer
+	delivery  prometheus.Observer
+}
+
+// of returns endpoint's series, made (and so exported) at first use.
+func (w *Webhooks) of(endpoint string) *webhookSeries {
+	if s, ok := w.series.Load(endpoint); ok {
+		return s.(*webhookSeries)
+	}
+	s, _ := w.series.LoadOrStore(endpoint, &webhookSeries{
+		delivered: w.attempts.WithLabelValues(endpoint, "delivered"),
+		took:      w.took.WithLabelValues(endpoint),
+		delivery:  w.delivery.WithLabelValues(endpoint),
+	})
+	return s.(*webhookSeries)
 }
 
 func newWebhooks(reg prometheus.Registerer) *Webhooks {
@@ -43,13 +67,18 @@ func newWebhooks(reg prometheus.Registerer) *Webhooks {
 
 // WebhookAttempt counts one attempt and its duration.
 func (w *Webhooks) WebhookAttempt(endpoint, outcome string, took time.Duration) {
-	w.attempts.WithLabelValues(endpoint, outcome).Inc()
-	w.took.WithLabelValues(endpoint).Observe(took.Seconds())
+	s := w.of(endpoint)
+	if outcome == "delivered" {
+		s.delivered.Inc()
+	} else {
+		w.attempts.WithLabelValues(endpoint, outcome).Inc()
+	}
+	s.took.Observe(took.Seconds())
 }
 
 // WebhookDelivered observes an event's time from ack to delivery.
 func (w *Webhooks) WebhookDelivered(endpoint string, sinceAck time.Duration) {
-	w.delivery.WithLabelValues(endpoint).Observe(sinceAck.Seconds())
+	w.of(endpoint).delivery.Observe(sinceAck.Seconds())
 }
 
 // WebhookDead counts an event given up on.
