@@ -12,7 +12,9 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -137,13 +139,37 @@ func decodeLogLine(line []byte) (message, time.Time, error) {
 	if nums[2]+nums[3] > int64(len(line)) {
 		return message{}, time.Time{}, errLogLine
 	}
-	id, err1 := strconv.Unquote(string(line[:nums[2]]))
-	typ, err2 := strconv.Unquote(string(line[nums[2] : nums[2]+nums[3]]))
-	if err1 != nil || err2 != nil || nums[1] > 1<<31 {
+	id, typ, ok := unquotePair(line[:nums[2]], line[nums[2]:nums[2]+nums[3]])
+	if !ok || nums[1] > 1<<31 {
 		return message{}, time.Time{}, errLogLine
 	}
 	body := line[nums[2]+nums[3] : len(line) : len(line)]
 	return message{ID: id, Type: typ, Version: int(nums[1]), Body: body}, time.Unix(0, nums[0]).UTC(), nil
+}
+
+// unquotePair unquotes a line's id and type. Quoted ids and types rarely
+// hold an escape: then both are cut from one string, one allocation per
+// event for the sender, where strconv.Unquote makes one each.
+func unquotePair(qid, qtyp []byte) (id, typ string, ok bool) {
+	if plainQuoted(qid) && plainQuoted(qtyp) {
+		var b strings.Builder
+		b.Grow(len(qid) + len(qtyp))
+		b.Write(qid)
+		b.Write(qtyp)
+		both := b.String()
+		return both[1 : len(qid)-1], both[len(qid)+1 : len(both)-1], true
+	}
+	id, err1 := strconv.Unquote(string(qid))
+	typ, err2 := strconv.Unquote(string(qtyp))
+	return id, typ, err1 == nil && err2 == nil
+}
+
+// plainQuoted says q is a quoted string strconv.Unquote would take and
+// return unchanged but for its quotes: no escape, quote or newline
+// inside, valid UTF-8.
+func plainQuoted(q []byte) bool {
+	return len(q) >= 2 && q[0] == '"' && q[len(q)-1] == '"' &&
+		!bytes.ContainsAny(q[1:len(q)-1], "\\\"\n") && utf8.Valid(q)
 }
 
 // openLog opens a fresh segment for Do to append to.

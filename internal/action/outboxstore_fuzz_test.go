@@ -2,16 +2,19 @@ package action
 
 import (
 	"bytes"
+	"strconv"
 	"testing"
 	"time"
 )
 
 // The outbox's own encodings: whatever the bytes, reading them never
-// panics, and what encodeEntry, appendEntry, encodeLogLine and refBuilder
-// write reads back the same.
+// panics, what encodeEntry, appendEntry, encodeLogLine and refBuilder
+// write reads back the same, and unquotePair reads as strconv.Unquote.
 func FuzzOutboxBatch(f *testing.F) {
 	f.Add("e1", "person", 1, []byte(`{"id":"e1"}`), []byte{0x05, 'a'})
 	f.Add("", "", 0, []byte{}, []byte{0xff, 0xff, 0xff})
+	f.Add("a\"b", "p\xff", 2, []byte(`{}`), []byte(`"e-1""typ"`))
+	f.Add("x", "y", 3, []byte(`{}`), []byte(`"a\"b""c\tx"`))
 	f.Fuzz(func(t *testing.T, id, typ string, version int, body, junk []byte) {
 		_, _ = decodeEntry(junk)
 		_, _ = splitBatch(junk)
@@ -35,6 +38,13 @@ func FuzzOutboxBatch(f *testing.F) {
 			t.Fatalf("splitBatch: %v, %d parts", err, len(parts))
 		}
 		_, _, _ = decodeLogLine(junk)
+		half := len(junk) / 2
+		uid, utyp, ok := unquotePair(junk[:half], junk[half:])
+		wid, err1 := strconv.Unquote(string(junk[:half]))
+		wtyp, err2 := strconv.Unquote(string(junk[half:]))
+		if ok != (err1 == nil && err2 == nil) || ok && (uid != wid || utyp != wtyp) {
+			t.Fatalf("unquotePair(%q) = %q %q %v; strconv.Unquote: %q %q %v %v", junk, uid, utyp, ok, wid, wtyp, err1, err2)
+		}
 		lm, lat, err := decodeLogLine(bytes.TrimSuffix(encodeLogLine(m, at), []byte("\n")))
 		if err != nil || lm.ID != id || lm.Type != typ || lm.Version != version || !bytes.Equal(lm.Body, body) || !lat.Equal(at) {
 			t.Fatalf("decodeLogLine = %+v at %v, %v; want %+v at %v", lm, lat, err, m, at)
