@@ -143,7 +143,10 @@ func writeWithin(c *websocket.Conn, frame []byte) error {
 	return c.WriteMessage(websocket.TextMessage, frame)
 }
 
-// settle waits until the count stops moving for a while.
+// settle waits until the count has moved and then stopped moving for a
+// while. Stillness before the first frame would only say the flooding
+// goroutine has not been scheduled yet, which on a loaded machine can
+// take longer than the stillness it waits for.
 func settle(t *testing.T, n *atomic.Int64) {
 	t.Helper()
 	last, still := n.Load(), time.Now()
@@ -151,7 +154,7 @@ func settle(t *testing.T, n *atomic.Int64) {
 		if v := n.Load(); v != last {
 			last, still = v, time.Now()
 		}
-		return time.Since(still) > 500*time.Millisecond
+		return last > 0 && time.Since(still) > 500*time.Millisecond
 	})
 }
 
@@ -170,12 +173,23 @@ func TestBigRepliesAreBoundedInBytes(t *testing.T) {
 	const pairs = 40 // 36 MB of replies
 	sent := flood(t, c, pairs)
 	settle(t, sent)
-	grown := inUse() - before
 	if n := sent.Load(); n == 2*pairs {
 		t.Fatalf("the server read all %d frames without the client reading a reply", n)
 	}
-	if limit := int64(o.SendQueueBytes) + 4*int64(o.ReadLimit); grown > limit {
-		t.Fatalf("server memory grew %d MB with a client that does not read; want under %d MB", grown>>20, limit>>20)
+	// The heap is the whole test process's: what an earlier test's
+	// goroutines still hold as they wind down on a loaded machine counts
+	// too, for a moment. A server that kept growing would stay over the
+	// bound; one that is bounded comes back under it (it sits at about
+	// half of it).
+	limit := int64(o.SendQueueBytes) + 4*int64(o.ReadLimit)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		grown := inUse() - before
+		if grown <= limit {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server memory grew %d KB with a client that does not read, and stayed so for 10 s; want under %d KB", grown>>10, limit>>10)
+		}
 	}
 	for i := range 2 * pairs {
 		_ = c.SetReadDeadline(time.Now().Add(time.Minute)) // for this reply, not all 36 MB
