@@ -97,6 +97,12 @@ type sampleView struct {
 	Error     *status.Error   `json:"error"`
 }
 
+// samplesResponse is a reject group's key and its sample frames.
+type samplesResponse struct {
+	Group   groupKey     `json:"group"`
+	Samples []sampleView `json:"samples"`
+}
+
 // Samples serves GET /ui/api/rejects/{id}: a group's sample frames.
 func (c *Console) Samples(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
@@ -114,7 +120,7 @@ func (c *Console) Samples(w http.ResponseWriter, r *http.Request) {
 		}
 		views = append(views, v)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"group": key, "samples": views})
+	writeJSON(w, http.StatusOK, samplesResponse{Group: key, Samples: views})
 }
 
 // lazyJSON computes a value once, on first use.

@@ -40,6 +40,13 @@ type verdict struct {
 	Reply      json.RawMessage `json:"reply"`
 }
 
+// tryResponse answers a try: the verdicts in the order of the request's
+// versions.
+type tryResponse struct {
+	Type     string    `json:"type"`
+	Verdicts []verdict `json:"verdicts"`
+}
+
 // Try serves POST /ui/api/try: the data judged against each version,
 // with the validator and the reply builder every door uses. Nothing is
 // sent: handlers and actions do not run.
@@ -57,7 +64,7 @@ func (c *Console) Try(w http.ResponseWriter, r *http.Request) {
 	for _, v := range req.Versions {
 		out = append(out, c.judge(event.Key{Type: req.Type, Version: v}, []byte(req.Data)))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"type": req.Type, "verdicts": out})
+	writeJSON(w, http.StatusOK, tryResponse{Type: req.Type, Verdicts: out})
 }
 
 func (c *Console) judge(k event.Key, data []byte) verdict {
