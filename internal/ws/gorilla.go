@@ -62,6 +62,11 @@ import (
 //   - A socket closed with unread bytes in it sends a RST that can destroy
 //     what the peer has not read yet: linger half-closes and drains first
 //     (TestCloseReachesAClientStillSending).
+//   - gorilla's own close can land inside the writer's batch (the reader
+//     writes it): the writer's next write then fails with ErrWritesEnded,
+//     or its ping with ErrCloseSent, and must end through sendClose and
+//     linger like any close (closingByGorilla,
+//     TestGorillasCloseInABurstReachesThePeer).
 
 // beneath is what a connection does beneath gorilla's API. Its one
 // implementation, tap, reaches into the read buffer gorilla adopted.
@@ -332,6 +337,16 @@ func writeClose(ws *websocket.Conn, bc *wsio.BatchConn, code int, text string, d
 	if _, err := bc.WriteLast(frame); errors.Is(err, wsio.ErrWritesEnded) {
 		_ = bc.Flush()
 	}
+}
+
+// closingByGorilla says a write of the writer's failed because gorilla
+// has sent a close of its own (1009 over the read limit, 1002): the tap
+// ended the BatchConn's writes when that close went in (ErrWritesEnded),
+// or gorilla refused the writer's ping after it (ErrCloseSent). The
+// connection is closing with a reason, not failing; the reader, which
+// gorilla's close came from, is about to close with it.
+func closingByGorilla(err error) bool {
+	return errors.Is(err, wsio.ErrWritesEnded) || errors.Is(err, websocket.ErrCloseSent)
 }
 
 // Bounds of linger: a peer that keeps sending after the close holds the

@@ -93,6 +93,14 @@ func (c *conn) writeOnce() bool {
 		c.close(websocket.ClosePolicyViolation, "too slow: a write timed out", telemetry.CloseSlow)
 		c.send.drop()
 		return true
+	case closingByGorilla(err):
+		// Not a network failure: gorilla wrote a close of its own (see
+		// gorilla.go) and the reader is about to close with that reason.
+		// Closing the socket now would skip sendClose's flush and linger,
+		// and the peer, still sending, would get a RST in place of the
+		// close it is owed.
+		c.send.drop()
+		return true
 	case err != nil:
 		c.life.fail()
 		c.ws.Close() // ends the reader's read too
