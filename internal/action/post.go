@@ -208,16 +208,19 @@ func (f field) value() string {
 // fields appends a delivery's header fields to fs, building the values
 // that are not strings already at the end of buf (returned grown): the defaults, the
 // signature, then the configured headers, which override either. Keys are
-// canonical already.
+// canonical already. The event id goes as its whsign.WebhookID.
 func (p *poster) fields(fs []field, buf []byte, msg message, now time.Time) ([]field, []byte) {
 	add := func(k, s string, raw []byte) {
 		if _, overridden := p.extra[k]; !overridden {
 			fs = append(fs, field{key: k, str: s, raw: raw})
 		}
 	}
+	// Every delivery path (direct, client, NATS, replay) builds its
+	// headers here, so the id the receiver reads is the one signed.
+	id := whsign.WebhookID(msg.ID)
 	add(keyContentType, "application/json", nil)
-	add(keyIdempotency, msg.ID, nil)
-	add(keyID, msg.ID, nil)
+	add(keyIdempotency, id, nil)
+	add(keyID, id, nil)
 	add(keyEventType, msg.Type, nil)
 	n := len(buf)
 	buf = strconv.AppendInt(buf, int64(msg.Version), 10)
@@ -227,7 +230,7 @@ func (p *poster) fields(fs []field, buf []byte, msg message, now time.Time) ([]f
 		buf = strconv.AppendInt(buf, now.Unix(), 10)
 		add(keyTimestamp, "", buf[n:len(buf):len(buf)])
 		n = len(buf)
-		buf = p.signer.AppendSign(buf, msg.ID, now, msg.Body)
+		buf = p.signer.AppendSign(buf, id, now, msg.Body)
 		add(keySignature, "", buf[n:len(buf):len(buf)])
 	}
 	for k, vs := range p.extra {

@@ -3,9 +3,14 @@ package action
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +142,103 @@ func TestConfiguredHeadersOverride(t *testing.T) {
 	h := p.header(message{ID: "e1", Type: "person", Version: 2}, time.Now())
 	if h.Get("Content-Type") != "application/cloudevents+json" || h.Get("X-Extra") != "1" || h.Get("Webhook-Id") != "e1" || len(h["Content-Type"]) != 1 {
 		t.Errorf("headers %v", h)
+	}
+}
+
+// awkwardIDs are event ids the contract takes that a header cannot carry
+// byte for byte, and, first, ones it can, which go as they are.
+var awkwardIDs = []struct {
+	name, id string
+	derived  bool
+}{
+	{"plain", "e1", false},
+	{"inner space", "order 7", false},
+	{"CR LF", "a\r\nb", true},
+	{"outer spaces", " e1 ", true},
+	{"tab", "\te1", true},
+	{"NUL", "a\x00b", true},
+	{"DEL", "a\x7fb", true},
+	{"non-ASCII", "Zoë", true},
+	{"the prefix", whsign.IDPrefix + "ZTE", true},
+}
+
+// senders are the two ways a delivery leaves: the direct sender for
+// plain http, and the client (https, proxies, a transport of one's own).
+var senders = []struct {
+	name   string
+	client func() *http.Client
+}{
+	{"direct", func() *http.Client { return nil }},
+	{"client", func() *http.Client {
+		return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}},
+}
+
+// Whatever the event id, the signature covers the webhook-id the receiver
+// reads, which is the id itself when a header carries it and otherwise
+// derived from it, recoverably.
+func TestSignatureCoversTheWebhookIDSent(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	secret := whsign.Prefix + base64.StdEncoding.EncodeToString(key)
+	type seen struct{ id, verified string }
+	got := make(chan seen, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		id, ts := r.Header.Get(whsign.HeaderID), r.Header.Get(whsign.HeaderTimestamp)
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte(id + "." + ts + "."))
+		mac.Write(body)
+		sig := "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil))
+		got <- seen{id, strconv.FormatBool(slices.Contains(strings.Fields(r.Header.Get(whsign.HeaderSignature)), sig))}
+	}))
+	defer srv.Close()
+	for _, s := range senders {
+		p, err := newPoster(WebhookConfig{URL: srv.URL, Secrets: []string{secret}}, s.client())
+		if err != nil || (p.direct == nil) == (s.name == "direct") {
+			t.Fatalf("%s: %v, direct %v", s.name, err, p.direct != nil)
+		}
+		for _, c := range awkwardIDs {
+			a := p.attempt(context.Background(), message{ID: c.id, Type: "person", Version: 1, Body: []byte(`{}`)})
+			if a.Err != nil {
+				t.Errorf("%s, %s: %v", s.name, c.name, a.Err)
+				continue
+			}
+			g := <-got
+			back, err := whsign.EventID(g.id)
+			switch {
+			case g.verified != "true":
+				t.Errorf("%s, %s: the signature does not verify against webhook-id %q", s.name, c.name, g.id)
+			case (g.id != c.id) != c.derived:
+				t.Errorf("%s, %s: webhook-id %q for event id %q", s.name, c.name, g.id, c.id)
+			case err != nil || back != c.id:
+				t.Errorf("%s, %s: webhook-id %q gives back %q, %v", s.name, c.name, g.id, back, err)
+			}
+		}
+	}
+}
+
+// The spec's reference library verifies deliveries of every such id, by
+// either way out, and takes a resend for a duplicate.
+func TestAwkwardIDsVerifyWithTheReferenceLibrary(t *testing.T) {
+	recv := whtest.Start(t, 0, newSecret)
+	n := 0
+	for _, s := range senders {
+		w := newWebhook(t, WebhookConfig{URL: recv.URL + "/hook", Secrets: []string{newSecret}}, s.client())
+		for _, c := range awkwardIDs {
+			for range 2 {
+				if err := w.Do(context.Background(), testEvent(c.id, `{}`)); err != nil {
+					t.Errorf("%s, %s: %v", s.name, c.name, err)
+				}
+			}
+		}
+		closeOK(t, w)
+		got := recv.Wait(t, 10*time.Second, "every delivery judged", func(d []whtest.Delivery) bool { return len(d) >= n+2*len(awkwardIDs) })
+		for i, c := range awkwardIDs {
+			d1, d2 := got[n+2*i], got[n+2*i+1]
+			if !d1.OK || !d2.OK || d1.ID != whsign.WebhookID(c.id) || !d2.Dup {
+				t.Errorf("%s, %s: judged %+v then %+v", s.name, c.name, d1, d2)
+			}
+		}
+		n += 2 * len(awkwardIDs)
 	}
 }

@@ -39,7 +39,7 @@ var _ Action = (*Webhook)(nil)
 
 // Webhook POSTs each event as the same JSON object the file sink writes as
 // a line, with Content-Type application/json, the event id as webhook-id
-// and Idempotency-Key, the event's type and version as webhook-event-type
+// and Idempotency-Key (as whsign.WebhookID makes it header-safe), the event's type and version as webhook-event-type
 // and webhook-event-version and, with secrets, the Standard Webhooks
 // webhook-timestamp and webhook-signature. A 2xx answer means delivered. A network error, a
 // timeout, 408, 429 or 5xx is retried with backoff, within Retries and

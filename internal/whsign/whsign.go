@@ -12,6 +12,10 @@
 //
 // and during a rotation every current secret signs, the signatures
 // separated by spaces, so receivers holding either secret verify.
+//
+// The id signed is the webhook-id header's value exactly (see WebhookID):
+// an event id that a header cannot carry byte for byte is sent, and
+// signed, in a derived form.
 package whsign
 
 import (
@@ -134,11 +138,64 @@ func (s *Signer) AppendSign(dst []byte, id string, ts time.Time, body []byte) []
 	return dst
 }
 
+// IDPrefix starts a webhook-id derived from an event id (see WebhookID).
+const IDPrefix = "b64~"
+
+// WebhookID is the webhook-id an event id is sent, and signed, as: the id
+// itself when a header carries it byte for byte, and otherwise IDPrefix
+// followed by the unpadded base64url of the id. The wire contract takes any
+// id of 1 to 128 characters, but a header value loses a CR or LF (turned
+// into a space, or refused by a client), other control bytes are invalid,
+// receivers trim outer spaces and tabs, and the reference libraries read
+// non-ASCII bytes as Latin-1: in each case the receiver would verify the
+// signature over another id than the one signed, and fail on every resend.
+// The derived form is a function of the id alone, so that it is the same
+// on every resend, after a restart and from every gateway (receivers drop
+// resends by it), and EventID recovers the id. An id that starts with
+// IDPrefix is derived too, so that no two ids share a webhook-id.
+func WebhookID(id string) string {
+	if headerSafe(id) {
+		return id
+	}
+	return IDPrefix + base64.RawURLEncoding.EncodeToString([]byte(id))
+}
+
+// EventID is the event id a webhook-id was made from (see WebhookID).
+func EventID(webhookID string) (string, error) {
+	enc, derived := strings.CutPrefix(webhookID, IDPrefix)
+	if !derived {
+		return webhookID, nil
+	}
+	id, err := base64.RawURLEncoding.DecodeString(enc)
+	if err != nil {
+		return "", fmt.Errorf("webhook-id %q starts with %s but is not base64url: %w", webhookID, IDPrefix, err)
+	}
+	return string(id), nil
+}
+
+// headerSafe says a header carries id unchanged to every receiver:
+// printable ASCII, not empty, no space or tab at either end, and not
+// starting with IDPrefix.
+func headerSafe(id string) bool {
+	if id == "" || id[0] == ' ' || id[len(id)-1] == ' ' || strings.HasPrefix(id, IDPrefix) {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x20 || id[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
 // SetHeaders sets the spec's three headers on h for a message sent now.
 // The timestamp is the attempt's, not the event's, as the spec says: a
 // receiver rejects a message whose timestamp is far from its clock, which
 // is what stops a captured delivery from being replayed later.
+//
+// The id is the event id; the message goes as its WebhookID.
 func (s *Signer) SetHeaders(h http.Header, id string, now time.Time, body []byte) {
+	id = WebhookID(id)
 	h.Set(HeaderID, id)
 	h.Set(HeaderTimestamp, strconv.FormatInt(now.Unix(), 10))
 	h.Set(HeaderSignature, s.Sign(id, now, body))

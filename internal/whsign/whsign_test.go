@@ -126,3 +126,50 @@ func BenchmarkSign(b *testing.B) {
 		})
 	}
 }
+
+// An id a header carries as it is goes as it is; any other is derived, and
+// the derived form gives it back.
+func TestWebhookID(t *testing.T) {
+	for _, c := range []struct{ id, want string }{
+		{"e1", "e1"},
+		{"order 7", "order 7"},
+		{"a:b/c~d", "a:b/c~d"},
+		{"a\r\nb", IDPrefix + "YQ0KYg"},
+		{" e1 ", IDPrefix + "IGUxIA"},
+		{"e1\t", IDPrefix + "ZTEJ"},
+		{"a\x00b", IDPrefix + "YQBi"},
+		{"a\x7fb", IDPrefix + "YX9i"},
+		{"Zoë", IDPrefix + "Wm_Dqw"},
+		{IDPrefix + "ZTE", IDPrefix + "YjY0flpURQ"},
+	} {
+		got := WebhookID(c.id)
+		back, err := EventID(got)
+		if got != c.want || err != nil || back != c.id {
+			t.Errorf("WebhookID(%q) = %q (want %q), back %q, %v", c.id, got, c.want, back, err)
+		}
+	}
+	if _, err := EventID(IDPrefix + "*"); err == nil {
+		t.Error("EventID took a prefixed id that is not base64url")
+	}
+}
+
+// Every id gets a webhook-id that a header carries unchanged and that
+// gives the id back; EventID never panics.
+func FuzzWebhookID(f *testing.F) {
+	for _, id := range []string{"e1", " e1 ", "a\r\nb", "Zoë", IDPrefix, IDPrefix + "!"} {
+		f.Add(id)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		_, _ = EventID(id)
+		if id == "" {
+			return
+		}
+		w := WebhookID(id)
+		if !headerSafe(strings.TrimPrefix(w, IDPrefix)) || strings.TrimSpace(w) != w {
+			t.Fatalf("WebhookID(%q) = %q, which a header would not carry", id, w)
+		}
+		if back, err := EventID(w); err != nil || back != id {
+			t.Fatalf("WebhookID(%q) = %q gives back %q, %v", id, w, back, err)
+		}
+	})
+}
