@@ -55,10 +55,11 @@ type direct struct {
 const maxIdleDirect = 16
 
 type directConn struct {
-	c   net.Conn
-	br  *bufio.Reader
-	bw  *bufio.Writer
-	num []byte // Content-Length's digits
+	c     net.Conn
+	br    *bufio.Reader
+	bw    *bufio.Writer
+	num   []byte // Content-Length's digits
+	check idleCheck
 }
 
 // newDirect returns a direct sender for rawURL, or nil when the client
@@ -224,17 +225,27 @@ func failed(ctx context.Context, err error, timeout time.Duration) answer {
 	}
 }
 
-// get takes an idle connection, or dials one.
+// get takes an idle connection, or dials one. An idle connection on which
+// the receiver spoke unasked is closed: what it sent would be read as the
+// next request's answer (a 200 for a delivery the receiver failed), as the
+// transport too closes a connection on an "unsolicited response".
 func (d *direct) get(ctx context.Context, deadline time.Time) (*directConn, bool, error) {
-	d.mu.Lock()
-	if n := len(d.idle); n > 0 {
+	for {
+		d.mu.Lock()
+		n := len(d.idle)
+		if n == 0 {
+			d.mu.Unlock()
+			break
+		}
 		dc := d.idle[n-1]
 		d.idle[n-1] = nil
 		d.idle = d.idle[:n-1]
 		d.mu.Unlock()
-		return dc, true, nil
+		if !dc.check.spoke() {
+			return dc, true, nil
+		}
+		dc.c.Close()
 	}
-	d.mu.Unlock()
 	dc, err := d.dial(ctx, deadline)
 	return dc, false, err
 }
@@ -246,14 +257,17 @@ func (d *direct) dial(ctx context.Context, deadline time.Time) (*directConn, err
 	if err != nil {
 		return nil, err
 	}
-	return &directConn{c: c, br: bufio.NewReader(c), bw: bufio.NewWriter(c)}, nil
+	dc := &directConn{c: c, br: bufio.NewReader(c), bw: bufio.NewWriter(c)}
+	dc.check.init(c)
+	return dc, nil
 }
 
-// put keeps dc for the next attempt, unless enough are kept or the
-// sender is closed.
+// put keeps dc for the next attempt, unless enough are kept, the sender
+// is closed, or bytes past the answer were read already: the receiver
+// said more than it was asked (see get).
 func (d *direct) put(dc *directConn) {
 	d.mu.Lock()
-	if !d.closed && len(d.idle) < maxIdleDirect {
+	if !d.closed && len(d.idle) < maxIdleDirect && dc.br.Buffered() == 0 {
 		d.idle = append(d.idle, dc)
 		dc = nil
 	}

@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/schemagate/schemagate/internal/testkit"
 )
@@ -160,7 +162,6 @@ func TestDirectRequestReadsAsRequestWrite(t *testing.T) {
 // needs a connection per sender.
 func TestHTTPSConnectionsKeptAcrossConcurrentDeliveries(t *testing.T) {
 	const senders, rounds = 4, 30
-	var dials atomic.Int32
 	var mu sync.Mutex
 	arrived := sync.NewCond(&mu)
 	in := map[string]int{}
@@ -176,11 +177,7 @@ func TestHTTPSConnectionsKeptAcrossConcurrentDeliveries(t *testing.T) {
 		mu.Unlock()
 		w.WriteHeader(http.StatusNoContent)
 	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			dials.Add(1)
-		}
-	}
+	dials := countConns(srv)
 	srv.StartTLS()
 	defer srv.Close()
 	p, err := newPoster(WebhookConfig{URL: srv.URL}, nil)
@@ -207,4 +204,132 @@ func TestHTTPSConnectionsKeptAcrossConcurrentDeliveries(t *testing.T) {
 	if n := dials.Load(); n > senders+maxIdleDirect {
 		t.Errorf("%d connections for %d bursts of %d concurrent deliveries", n, rounds, senders)
 	}
+}
+
+// A receiver (or a proxy) that answers one request twice leaves an answer
+// nobody asked for on the kept connection, whether it came with the first
+// (read into the buffer already) or after it (waiting in the socket). The
+// next delivery must not take it for its own, which would count as
+// delivered an event the receiver answered 500: the connection is dropped,
+// as the transport drops one with an "unsolicited response".
+func TestDirectDropsAConnectionThatSpokeUnasked(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the peek at an idle connection is Linux's (directidle_linux.go)")
+	}
+	const ok, failed = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"
+	for _, tt := range []struct {
+		name     string
+		together bool // the extra answer in the same write as the first
+	}{
+		{"extra answer with the first", true},
+		{"extra answer after the first was read", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			var requests atomic.Int32
+			extra := make(chan net.Conn, 1)
+			go serveRaw(ln, func(c net.Conn) {
+				if requests.Add(1) > 1 {
+					_, _ = io.WriteString(c, failed)
+				} else if tt.together {
+					_, _ = io.WriteString(c, ok+ok)
+				} else {
+					_, _ = io.WriteString(c, ok)
+					extra <- c
+				}
+			})
+			p, err := newPoster(WebhookConfig{URL: "http://" + ln.Addr().String() + "/hook"}, nil)
+			if err != nil || p.direct == nil {
+				t.Fatal(err)
+			}
+			defer p.closeIdle()
+			msg := message{ID: "e1", Type: "person", Version: 1, Body: []byte(`{}`)}
+			if a := p.attempt(context.Background(), msg); a.Code != http.StatusOK {
+				t.Fatalf("first delivery: %+v", a)
+			}
+			if !tt.together {
+				_, _ = io.WriteString(<-extra, ok)
+			}
+			// Until the extra answer reached this side, no sender could
+			// tell: wait for the kept connection to be gone, or to hold it.
+			waitFor(t, "the extra answer to arrive", func() bool {
+				p.direct.mu.Lock()
+				defer p.direct.mu.Unlock()
+				return len(p.direct.idle) == 0 || p.direct.idle[0].br.Buffered() > 0 || p.direct.idle[0].check.spoke()
+			})
+			if a := p.attempt(context.Background(), msg); a.Code != http.StatusInternalServerError {
+				t.Errorf("second delivery: %+v, want the receiver's 500", a)
+			}
+		})
+	}
+}
+
+// serveRaw reads HTTP requests on every connection ln accepts, and lets
+// answer write each one's answer by hand.
+func serveRaw(ln net.Listener, answer func(net.Conn)) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.Close()
+			br := bufio.NewReader(c)
+			for {
+				req, err := http.ReadRequest(br)
+				if err != nil {
+					return
+				}
+				_, _ = io.Copy(io.Discard, req.Body)
+				answer(c)
+			}
+		}()
+	}
+}
+
+// A kept connection that lay idle past the last attempt's deadline, which
+// the poller holds against any read, is still taken for the next delivery:
+// the peek at it must not mistake that deadline for the receiver's word.
+func TestDirectReusesAConnectionIdlePastItsDeadline(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	conns := countConns(srv)
+	srv.Start()
+	defer srv.Close()
+	p, err := newPoster(WebhookConfig{URL: srv.URL}, nil)
+	if err != nil || p.direct == nil {
+		t.Fatal(err)
+	}
+	defer p.closeIdle()
+	msg := message{ID: "e1", Type: "person", Version: 1, Body: []byte(`{}`)}
+	for i := range 3 {
+		if a := p.attempt(context.Background(), msg); a.Err != nil {
+			t.Fatalf("delivery %d: %v", i, a.Err)
+		}
+		p.direct.mu.Lock()
+		for _, dc := range p.direct.idle {
+			_ = dc.c.SetDeadline(time.Unix(1, 0)) // as if the timeout had passed
+		}
+		p.direct.mu.Unlock()
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d connections for 3 deliveries in a row, want 1", n)
+	}
+}
+
+// countConns counts the connections srv, not started yet, will accept.
+func countConns(srv *httptest.Server) *atomic.Int32 {
+	var n atomic.Int32
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			n.Add(1)
+		}
+	}
+	return &n
 }
