@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/action"
 )
 
 // testConfig's PublishTimeout is a deadline, not a speed target: one
@@ -22,4 +24,14 @@ func connect(t testing.TB, cfg Config) *Bus {
 	}
 	t.Cleanup(func() { _ = b.Close(context.Background()) })
 	return b
+}
+
+// newSender sends to url, unsigned, with the default timeout.
+func newSender(t testing.TB, url string) *action.Sender {
+	t.Helper()
+	s, err := action.NewSender(action.WebhookConfig{URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -15,13 +15,15 @@ import (
 	"github.com/schemagate/schemagate/internal/action"
 	"github.com/schemagate/schemagate/internal/event"
 	"github.com/schemagate/schemagate/internal/status"
+	"github.com/schemagate/schemagate/internal/whsign"
 )
 
 var _ action.Action = (*Publisher)(nil)
 
 // Publisher is the nats action: it publishes each event to JetStream on
 // <prefix>.<type>.v<version>, with the event id as Nats-Msg-Id so that the
-// stream stores a client's resend once, and returns nil only after
+// stream stores a client's resend once (in its header-safe form, see
+// headerID), and returns nil only after
 // JetStream's ack, i.e. once the stream holds the event.
 type Publisher struct {
 	b      *Bus
@@ -43,7 +45,25 @@ func (p *Publisher) Do(ctx context.Context, ev event.Event) error {
 	}
 	// A duplicate ack means the stream already holds this id: the resend
 	// of an event whose first ack was lost. Acking it again is right.
-	return p.b.publish(ctx, subject, nats.Header{}, ev.ID, ev)
+	return p.b.publish(ctx, subject, nats.Header{}, headerID(ev.ID), ev)
+}
+
+// headerID is how an event id rides in a NATS header: as its webhook-id
+// (whsign.WebhookID), which is the id itself unless a header cannot carry
+// it. A NATS header turns CR and LF into spaces and trims outer spaces, so
+// that "a\r\nb" and "a  b" would share a Nats-Msg-Id, the second acked and
+// dropped as a resend of the first, and a webhook would send the flattened
+// id. eventIDOf reads it back.
+func headerID(id string) string { return whsign.WebhookID(id) }
+
+// eventIDOf is the event id a header value written by headerID stands
+// for; a value that does not decode (a message stored before ids were
+// written so) is taken as it is.
+func eventIDOf(v string) string {
+	if id, err := whsign.EventID(v); err == nil {
+		return id
+	}
+	return v
 }
 
 // publish stores ev's record on subject under msgID, JetStream's key for

@@ -15,6 +15,7 @@ import (
 	"github.com/schemagate/schemagate/internal/natstest"
 	"github.com/schemagate/schemagate/internal/status"
 	"github.com/schemagate/schemagate/internal/testkit"
+	"github.com/schemagate/schemagate/internal/whsign"
 )
 
 func testEvent(id string) event.Event {
@@ -47,6 +48,24 @@ func TestResendIsStoredOnce(t *testing.T) {
 	ids := testkit.StoredIDs(t, s.ClientURL(), "EVENTS")
 	if fmt.Sprint(ids) != "[c-1 c-2]" {
 		t.Fatalf("stream holds %v, want [c-1 c-2]", ids)
+	}
+}
+
+// Ids that a NATS header would flatten into one (CR/LF made spaces, outer
+// spaces trimmed) are distinct events: the stream's de-duplication must
+// not take the second for a resend of the first and drop it after its ack.
+func TestIDsAHeaderWouldFlattenAreStoredApart(t *testing.T) {
+	s := natstest.Run(t, t.TempDir(), -1)
+	p := connect(t, testConfig(s.ClientURL())).Publisher()
+	var want []string
+	for _, id := range []string{"a\r\nb", "a  b", " c", "c"} {
+		if err := p.Do(context.Background(), testEvent(id)); err != nil {
+			t.Fatalf("publish %q: %v", id, err)
+		}
+		want = append(want, whsign.WebhookID(id))
+	}
+	if got := testkit.StoredIDs(t, s.ClientURL(), "EVENTS"); fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+		t.Fatalf("stream holds message ids %q, want %q", got, want)
 	}
 }
 

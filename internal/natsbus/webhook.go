@@ -36,7 +36,8 @@ type WebhookConfig struct {
 	Observer   action.OutboxObserver
 }
 
-// headerEventID carries the event id, which becomes the webhook-id.
+// headerEventID carries the event id (as headerID writes it), which
+// becomes the webhook-id.
 const headerEventID = "Schemagate-Event-Id"
 
 var _ action.Action = (*Webhook)(nil)
@@ -85,7 +86,8 @@ func (w *Webhook) Do(ctx context.Context, ev event.Event) error {
 	subject := w.subjectRoot() + "." + ev.Key.Type + ".v" + strconv.Itoa(ev.Key.Version)
 	// The id is the endpoint's own, so that the nats action's copy of the
 	// same event is not taken for a duplicate of this one.
-	return w.b.publish(ctx, subject, nats.Header{headerEventID: []string{ev.ID}}, "webhook-"+w.cfg.Name+"-"+ev.ID, ev)
+	id := headerID(ev.ID)
+	return w.b.publish(ctx, subject, nats.Header{headerEventID: []string{id}}, "webhook-"+w.cfg.Name+"-"+id, ev)
 }
 
 // Close stops this instance's deliveries; a message it held is
@@ -179,7 +181,7 @@ func (w *Webhook) deliver(ctx context.Context, cons jetstream.Consumer) error {
 // handle makes one attempt at m and acks, delays or terminates it.
 func (w *Webhook) handle(ctx context.Context, m jetstream.Msg) {
 	typ, version := w.keyOf(m.Subject())
-	id := m.Headers().Get(headerEventID)
+	id := eventIDOf(m.Headers().Get(headerEventID))
 	start := time.Now()
 	r := w.cfg.Sender.Send(ctx, id, typ, version, m.Data())
 	if r.Canceled {

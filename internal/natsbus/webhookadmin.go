@@ -188,7 +188,7 @@ func (w *Webhook) Replay(ctx context.Context, since time.Time, id string) (int, 
 		if err != nil || meta.Sequence.Stream > last {
 			return n, nil // what this replay itself published
 		}
-		evID := m.Headers().Get(headerEventID)
+		evID := eventIDOf(m.Headers().Get(headerEventID))
 		if (id == "" || evID == id) && !seen[evID] {
 			seen[evID] = true
 			if err := w.republish(ctx, m, nonce); err != nil {
@@ -203,7 +203,8 @@ func (w *Webhook) Replay(ctx context.Context, since time.Time, id string) (int, 
 }
 
 // republish appends a stored message again, under a message id of its
-// own (the stream's de-duplication would drop the original one).
+// own (the stream's de-duplication would drop the original one). The event
+// id header goes as stored, in headerID's form.
 func (w *Webhook) republish(ctx context.Context, m jetstream.Msg, nonce string) error {
 	evID := m.Headers().Get(headerEventID)
 	msg := &nats.Msg{Subject: m.Subject(), Data: m.Data(), Header: nats.Header{headerEventID: []string{evID}}}

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/schemagate/schemagate/internal/action"
 	"github.com/schemagate/schemagate/internal/natstest"
 	"github.com/schemagate/schemagate/internal/testkit"
 )
@@ -19,11 +18,7 @@ func TestWebhookGoneEnableReplay(t *testing.T) {
 	recv := testkit.StartHook(t, true)
 	s := natstest.Run(t, t.TempDir(), -1)
 	hook := func(b *Bus, timeout time.Duration) *Webhook {
-		sender, err := action.NewSender(action.WebhookConfig{URL: recv.URL})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := b.Webhook(WebhookConfig{Name: "hook", URL: recv.URL, Sender: sender, Timeout: timeout,
+		w := b.Webhook(WebhookConfig{Name: "hook", URL: recv.URL, Sender: newSender(t, recv.URL), Timeout: timeout,
 			Schedule: []time.Duration{0, 10 * time.Millisecond, 10 * time.Millisecond}})
 		t.Cleanup(func() { _ = w.Close(context.Background()) })
 		return w
