@@ -241,12 +241,6 @@ func (p *poster) fields(fs []field, buf []byte, msg message, now time.Time) ([]f
 	return fs, buf
 }
 
-// header is a delivery's header map, for the client.
-func (p *poster) header(msg message, now time.Time) http.Header {
-	fs, _ := p.fields(nil, nil, msg, now)
-	return headerOf(fs)
-}
-
 // headerOf makes fields a header map, every value's slice sharing one
 // backing array.
 func headerOf(fs []field) http.Header {

@@ -139,7 +139,8 @@ func TestConfiguredHeadersOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := p.header(message{ID: "e1", Type: "person", Version: 2}, time.Now())
+	fs, _ := p.fields(nil, nil, message{ID: "e1", Type: "person", Version: 2}, time.Now())
+	h := headerOf(fs)
 	if h.Get("Content-Type") != "application/cloudevents+json" || h.Get("X-Extra") != "1" || h.Get("Webhook-Id") != "e1" || len(h["Content-Type"]) != 1 {
 		t.Errorf("headers %v", h)
 	}
