@@ -53,6 +53,9 @@ func (c *Config) Validate() error {
 	if c.Memory.ReleaseAfter < 0 {
 		p.add("memory.release_after", "must be >= 0 (0: off)")
 	}
+	if c.Memory.HeapFloor < 0 {
+		p.add("memory.heap_floor", "must be >= 0 (0: off)")
+	}
 	c.NATS.check(&p, c.UsesNATS())
 	return p.err()
 }

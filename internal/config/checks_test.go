@@ -183,6 +183,8 @@ func TestEveryCheck(t *testing.T) {
 		{"drain_timeout", func(c *Config) { c.Shutdown.DrainTimeout = 0 }, []string{"shutdown.drain_timeout: must be > 0"}},
 		{"memory release off", func(c *Config) { c.Memory.ReleaseAfter = 0 }, nil},
 		{"memory release negative", func(c *Config) { c.Memory.ReleaseAfter = -time.Second }, []string{"memory.release_after: must be >= 0 (0: off)"}},
+		{"heap floor off", func(c *Config) { c.Memory.HeapFloor = 0 }, nil},
+		{"heap floor negative", func(c *Config) { c.Memory.HeapFloor = -1 }, []string{"memory.heap_floor: must be >= 0 (0: off)"}},
 		{"nats action without servers", func(c *Config) { c.Actions = file(Action{Kind: "nats"}) }, []string{"nats.servers: must be set when a nats action, a webhook with delivery: nats or nats.fanout.types is configured"}},
 		{"fan-out without servers", func(c *Config) { c.NATS.FanOut.Types = []string{"person"} }, []string{"nats.servers: must be set when a nats action, a webhook with delivery: nats or nats.fanout.types is configured"}},
 		{"nats server not a URL", func(c *Config) { c.NATS.Servers = []string{"127.0.0.1:4222"} }, []string{`nats.servers[0]: "127.0.0.1:4222" is not a URL like nats://127.0.0.1:4222`}},

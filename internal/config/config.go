@@ -310,6 +310,10 @@ type Memory struct {
 	// beyond what is live is returned to the system; 0 leaves it to the Go
 	// runtime.
 	ReleaseAfter time.Duration `mapstructure:"release_after"`
+	// HeapFloor is the heap size, in bytes, below which the collector
+	// does not run while the live heap is small (see internal/heapfloor);
+	// 0 leaves collection to GOGC alone.
+	HeapFloor int64 `mapstructure:"heap_floor"`
 }
 
 // Default is the configuration when nothing is set: the values the shipped
@@ -334,7 +338,7 @@ func Default() Config {
 		Reload:     Reload{Interval: 10 * time.Second},
 		Log:        Log{Level: "info", Format: "json"},
 		Shutdown:   Shutdown{DrainTimeout: 15 * time.Second},
-		Memory:     Memory{ReleaseAfter: 2 * time.Second},
+		Memory:     Memory{ReleaseAfter: 2 * time.Second, HeapFloor: DefaultHeapFloor},
 		NATS:       defaultNATS(),
 		Console:    defaultConsole(),
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/auth"
 	"github.com/schemagate/schemagate/internal/config"
+	"github.com/schemagate/schemagate/internal/heapfloor"
 	"github.com/schemagate/schemagate/internal/memrelease"
 	"github.com/schemagate/schemagate/internal/ratelimit"
 	"github.com/schemagate/schemagate/internal/sdnotify"
@@ -97,6 +98,7 @@ func Serve(ctx context.Context, cfg config.Config, o Options) error {
 		go func() { served <- srv.Serve(ln) }()
 	}
 	go memrelease.Run(ctx, cfg.Memory.ReleaseAfter, func() { logger.Debug("heap memory beyond the live heap returned to the system") })
+	go heapfloor.Run(ctx, cfg.Memory.HeapFloor)
 	if err := app.systemd.Notify(sdnotify.Ready, "STATUS=serving on "+ln.Addr().String()); err != nil {
 		logger.Warn("could not tell systemd the service is ready", "err", err)
 	}
