@@ -25,7 +25,7 @@ type Verdict struct {
 // is not copied: it must not change until Parts returns, nor while a
 // handler may keep it.
 func (p *Pipeline) Parts(ctx context.Context, id, typ string, version uint64, data []byte, received time.Time) Verdict {
-	start := time.Now()
+	start := countFrom(received)
 	env, err := envelope.FromParts(id, typ, version, data, p.opts.MaxDepth)
 	env.Received = received
 	var result []byte

@@ -108,7 +108,7 @@ func (b *Builder) Build(o Options) (*Pipeline, error) {
 // Envelope handles one frame of the contract: an envelope object, read by
 // its front door at received. The reply is appended to dst.
 func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Time, dst []byte) Outcome {
-	start := startAfter(received)
+	start := countFrom(received)
 	env, read, judged := p.dec.Certain(frame, p.opts.MaxDepth, routeTable(p.routes))
 	if read && !judged {
 		if _, routed := p.routes[env.Key]; !routed {
@@ -150,7 +150,7 @@ func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Tim
 // the frame is the reply (the tutorial's echo server, which echoed any
 // text).
 func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, received time.Time, dst []byte, raw bool) Outcome {
-	start := startAfter(received)
+	start := countFrom(received)
 	if raw && jsonparse.Valid(frame, p.opts.MaxDepth) != nil {
 		return Outcome{Code: codes.OK, Reply: append(dst, frame...)}
 	}
@@ -270,16 +270,19 @@ func (p *Pipeline) bareEnvelope(key event.Key, frame []byte) []byte {
 	return partsFrame(envelope.BareID, key.Type, uint64(key.Version), frame)
 }
 
-// startAfter is the time now, when a frame's judging starts, found as the
-// time passed since its receipt: that reads the monotonic clock alone,
-// where time.Now reads the wall clock too (a measurable part of a small
-// frame's cost), and only the time the judging takes is measured from it.
-// A receipt with no clock reading (the zero time) takes time.Now.
-func startAfter(received time.Time) time.Time {
+// countFrom is what the time a frame spent in the pipeline is counted
+// from (the Observer's elapsed): its receipt by the front door, which the
+// door has read the clock for already. Counting from a reading of its own
+// when judging starts cost a clock reading per frame, a measurable part of
+// a small frame's cost; since receipt, the door's own checks of the frame
+// (a WebSocket frame's UTF-8) count too, and a batch's items count from
+// the batch's receipt. A caller with no receipt (the zero time) has its
+// frame counted from now.
+func countFrom(received time.Time) time.Time {
 	if received.IsZero() {
 		return time.Now()
 	}
-	return received.Add(time.Since(received))
+	return received
 }
 
 func (p *Pipeline) observe(key event.Key, known bool, err *status.Error, start time.Time) {

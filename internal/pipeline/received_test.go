@@ -59,25 +59,33 @@ func (e *elapsedSeen) Observe(_ event.Key, _ bool, _ codes.Code, d time.Duration
 	e.elapsed = append(e.elapsed, d)
 }
 
-// The time observed is the judging's, whenever the frame was received
-// and whatever clock readings its receipt carries.
-func TestObservedTimeIsTheJudgingTime(t *testing.T) {
-	obs := &elapsedSeen{}
-	p := bareShippedPipeline(t, pipeline.Options{Observer: obs})
+// The time observed counts from the frame's receipt, with whatever clock
+// reading the receipt carries (the monotonic one when it has one); a frame
+// with no receipt counts from the pipeline's own reading.
+func TestObservedTimeCountsFromReceipt(t *testing.T) {
 	frame := []byte(`{"id":"r","type":"echo","version":1,"data":1}`)
-	for _, received := range []time.Time{
-		time.Now().Add(-time.Hour),                  // with a monotonic reading
-		time.Now().Add(-time.Hour).Round(0),         // with none
-		time.Date(2001, 1, 2, 3, 4, 5, 6, time.UTC), // long ago
-		{}, // none at all
+	for _, tt := range []struct {
+		name     string
+		received time.Time
+		least    time.Duration
+	}{
+		{"monotonic", time.Now().Add(-time.Hour), time.Hour},
+		{"wall only", time.Now().Add(-time.Hour).Round(0), time.Hour},
+		{"long ago", time.Date(2001, 1, 2, 3, 4, 5, 6, time.UTC), 20 * 365 * 24 * time.Hour},
+		{"none", time.Time{}, 0},
 	} {
-		p.Envelope(context.Background(), frame, received, nil)
-		p.Bare(context.Background(), event.Key{Type: "echo", Version: 1}, []byte(`2`), received, nil, false)
-	}
-	for i, d := range obs.elapsed {
-		if d < 0 || d > time.Minute {
-			t.Fatalf("frame %d: observed %v, want the judging's time alone", i, d)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			obs := &elapsedSeen{}
+			p := bareShippedPipeline(t, pipeline.Options{Observer: obs})
+			p.Envelope(context.Background(), frame, tt.received, nil)
+			p.Bare(context.Background(), event.Key{Type: "echo", Version: 1}, []byte(`2`), tt.received, nil, false)
+			p.Parts(context.Background(), "g", "echo", 1, []byte(`3`), tt.received)
+			for i, d := range obs.elapsed {
+				if d < tt.least || (tt.least == 0 && d > time.Minute) {
+					t.Fatalf("frame %d: observed %v, want the time since receipt (at least %v)", i, d, tt.least)
+				}
+			}
+		})
 	}
 }
 

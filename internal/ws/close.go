@@ -69,10 +69,12 @@ func (l *lifecycle) decided() (closeMsg, bool) {
 	return *l.msg, true
 }
 
-// extend gives the peer another d to send something while the connection
-// is open; once a close is decided the deadline stays expired.
-func (l *lifecycle) extend(d time.Duration) {
-	due := time.Now().Add(d)
+// extend gives the peer another d from now to send something while the
+// connection is open; once a close is decided the deadline stays expired.
+// The caller reads the clock (the reader's frameClock), so that the one
+// reading serves the next frame's receipt too (conn.receipt).
+func (l *lifecycle) extend(now time.Time, d time.Duration) {
+	due := now.Add(d)
 	l.mu.Lock()
 	if l.phase == phaseOpen && due.After(l.until) {
 		l.until = due.Add(d / deadlineSlack)

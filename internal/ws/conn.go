@@ -39,12 +39,14 @@ type conn struct {
 	limits     *time.Timer       // nil when no idle or lifetime limit is on
 	lastFrame  atomic.Int64      // unix nanos of the last data frame, for idle
 	started    int64             // unix nanos, as lastFrame
+	clock      frameClock        // the reader's (clock.go)
 	limit      *ratelimit.Bucket // nil: no limit
 }
 
 func newConn(s *Server, w *websocket.Conn, t *tap, h handleFunc, r refuseFunc) *conn {
+	now := time.Now()
 	c := &conn{s: s, ws: w, under: t, bc: t.BatchConn, handle: h, refuse: r,
-		send: newReplyQueue(&s.inflight), started: time.Now().UnixNano()}
+		send: newReplyQueue(&s.inflight), started: now.UnixNano(), clock: newFrameClock(now)}
 	c.ctx, c.cancel = context.WithCancel(s.base)
 	c.life.nc = t.BatchConn
 	c.lastFrame.Store(c.started)
@@ -78,15 +80,15 @@ func (c *conn) finish(reason string) {
 func (c *conn) readLoop(serve func(frame []byte, received time.Time) string) string {
 	c.prepareRead()
 	for {
-		c.awaitFrame()
+		waited := c.awaitFrame()
 		if c.under.shortClose() {
 			return c.close(websocket.CloseProtocolError, "a close frame's payload cannot be 1 byte", telemetry.CloseProtocol)
 		}
-		mt, frame, err := c.readFrame()
+		mt, frame, whole, err := c.readFrame()
 		if err != nil {
 			return c.readFailed(err)
 		}
-		received := time.Now()
+		received := c.receipt(waited || !whole)
 		c.lastFrame.Store(received.UnixNano())
 		if reason := c.checkFrame(mt, frame); reason != "" {
 			return reason
@@ -100,17 +102,34 @@ func (c *conn) readLoop(serve func(frame []byte, received time.Time) string) str
 	}
 }
 
+// receipt is when the frame just read was received. The clock was last
+// read after the previous frame was answered (extendDeadline); a frame
+// that lay whole in the read buffer then, the reader having neither
+// waited for the socket since nor let gorilla read it, was there at that
+// reading, which stands for its receipt: under load most frames are, and
+// they cost no clock reading of their own. Any other frame (fresh) came
+// later: the clock is read now that it is in hand.
+func (c *conn) receipt(fresh bool) time.Time {
+	if fresh {
+		return c.clock.read()
+	}
+	return c.clock.last
+}
+
 // awaitFrame returns once a frame may be read: bytes are buffered, or the
 // socket has some (or failed: gorilla's read then says how). Pongs that
-// arrive meanwhile are taken here, as the pong handler would.
-func (c *conn) awaitFrame() {
+// arrive meanwhile are taken here, as the pong handler would. It says
+// whether it waited for the socket.
+func (c *conn) awaitFrame() (waited bool) {
 	for !c.under.ahead() {
+		waited = true
 		c.under.wait()
 		if !c.under.skipPong() {
-			return
+			return waited
 		}
 		c.extendDeadline()
 	}
+	return waited
 }
 
 // serve answers one frame: the rate limit, the pipeline, the reply. The
@@ -219,9 +238,16 @@ func (c *conn) readFailed(err error) string {
 	return telemetry.CloseError
 }
 
-// extendDeadline gives the peer another PongTimeout while the connection
-// is open.
-func (c *conn) extendDeadline() { c.life.extend(c.s.o.PongTimeout) }
+// extendDeadline gives the peer another PongTimeout from now while the
+// connection is open. It runs on the reader's goroutine (the pong handler
+// too: gorilla calls it inside the reader's read), which owns the clock.
+//
+// It reads the clock every time. Comparing against a remembered "until
+// minus slack" without a reading would skip it on most frames, but a
+// frame whose answer took long (a slow consumer's awaitRoom, a 10 MB
+// frame) would then leave the peer less than PongTimeout of silence after
+// the answer: no bound on "now" comes without reading the clock.
+func (c *conn) extendDeadline() { c.life.extend(c.clock.read(), c.s.o.PongTimeout) }
 
 // goAway asks the reader to stop at the next frame boundary.
 func (c *conn) goAway() {

@@ -22,17 +22,18 @@ func newScratchPool() *sync.Pool { return wsio.NewBufferPool(4 << 10) }
 // any other is read through gorilla into a pooled scratch buffer and
 // copied once into a slice of its exact size. The pipeline and its
 // actions may keep the slice. The read limit is gorilla's, as before.
-func (c *conn) readFrame() (int, []byte, error) {
+// whole says the frame was taken from the buffer: no read of the socket
+// went into it (see conn.receipt).
+func (c *conn) readFrame() (mt int, frame []byte, whole bool, err error) {
 	if frame, ok := c.under.takeText(c.s.o.ReadLimit); ok {
-		return websocket.TextMessage, frame, nil
+		return websocket.TextMessage, frame, true, nil
 	}
 	mt, r, err := c.ws.NextReader()
 	if err != nil {
-		return mt, nil, err
+		return mt, nil, false, err
 	}
 	bp := c.s.scratch.Get().(*[]byte)
 	buf, err := wsio.ReadAll(r, (*bp)[:0])
-	var frame []byte
 	if err == nil {
 		frame = bytes.Clone(buf)
 	}
@@ -40,7 +41,7 @@ func (c *conn) readFrame() (int, []byte, error) {
 		*bp = buf[:0]
 		c.s.scratch.Put(bp)
 	}
-	return mt, frame, err
+	return mt, frame, false, err
 }
 
 // unmask writes src XORed with a client's 4-byte masking key to dst, as
