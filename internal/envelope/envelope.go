@@ -79,12 +79,18 @@ type field struct {
 }
 
 // fields are the envelope's members that the contract names.
-type fields struct{ id, typ, ver, data field }
+type fields struct {
+	id, typ, ver, data field
+	// key is type and version as knownKey read them for the data's
+	// checker, so that apply need not look the type up again; zero when
+	// it has not.
+	key event.Key
+}
 
 // Decode is the package's Decode, with d's type names.
 func (d Decoder) Decode(frame []byte, maxDepth int) (Envelope, *status.Error) {
-	f, ok := d.scan(frame, maxDepth, nil)
-	if !ok {
+	var f fields
+	if !d.scan(frame, maxDepth, nil, &f) {
 		// Whatever scan gave up on (an error, escaped or many keys), the
 		// whole parser decides and words it, as it always did.
 		var err *status.Error
@@ -92,7 +98,7 @@ func (d Decoder) Decode(frame []byte, maxDepth int) (Envelope, *status.Error) {
 			return Envelope{}, err
 		}
 	}
-	return d.apply(f)
+	return d.apply(&f)
 }
 
 // DataChecker vouches for an envelope's data by the schema its key names,
@@ -122,11 +128,11 @@ func (d Decoder) Certain(frame []byte, maxDepth int, c DataChecker) (env Envelop
 	if maxDepth < 2 { // the data is one level down and must have a level
 		return Envelope{}, false, false
 	}
-	f, ok := d.scan(frame, maxDepth, c)
-	if !ok {
+	var f fields
+	if !d.scan(frame, maxDepth, c, &f) {
 		return Envelope{}, false, false
 	}
-	env, err := d.apply(f)
+	env, err := d.apply(&f)
 	if err != nil {
 		return env, false, false
 	}
@@ -138,12 +144,14 @@ func (d Decoder) Certain(frame []byte, maxDepth int, c DataChecker) (env Envelop
 }
 
 // apply checks the members the contract names, in its order.
-func (d Decoder) apply(f fields) (Envelope, *status.Error) {
+func (d Decoder) apply(f *fields) (Envelope, *status.Error) {
 	var env Envelope
-	if e := env.setID(f.id); e != nil {
+	if e := env.setID(&f.id); e != nil {
 		return env, e
 	}
-	if e := env.setKey(d, f.typ, f.ver); e != nil {
+	if f.key.Type != "" {
+		env.Key = f.key
+	} else if e := env.setKey(d, &f.typ, &f.ver); e != nil {
 		return env, e
 	}
 	if f.data.raw == nil {
@@ -165,7 +173,7 @@ func parseMembers(frame []byte, maxDepth int) (fields, *status.Error) {
 		return f, status.New(codes.InvalidArgument, "frame is not valid JSON: "+err.Error())
 	}
 	for i := range members {
-		if dst := f.named(members[i].Key); dst != nil {
+		if dst := f.named([]byte(members[i].Key)); dst != nil {
 			*dst = fieldOf(members[i].Raw, false, false)
 		}
 	}
@@ -174,8 +182,8 @@ func parseMembers(frame []byte, maxDepth int) (fields, *status.Error) {
 
 // named is where the member called key goes; nil for the members the
 // contract does not name.
-func (f *fields) named(key string) *field {
-	switch key {
+func (f *fields) named(key []byte) *field {
+	switch string(key) {
 	case "id":
 		return &f.id
 	case "type":
@@ -198,62 +206,87 @@ func fieldOf(raw []byte, checked, vouched bool) field {
 	return f
 }
 
-// maxScanned is how many members scan reads; an envelope has four.
+// maxScanned is how many members that the contract does not name scan
+// reads; an envelope has none.
 const maxScanned = 8
 
-// scan reads the frame with a jsonparse.Reader, by the same rules as
-// ParseObject but building nothing; with a checker, the data member is
+// scan reads the frame into f with a jsonparse.Reader, by the same rules
+// as ParseObject but building nothing; with a checker, the data member is
 // read by it (f.data.checked) or only delimited (see Certain). False means
-// it could not: the frame is not an object of at most maxScanned members
-// with plain keys, or it breaks a rule (which parseMembers then words).
-func (d Decoder) scan(frame []byte, maxDepth int, c DataChecker) (fields, bool) {
-	var f fields
+// it could not: the frame is not an object with plain keys and at most
+// maxScanned members besides the contract's, or it breaks a rule (which
+// parseMembers then words). f is filled in place, not returned: a fields
+// is a few hundred bytes, and copying it cost more than reading a frame's
+// envelope.
+func (d Decoder) scan(frame []byte, maxDepth int, c DataChecker, f *fields) bool {
 	r := jsonparse.NewReader(frame, maxDepth)
 	if r.Peek() != jsonparse.Object {
-		return f, false
+		return false
 	}
 	empty, ok := r.Open()
 	if !ok || empty {
-		return f, false
+		return false
 	}
-	var keys [maxScanned][]byte
-	for n := 0; ; n++ {
+	// The contract's members are told apart by name, and repeated ones by
+	// having been read already; only the others are compared.
+	var others [maxScanned][]byte
+	n := 0
+	for {
 		key, escaped, ok := r.Key()
-		if !ok || escaped || n == maxScanned || repeated(keys[:n], key) {
-			return f, false
+		if !ok || escaped {
+			return false
 		}
-		keys[n] = key
-		start := r.Mark().Pos()
-		dst := f.named(string(key))
-		if !d.member(&r, &f, dst == &f.data, c) {
-			return f, false
-		}
-		if dst != nil {
-			*dst = fieldOf(frame[start:r.Mark().Pos()], dst.checked, dst.vouched)
+		dst := f.named(key)
+		switch {
+		case dst == nil:
+			if n == maxScanned || repeated(others[:n], key) || !r.Skip() {
+				return false
+			}
+			others[n], n = key, n+1
+		case dst.raw != nil || !d.member(&r, frame, f, dst, c):
+			return false
 		}
 		more, ok := r.NextMember()
 		if !ok {
-			return f, false
+			return false
 		}
 		if !more {
-			return f, r.End()
+			return r.End()
 		}
 	}
 }
 
-// member reads one member's value: strictly, unless it is the data and
-// there is a checker, which reads it when the type and version read
-// before it name a key (setting f.data.checked, and f.data.vouched when
-// it vouches for it); data it cannot vouch for, or cannot read yet, is
-// delimited.
-func (d Decoder) member(r *jsonparse.Reader, f *fields, data bool, c DataChecker) bool {
-	if !data || c == nil {
-		return r.Skip()
+// member reads the value of the member dst names into it: strictly,
+// unless it is the data and there is a checker, which reads it when the
+// type and version read before it name a key (setting f.data.checked, and
+// f.data.vouched when it vouches for it); data it cannot vouch for, or
+// cannot read yet, is delimited. A string's contents come from reading it,
+// so that nothing scans them again.
+func (d Decoder) member(r *jsonparse.Reader, frame []byte, f *fields, dst *field, c DataChecker) bool {
+	start := r.Mark().Pos()
+	ok := false
+	switch {
+	case dst == &f.data && c != nil:
+		ok = d.data(r, f, c)
+	case r.Peek() == jsonparse.String:
+		dst.contents, dst.escaped, ok = r.String()
+		dst.isString = ok
+	default:
+		ok = r.Skip()
 	}
-	key, ok := d.knownKey(f.typ, f.ver)
+	if ok { // a failed read leaves the reader anywhere
+		dst.raw = frame[start:r.Mark().Pos()]
+	}
+	return ok
+}
+
+// data is member for the data when there is a checker.
+func (d Decoder) data(r *jsonparse.Reader, f *fields, c DataChecker) bool {
+	key, ok := d.knownKey(&f.typ, &f.ver)
 	if !ok {
 		return r.Delimit()
 	}
+	f.key = key
 	start := r.Mark()
 	f.data.checked = true
 	if *r, f.data.vouched = c.CertainData(key, *r); f.data.vouched {
@@ -266,7 +299,7 @@ func (d Decoder) member(r *jsonparse.Reader, f *fields, data bool, c DataChecker
 // knownKey is the key type and version name, when both are read already
 // and the type is one d knows (so that naming it allocates nothing); as
 // setKey would read it.
-func (d Decoder) knownKey(typ, ver field) (event.Key, bool) {
+func (d Decoder) knownKey(typ, ver *field) (event.Key, bool) {
 	if !typ.isString || typ.escaped || ver.raw == nil {
 		return event.Key{}, false
 	}
@@ -285,7 +318,7 @@ func repeated(keys [][]byte, key []byte) bool {
 	return false
 }
 
-func (env *Envelope) setID(m field) *status.Error {
+func (env *Envelope) setID(m *field) *status.Error {
 	if m.raw == nil {
 		return status.New(codes.InvalidArgument, "envelope: id is missing")
 	}
@@ -310,7 +343,7 @@ func (env *Envelope) setID(m field) *status.Error {
 }
 
 // text is a string field's decoded contents.
-func (m field) text() string {
+func (m *field) text() string {
 	if m.escaped {
 		return string(jsonparse.AppendUnescaped(nil, m.contents))
 	}
@@ -324,7 +357,7 @@ func checkID(s string) *status.Error {
 	return nil
 }
 
-func (env *Envelope) setKey(d Decoder, typ, ver field) *status.Error {
+func (env *Envelope) setKey(d Decoder, typ, ver *field) *status.Error {
 	if typ.raw == nil {
 		return status.New(codes.InvalidArgument, "envelope: type is missing")
 	}

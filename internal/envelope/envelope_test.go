@@ -135,7 +135,8 @@ func FuzzScan(f *testing.F) {
 	known := NewDecoder([]string{"person", "a.b-c_d"})
 	f.Fuzz(func(t *testing.T, frame string) {
 		b := []byte(frame)
-		got, ok := Decoder{}.scan(b, 8, nil)
+		var got fields
+		ok := Decoder{}.scan(b, 8, nil, &got)
 		want, err := parseMembers(b, 8)
 		if ok && (err != nil || !sameFields(got, want)) {
 			t.Fatalf("scan read %+v, ParseObject %+v, %v", got, want, err)
@@ -196,7 +197,7 @@ func FuzzCertain(f *testing.F) {
 		if len(c.keys) > 1 || len(c.keys) == 1 && err == nil && c.keys[0] != want.Key {
 			t.Fatalf("checker asked about %v, the frame's key is %v", c.keys, want.Key)
 		}
-		_, plain := d.scan(b, 8, nil)
+		plain := d.scan(b, 8, nil, new(fields))
 		if plain && err == nil && (!read || vouched != (want.Key == person)) {
 			t.Fatalf("Certain read %v, vouched %v for %s, a plain frame", read, vouched, b)
 		}
