@@ -295,8 +295,9 @@ func readObject(r *Reader) bool {
 	empty, ok := r.Open()
 	seen := map[string]bool{}
 	for more := !empty; ok && more; {
+		m := r.Mark()
 		k, escaped, keyOK := r.Key()
-		if !keyOK {
+		if !keyOK || !sameByKeyIs(r, m, k, escaped) {
 			return false
 		}
 		if escaped {
@@ -312,6 +313,27 @@ func readObject(r *Reader) bool {
 		more, ok = r.NextMember()
 	}
 	return ok
+}
+
+// sameByKeyIs holds KeyIs to Key, which has just read key from m: the
+// key's own literal reads it to the same place when it needs none of the
+// escapes and characters QuotedKey keeps out, and any other literal reads
+// nothing. It reports false, as a reader that failed, when it does not.
+func sameByKeyIs(r *Reader, m Mark, key []byte, escaped bool) bool {
+	end := r.Mark()
+	quoted := QuotedKey(string(key))
+	r.Reset(m)
+	if r.KeyIs(quoted+"x") || r.KeyIs(`"`+string(key)+`x"`) || r.Mark() != m {
+		return false
+	}
+	if r.KeyIs(quoted) != (!escaped && quoted != "") {
+		return false
+	}
+	if r.Mark() != m && r.Mark() != end {
+		return false
+	}
+	r.Reset(end)
+	return true
 }
 
 // FuzzDelimit holds Delimit to what its callers rely on: bytes it

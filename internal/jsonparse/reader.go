@@ -1,5 +1,7 @@
 package jsonparse
 
+import "unicode/utf8"
+
 // Reader walks one JSON value token by token, by exactly the rules of Parse
 // (grammar, UTF-8, number bounds, nesting depth, duplicate keys in what it
 // skips), without building anything. It exists so that a validator can
@@ -122,6 +124,38 @@ func (r *Reader) Key() (key []byte, escaped, ok bool) {
 		return nil, false, false
 	}
 	return r.p.data[start:end], escaped, true
+}
+
+// KeyIs reads an object member's key and the ':' after it when the key
+// is written exactly as quoted, a literal QuotedKey made, and reports
+// whether it was; otherwise it reads nothing. Such a key needs no escape,
+// so those bytes are the whole string by the rules and comparing them is
+// all its reading takes: a caller that knows which key likely comes next
+// (a schema's next property) thereby skips scanning it.
+func (r *Reader) KeyIs(quoted string) bool {
+	d, i := r.p.data, r.p.pos
+	if len(quoted) < 2 || len(d)-i <= len(quoted) || string(d[i:i+len(quoted)]) != quoted {
+		return false
+	}
+	j := skipSpaceAt(d, i+len(quoted))
+	if j >= len(d) || d[j] != ':' {
+		return false
+	}
+	r.p.pos = skipSpaceAt(d, j+1)
+	return true
+}
+
+// QuotedKey is name's literal for KeyIs, quotes included: how a sender
+// writes name without escapes. It is "" (which KeyIs never matches) for a
+// name with a character that must be escaped, or one beyond ASCII, kept
+// out so that matching bytes can never mean anything but name.
+func QuotedKey(name string) string {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			return ""
+		}
+	}
+	return `"` + name + `"`
 }
 
 // NextMember reads what follows an object member: ',' (more is true) or

@@ -187,18 +187,7 @@ func (n *fastNode) object(s *fastScan) bool {
 	}
 	var k keyTracker
 	for more := !empty; more; {
-		key, escaped, ok := s.r.Key()
-		if !ok {
-			return false
-		}
-		if escaped {
-			// "\u0061" and "a" are one key. An earlier key's bytes stay
-			// put when keys grows: append copies, it never moves them.
-			mark := len(s.keys)
-			s.keys = jsonparse.AppendUnescaped(s.keys, key)
-			key = s.keys[mark:]
-		}
-		sub, ok := n.member(key, &k)
+		sub, ok := n.nextMember(s, &k)
 		if !ok || !scanOrSkip(s, sub) {
 			return false
 		}
@@ -208,6 +197,29 @@ func (n *fastNode) object(s *fastScan) bool {
 	}
 	return k.seen&n.requiredMask == n.requiredMask &&
 		(n.minProps < 0 || k.count >= n.minProps) && (n.maxProps < 0 || k.count <= n.maxProps)
+}
+
+// nextMember reads a member's key and returns the schema its value must
+// match, as member does. The key after the last one found is the
+// likeliest (see keyFrom): it is tried first by its literal, which reads
+// it without scanning it as a string or comparing it again.
+func (n *fastNode) nextMember(s *fastScan, k *keyTracker) (sub *fastNode, ok bool) {
+	if h := k.next; h < len(n.keys) && s.r.KeyIs(n.keys[h].quoted) {
+		sub, denied, ok := n.admitIndex(h, k)
+		return sub, ok && !denied
+	}
+	key, escaped, ok := s.r.Key()
+	if !ok {
+		return nil, false
+	}
+	if escaped {
+		// "\u0061" and "a" are one key. An earlier key's bytes stay
+		// put when keys grows: append copies, it never moves them.
+		mark := len(s.keys)
+		s.keys = jsonparse.AppendUnescaped(s.keys, key)
+		key = s.keys[mark:]
+	}
+	return n.member(key, k)
 }
 
 // keyTracker is what object remembers of the keys it has read.
@@ -229,29 +241,39 @@ func (n *fastNode) member(key []byte, k *keyTracker) (sub *fastNode, ok bool) {
 // admit is member for a reader that goes on past a key that
 // additionalProperties false denies (denied), to name it.
 func (n *fastNode) admit(key []byte, k *keyTracker) (sub *fastNode, denied, ok bool) {
-	k.count++
 	if i := n.keyFrom(key, k.next); i >= 0 {
-		if k.seen&(1<<i) != 0 {
-			return nil, false, false
-		}
-		k.seen |= 1 << i
-		k.next = i + 1
-		sub = n.keys[i].node // nil for a required key that is not declared
-	} else {
-		for _, e := range k.extraBuf[:k.extra] {
-			if bytes.Equal(e, key) {
-				return nil, false, false
-			}
-		}
-		if k.extra == maxExtraKeys {
-			return nil, false, false
-		}
-		k.extraBuf[k.extra] = key
-		k.extra++
+		return n.admitIndex(i, k)
 	}
-	if sub != nil {
+	k.count++
+	for _, e := range k.extraBuf[:k.extra] {
+		if bytes.Equal(e, key) {
+			return nil, false, false
+		}
+	}
+	if k.extra == maxExtraKeys {
+		return nil, false, false
+	}
+	k.extraBuf[k.extra] = key
+	k.extra++
+	return n.additional()
+}
+
+// admitIndex is admit for the key n.keys[i].
+func (n *fastNode) admitIndex(i int, k *keyTracker) (sub *fastNode, denied, ok bool) {
+	k.count++
+	if k.seen&(1<<i) != 0 {
+		return nil, false, false
+	}
+	k.seen |= 1 << i
+	k.next = i + 1
+	if sub = n.keys[i].node; sub != nil {
 		return sub, false, true
 	}
+	return n.additional() // a required key that is not declared
+}
+
+// additional is admit for a key no property declares.
+func (n *fastNode) additional() (sub *fastNode, denied, ok bool) {
 	switch n.addl {
 	case addlDeny:
 		return nil, true, true

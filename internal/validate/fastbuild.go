@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/schemagate/schemagate/internal/jsonparse"
 )
 
 // maxCompareKeys is how many keys an object schema may know for a key to
@@ -73,10 +75,10 @@ func hasOwn(n *fastNode) bool {
 func (b *fastBuilder) general(n *fastNode, s *jsonschema.Schema) {
 	n.always = s.Always
 	if s.Ref != nil {
-		n.applied = append(n.applied, namedNode{"$ref", b.node(s.Ref)})
+		n.applied = append(n.applied, namedNode{name: "$ref", node: b.node(s.Ref)})
 	}
 	for i, a := range s.AllOf {
-		n.applied = append(n.applied, namedNode{"allOf/" + strconv.Itoa(i), b.node(a)})
+		n.applied = append(n.applied, namedNode{name: "allOf/" + strconv.Itoa(i), node: b.node(a)})
 	}
 	for _, t := range s.Types {
 		n.types |= typeBit(t)
@@ -117,7 +119,7 @@ func (b *fastBuilder) object(n *fastNode, s *jsonschema.Schema) {
 		if _, ok := index[name]; !ok {
 			index[name] = len(n.keys)
 			// nil for a required name that is not a property
-			n.keys = append(n.keys, namedNode{name, b.node(s.Properties[name])})
+			n.keys = append(n.keys, namedNode{name, b.node(s.Properties[name]), jsonparse.QuotedKey(name)})
 		}
 	}
 	for _, r := range s.Required {

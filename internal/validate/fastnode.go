@@ -63,6 +63,9 @@ type fastNode struct {
 type namedNode struct {
 	name string
 	node *fastNode
+	// quoted is a key's literal for jsonparse.Reader.KeyIs ("" for an
+	// applied schema, or a key a sender must escape).
+	quoted string
 }
 
 type addlKind uint8
