@@ -231,13 +231,12 @@ func (d Decoder) scan(frame []byte, maxDepth int, c DataChecker, f *fields) bool
 	// having been read already; only the others are compared.
 	var others [maxScanned][]byte
 	n := 0
+	var last *field
 	for {
-		key, escaped, ok := r.Key()
-		if !ok || escaped {
-			return false
-		}
-		dst := f.named(key)
+		dst, key, ok := f.readKey(&r, last)
 		switch {
+		case !ok:
+			return false
 		case dst == nil:
 			if n == maxScanned || repeated(others[:n], key) || !r.Skip() {
 				return false
@@ -245,6 +244,8 @@ func (d Decoder) scan(frame []byte, maxDepth int, c DataChecker, f *fields) bool
 			others[n], n = key, n+1
 		case dst.raw != nil || !d.member(&r, frame, f, dst, c):
 			return false
+		default:
+			last = dst
 		}
 		more, ok := r.NextMember()
 		if !ok {
@@ -254,6 +255,38 @@ func (d Decoder) scan(frame []byte, maxDepth int, c DataChecker, f *fields) bool
 			return r.End()
 		}
 	}
+}
+
+// readKey reads a member's key for scan: the member the contract names (dst)
+// or, for another, the key itself. The contract's member after last, the
+// one read before, is tried first by its literal: senders write them in
+// the contract's order, and matching that spares scanning and naming it.
+// ok is false for a key scan does not read (one with escapes).
+func (f *fields) readKey(r *jsonparse.Reader, last *field) (dst *field, key []byte, ok bool) {
+	if want, quoted := f.after(last); want != nil && r.KeyIs(quoted) {
+		return want, nil, true
+	}
+	key, escaped, ok := r.Key()
+	if !ok || escaped {
+		return nil, nil, false
+	}
+	return f.named(key), key, true
+}
+
+// after is the member the contract lists after last (the first when
+// last is nil), with its key's literal; nil after the data.
+func (f *fields) after(last *field) (*field, string) {
+	switch last {
+	case nil:
+		return &f.id, `"id"`
+	case &f.id:
+		return &f.typ, `"type"`
+	case &f.typ:
+		return &f.ver, `"version"`
+	case &f.ver:
+		return &f.data, `"data"`
+	}
+	return nil, ""
 }
 
 // member reads the value of the member dst names into it: strictly,
