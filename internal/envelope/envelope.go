@@ -98,7 +98,7 @@ func (d Decoder) Decode(frame []byte, maxDepth int) (Envelope, *status.Error) {
 			return Envelope{}, err
 		}
 	}
-	return d.apply(&f)
+	return d.apply(&f, true)
 }
 
 // DataChecker vouches for an envelope's data by the schema its key names,
@@ -122,8 +122,9 @@ type DataChecker interface {
 //
 // read means the frame's envelope was read and obeys the contract: Decode
 // returns the same envelope if the data is well formed within maxDepth-1
-// (and fails if it is not). vouched means the data is well formed and
-// valid too. With read false, Decode says what the frame is.
+// (and fails if it is not), but for an ID left empty until FillID sets it.
+// vouched means the data is well formed and valid too. With read false,
+// Decode says what the frame is.
 func (d Decoder) Certain(frame []byte, maxDepth int, c DataChecker) (env Envelope, read, vouched bool) {
 	if maxDepth < 2 { // the data is one level down and must have a level
 		return Envelope{}, false, false
@@ -132,7 +133,7 @@ func (d Decoder) Certain(frame []byte, maxDepth int, c DataChecker) (env Envelop
 	if !d.scan(frame, maxDepth, c, &f) {
 		return Envelope{}, false, false
 	}
-	env, err := d.apply(&f)
+	env, err := d.apply(&f, false)
 	if err != nil {
 		return env, false, false
 	}
@@ -143,10 +144,11 @@ func (d Decoder) Certain(frame []byte, maxDepth int, c DataChecker) (env Envelop
 	return env, true, f.data.vouched
 }
 
-// apply checks the members the contract names, in its order.
-func (d Decoder) apply(f *fields) (Envelope, *status.Error) {
+// apply checks the members the contract names, in its order. Unless
+// withID, an id without escapes is left to FillID (see Certain).
+func (d Decoder) apply(f *fields, withID bool) (Envelope, *status.Error) {
 	var env Envelope
-	if e := env.setID(&f.id); e != nil {
+	if e := env.setID(&f.id, withID); e != nil {
 		return env, e
 	}
 	if f.key.Type != "" {
@@ -351,7 +353,7 @@ func repeated(keys [][]byte, key []byte) bool {
 	return false
 }
 
-func (env *Envelope) setID(m *field) *status.Error {
+func (env *Envelope) setID(m *field, build bool) *status.Error {
 	if m.raw == nil {
 		return status.New(codes.InvalidArgument, "envelope: id is missing")
 	}
@@ -367,12 +369,31 @@ func (env *Envelope) setID(m *field) *status.Error {
 		env.RawID = m.raw
 		return status.New(codes.InvalidArgument, "envelope: id must be valid Unicode (it escapes a lone surrogate)")
 	}
+	if !build && !m.escaped {
+		// Its contents are the id: counted, not copied (FillID copies).
+		if e := checkIDLength(utf8.RuneCount(m.contents)); e != nil {
+			return e
+		}
+		env.RawID = m.raw
+		return nil
+	}
 	s := m.text()
 	if e := checkID(s); e != nil {
 		return e
 	}
 	env.ID, env.RawID = s, m.raw
 	return nil
+}
+
+// FillID sets ID from RawID where Certain left it empty (an id without
+// escapes, whose literal's contents are the id): the id's string is the
+// one allocation that reading a frame would otherwise make, and only
+// whoever reads the event (a handler, an action, a log line) needs it,
+// while a reply echoes RawID. It does nothing to any other envelope.
+func (env *Envelope) FillID() {
+	if env.ID == "" && len(env.RawID) >= 2 {
+		env.ID = string(env.RawID[1 : len(env.RawID)-1])
+	}
 }
 
 // text is a string field's decoded contents.
@@ -383,8 +404,11 @@ func (m *field) text() string {
 	return string(m.contents)
 }
 
-func checkID(s string) *status.Error {
-	if n := utf8.RuneCountInString(s); n < 1 || n > maxIDLength {
+func checkID(s string) *status.Error { return checkIDLength(utf8.RuneCountInString(s)) }
+
+// checkIDLength checks an id of n characters.
+func checkIDLength(n int) *status.Error {
+	if n < 1 || n > maxIDLength {
 		return status.Newf(codes.InvalidArgument, "envelope: id must be 1 to %d characters, got %d", maxIDLength, n)
 	}
 	return nil

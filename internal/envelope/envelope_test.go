@@ -187,6 +187,7 @@ func FuzzCertain(f *testing.F) {
 		if vouched && !read {
 			t.Fatal("vouched for data in an envelope it did not read")
 		}
+		got.FillID()
 		wellFormed := read && jsonparse.Valid(got.Raw, 7) == nil
 		if read && wellFormed != (err == nil) {
 			t.Fatalf("Certain read %+v (data well formed: %v), Decode: %v", got, wellFormed, err)
@@ -219,5 +220,19 @@ func TestDecodeAllocs(t *testing.T) {
 	frame := []byte(`{"id":"c-1","type":"person","version":1,"data":{"name":"Ana","age":86}}`)
 	if n := testing.AllocsPerRun(100, func() { _, _ = d.Decode(frame, 64) }); n > 1 {
 		t.Fatalf("%v allocations per frame, want at most 1 (the id)", n)
+	}
+}
+
+// TestCertainAllocs: reading a frame whose id has no escapes allocates
+// nothing, the id's string left to FillID, which makes it exactly.
+func TestCertainAllocs(t *testing.T) {
+	d := NewDecoder([]string{"person"})
+	frame := []byte(`{"id":"c-1","type":"person","version":1,"data":{"name":"Ana","age":86}}`)
+	if n := testing.AllocsPerRun(100, func() { _, _, _ = d.Certain(frame, 64, vouchAll{}) }); n != 0 {
+		t.Fatalf("%v allocations per frame, want none", n)
+	}
+	env, read, vouched := d.Certain(frame, 64, vouchAll{})
+	if env.FillID(); !read || !vouched || env.ID != "c-1" || string(env.RawID) != `"c-1"` {
+		t.Fatalf("Certain read %+v (read %v, vouched %v)", env, read, vouched)
 	}
 }

@@ -191,6 +191,9 @@ func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope, data dat
 	if !ok {
 		return nil, false, false, validate.NoSchema(env.Key)
 	}
+	if rt.handler != nil || len(rt.actions) > 0 || rt.shadow {
+		env.FillID() // for the readers of the event: see envelope.Decoder.Certain
+	}
 	switch data {
 	case unread:
 		err, malformed = rt.schema.Judge(env.Raw, depth)
