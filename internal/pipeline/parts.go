@@ -29,12 +29,12 @@ func (p *Pipeline) Parts(ctx context.Context, id, typ string, version uint64, da
 	env, err := envelope.FromParts(id, typ, version, data, p.opts.MaxDepth)
 	env.Received = received
 	var result []byte
-	known := false
+	var rt *route
 	if err == nil {
-		result, known, _, err = p.process(ctx, &env, unread, p.opts.MaxDepth)
+		result, rt, _, err = p.process(ctx, &env, unread, p.opts.MaxDepth)
 	}
-	p.observe(env.Key, known, err, start)
-	p.tap(env.Key, known, data, err)
+	p.observe(env.Key, rt, err, start)
+	p.tap(env.Key, rt != nil, data, err)
 	if err != nil && p.opts.DeadLetter != nil && rejected(err.Code) {
 		p.deadLetter(ctx, partsFrame(id, typ, version, data), err)
 	}
@@ -44,7 +44,7 @@ func (p *Pipeline) Parts(ctx context.Context, id, typ string, version uint64, da
 // RefuseParts counts an event that will not be processed (a rate limit,
 // say) and returns err for the door to answer with.
 func (p *Pipeline) RefuseParts(err *status.Error) *status.Error {
-	p.observe(event.Key{}, false, err, time.Now())
+	p.observe(event.Key{}, nil, err, time.Now())
 	return err
 }
 

@@ -53,6 +53,17 @@ type Observer interface {
 	Observe(key event.Key, known bool, code codes.Code, elapsed time.Duration)
 }
 
+// KeyedObserver is an Observer that resolves a key's series up front: the
+// pipeline asks it once per route, when it is built or given the
+// observer, and records a routed frame's outcome through what For
+// returned, so that no frame looks its series up by key. Frames no route
+// knows still go to Observe.
+type KeyedObserver interface {
+	Observer
+	// For records the outcomes of key's frames, which are known.
+	For(key event.Key) func(code codes.Code, elapsed time.Duration)
+}
+
 // Tap sees each judged frame: its key (from the client when known is
 // false), its bytes (the whole envelope, or the data of a bare or gRPC
 // frame) and its verdict (nil: accepted). It is called on the frame's
@@ -65,7 +76,8 @@ type Tap interface {
 // Pipeline is built once and then used by every connection concurrently.
 type Pipeline struct {
 	routes map[event.Key]*route
-	dec    envelope.Decoder // knows the routes' types, so decoding one allocates nothing
+	series []func(codes.Code, time.Duration) // by route.idx; nil unless the Observer is a KeyedObserver
+	dec    envelope.Decoder                  // knows the routes' types, so decoding one allocates nothing
 	opts   Options
 	judge  *judge // judges candidates' refusals off the reply's path; nil without a candidate
 }
@@ -96,6 +108,7 @@ func (b *Builder) Build(o Options) (*Pipeline, error) {
 		types = append(types, k.Type)
 	}
 	p := &Pipeline{routes: routes, dec: envelope.NewDecoder(types), opts: o}
+	p.series = p.resolveSeries(o.Observer)
 	for _, rt := range routes {
 		if rt.candidate != nil {
 			p.judge = newJudge(p)
@@ -130,18 +143,19 @@ func (p *Pipeline) Envelope(ctx context.Context, frame []byte, received time.Tim
 		data = refused
 	}
 	var result []byte
-	known, malformed := false, false
+	var rt *route // the frame's route; nil: it named no schema (or was not read so far)
+	malformed := false
 	if err == nil {
-		result, known, malformed, err = p.process(ctx, &env, data, depth)
+		result, rt, malformed, err = p.process(ctx, &env, data, depth)
 	}
 	if malformed && read {
 		// Certain only delimited the data: data that breaks the rules is
 		// the frame's fault, in Decode's words, as if Decode had read it.
 		if denv, derr := p.dec.Decode(frame, p.opts.MaxDepth); derr != nil {
-			env, err, known = denv, derr, false
+			env, err, rt = denv, derr, nil
 		}
 	}
-	p.finish(ctx, frame, env.Key, known, err, start, false)
+	p.finish(ctx, frame, env.Key, rt, err, start, false)
 	return Outcome{Code: status.CodeOf(err), Reply: status.AppendReply(dst, env.RawID, result, err)}
 }
 
@@ -155,8 +169,8 @@ func (p *Pipeline) Bare(ctx context.Context, key event.Key, frame []byte, receiv
 		return Outcome{Code: codes.OK, Reply: append(dst, frame...)}
 	}
 	env := envelope.Envelope{Event: event.Event{Key: key, Raw: frame, Received: received}}
-	result, known, _, err := p.process(ctx, &env, unread, p.opts.MaxDepth)
-	p.finish(ctx, frame, key, known, err, start, true)
+	result, rt, _, err := p.process(ctx, &env, unread, p.opts.MaxDepth)
+	p.finish(ctx, frame, key, rt, err, start, true)
 	if err == nil && result != nil {
 		return Outcome{Code: codes.OK, Reply: append(dst, result...)}
 	}
@@ -183,13 +197,13 @@ const (
 )
 
 // process judges the event's data within depth, unless data says it is
-// valid already, and delivers it. known says the key has a route;
-// malformed, that the data breaks jsonparse's rules, and then nothing was
-// done with it.
-func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope, data dataRead, depth int) (result []byte, known, malformed bool, err *status.Error) {
+// valid already, and delivers it. rt is the key's route, nil when it has
+// none; malformed says the data breaks jsonparse's rules, and then nothing
+// was done with it.
+func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope, data dataRead, depth int) (result []byte, rt *route, malformed bool, err *status.Error) {
 	rt, ok := p.routes[env.Key]
 	if !ok {
-		return nil, false, false, validate.NoSchema(env.Key)
+		return nil, nil, false, validate.NoSchema(env.Key)
 	}
 	if rt.handler != nil || len(rt.actions) > 0 || rt.shadow {
 		env.FillID() // for the readers of the event: see envelope.Decoder.Certain
@@ -205,12 +219,12 @@ func (p *Pipeline) process(ctx context.Context, env *envelope.Envelope, data dat
 	}
 	if err != nil {
 		if !rt.shadow || malformed {
-			return nil, true, malformed, err
+			return nil, rt, malformed, err
 		}
 		p.shadowed(ctx, rt, env, err)
 	}
 	result, err = p.deliver(ctx, rt, env)
-	return result, true, false, err
+	return result, rt, false, err
 }
 
 // deliver runs the handler and then every action; the event is accepted
@@ -248,11 +262,12 @@ func (p *Pipeline) failure(env *envelope.Envelope, where string, err error) *sta
 	return se
 }
 
-// finish observes a judged frame and dead-letters it if it was refused; a
-// bare frame (bare set) is the data of key.
-func (p *Pipeline) finish(ctx context.Context, frame []byte, key event.Key, known bool, err *status.Error, start time.Time, bare bool) {
-	p.observe(key, known, err, start)
-	p.tap(key, known, frame, err)
+// finish observes a judged frame of key, whose route is rt (nil: none),
+// and dead-letters it if it was refused; a bare frame (bare set) is the
+// data of key.
+func (p *Pipeline) finish(ctx context.Context, frame []byte, key event.Key, rt *route, err *status.Error, start time.Time, bare bool) {
+	p.observe(key, rt, err, start)
+	p.tap(key, rt != nil, frame, err)
 	if err != nil && p.opts.DeadLetter != nil && rejected(err.Code) {
 		if bare {
 			frame = p.bareEnvelope(key, frame)
@@ -288,10 +303,30 @@ func countFrom(received time.Time) time.Time {
 	return received
 }
 
-func (p *Pipeline) observe(key event.Key, known bool, err *status.Error, start time.Time) {
-	if p.opts.Observer != nil {
-		p.opts.Observer.Observe(key, known, status.CodeOf(err), time.Since(start))
+// observe tells the observer a frame's outcome: through its route's
+// series when the observer resolved them (resolveSeries), so that no
+// frame looks its series up by key.
+func (p *Pipeline) observe(key event.Key, rt *route, err *status.Error, start time.Time) {
+	switch {
+	case rt != nil && p.series != nil:
+		p.series[rt.idx](status.CodeOf(err), time.Since(start))
+	case p.opts.Observer != nil:
+		p.opts.Observer.Observe(key, rt != nil, status.CodeOf(err), time.Since(start))
 	}
+}
+
+// resolveSeries asks o, when it is a KeyedObserver, for each route's
+// series, indexed as the routes are.
+func (p *Pipeline) resolveSeries(o Observer) []func(codes.Code, time.Duration) {
+	ko, ok := o.(KeyedObserver)
+	if !ok {
+		return nil
+	}
+	series := make([]func(codes.Code, time.Duration), len(p.routes))
+	for k, rt := range p.routes {
+		series[rt.idx] = ko.For(k)
+	}
+	return series
 }
 
 func (p *Pipeline) tap(key event.Key, known bool, frame []byte, err *status.Error) {
@@ -315,13 +350,13 @@ func rejected(c codes.Code) bool { return c == codes.InvalidArgument || c == cod
 // not judged, so it is counted but never dead-lettered.
 func (p *Pipeline) Refuse(frame, dst []byte, err *status.Error) []byte {
 	env, _ := p.dec.Decode(frame, p.opts.MaxDepth)
-	p.observe(event.Key{}, false, err, time.Now())
+	p.observe(event.Key{}, nil, err, time.Now())
 	return status.AppendReply(dst, env.RawID, nil, err)
 }
 
 // RefuseBare is Refuse for bare routes, whose replies carry no id.
 func (p *Pipeline) RefuseBare(frame, dst []byte, err *status.Error) []byte {
-	p.observe(event.Key{}, false, err, time.Now())
+	p.observe(event.Key{}, nil, err, time.Now())
 	return status.AppendBareReply(dst, nil, err)
 }
 
@@ -331,5 +366,6 @@ func (p *Pipeline) RefuseBare(frame, dst []byte, err *status.Error) []byte {
 func (p *Pipeline) WithObserver(o Observer) *Pipeline {
 	q := *p
 	q.opts.Observer = o
+	q.series = q.resolveSeries(o)
 	return &q
 }

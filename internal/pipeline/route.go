@@ -36,6 +36,7 @@ type NamedAction struct {
 // route is a Route resolved against the registry at build time, so the
 // frame path does one map lookup and nothing else.
 type route struct {
+	idx     int // the route's place in the pipeline's per-route tables (Pipeline.series)
 	schema  *validate.Schema
 	handler handler
 	actions []NamedAction
@@ -68,8 +69,8 @@ func (b *Builder) DefaultActions(as ...NamedAction) { b.defaults = as }
 // all that name a schema the tree does not have.
 func (b *Builder) resolve() (map[event.Key]*route, error) {
 	routes := make(map[event.Key]*route, b.reg.Len())
-	for _, s := range b.reg.Schemas() {
-		routes[s.Key] = &route{schema: s, actions: b.defaults}
+	for i, s := range b.reg.Schemas() {
+		routes[s.Key] = &route{idx: i, schema: s, actions: b.defaults}
 	}
 	var problems []string
 	seen := map[event.Key]bool{}

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc/codes"
 
 	"github.com/schemagate/schemagate/internal/event"
@@ -63,6 +64,7 @@ func (m *Metrics) newFrames(transport string) *Frames {
 // atomic load.
 type series struct {
 	typ, ver, transport string
+	vec                 *prometheus.CounterVec // the frames counter, for codes not resolved yet
 	latency             interface{ Observe(float64) }
 	frames              [numCodes]atomic.Pointer[counter]
 }
@@ -71,34 +73,56 @@ type series struct {
 type counter interface{ Inc() }
 
 func (f *Frames) newSeries(k event.Key) *series {
-	s := &series{typ: k.Type, ver: strconv.Itoa(k.Version), transport: f.transport}
-	s.latency = f.m.latency.WithLabelValues(s.typ, s.ver)
+	s := f.labelled(k.Type, strconv.Itoa(k.Version))
 	// Pre-create the outcomes every schema sees, so their first increase
 	// shows in rate() instead of being the series' first sample.
-	f.counter(s, codes.OK)
-	f.counter(s, codes.InvalidArgument)
+	s.counter(codes.OK)
+	s.counter(codes.InvalidArgument)
 	return s
 }
 
 func (f *Frames) newUnknownSeries() *series {
-	s := &series{typ: unknownLabel, ver: unknownLabel, transport: f.transport}
-	s.latency = f.m.latency.WithLabelValues(s.typ, s.ver)
-	f.counter(s, codes.InvalidArgument)
-	f.counter(s, codes.NotFound)
+	s := f.labelled(unknownLabel, unknownLabel)
+	s.counter(codes.InvalidArgument)
+	s.counter(codes.NotFound)
+	return s
+}
+
+// labelled is the series of type and version at f's door, with its
+// latency child resolved and no counter yet.
+func (f *Frames) labelled(typ, ver string) *series {
+	s := &series{typ: typ, ver: ver, transport: f.transport, vec: f.m.frames}
+	s.latency = f.m.latency.WithLabelValues(typ, ver)
 	return s
 }
 
 // counter returns s's counter for code c, resolving it on first use.
-func (f *Frames) counter(s *series, c codes.Code) counter {
+func (s *series) counter(c codes.Code) counter {
 	if int(c) >= numCodes {
-		return f.m.frames.WithLabelValues(s.typ, s.ver, status.CodeName(c), s.transport)
+		return s.vec.WithLabelValues(s.typ, s.ver, status.CodeName(c), s.transport)
 	}
 	if p := s.frames[c].Load(); p != nil {
 		return *p
 	}
-	var ctr counter = f.m.frames.WithLabelValues(s.typ, s.ver, status.CodeName(c), s.transport)
+	var ctr counter = s.vec.WithLabelValues(s.typ, s.ver, status.CodeName(c), s.transport)
 	s.frames[c].Store(&ctr)
 	return ctr
+}
+
+// observe records one frame's outcome in s.
+func (s *series) observe(code codes.Code, elapsed time.Duration) {
+	s.counter(code).Inc()
+	s.latency.Observe(elapsed.Seconds())
+}
+
+// of is the series of a known key: resolved by New, or, for a schema New
+// was not told about (still a server-side key, so safe as a label),
+// resolved now.
+func (f *Frames) of(key event.Key) *series {
+	if s, ok := f.keys[key]; ok {
+		return s
+	}
+	return f.labelled(key.Type, strconv.Itoa(key.Version))
 }
 
 // Observe records one frame's outcome; it implements pipeline.Observer.
@@ -106,15 +130,12 @@ func (f *Frames) counter(s *series, c codes.Code) counter {
 func (f *Frames) Observe(key event.Key, known bool, code codes.Code, elapsed time.Duration) {
 	s := f.unknown
 	if known {
-		if ks, ok := f.keys[key]; ok {
-			s = ks
-		} else {
-			// A schema New was not told about; still a server-side key, so
-			// safe as a label, only slower.
-			s = &series{typ: key.Type, ver: strconv.Itoa(key.Version), transport: f.transport}
-			s.latency = f.m.latency.WithLabelValues(s.typ, s.ver)
-		}
+		s = f.of(key)
 	}
-	f.counter(s, code).Inc()
-	s.latency.Observe(elapsed.Seconds())
+	s.observe(code, elapsed)
 }
+
+// For is what records the outcomes of frames of key, a schema's, at f's
+// door; it implements pipeline.KeyedObserver. The pipeline asks once per
+// route, so that a frame finds its series with no lookup by key.
+func (f *Frames) For(key event.Key) func(codes.Code, time.Duration) { return f.of(key).observe }

@@ -24,7 +24,7 @@ import (
 
 // The pipeline and the ws package rely on these method sets.
 var (
-	_ pipeline.Observer = (*telemetry.Frames)(nil)
+	_ pipeline.KeyedObserver = (*telemetry.Frames)(nil)
 	_ interface {
 		ConnOpened()
 		ConnClosed(string)
@@ -193,6 +193,27 @@ func TestObserveDoesNotAllocate(t *testing.T) {
 	if allocs != 0 {
 		t.Fatalf("Observe allocates %.1f times per call", allocs)
 	}
+}
+
+// A route's recorder (For) counts in the series Observe counts in, for a
+// key New was given and for one it was not, and allocates nothing.
+func TestForCountsAsObserveDoes(t *testing.T) {
+	m := telemetry.New([]event.Key{person})
+	ws := m.Transport(telemetry.TransportWebSocket)
+	later := event.Key{Type: "later", Version: 2}
+	rec, recLater := ws.For(person), ws.For(later)
+	rec(codes.OK, time.Millisecond)
+	ws.Observe(person, true, codes.OK, time.Millisecond)
+	recLater(codes.Unavailable, time.Millisecond)
+	if n := testing.AllocsPerRun(100, func() { rec(codes.OK, time.Millisecond) }); n != 0 {
+		t.Errorf("a route's recorder allocates %v times, want 0", n)
+	}
+	checkLines(t, m, []string{"schemagate_frames_total", "schemagate_pipeline_seconds"},
+		`schemagate_frames_total{code="OK",transport="ws",type="person",version="1"} 103`,
+		`schemagate_frames_total{code="UNAVAILABLE",transport="ws",type="later",version="2"} 1`,
+		`schemagate_pipeline_seconds_count{type="person",version="1"} 103`,
+		`schemagate_pipeline_seconds_count{type="later",version="2"} 1`,
+	)
 }
 
 func BenchmarkObserve(b *testing.B) {
