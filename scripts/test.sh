@@ -36,6 +36,9 @@ fi
 echo "== go test -race"
 go test -race -count=1 -timeout 20m ./...
 
+echo "== stack sizes, without the race detector (it makes every frame bigger)"
+go test -count=1 -run 'StackStaysSmall' ./internal/ws/
+
 echo "== fuzz (short, fixed budget each)"
 # A count, not a duration: Go 1.26's fuzz coordinator can report a bogus
 # "context deadline exceeded" when a duration runs out mid-exec on a busy
