@@ -280,8 +280,7 @@ func readAll(r *Reader) bool {
 		_, _, ok := r.String()
 		return ok
 	case Number:
-		_, ok := r.Number()
-		return ok
+		return sameByDecimal(r)
 	case Bool:
 		_, ok := r.Bool()
 		return ok
@@ -313,6 +312,41 @@ func readObject(r *Reader) bool {
 		more, ok = r.NextMember()
 	}
 	return ok
+}
+
+// sameByDecimal reads a number with Number and again with Decimal, which
+// must accept it alike and end at the same place, and reports whether
+// both read it and Decimal's value is the literal's (plainValue).
+func sameByDecimal(r *Reader) bool {
+	m := r.Mark()
+	lit, ok := r.Number()
+	end := r.Mark()
+	r.Reset(m)
+	v, plain, dok := r.Decimal()
+	if dok != ok || ok && r.Mark() != end {
+		return false
+	}
+	want, wantPlain := plainValue(string(lit))
+	return ok && plain == wantPlain && v == want
+}
+
+// plainValue is the value Decimal should find in lit, a valid number,
+// worked out another way: plain when lit has no exponent and at most 18
+// integer digits.
+func plainValue(lit string) (v Decimal, plain bool) {
+	if strings.ContainsAny(lit, "eE") {
+		return Decimal{}, false
+	}
+	v.Neg = strings.HasPrefix(lit, "-")
+	intPart, frac, _ := strings.Cut(strings.TrimPrefix(lit, "-"), ".")
+	if len(intPart) > 18 {
+		return Decimal{}, false
+	}
+	v.Int, _ = strconv.ParseInt(intPart, 10, 64)
+	if frac = strings.TrimRight(frac, "0"); frac != "" {
+		v.Frac, v.Digits = true, len(frac)
+	}
+	return v, true
 }
 
 // sameByKeyIs holds KeyIs to Key, which has just read key from m: the

@@ -98,3 +98,54 @@ func skipDigits(d []byte, i int) int {
 	}
 	return i
 }
+
+// Decimal is a number in plain notation (no exponent) whose integer part
+// has at most 18 digits, so that it fits an int64: enough to compare it
+// exactly with an integer bound or a multiple of a power of ten.
+type Decimal struct {
+	Neg    bool
+	Int    int64 // the integer part's magnitude
+	Frac   bool  // a nonzero fraction follows
+	Digits int   // fraction digits up to the last nonzero one
+}
+
+// Decimal reads a number as Number does and, when it is in plain
+// notation with an integer part of at most 18 digits (plain), its value.
+// A validator comparing a number with bounds would otherwise walk its
+// digits twice: once to check them and once more to learn its value.
+func (r *Reader) Decimal() (v Decimal, plain, ok bool) {
+	d, i := r.p.data, r.p.pos
+	if d[i] == '-' {
+		v.Neg, i = true, i+1
+	}
+	start := i
+	for ; i < len(d) && isDigit(d[i]) && i-start < 18; i++ {
+		v.Int = v.Int*10 + int64(d[i]-'0')
+	}
+	if i == start || i-start > 1 && d[start] == '0' || i < len(d) && isDigit(d[i]) {
+		return r.notPlain() // no digit, a leading zero, or 19 digits or more
+	}
+	if i < len(d) && d[i] == '.' {
+		fraction := i + 1
+		for i = fraction; i < len(d) && isDigit(d[i]); i++ {
+			if d[i] != '0' {
+				v.Frac, v.Digits = true, i-fraction+1
+			}
+		}
+		if i == fraction {
+			return r.notPlain()
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') || i-r.p.pos > MaxNumberLength {
+		return r.notPlain()
+	}
+	r.p.pos = i
+	return v, true, true
+}
+
+// notPlain is Decimal for a number it does not read itself: Number
+// checks it, or finds it malformed.
+func (r *Reader) notPlain() (Decimal, bool, bool) {
+	_, ok := r.Number()
+	return Decimal{}, false, ok
+}

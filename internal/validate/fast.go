@@ -152,10 +152,10 @@ func (n *fastNode) lengthFits(s []byte) bool {
 	return (n.minLen < 0 || l >= n.minLen) && (n.maxLen < 0 || l <= n.maxLen)
 }
 
-// numberValue reads a number and checks it. Its text is parsed into a
-// decimal at most once, and only when some keyword needs the value.
+// numberValue reads a number and checks it, its value read with its
+// text (jsonparse.Reader.Decimal).
 func (n *fastNode) numberValue(s *fastScan) bool {
-	raw, ok := s.r.Number()
+	v, plain, ok := s.r.Decimal()
 	if !ok || n.hasEnum || n.formatAll {
 		return false // numbers compare by value: the authority's job
 	}
@@ -163,11 +163,11 @@ func (n *fastNode) numberValue(s *fastScan) bool {
 	if !integerOnly && !n.numeric() {
 		return true
 	}
-	d, ok := parseDecimal(raw)
-	if !ok {
+	if !plain {
 		return false
 	}
-	if integerOnly && (n.types&tInteger == 0 || d.frac) {
+	d := decimal(v)
+	if integerOnly && (n.types&tInteger == 0 || d.Frac) {
 		// "1.0" and "1e2" are integers too; only plain digits are decided here.
 		return false
 	}

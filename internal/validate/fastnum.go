@@ -1,26 +1,24 @@
 package validate
 
+import "github.com/schemagate/schemagate/internal/jsonparse"
+
 // decimal is a JSON number in plain notation (no exponent) whose integer
 // part fits int64: enough to compare it exactly with an integer bound.
-type decimal struct {
-	neg    bool
-	ip     int64 // the integer part's magnitude
-	frac   bool  // a nonzero fraction follows
-	digits int   // fraction digits up to the last nonzero one
-}
+// The fast path has the reader read it (jsonparse.Reader.Decimal).
+type decimal jsonparse.Decimal
 
 // parseDecimal reads s, which the parser has already checked is a JSON
 // number; ok is false for exponents and integer parts over 18 digits.
 func parseDecimal[T ~string | ~[]byte](s T) (d decimal, ok bool) {
 	if len(s) > 0 && s[0] == '-' {
-		d.neg, s = true, s[1:]
+		d.Neg, s = true, s[1:]
 	}
 	i := 0
 	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
 		if i == 18 {
 			return d, false
 		}
-		d.ip = d.ip*10 + int64(s[i]-'0')
+		d.Int = d.Int*10 + int64(s[i]-'0')
 	}
 	if i == 0 {
 		return d, false
@@ -29,7 +27,7 @@ func parseDecimal[T ~string | ~[]byte](s T) (d decimal, ok bool) {
 		for j := i + 1; j < len(s); j++ {
 			switch c := s[j]; {
 			case c >= '1' && c <= '9':
-				d.frac, d.digits = true, j-i
+				d.Frac, d.Digits = true, j-i
 			case c != '0':
 				return d, false
 			}
@@ -42,19 +40,19 @@ func parseDecimal[T ~string | ~[]byte](s T) (d decimal, ok bool) {
 // atLeast reports x >= b for an integer b: with ip an integer and the
 // fraction in [0, 1), a positive x reaches b exactly when ip does.
 func (d decimal) atLeast(b int64) bool {
-	if !d.neg {
-		return d.ip >= b
+	if !d.Neg {
+		return d.Int >= b
 	}
 	// -(ip+f) >= b  <=>  ip+f <= -b
-	return d.ip < -b || (d.ip == -b && !d.frac)
+	return d.Int < -b || (d.Int == -b && !d.Frac)
 }
 
 // atMost reports x <= b, as -x >= -b.
 func (d decimal) atMost(b int64) bool {
 	n := d
-	n.neg = !d.neg
-	if d.ip == 0 && !d.frac {
-		n.neg = false // zero has no sign to flip
+	n.Neg = !d.Neg
+	if d.Int == 0 && !d.Frac {
+		n.Neg = false // zero has no sign to flip
 	}
 	return n.atLeast(-b)
 }
@@ -82,7 +80,7 @@ func (m multiple) of(d decimal) bool {
 	case !m.exact:
 		return false
 	case m.n > 0:
-		return !d.frac && d.ip%m.n == 0
+		return !d.Frac && d.Int%m.n == 0
 	}
-	return d.digits <= m.digits
+	return d.Digits <= m.digits
 }

@@ -179,7 +179,7 @@ func typeMismatch(k jsonparse.Kind, types uint8, v *scalar) (got string, ok bool
 			return "", true
 		case types&tInteger != 0 && !v.decOK:
 			return "", false
-		case types&tInteger != 0 && !v.dec.frac:
+		case types&tInteger != 0 && !v.dec.Frac:
 			return "", true
 		}
 		return "number", true
