@@ -48,7 +48,7 @@ func newConn(s *Server, w *websocket.Conn, t *tap, h handleFunc, r refuseFunc) *
 	c := &conn{s: s, ws: w, under: t, bc: t.BatchConn, handle: h, refuse: r,
 		send: newReplyQueue(&s.inflight), started: now.UnixNano(), clock: newFrameClock(now)}
 	c.ctx, c.cancel = context.WithCancel(s.base)
-	c.life.nc = t.BatchConn
+	c.life.nc, c.life.origin = t.BatchConn, now
 	c.lastFrame.Store(c.started)
 	c.limit = ratelimit.New(s.o.RateLimit)
 	return c

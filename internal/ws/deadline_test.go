@@ -106,3 +106,47 @@ func TestFrameClockRebases(t *testing.T) {
 		prev = r
 	}
 }
+
+// deadlineRecorder is the connection beneath a lifecycle, keeping the read
+// deadlines set on it.
+type deadlineRecorder struct{ set []time.Time }
+
+func (r *deadlineRecorder) SetReadDeadline(t time.Time) error {
+	r.set = append(r.set, t)
+	return nil
+}
+
+// TestExtendKeepsTheSlack: extend moves the read deadline only once the
+// peer's due time passes it, and then a slack beyond; a decided close
+// keeps it expired. The readings are made up, so nothing here is timed.
+func TestExtendKeepsTheSlack(t *testing.T) {
+	const d = 16 * time.Second
+	slack := d / deadlineSlack
+	r := &deadlineRecorder{}
+	t0 := time.Now()
+	l := &lifecycle{nc: r, origin: t0.Add(-time.Minute)}
+	steps := []struct {
+		at   time.Duration // the reading, after t0
+		want time.Duration // the deadline then in force, after t0
+	}{
+		{0, d + slack},                     // none yet
+		{slack / 2, d + slack},             // still a timeout or more away
+		{slack, d + slack},                 // due exactly at the deadline
+		{slack + 1, slack + 1 + d + slack}, // due past it
+	}
+	for i, s := range steps {
+		l.extend(t0.Add(s.at), d)
+		if got := l.deadline().Sub(t0); got != s.want || !r.set[len(r.set)-1].Equal(l.deadline()) {
+			t.Fatalf("step %d: deadline %v after t0, want %v (set %v)", i, got, s.want, r.set)
+		}
+	}
+	if len(r.set) != 2 {
+		t.Fatalf("the deadline was set %d times, want 2", len(r.set))
+	}
+	l.decide(closeMsg{code: websocket.CloseGoingAway})
+	n := len(r.set)
+	l.extend(t0.Add(time.Hour), d)
+	if len(r.set) != n {
+		t.Fatalf("a decided close's deadline was moved to %v", r.set[n:])
+	}
+}

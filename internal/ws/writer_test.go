@@ -217,18 +217,12 @@ func onlyConn(t *testing.T, s *Server) *conn {
 // forgetReadDeadline makes c's next extend set its read deadline, as if
 // it had never been set, and returns the time before which it was.
 func forgetReadDeadline(c *conn) time.Time {
-	c.life.mu.Lock()
-	defer c.life.mu.Unlock()
-	c.life.until = time.Time{}
+	c.life.until.Store(0)
 	return time.Now()
 }
 
 // readDeadline is the read deadline c's extend last set.
-func readDeadline(c *conn) time.Time {
-	c.life.mu.Lock()
-	defer c.life.mu.Unlock()
-	return c.life.until
-}
+func readDeadline(c *conn) time.Time { return c.life.deadline() }
 
 // TestTextFramesAsGorillaWritesThem: the writer frames a reply byte for
 // byte as gorilla's WriteMessage does, in each length encoding.
