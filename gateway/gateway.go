@@ -123,7 +123,10 @@ func Handle[T wire.Event](g *Gateway, fn HandlerFunc[T]) {
 // Run loads the schemas, builds everything the configuration names, listens
 // on its address (and grpc.listen, if set), and serves until ctx ends;
 // then it drains within shutdown.drain_timeout. A configuration problem is
-// returned before any listener opens.
+// returned before any listener opens. While it serves, memory.release_after
+// and memory.heap_floor act on the whole process's heap (0 turns each off,
+// leaving the collector to the host; a GOGC the host sets itself is left
+// alone).
 func (g *Gateway) Run(ctx context.Context) error {
 	return server.Serve(ctx, g.cfg, g.serverOptions(nil))
 }

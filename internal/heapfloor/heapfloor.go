@@ -15,16 +15,21 @@
 // holds is at most the floor or what it held before, whichever is more,
 // and a quiet one gives it back (internal/memrelease).
 //
-// GOGC is the process's setting. Two tuners in one process (tests serving
-// twice) read the same heap and so agree; the last to stop restores what
-// it found, and a tuner still running sets its own value again at its next
-// look.
+// GOGC is the process's setting, and whoever else sets it owns it: a
+// tuner starts only while GOGC is what the environment configured, and
+// stops for good, leaving it be, once GOGC is not what it last set itself
+// (a host embedding the gateway that tunes its own collector, or a
+// second gateway's tuner in the same process: of two started together,
+// the last to set a value keeps tuning). The one that stops on its own
+// puts back the configured value.
 package heapfloor
 
 import (
 	"context"
+	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"strconv"
 	"time"
 )
 
@@ -105,14 +110,16 @@ func Floored(prev, cur Sample, floored bool, floor uint64) bool {
 }
 
 // Run keeps GOGC at Percent for floor bytes while Floored says so, and at
-// the GOGC it found otherwise, until ctx ends; then it puts back the GOGC
-// it found, if it is still the one Run set. floor <= 0 returns at once.
+// the configured GOGC otherwise, until ctx ends; then it puts back the
+// configured GOGC. It returns at once when floor <= 0 or GOGC is not the
+// configured one (see the package doc), and early, leaving GOGC be, when
+// someone else sets it.
 func Run(ctx context.Context, floor int64) {
-	if floor <= 0 {
+	base := Configured(os.Getenv("GOGC"))
+	p := newProbe()
+	if floor <= 0 || base < 0 || p.percent() != base {
 		return
 	}
-	p := newProbe()
-	base := p.percent()
 	current := base
 	last, _ := p.read()
 	floored := false
@@ -127,6 +134,9 @@ func Run(ctx context.Context, floor int64) {
 			return
 		case <-t.C:
 		}
+		if p.percent() != current {
+			return // someone else's now
+		}
 		cur, heap := p.read()
 		floored = Floored(last, cur, floored, uint64(floor))
 		next := base
@@ -139,6 +149,19 @@ func Run(ctx context.Context, floor int64) {
 			current = next
 		}
 	}
+}
+
+// Configured is the GOGC the environment variable's value v configures,
+// as the runtime reads it: "off" is -1, an integer is itself, anything
+// else (unset included) is 100.
+func Configured(v string) int {
+	if v == "off" {
+		return -1
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		return n
+	}
+	return 100
 }
 
 // probe reads the runtime metrics Run needs; runtime/metrics reads them

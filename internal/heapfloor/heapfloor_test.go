@@ -3,6 +3,7 @@ package heapfloor
 import (
 	"context"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"testing"
 	"time"
@@ -135,5 +136,114 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 		if time.Now().After(end) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
+	}
+}
+
+func TestConfigured(t *testing.T) {
+	for v, want := range map[string]int{"": 100, "off": -1, "200": 200, "50": 50, "junk": 100} {
+		if got := Configured(v); got != want {
+			t.Errorf("Configured(%q) = %d, want %d", v, got, want)
+		}
+	}
+}
+
+// gogc reads the GOGC in force.
+func gogc() int {
+	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(s)
+	return int(s[0].Value.Uint64())
+}
+
+// garbage is what load allocates at a time: past the 64 KB an unused
+// make may take on the stack.
+const garbage = 80 << 10
+
+// load allocates until done closes, keeping 8 MiB live: a steady heap
+// that allocates, under which Run raises GOGC.
+func load(done <-chan struct{}) {
+	live := make([]byte, 8*mib)
+	for {
+		select {
+		case <-done:
+			runtime.KeepAlive(live)
+			return
+		default:
+		}
+		for range 16 {
+			_ = make([]byte, garbage) // over 64 KB: on the heap
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// runUnderLoad starts a tuner and a load, and returns a stop that ends
+// both and the tuner's end.
+func runUnderLoad(t *testing.T) (stop func(), ended <-chan struct{}) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done, loaded := make(chan struct{}), make(chan struct{})
+	go func() { defer close(done); Run(ctx, 64*mib) }()
+	go func() { defer close(loaded); load(ctx.Done()) }()
+	return func() { cancel(); <-done; <-loaded }, done
+}
+
+// A GOGC someone else set is theirs: Run does not start under it, and
+// stops, leaving it be, once it is set under Run.
+func TestRunLeavesSomeoneElsesGOGC(t *testing.T) {
+	base := gogc()
+	t.Cleanup(func() { debug.SetGCPercent(base) })
+	debug.SetGCPercent(base + 150)
+	stop, ended := runUnderLoad(t)
+	waitFor(t, "Run to return under a GOGC it did not find configured", func() bool {
+		select {
+		case <-ended:
+			return true
+		default:
+			return false
+		}
+	})
+	stop()
+	if got := gogc(); got != base+150 {
+		t.Fatalf("GOGC %d after Run, want the host's %d", got, base+150)
+	}
+
+	debug.SetGCPercent(base)
+	stop, ended = runUnderLoad(t)
+	waitFor(t, "GOGC raised", func() bool { return gogc() > base })
+	debug.SetGCPercent(base + 250)
+	waitFor(t, "Run to step aside", func() bool {
+		select {
+		case <-ended:
+			return true
+		default:
+			return false
+		}
+	})
+	stop()
+	if got := gogc(); got != base+250 {
+		t.Fatalf("GOGC %d after Run stepped aside, want the host's %d", got, base+250)
+	}
+}
+
+// Two tuners in one process: one keeps tuning, the GOGC stays near what
+// one would set (not pushed up by the other's), and once both stop GOGC
+// is the configured one.
+func TestTwoTunersDoNotFight(t *testing.T) {
+	base := gogc()
+	stopA, _ := runUnderLoad(t)
+	stopB, _ := runUnderLoad(t)
+	waitFor(t, "GOGC raised", func() bool { return gogc() > base })
+	s := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}}
+	for range 20 {
+		time.Sleep(Period / 2)
+		metrics.Read(s)
+		if goal := s[0].Value.Uint64(); goal > 3*64*mib {
+			t.Errorf("heap goal %d MiB under a 64 MiB floor", goal/mib)
+		}
+	}
+	stopA()
+	stopB()
+	if got := gogc(); got != base {
+		t.Fatalf("GOGC %d after both stopped, want %d", got, base)
 	}
 }

@@ -48,6 +48,11 @@ func (a *API) postBatch(w http.ResponseWriter, r *http.Request, body []byte, rec
 	for i, item := range items {
 		if i > 0 {
 			replies = append(replies, ',')
+			// Each item is received when its turn comes: from the
+			// batch's receipt, the pipeline's time would count every
+			// item judged before it (a 100-item batch into an fsyncing
+			// sink put 62 items over a second).
+			received = time.Now()
 		}
 		out := a.p.Envelope(r.Context(), item, received, replies)
 		replies = out.Reply

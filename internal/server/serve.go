@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/schemagate/schemagate/internal/auth"
@@ -97,8 +98,7 @@ func Serve(ctx context.Context, cfg config.Config, o Options) error {
 	} else {
 		go func() { served <- srv.Serve(ln) }()
 	}
-	go memrelease.Run(ctx, cfg.Memory.ReleaseAfter, func() { logger.Debug("heap memory beyond the live heap returned to the system") })
-	go heapfloor.Run(ctx, cfg.Memory.HeapFloor)
+	defer tendMemory(ctx, cfg.Memory, logger)()
 	if err := app.systemd.Notify(sdnotify.Ready, "STATUS=serving on "+ln.Addr().String()); err != nil {
 		logger.Warn("could not tell systemd the service is ready", "err", err)
 	}
@@ -111,6 +111,21 @@ func Serve(ctx context.Context, cfg config.Config, o Options) error {
 	case <-ctx.Done():
 	}
 	return drain(srv, app, cfg.Shutdown.DrainTimeout, stopInflight, logger)
+}
+
+// tendMemory starts the process's memory keepers (memrelease, heapfloor)
+// and returns what stops them and waits for them: on every way out of
+// Serve, not only ctx's end (a listener that fails returns early), so that
+// no keeper outlives the server, and the collector's setting is back to
+// the configured one before Serve returns to a host that may serve again.
+func tendMemory(ctx context.Context, m config.Memory, logger *slog.Logger) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		memrelease.Run(ctx, m.ReleaseAfter, func() { logger.Debug("heap memory beyond the live heap returned to the system") })
+	})
+	wg.Go(func() { heapfloor.Run(ctx, m.HeapFloor) })
+	return func() { cancel(); wg.Wait() }
 }
 
 // drainGrace is how long the doors have, once the drain timeout has passed

@@ -57,7 +57,7 @@ func New(keys []event.Key) *Metrics {
 			"Frames handled by the pipeline, by schema, result code and front door (type and version are \"unknown\" when the frame named no loaded schema; transport is ws, http or grpc).",
 			"type", "version", "code", "transport"),
 		latency: newHistogramVec(reg, "schemagate_pipeline_seconds",
-			"Time from a frame's receipt by its front door to its verdict: the door's checks of the frame (a WebSocket frame's UTF-8), decoding, validation, handler and actions; a batch's items count from the batch's receipt.",
+			"Time from a frame's receipt by its front door to its verdict: the door's checks of the frame (a WebSocket frame's UTF-8), decoding, validation, handler and actions; each item of an HTTP batch from when its turn came.",
 			latencyBuckets(), "type", "version"),
 		conns: newGauge(reg, "schemagate_connections", "Open WebSocket connections."),
 		closed: newReasons(reg, "schemagate_connections_closed_total",
