@@ -7,6 +7,8 @@ import (
 	"runtime/metrics"
 	"testing"
 	"time"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 const mib = 1 << 20
@@ -147,35 +149,6 @@ func TestConfigured(t *testing.T) {
 	}
 }
 
-// gogc reads the GOGC in force.
-func gogc() int {
-	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
-	metrics.Read(s)
-	return int(s[0].Value.Uint64())
-}
-
-// garbage is what load allocates at a time: past the 64 KB an unused
-// make may take on the stack.
-const garbage = 80 << 10
-
-// load allocates until done closes, keeping 8 MiB live: a steady heap
-// that allocates, under which Run raises GOGC.
-func load(done <-chan struct{}) {
-	live := make([]byte, 8*mib)
-	for {
-		select {
-		case <-done:
-			runtime.KeepAlive(live)
-			return
-		default:
-		}
-		for range 16 {
-			_ = make([]byte, garbage) // over 64 KB: on the heap
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 // runUnderLoad starts a tuner and a load, and returns a stop that ends
 // both and the tuner's end.
 func runUnderLoad(t *testing.T) (stop func(), ended <-chan struct{}) {
@@ -183,44 +156,30 @@ func runUnderLoad(t *testing.T) (stop func(), ended <-chan struct{}) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done, loaded := make(chan struct{}), make(chan struct{})
 	go func() { defer close(done); Run(ctx, 64*mib) }()
-	go func() { defer close(loaded); load(ctx.Done()) }()
+	go func() { defer close(loaded); testkit.SteadyHeap(ctx.Done()) }()
 	return func() { cancel(); <-done; <-loaded }, done
 }
 
 // A GOGC someone else set is theirs: Run does not start under it, and
 // stops, leaving it be, once it is set under Run.
 func TestRunLeavesSomeoneElsesGOGC(t *testing.T) {
-	base := gogc()
+	base := testkit.GOGC()
 	t.Cleanup(func() { debug.SetGCPercent(base) })
 	debug.SetGCPercent(base + 150)
 	stop, ended := runUnderLoad(t)
-	waitFor(t, "Run to return under a GOGC it did not find configured", func() bool {
-		select {
-		case <-ended:
-			return true
-		default:
-			return false
-		}
-	})
+	waitFor(t, "Run to return under a GOGC it did not find configured", closed(ended))
 	stop()
-	if got := gogc(); got != base+150 {
+	if got := testkit.GOGC(); got != base+150 {
 		t.Fatalf("GOGC %d after Run, want the host's %d", got, base+150)
 	}
 
 	debug.SetGCPercent(base)
 	stop, ended = runUnderLoad(t)
-	waitFor(t, "GOGC raised", func() bool { return gogc() > base })
+	waitFor(t, "GOGC raised", func() bool { return testkit.GOGC() > base })
 	debug.SetGCPercent(base + 250)
-	waitFor(t, "Run to step aside", func() bool {
-		select {
-		case <-ended:
-			return true
-		default:
-			return false
-		}
-	})
+	waitFor(t, "Run to step aside", closed(ended))
 	stop()
-	if got := gogc(); got != base+250 {
+	if got := testkit.GOGC(); got != base+250 {
 		t.Fatalf("GOGC %d after Run stepped aside, want the host's %d", got, base+250)
 	}
 }
@@ -229,10 +188,10 @@ func TestRunLeavesSomeoneElsesGOGC(t *testing.T) {
 // one would set (not pushed up by the other's), and once both stop GOGC
 // is the configured one.
 func TestTwoTunersDoNotFight(t *testing.T) {
-	base := gogc()
+	base := testkit.GOGC()
 	stopA, _ := runUnderLoad(t)
 	stopB, _ := runUnderLoad(t)
-	waitFor(t, "GOGC raised", func() bool { return gogc() > base })
+	waitFor(t, "GOGC raised", func() bool { return testkit.GOGC() > base })
 	s := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}}
 	for range 20 {
 		time.Sleep(Period / 2)
@@ -243,7 +202,19 @@ func TestTwoTunersDoNotFight(t *testing.T) {
 	}
 	stopA()
 	stopB()
-	if got := gogc(); got != base {
+	if got := testkit.GOGC(); got != base {
 		t.Fatalf("GOGC %d after both stopped, want %d", got, base)
+	}
+}
+
+// closed says whether c is closed, for waitFor.
+func closed(c <-chan struct{}) func() bool {
+	return func() bool {
+		select {
+		case <-c:
+			return true
+		default:
+			return false
+		}
 	}
 }
