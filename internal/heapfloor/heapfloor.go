@@ -38,10 +38,13 @@ import (
 // of GOGC a stop of the world, so changes smaller than a tenth are let go.
 const Period = 250 * time.Millisecond
 
-// Heap is what Percent decides from: the heap live after the last
-// collection, and the heap size at which the runtime will start the next.
-type Heap struct {
-	Live, Goal uint64
+// Sample is one look at the runtime: the bytes allocated and the
+// collections since the process started, the heap live after the last
+// collection, the heap size at which the runtime will start the next, and
+// the GOGC in force.
+type Sample struct {
+	Allocs, Cycles, Live, Goal uint64
+	GOGC                       int
 }
 
 // Percent is the GOGC under which the next collection starts once the heap
@@ -53,7 +56,7 @@ type Heap struct {
 // floor without copying its formula. A base below zero (collection off),
 // a floor at or below the live heap, or no collection yet (Live 0) leave
 // base as it is.
-func Percent(h Heap, floor uint64, base, current int) int {
+func Percent(h Sample, floor uint64, base, current int) int {
 	if base < 0 || current <= 0 || h.Live == 0 || floor <= h.Live || h.Goal <= h.Live {
 		return base
 	}
@@ -72,13 +75,6 @@ func worthChanging(current, next, base int) bool {
 	}
 	diff := next - current
 	return diff*10 > current || -diff*10 > current
-}
-
-// Sample is one look at the runtime: the bytes allocated since the
-// process started, collections since it started, and the heap live after
-// the last of them.
-type Sample struct {
-	Allocs, Cycles, Live uint64
 }
 
 // quietAllocs is the allocation between two looks under which a process
@@ -117,31 +113,31 @@ func Floored(prev, cur Sample, floored bool, floor uint64) bool {
 func Run(ctx context.Context, floor int64) {
 	base := Configured(os.Getenv("GOGC"))
 	p := newProbe()
-	if floor <= 0 || base < 0 || p.percent() != base {
+	last := p.read()
+	if floor <= 0 || base < 0 || last.GOGC != base {
 		return
 	}
 	current := base
-	last, _ := p.read()
 	floored := false
 	t := time.NewTicker(Period)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			if p.percent() == current {
+			if p.read().GOGC == current {
 				debug.SetGCPercent(base)
 			}
 			return
 		case <-t.C:
 		}
-		if p.percent() != current {
+		cur := p.read()
+		if cur.GOGC != current {
 			return // someone else's now
 		}
-		cur, heap := p.read()
 		floored = Floored(last, cur, floored, uint64(floor))
 		next := base
 		if floored {
-			next = Percent(heap, uint64(floor), base, current)
+			next = Percent(cur, uint64(floor), base, current)
 		}
 		last = cur
 		if worthChanging(current, next, base) {
@@ -176,15 +172,9 @@ func newProbe() probe {
 	}}
 }
 
-// read takes a Sample and the Heap as of the same moment.
-func (p probe) read() (Sample, Heap) {
+// read takes a Sample.
+func (p probe) read() Sample {
 	metrics.Read(p.s)
-	live := p.s[0].Value.Uint64()
-	return Sample{Allocs: p.s[3].Value.Uint64(), Cycles: p.s[4].Value.Uint64(), Live: live},
-		Heap{Live: live, Goal: p.s[1].Value.Uint64()}
-}
-
-func (p probe) percent() int {
-	metrics.Read(p.s)
-	return int(p.s[2].Value.Uint64())
+	return Sample{Live: p.s[0].Value.Uint64(), Goal: p.s[1].Value.Uint64(), GOGC: int(p.s[2].Value.Uint64()),
+		Allocs: p.s[3].Value.Uint64(), Cycles: p.s[4].Value.Uint64()}
 }

@@ -16,19 +16,19 @@ const mib = 1 << 20
 func TestPercent(t *testing.T) {
 	cases := []struct {
 		name          string
-		heap          Heap
+		heap          Sample
 		floor         uint64
 		base, current int
 		want          int
 	}{
-		{"a small heap grows to the floor", Heap{Live: 2 * mib, Goal: 4 * mib}, 32 * mib, 100, 100, 1500},
-		{"past the floor (the minimum heap scales with GOGC): back down", Heap{Live: 2 * mib, Goal: 62 * mib}, 32 * mib, 100, 1500, 750},
-		{"on the floor: stays", Heap{Live: 2 * mib, Goal: 32 * mib}, 32 * mib, 100, 750, 750},
-		{"a heap whose own growth passes the floor keeps base", Heap{Live: 20 * mib, Goal: 40 * mib}, 32 * mib, 100, 100, 100},
-		{"a heap past the floor keeps base", Heap{Live: 40 * mib, Goal: 80 * mib}, 32 * mib, 100, 100, 100},
-		{"a higher base stays", Heap{Live: 10 * mib, Goal: 50 * mib}, 32 * mib, 400, 400, 400},
-		{"collection off stays off", Heap{Live: 1 * mib}, 32 * mib, -1, -1, -1},
-		{"no collection yet: base", Heap{Goal: 4 * mib}, 32 * mib, 100, 100, 100},
+		{"a small heap grows to the floor", Sample{Live: 2 * mib, Goal: 4 * mib}, 32 * mib, 100, 100, 1500},
+		{"past the floor (the minimum heap scales with GOGC): back down", Sample{Live: 2 * mib, Goal: 62 * mib}, 32 * mib, 100, 1500, 750},
+		{"on the floor: stays", Sample{Live: 2 * mib, Goal: 32 * mib}, 32 * mib, 100, 750, 750},
+		{"a heap whose own growth passes the floor keeps base", Sample{Live: 20 * mib, Goal: 40 * mib}, 32 * mib, 100, 100, 100},
+		{"a heap past the floor keeps base", Sample{Live: 40 * mib, Goal: 80 * mib}, 32 * mib, 100, 100, 100},
+		{"a higher base stays", Sample{Live: 10 * mib, Goal: 50 * mib}, 32 * mib, 400, 400, 400},
+		{"collection off stays off", Sample{Live: 1 * mib}, 32 * mib, -1, -1, -1},
+		{"no collection yet: base", Sample{Goal: 4 * mib}, 32 * mib, 100, 100, 100},
 	}
 	for _, c := range cases {
 		if got := Percent(c.heap, c.floor, c.base, c.current); got != c.want {
