@@ -38,7 +38,7 @@ type lifecycle struct {
 	msg   *closeMsg // the close in force; nil while open (a pointer: every connection holds a lifecycle, few a close)
 	nc    interface{ SetReadDeadline(time.Time) error }
 	// origin is a clock reading with a monotonic part, taken when the
-	// connection started; until is the read deadline extend last set, as
+	// connection started (its lifetime counts from it too); until is the read deadline extend last set, as
 	// time since origin (0: none yet, origin being past).
 	origin time.Time
 	until  atomic.Int64
@@ -97,9 +97,6 @@ func (l *lifecycle) extend(now time.Time, d time.Duration) {
 	}
 	l.mu.Unlock()
 }
-
-// deadline is the read deadline extend last set; origin when none.
-func (l *lifecycle) deadline() time.Time { return l.origin.Add(time.Duration(l.until.Load())) }
 
 // open says no close is decided yet.
 func (l *lifecycle) open() bool {

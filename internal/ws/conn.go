@@ -38,7 +38,6 @@ type conn struct {
 	pinger     *time.Timer
 	limits     *time.Timer       // nil when no idle or lifetime limit is on
 	lastFrame  atomic.Int64      // unix nanos of the last data frame, for idle
-	started    int64             // unix nanos, as lastFrame
 	clock      frameClock        // the reader's (clock.go)
 	limit      *ratelimit.Bucket // nil: no limit
 }
@@ -46,10 +45,10 @@ type conn struct {
 func newConn(s *Server, w *websocket.Conn, t *tap, h handleFunc, r refuseFunc) *conn {
 	now := time.Now()
 	c := &conn{s: s, ws: w, under: t, bc: t.BatchConn, handle: h, refuse: r,
-		send: newReplyQueue(&s.inflight), started: now.UnixNano(), clock: newFrameClock(now)}
+		send: newReplyQueue(&s.inflight), clock: newFrameClock(now)}
 	c.ctx, c.cancel = context.WithCancel(s.base)
 	c.life.nc, c.life.origin = t.BatchConn, now
-	c.lastFrame.Store(c.started)
+	c.lastFrame.Store(now.UnixNano())
 	c.limit = ratelimit.New(s.o.RateLimit)
 	return c
 }

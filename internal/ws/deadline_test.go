@@ -136,7 +136,7 @@ func TestExtendKeepsTheSlack(t *testing.T) {
 	}
 	for i, s := range steps {
 		l.extend(t0.Add(s.at), d)
-		if got := l.deadline().Sub(t0); got != s.want || !r.set[len(r.set)-1].Equal(l.deadline()) {
+		if got := deadlineOf(l).Sub(t0); got != s.want || !r.set[len(r.set)-1].Equal(deadlineOf(l)) {
 			t.Fatalf("step %d: deadline %v after t0, want %v (set %v)", i, got, s.want, r.set)
 		}
 	}

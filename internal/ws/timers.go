@@ -38,7 +38,7 @@ func (c *conn) nextCheck(now time.Time) time.Duration {
 		next = time.Unix(0, c.lastFrame.Load()).Add(idle).Sub(now)
 	}
 	if life := c.s.o.MaxLifetime; life > 0 {
-		if d := time.Unix(0, c.started).Add(life).Sub(now); next == 0 || d < next {
+		if d := c.life.origin.Add(life).Sub(now); next == 0 || d < next {
 			next = d
 		}
 	}
@@ -52,7 +52,7 @@ func (c *conn) nextCheck(now time.Time) time.Duration {
 // lifetime or idle limit, or sets the timer for the next check.
 func (c *conn) checkLimits() {
 	now := time.Now()
-	if life := c.s.o.MaxLifetime; life > 0 && now.Sub(time.Unix(0, c.started)) >= life {
+	if life := c.s.o.MaxLifetime; life > 0 && now.Sub(c.life.origin) >= life {
 		c.close(websocket.CloseNormalClosure, "maximum connection lifetime reached; reconnect", telemetry.CloseLifetime)
 		return
 	}

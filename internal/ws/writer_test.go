@@ -222,7 +222,10 @@ func forgetReadDeadline(c *conn) time.Time {
 }
 
 // readDeadline is the read deadline c's extend last set.
-func readDeadline(c *conn) time.Time { return c.life.deadline() }
+func readDeadline(c *conn) time.Time { return deadlineOf(&c.life) }
+
+// deadlineOf is the read deadline l's extend last set; its origin when none.
+func deadlineOf(l *lifecycle) time.Time { return l.origin.Add(time.Duration(l.until.Load())) }
 
 // TestTextFramesAsGorillaWritesThem: the writer frames a reply byte for
 // byte as gorilla's WriteMessage does, in each length encoding.
