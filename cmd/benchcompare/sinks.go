@@ -37,10 +37,6 @@ type sinkResult struct {
 	err       string
 }
 
-// sinkKinds are the three configurations, in the order each round runs
-// them.
-var sinkKinds = []string{"file", "outbox", "down"}
-
 // measureSinks serves the bench schemas three times a round, every event
 // routed to a file action, then to an outbox webhook whose receiver
 // answers 204 (from this process: its deliveries compete for the same CPU
@@ -72,7 +68,7 @@ func measureSinks(ctx context.Context, c config) sinkResult {
 	}
 	var res sinkResult
 	for round := range max(c.rounds, 1) {
-		for _, kind := range sinkKinds {
+		for _, kind := range [...]string{"file", "outbox", "down"} { // in this order each round
 			n0, t0 := delivered.Load(), time.Now()
 			m := measureSink(ctx, c, sinkRun{dir: dir, schemas: schemas, receiver: ln.Addr().String(), kind: kind, round: round})
 			if m.err != "" && res.err == "" {

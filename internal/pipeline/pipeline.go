@@ -293,10 +293,10 @@ func (p *Pipeline) bareEnvelope(key event.Key, frame []byte) []byte {
 // door has read the clock for already. Counting from a reading of its own
 // when judging starts cost a clock reading per frame, a measurable part of
 // a small frame's cost; since receipt, the door's own checks of the frame
-// (a WebSocket frame's UTF-8) count too. (An HTTP batch's items each
-// pass the time their turn came: from the batch's receipt, item i would
-// count the i items judged before it.) A caller with no receipt (the zero time) has its
-// frame counted from now.
+// (a WebSocket frame's UTF-8) count too. An HTTP batch's items each pass
+// the time their turn came: from the batch's receipt, item i would count
+// the i items judged before it. A caller with no receipt (the zero time)
+// has its frame counted from now.
 func countFrom(received time.Time) time.Time {
 	if received.IsZero() {
 		return time.Now()
