@@ -46,7 +46,19 @@ func TestIdleReaderStackStaysSmall(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(writerLinger + 100*time.Millisecond) // the pongs are read; no writer lingers
+	// Each pong is read once its connection's deadline has moved past the
+	// one set at the start (PongTimeout and the slack after it).
+	first := o.PongTimeout + o.PongTimeout/deadlineSlack + 500*time.Millisecond
+	waitFor(t, 30*time.Second, func() bool {
+		ts.ws.mu.Lock()
+		defer ts.ws.mu.Unlock()
+		for c := range ts.ws.conns {
+			if deadlineOf(&c.life).Sub(c.life.origin) <= first {
+				return false
+			}
+		}
+		return true
+	})
 	if per := (stackInUse() - before) / n; per > 3<<10 {
 		t.Errorf("an idle connection holds %d bytes of stacks, want a 2 KB reader's", per)
 	}
