@@ -11,6 +11,7 @@ import (
 
 	"github.com/schemagate/schemagate/internal/action"
 	"github.com/schemagate/schemagate/internal/natstest"
+	"github.com/schemagate/schemagate/internal/testkit"
 	"github.com/schemagate/schemagate/internal/whsign"
 )
 
@@ -39,13 +40,8 @@ func TestWebhookKeepsEventWhenDeadLetterFails(t *testing.T) {
 	if err := w.Do(context.Background(), testEvent("kept")); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for hits.Load() < 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d attempts: the event was dropped when its dead letter could not be written", hits.Load())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testkit.WaitFor(t, 20*time.Second, "a second attempt (the event kept although its dead letter could not be written)",
+		func() bool { return hits.Load() >= 2 })
 }
 
 // Every event id, even one a NATS header would flatten, reaches the
