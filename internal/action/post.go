@@ -226,6 +226,9 @@ func (p *poster) fields(fs []field, buf []byte, msg message, now time.Time) ([]f
 	buf = strconv.AppendInt(buf, int64(msg.Version), 10)
 	add(keyEventVersion, "", buf[n:len(buf):len(buf)])
 	if p.signer != nil {
+		// The timestamp is the attempt's, not the event's, as the spec
+		// says: a receiver refuses one far from its clock, which is what
+		// stops a captured delivery from being replayed later.
 		n = len(buf)
 		buf = strconv.AppendInt(buf, now.Unix(), 10)
 		add(keyTimestamp, "", buf[n:len(buf):len(buf)])

@@ -74,7 +74,9 @@ func TestSignedDeliveriesVerifyWithTheReferenceLibrary(t *testing.T) {
 	body := []byte(`{"id":"r1","type":"person","version":2,"received":"2026-01-02T03:04:05Z","data":{}}`)
 	post := func(id string, at time.Time, sent []byte) {
 		req, _ := http.NewRequest(http.MethodPost, recvNew.URL, bytes.NewReader(sent))
-		signer.SetHeaders(req.Header, id, at, body)
+		req.Header.Set(whsign.HeaderID, id)
+		req.Header.Set(whsign.HeaderTimestamp, strconv.FormatInt(at.Unix(), 10))
+		req.Header.Set(whsign.HeaderSignature, signer.Sign(id, at, body))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -25,7 +25,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -186,17 +185,4 @@ func headerSafe(id string) bool {
 		}
 	}
 	return true
-}
-
-// SetHeaders sets the spec's three headers on h for a message sent now.
-// The timestamp is the attempt's, not the event's, as the spec says: a
-// receiver rejects a message whose timestamp is far from its clock, which
-// is what stops a captured delivery from being replayed later.
-//
-// The id is the event id; the message goes as its WebhookID.
-func (s *Signer) SetHeaders(h http.Header, id string, now time.Time, body []byte) {
-	id = WebhookID(id)
-	h.Set(HeaderID, id)
-	h.Set(HeaderTimestamp, strconv.FormatInt(now.Unix(), 10))
-	h.Set(HeaderSignature, s.Sign(id, now, body))
 }
