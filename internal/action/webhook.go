@@ -39,11 +39,12 @@ var _ Action = (*Webhook)(nil)
 
 // Webhook POSTs each event as the same JSON object the file sink writes as
 // a line, with Content-Type application/json, the event id as webhook-id
-// and Idempotency-Key (as whsign.WebhookID makes it header-safe), the event's type and version as webhook-event-type
-// and webhook-event-version and, with secrets, the Standard Webhooks
-// webhook-timestamp and webhook-signature. A 2xx answer means delivered. A network error, a
-// timeout, 408, 429 or 5xx is retried with backoff, within Retries and
-// ctx, and ends in UNAVAILABLE. Any other answer means the receiver refuses
+// and Idempotency-Key (as whsign.WebhookID makes it header-safe), the
+// event's type and version as webhook-event-type and
+// webhook-event-version and, with secrets, the Standard Webhooks
+// webhook-timestamp and webhook-signature. A 2xx answer means delivered.
+// A network error, a timeout, 408, 429 or 5xx is retried with backoff,
+// within Retries and ctx, and ends in UNAVAILABLE. Any other answer means the receiver refuses
 // this event, which no resend fixes: FAILED_PRECONDITION, not retried.
 type Webhook struct {
 	cfg    WebhookConfig

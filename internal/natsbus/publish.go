@@ -23,8 +23,8 @@ var _ action.Action = (*Publisher)(nil)
 // Publisher is the nats action: it publishes each event to JetStream on
 // <prefix>.<type>.v<version>, with the event id as Nats-Msg-Id so that the
 // stream stores a client's resend once (in its header-safe form, see
-// headerID), and returns nil only after
-// JetStream's ack, i.e. once the stream holds the event.
+// headerID), and returns nil only after JetStream's ack, i.e. once the
+// stream holds the event.
 type Publisher struct {
 	b      *Bus
 	closed atomic.Bool
