@@ -1,11 +1,8 @@
 package action
 
 import (
-	"errors"
 	"net"
-	"os"
 	"syscall"
-	"time"
 )
 
 // idleCheck tells whether the receiver sent anything on a kept connection,
@@ -13,12 +10,12 @@ import (
 // which neither waits nor takes a byte. The transport learns the same from
 // the read it keeps pending on every idle connection, which would cost the
 // direct sender a goroutine per connection and a hand-off per delivery.
-// (A read deadline in the past cannot do it: the poller then fails the
-// read before it looks at the socket.)
+// The recv goes through RawConn.Control, not Read: Read asks the poller
+// first, which fails it once the last attempt's deadline has passed while
+// the connection lay idle, before anyone looks at the socket.
 type idleCheck struct {
-	c     net.Conn
 	raw   syscall.RawConn // nil: not a socket, no check
-	peek  func(fd uintptr) bool
+	peek  func(fd uintptr)
 	quiet bool // the last peek found nothing to read
 	b     [1]byte
 }
@@ -34,14 +31,13 @@ func (ic *idleCheck) init(c net.Conn) {
 	if err != nil {
 		return
 	}
-	ic.c, ic.raw = c, raw
-	ic.peek = func(fd uintptr) bool {
+	ic.raw = raw
+	ic.peek = func(fd uintptr) {
 		// Data (an answer nobody asked for), the stream's end (0 bytes)
 		// or an error (a reset) all make the connection unfit; only
 		// "nothing yet" keeps it.
 		_, _, err := syscall.Recvfrom(int(fd), ic.b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
 		ic.quiet = err == syscall.EAGAIN
-		return true
 	}
 }
 
@@ -51,16 +47,6 @@ func (ic *idleCheck) spoke() bool {
 		return false
 	}
 	ic.quiet = false
-	err := ic.raw.Read(ic.peek)
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		// The last attempt's deadline passed while the connection lay
-		// idle, and the poller fails a read past its deadline before it
-		// looks at the socket. The next attempt sets its own.
-		if ic.c.SetReadDeadline(time.Time{}) != nil {
-			return true
-		}
-		ic.quiet = false
-		err = ic.raw.Read(ic.peek)
-	}
+	err := ic.raw.Control(ic.peek)
 	return err != nil || !ic.quiet
 }
