@@ -277,8 +277,7 @@ func readAll(r *Reader) bool {
 		}
 		return ok
 	case String:
-		_, _, ok := r.String()
-		return ok
+		return sameByStringAt(r)
 	case Number:
 		return sameByDecimal(r)
 	case Bool:
@@ -314,20 +313,29 @@ func readObject(r *Reader) bool {
 	return ok
 }
 
-// sameByDecimal reads a number with Number and again with Decimal, which
-// must accept it alike and end at the same place, and reports whether
-// both read it and Decimal's value is the literal's (plainValue).
+// sameByDecimal reads a number with Number and again with DecimalAt,
+// which must accept it alike and end at the same place, and reports
+// whether both read it and DecimalAt's value is the literal's
+// (plainValue).
 func sameByDecimal(r *Reader) bool {
 	m := r.Mark()
 	lit, ok := r.Number()
-	end := r.Mark()
-	r.Reset(m)
-	v, plain, dok := r.Decimal()
-	if dok != ok || ok && r.Mark() != end {
+	v, end, plain := DecimalAt(r.Input(), m.Pos())
+	if (end >= 0) != ok || ok && end != r.Mark().Pos() {
 		return false
 	}
 	want, wantPlain := plainValue(string(lit))
 	return ok && plain == wantPlain && v == want
+}
+
+// sameByStringAt reads a string with String and again with StringAt,
+// which must accept it alike, end at the same place and say alike
+// whether it is escaped, and reports whether both read it.
+func sameByStringAt(r *Reader) bool {
+	start := r.Mark().Pos()
+	_, escaped, ok := r.String()
+	end, atEscaped := StringAt(r.Input(), start)
+	return ok && end == r.Mark().Pos() && atEscaped == escaped
 }
 
 // plainValue is the value Decimal should find in lit, a valid number,
@@ -393,4 +401,92 @@ func FuzzDelimit(f *testing.F) {
 			t.Fatalf("Delimit ended at %d (%v), Skip at %d", loose.Mark().Pos(), okL, end)
 		}
 	})
+}
+
+// FuzzAt holds the primitives for callers that walk the bytes themselves
+// (StringAt, DecimalAt, SpaceAt, Reader.Seek) to Parse's rules at every
+// offset of any input: not only where a well-formed text puts a value,
+// since a caller walking malformed bytes may ask anywhere.
+func FuzzAt(f *testing.F) {
+	for _, s := range append([]string{`{"a": [1, -0.50, "x\u00e9y"], "b" :{}}`, `"abc`, `1e1001 -01 1.`,
+		" \t\r\n\v\f", `[[[[1]]]]`, `"\ud800" "é" "\q"`}, swarSeeds()...) {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for i := range b {
+			checkStringAt(t, b, i)
+			checkDecimalAt(t, b, i)
+			if got, want := SpaceAt(b, i), len(b)-len(bytes.TrimLeft(b[i:], " \t\r\n")); got != want {
+				t.Fatalf("SpaceAt(%q, %d) = %d, want %d", b, i, got, want)
+			}
+			checkSeek(t, b, i)
+		}
+	})
+}
+
+// checkStringAt holds StringAt(b, i) to Parse: a string's end is where
+// its quotes and backslashes alone put it (stringEnd), and the bytes up
+// to there are a valid string, decoding as Parse decodes them, exactly
+// when StringAt accepts them.
+func checkStringAt(t *testing.T, b []byte, i int) {
+	end, escaped := StringAt(b, i)
+	want := -1
+	if b[i] == '"' {
+		if e := stringEnd(b, i); e >= 0 && Valid(b[i:e], 1) == nil {
+			want = e
+		}
+	}
+	if end != want {
+		t.Fatalf("StringAt(%q, %d) = %d, want %d", b, i, end, want)
+	}
+	if end < 0 {
+		return
+	}
+	v, _ := Parse(b[i:end], 1)
+	contents := b[i+1 : end-1]
+	if escaped != bytes.ContainsRune(contents, '\\') || string(AppendUnescaped(nil, contents)) != v {
+		t.Fatalf("StringAt(%q, %d): escaped %v, contents %q; Parse reads %q", b, i, escaped, contents, v)
+	}
+}
+
+// checkDecimalAt holds DecimalAt(b, i) to a Reader's Number at i, read
+// from a reader made over b[i:], and its value to plainValue's.
+func checkDecimalAt(t *testing.T, b []byte, i int) {
+	v, end, plain := DecimalAt(b, i)
+	r := NewReader(b[i:], 1)
+	want := -1
+	if k := r.Peek(); k == Number && r.Mark().Pos() == 0 {
+		if lit, ok := r.Number(); ok {
+			want = i + len(lit)
+			if wv, wp := plainValue(string(lit)); wv != v || wp != plain {
+				t.Fatalf("DecimalAt(%q, %d) = %+v, plain %v; want %+v, %v", b, i, v, plain, wv, wp)
+			}
+		}
+	}
+	if end != want {
+		t.Fatalf("DecimalAt(%q, %d) ends at %d, want %d", b, i, end, want)
+	}
+}
+
+// checkSeek holds Seek to its contract: a reader over b moved to i with
+// depth containers open skips what a reader over b[i:] with that much
+// less depth to spare skips, to the same place.
+func checkSeek(t *testing.T, b []byte, i int) {
+	const maxDepth = 4
+	for depth := range maxDepth {
+		r := NewReader(b, maxDepth)
+		r.Seek(i, depth)
+		ok := r.Skip()
+		alone := NewReader(b[i:], maxDepth-depth)
+		if alone.Mark().Pos() != 0 {
+			return // Seek is only for the start of a value, which is not whitespace
+		}
+		aok := alone.Skip()
+		if ok != aok || ok && r.Mark().Pos() != i+alone.Mark().Pos() || r.Input() == nil || r.MaxDepth() != maxDepth {
+			t.Fatalf("Seek(%d, %d) in %q: Skip %v to %d; over b[%d:] %v to %d", i, depth, b, ok, r.Mark().Pos(), i, aok, i+alone.Mark().Pos())
+		}
+		if ok && r.Mark().Depth() != depth {
+			t.Fatalf("Seek(%d, %d) in %q: depth %d after a whole value", i, depth, b, r.Mark().Depth())
+		}
+	}
 }

@@ -109,13 +109,16 @@ type Decimal struct {
 	Digits int   // fraction digits up to the last nonzero one
 }
 
-// Decimal reads a number as Number does and, when it is in plain
-// notation with an integer part of at most 18 digits (plain), its value.
-// A validator comparing a number with bounds would otherwise walk its
-// digits twice: once to check them and once more to learn its value.
-func (r *Reader) Decimal() (v Decimal, plain, ok bool) {
-	d, i := r.p.data, r.p.pos
-	if d[i] == '-' {
+// DecimalAt checks the number at d[i] as Parse would and returns the
+// offset just past it (-1 when no valid number starts at d[i], i >= 0)
+// and, when it is in plain notation with an integer part of at most 18
+// digits (plain), its value. It reads the digits once: a validator
+// comparing a number with bounds would otherwise walk them twice, once to
+// check them and once more to learn the value. Like StringAt, it is for
+// a caller that walks the bytes itself.
+func DecimalAt(d []byte, i int) (v Decimal, end int, plain bool) {
+	first := i
+	if i < len(d) && d[i] == '-' {
 		v.Neg, i = true, i+1
 	}
 	start := i
@@ -123,7 +126,7 @@ func (r *Reader) Decimal() (v Decimal, plain, ok bool) {
 		v.Int = v.Int*10 + int64(d[i]-'0')
 	}
 	if i == start || i-start > 1 && d[start] == '0' || i < len(d) && isDigit(d[i]) {
-		return r.notPlain() // no digit, a leading zero, or 19 digits or more
+		return Decimal{}, numberEnd(d, first), false // no digit, a leading zero, or 19 digits or more
 	}
 	if i < len(d) && d[i] == '.' {
 		fraction := i + 1
@@ -133,19 +136,35 @@ func (r *Reader) Decimal() (v Decimal, plain, ok bool) {
 			}
 		}
 		if i == fraction {
-			return r.notPlain()
+			return Decimal{}, -1, false
 		}
 	}
-	if i < len(d) && (d[i] == 'e' || d[i] == 'E') || i-r.p.pos > MaxNumberLength {
-		return r.notPlain()
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') || i-first > MaxNumberLength {
+		return Decimal{}, numberEnd(d, first), false
 	}
-	r.p.pos = i
-	return v, true, true
+	return v, i, true
 }
 
-// notPlain is Decimal for a number it does not read itself: Number
-// checks it, or finds it malformed.
-func (r *Reader) notPlain() (Decimal, bool, bool) {
-	_, ok := r.Number()
-	return Decimal{}, false, ok
+// numberEnd is DecimalAt for a number it does not read itself:
+// scanNumber checks it, or finds it malformed.
+func numberEnd(d []byte, i int) int {
+	if i >= len(d) {
+		return -1
+	}
+	p := parser{data: d, pos: i}
+	end, err := p.scanNumber()
+	if err != nil {
+		return -1
+	}
+	return end
+}
+
+// Decimal reads a number as DecimalAt does.
+func (r *Reader) Decimal() (v Decimal, plain, ok bool) {
+	v, end, plain := DecimalAt(r.p.data, r.p.pos)
+	if end < 0 {
+		return Decimal{}, false, false
+	}
+	r.p.pos = end
+	return v, plain, true
 }

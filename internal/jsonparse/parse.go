@@ -165,6 +165,11 @@ func skipSpaceAt(d []byte, i int) int {
 	return i
 }
 
+// SpaceAt is the offset of the first byte at or after i that is not
+// whitespace, by the rules of Parse: for a caller walking the bytes itself
+// (see StringAt).
+func SpaceAt(d []byte, i int) int { return skipSpaceAt(d, i) }
+
 // fail reports msg at the current position.
 func (p *parser) fail(msg string) error {
 	return p.failAt(p.pos, msg)

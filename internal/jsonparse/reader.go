@@ -68,6 +68,27 @@ func (r *Reader) Peek() Kind {
 // Pos is the byte offset of the mark in the input.
 func (m Mark) Pos() int { return m.pos }
 
+// Depth is how many arrays and objects are open around the mark: what
+// counts against the depth limit when one more opens there.
+func (m Mark) Depth() int { return m.depth }
+
+// Input is the text r reads, for a caller that walks its bytes itself
+// (with StringAt, DecimalAt and SpaceAt) and then moves r past what it
+// read with Seek.
+func (r *Reader) Input() []byte { return r.p.data }
+
+// MaxDepth is r's nesting limit, as for Parse: a caller walking the bytes
+// itself refuses to open an array or object at a depth of MaxDepth or more,
+// as Reader would.
+func (r *Reader) MaxDepth() int { return r.p.maxDepth }
+
+// Seek moves r to offset pos of its input with depth arrays and objects
+// open around it. The caller vouches for both: pos must be where r could
+// stand after reading the same bytes token by token (the start of a value
+// or what follows one), and depth how many containers it opened, so that
+// Skip and the depth limit then judge the rest exactly as if r had.
+func (r *Reader) Seek(pos, depth int) { r.p.pos, r.p.depth = pos, depth }
+
 // Mark returns the current position.
 func (r *Reader) Mark() Mark { return Mark{r.p.pos, r.p.depth} }
 

@@ -56,6 +56,35 @@ func (p *parser) scanString() (start, end int, escaped bool, err error) {
 	return p.scanStringRest(start, i)
 }
 
+// StringAt checks the string whose opening quote is at d[i], by exactly
+// the rules of Parse, and returns the offset just past its closing quote,
+// and whether its contents d[i+1:end-1] hold escapes (AppendUnescaped
+// decodes them). end is -1 when no valid string starts at d[i] (i >= 0).
+// It is Reader.String for a caller that walks the bytes itself with the
+// offset in a register: a frame's tokens are short, and a Reader's fields
+// loaded and stored through a pointer around each one cost more than
+// reading it.
+func StringAt(d []byte, i int) (end int, escaped bool) {
+	if i >= len(d) || d[i] != '"' {
+		return -1, false
+	}
+	j := plainRun(d, i+1)
+	if j < len(d) && d[j] == '"' {
+		return j + 1, false // the usual string: plain ASCII up to its quote
+	}
+	return stringRestAt(d, i, j)
+}
+
+// stringRestAt is StringAt for a string with escapes, control characters
+// or multi-byte characters, or one the input cuts short, from d[j].
+func stringRestAt(d []byte, i, j int) (end int, escaped bool) {
+	p := parser{data: d, pos: i}
+	if _, _, escaped, err := p.scanStringRest(i+1, j); err == nil {
+		return p.pos, escaped
+	}
+	return -1, false
+}
+
 // scanStringRest is scanString for a string with escapes, control
 // characters or multi-byte characters, or one the input cuts short, from
 // d[i], the first byte that is not plain ASCII.
