@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net"
 	"syscall"
+
+	"github.com/schemagate/schemagate/internal/wsio"
 )
 
 // This file is gorilla.go's platform half: it reads into, and parks, the
@@ -75,16 +77,17 @@ func (t *tap) fillNow(fd uintptr) bool {
 }
 
 // readSocket is tap.Read while fillNow runs: one read of the socket that
-// never blocks.
+// never blocks, made without the scheduler's bookkeeping for a call that
+// might (wsio.ReadNow says why).
 func (t *tap) readSocket(p []byte) (int, error) {
 	for {
-		n, err := syscall.Read(int(t.pollFD), p)
+		n, errno := wsio.ReadNow(uintptr(t.pollFD), p)
 		switch {
-		case err == syscall.EINTR:
+		case errno == syscall.EINTR:
 			continue
-		case err == syscall.EAGAIN:
+		case errno == syscall.EAGAIN:
 			return 0, errWouldBlock
-		case err != nil || n <= 0:
+		case errno != 0 || n <= 0:
 			return 0, errLeftToRead
 		}
 		return n, nil

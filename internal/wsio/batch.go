@@ -37,6 +37,9 @@ type BatchConn struct {
 	// wdl is the write deadline last set through b, in unix nanoseconds
 	// (noDeadline for none); 0 until one is.
 	wdl int64
+	// raw writes to the socket beneath without waking the runtime's
+	// monitor thread (rawio_linux.go); nil: through the net.Conn.
+	raw *rawWriter
 }
 
 // noDeadline stands for the zero time in BatchConn.wdl.
@@ -48,7 +51,15 @@ const maxPooled = 256 << 10
 // NewBatchConn wraps c; pool (see NewBufferPool), when not nil, lends the
 // buffer only while something is buffered, so an idle connection holds none.
 func NewBatchConn(c net.Conn, flushAt int, pool *sync.Pool) *BatchConn {
-	return &BatchConn{Conn: c, flushAt: flushAt, pool: pool}
+	return &BatchConn{Conn: c, flushAt: flushAt, pool: pool, raw: newRawWriter(c)}
+}
+
+// send writes p to the connection beneath.
+func (b *BatchConn) send(p []byte) (int, error) {
+	if b.raw != nil {
+		return b.raw.write(p)
+	}
+	return b.Conn.Write(p)
 }
 
 // NewBufferPool returns a pool of write buffers of size bytes to start with.
@@ -100,7 +111,7 @@ func (b *BatchConn) writeLocked(p []byte) (int, error) {
 		return 0, ErrWritesEnded
 	}
 	if !b.holding && b.buffered() == 0 {
-		n, err := b.Conn.Write(p)
+		n, err := b.send(p)
 		if err != nil {
 			b.keep(p[n:])
 		}
@@ -212,7 +223,7 @@ func (b *BatchConn) flushLocked() error {
 	if b.buffered() == 0 {
 		return nil
 	}
-	n, err := b.Conn.Write(*b.buf)
+	n, err := b.send(*b.buf)
 	if b.err = err; err != nil {
 		*b.buf = (*b.buf)[:copy(*b.buf, (*b.buf)[n:])]
 		return err

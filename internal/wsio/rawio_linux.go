@@ -1,0 +1,96 @@
+package wsio
+
+import (
+	"net"
+	"os"
+	"syscall"
+	"unsafe"
+)
+
+// This file makes a socket's reads and writes without telling the Go
+// scheduler: syscall.RawSyscall instead of syscall.Syscall. Both are
+// only ever made on a socket the runtime's poller set non-blocking, and
+// only where the poller waits instead of the system call (RawConn.Read
+// and RawConn.Write, or a caller's own wait), so none of them can block
+// the thread.
+//
+// Why: syscall.Syscall announces a call that might block. When every P
+// is idle, the runtime's monitor thread (sysmon) sleeps, and each such
+// announcement wakes it, so that it could hand the P on. At one frame in
+// flight every P is idle between frames, so each frame's read and reply
+// woke that thread once or twice: one more context switch per frame than
+// an event loop makes, and on a loaded two-core machine a thread that
+// competes with the client for a core, which is what a latency tail is
+// made of. gVisor's netstack (rawfile) reads and writes non-blocking
+// descriptors with RawSyscall for the same reason. The runtime's own
+// poller does too.
+
+// ReadNow makes one read of the non-blocking socket fd into p: n bytes,
+// or the errno (EAGAIN when nothing is there yet).
+func ReadNow(fd uintptr, p []byte) (int, syscall.Errno) {
+	if len(p) == 0 {
+		return 0, 0
+	}
+	n, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+	return int(n), e
+}
+
+// rawWriter writes to a socket through RawConn.Write, which waits for
+// room (honouring the write deadline) whenever the socket is full. Its
+// callback is bound once and its state kept in fields, so that a write
+// allocates nothing; BatchConn's lock serialises writes.
+type rawWriter struct {
+	raw  syscall.RawConn
+	fill func(fd uintptr) bool
+	p    []byte
+	n    int
+	err  error
+}
+
+// newRawWriter returns a writer for c's socket, or nil when c is not a
+// socket of the runtime's poller (a TLS connection, a pipe in a test).
+func newRawWriter(c net.Conn) *rawWriter {
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return nil
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return nil
+	}
+	w := &rawWriter{raw: raw}
+	w.fill = w.writeNow
+	return w
+}
+
+// write is net.Conn's Write: all of p, or the bytes written before an
+// error (a deadline passed, the peer gone).
+func (w *rawWriter) write(p []byte) (int, error) {
+	w.p, w.n, w.err = p, 0, nil
+	err := w.raw.Write(w.fill)
+	n := w.n
+	if err == nil {
+		err = w.err
+	}
+	w.p, w.err = nil, nil
+	return n, err
+}
+
+// writeNow is RawConn.Write's callback: it writes what it can; false (the
+// socket is full) makes Write wait for room and call again.
+func (w *rawWriter) writeNow(fd uintptr) bool {
+	for w.n < len(w.p) {
+		n, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&w.p[w.n])), uintptr(len(w.p)-w.n))
+		switch e {
+		case 0:
+			w.n += int(n)
+		case syscall.EINTR:
+		case syscall.EAGAIN:
+			return false
+		default:
+			w.err = &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", e)}
+			return true
+		}
+	}
+	return true
+}

@@ -1,0 +1,114 @@
+package wsio
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// tcpPair is a connected pair of loopback sockets: the near end is
+// wrapped in a BatchConn, which must take the raw path on a real socket.
+func tcpPair(t *testing.T) (*BatchConn, net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, _ := ln.Accept()
+		accepted <- c
+	}()
+	near, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	far := <-accepted
+	if far == nil {
+		t.Fatal("accept failed")
+	}
+	t.Cleanup(func() { near.Close(); far.Close() })
+	b := NewBatchConn(near, 64<<10, nil)
+	if b.raw == nil {
+		t.Fatal("a BatchConn over TCP does not write raw")
+	}
+	return b, far
+}
+
+// pattern is n bytes that show a lost, repeated or reordered piece.
+func pattern(n int) []byte {
+	p := make([]byte, n)
+	for i := range p {
+		p[i] = byte(i * 7 / 3)
+	}
+	return p
+}
+
+func TestRawWritesWaitForRoomAndSendEverything(t *testing.T) {
+	b, far := tcpPair(t)
+	want := pattern(16 << 20) // far beyond both socket buffers: the writer must wait
+	got := make(chan []byte, 1)
+	go func() {
+		time.Sleep(50 * time.Millisecond) // let the socket fill first
+		all, _ := io.ReadAll(io.LimitReader(far, int64(len(want))))
+		got <- all
+	}()
+	if n, err := b.Write(want); err != nil || n != len(want) {
+		t.Fatalf("Write = %d, %v; want %d, nil", n, err, len(want))
+	}
+	if !bytes.Equal(<-got, want) {
+		t.Fatal("the peer did not read exactly what was written")
+	}
+}
+
+func TestRawWriteStopsAtTheDeadlineAndKeepsTheRest(t *testing.T) {
+	b, _ := tcpPair(t) // the peer never reads
+	want := pattern(16 << 20)
+	if err := b.SetWriteDeadline(time.Now().Add(100 * time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := b.Write(want)
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("Write = %d, %v; want a timeout", n, err)
+	}
+	if n <= 0 || n >= len(want) {
+		t.Fatalf("Write sent %d of %d bytes before its deadline", n, len(want))
+	}
+	if kept := b.Buffered(); kept != len(want)-n {
+		t.Fatalf("kept %d bytes after the timeout, want the %d unsent", kept, len(want)-n)
+	}
+}
+
+func TestRawWriteToAGonePeerFails(t *testing.T) {
+	b, far := tcpPair(t)
+	far.(*net.TCPConn).SetLinger(0) // the close resets: later writes fail at once
+	far.Close()
+	chunk := pattern(64 << 10)
+	var err error
+	deadline := time.Now().Add(10 * time.Second)
+	for err == nil && time.Now().Before(deadline) {
+		_, err = b.Write(chunk)
+	}
+	if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
+		t.Fatalf("writing to a reset peer: %v; want ECONNRESET or EPIPE", err)
+	}
+}
+
+func TestRawWriteAllocatesNothing(t *testing.T) {
+	b, far := tcpPair(t)
+	go func() { _, _ = io.Copy(io.Discard, far) }()
+	frame := pattern(200)
+	if allocs := testing.AllocsPerRun(200, func() {
+		if _, err := b.Write(frame); err != nil {
+			t.Fatal(err)
+		}
+	}); allocs != 0 {
+		t.Fatalf("a raw write allocates %v times", allocs)
+	}
+}
