@@ -23,7 +23,11 @@ import (
 // competes with the client for a core, which is what a latency tail is
 // made of. gVisor's netstack (rawfile) reads and writes non-blocking
 // descriptors with RawSyscall for the same reason. The runtime's own
-// poller does too.
+// poller does too. What the sleeping monitor leaves undone is preempting
+// a goroutine that computes for more than 10 ms without a system call:
+// that waits for the monitor's next wake-up (an ordinary system call, such
+// as gorilla's own reads of a busy connection, or a timer), while the
+// other P's work stealing runs what is queued behind it.
 
 // ReadNow makes one read of the non-blocking socket fd into p: n bytes,
 // or the errno (EAGAIN when nothing is there yet).
