@@ -122,22 +122,25 @@ func DecimalAt(d []byte, i int) (v Decimal, end int, plain bool) {
 		v.Neg, i = true, i+1
 	}
 	start := i
-	for ; i < len(d) && isDigit(d[i]) && i-start < 18; i++ {
-		v.Int = v.Int*10 + int64(d[i]-'0')
+	for ; i < len(d) && isDigit(d[i]); i++ {
+		v.Int = v.Int*10 + int64(d[i]-'0') // wraps past 18 digits, then unused
 	}
-	if i == start || i-start > 1 && d[start] == '0' || i < len(d) && isDigit(d[i]) {
-		return Decimal{}, numberEnd(d, first), false // no digit, a leading zero, or 19 digits or more
+	if i == start || i-start > 18 || i-start > 1 && d[start] == '0' {
+		return Decimal{}, numberEnd(d, first), false // no digit, 19 digits or more, or a leading zero
 	}
 	if i < len(d) && d[i] == '.' {
 		fraction := i + 1
 		for i = fraction; i < len(d) && isDigit(d[i]); i++ {
-			if d[i] != '0' {
-				v.Frac, v.Digits = true, i-fraction+1
-			}
 		}
 		if i == fraction {
 			return Decimal{}, -1, false
 		}
+		// Up to the last nonzero digit: d[fraction-1], the '.', ends the walk back.
+		last := i
+		for d[last-1] == '0' {
+			last--
+		}
+		v.Frac, v.Digits = last > fraction, last-fraction
 	}
 	if i < len(d) && (d[i] == 'e' || d[i] == 'E') || i-first > MaxNumberLength {
 		return Decimal{}, numberEnd(d, first), false
@@ -157,14 +160,4 @@ func numberEnd(d []byte, i int) int {
 		return -1
 	}
 	return end
-}
-
-// Decimal reads a number as DecimalAt does.
-func (r *Reader) Decimal() (v Decimal, plain, ok bool) {
-	v, end, plain := DecimalAt(r.p.data, r.p.pos)
-	if end < 0 {
-		return Decimal{}, false, false
-	}
-	r.p.pos = end
-	return v, plain, true
 }

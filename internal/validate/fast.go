@@ -31,58 +31,18 @@ func (n *fastNode) validJSON(data []byte, maxDepth int) bool {
 	return n.scan(&s) && s.r.End()
 }
 
-// scan reads one value and reports whether it certainly matches n and
-// every schema n applies by $ref and allOf. Each of those reads the value
-// again from the same mark: a value can only be read once per pass.
+// scan reads one value at the reader's position and reports whether it
+// certainly matches n and every schema n applies by $ref and allOf, the
+// reader then past it; on false its position is of no use. It is the
+// checker (check) for a caller that holds a Reader.
 func (n *fastNode) scan(s *fastScan) bool {
-	if len(n.applied) == 0 {
-		return n.scanOwn(s)
-	}
-	if !n.own && len(n.applied) == 1 {
-		return n.applied[0].node.scan(s) // a bare $ref, the usual case
-	}
-	start := s.r.Mark()
-	if !n.scanOwn(s) {
+	m := s.r.Mark()
+	end := n.check(s, s.r.Input(), m.Pos(), m.Depth())
+	if end < 0 {
 		return false
 	}
-	end := s.r.Mark()
-	for _, a := range n.applied {
-		s.r.Reset(start)
-		if !a.node.scan(s) {
-			return false
-		}
-	}
-	s.r.Reset(end)
+	s.r.Seek(end, m.Depth())
 	return true
-}
-
-// scanOwn reads one value and checks n's own keywords on it.
-func (n *fastNode) scanOwn(s *fastScan) bool {
-	if n.always != nil {
-		return *n.always && s.r.Skip()
-	}
-	switch s.r.Peek() {
-	case jsonparse.Object:
-		if n.anyObject {
-			return n.allows(tObject) && n.plain() && s.r.Skip()
-		}
-		return n.allows(tObject) && n.plain() && n.object(s)
-	case jsonparse.Array:
-		if n.anyArray {
-			return n.allows(tArray) && n.plain() && s.r.Skip()
-		}
-		return n.allows(tArray) && n.plain() && n.array(s)
-	case jsonparse.String:
-		return n.allows(tString) && n.stringValue(s)
-	case jsonparse.Number:
-		return n.numberValue(s)
-	case jsonparse.Bool:
-		v, ok := s.r.Bool()
-		return ok && n.allows(tBoolean) && !n.formatAll && (!n.hasEnum || n.inEnum(v))
-	case jsonparse.Null:
-		return s.r.Null() && n.allows(tNull) && !n.formatAll && (!n.hasEnum || n.inEnum(nil))
-	}
-	return false
 }
 
 func (n *fastNode) allows(t uint8) bool { return n.types == 0 || n.types&t != 0 }
@@ -100,25 +60,26 @@ func (n *fastNode) inEnum(v any) bool {
 	return false
 }
 
-func (n *fastNode) stringValue(s *fastScan) bool {
-	raw, escaped, ok := s.r.String()
-	if !ok {
-		return false
+// stringAt reads the string at d[i] and checks it.
+func (n *fastNode) stringAt(s *fastScan, d []byte, i int) int {
+	end, escaped := jsonparse.StringAt(d, i)
+	if end < 0 {
+		return -1
 	}
+	raw := d[i+1 : end-1]
 	if escaped {
 		s.scratch = jsonparse.AppendUnescaped(s.scratch[:0], raw)
 		raw = s.scratch
 	}
-	if n.hasEnum && !n.inEnumString(raw) {
-		return false
-	}
-	// The library's own checker decides, so both paths agree on every
-	// format; a quick look first spares it (and its allocations) the
+	// The library's own checker decides a format, so both paths agree on
+	// every one; a quick look first spares it (and its allocations) the
 	// plain cases.
-	if n.format != nil && (n.quick == nil || !n.quick(raw)) && !n.format(string(raw)) {
-		return false
+	if n.hasEnum && !n.inEnumString(raw) ||
+		n.format != nil && (n.quick == nil || !n.quick(raw)) && !n.format(string(raw)) ||
+		!n.str(raw) {
+		return -1
 	}
-	return n.str(raw)
+	return end
 }
 
 func (n *fastNode) inEnumString(b []byte) bool {
@@ -152,11 +113,19 @@ func (n *fastNode) lengthFits(s []byte) bool {
 	return (n.minLen < 0 || l >= n.minLen) && (n.maxLen < 0 || l <= n.maxLen)
 }
 
-// numberValue reads a number and checks it, its value read with its
-// text (jsonparse.Reader.Decimal).
-func (n *fastNode) numberValue(s *fastScan) bool {
-	v, plain, ok := s.r.Decimal()
-	if !ok || n.hasEnum || n.formatAll {
+// numberAt reads the number at d[i] and checks it, its value read with
+// its text (jsonparse.DecimalAt).
+func (n *fastNode) numberAt(d []byte, i int) int {
+	v, end, plain := jsonparse.DecimalAt(d, i)
+	if end < 0 || !n.numberFits(v, plain) {
+		return -1
+	}
+	return end
+}
+
+// numberFits checks a number whose value, when plain, is v.
+func (n *fastNode) numberFits(v jsonparse.Decimal, plain bool) bool {
+	if n.hasEnum || n.formatAll {
 		return false // numbers compare by value: the authority's job
 	}
 	integerOnly := n.types != 0 && n.types&tNumber == 0
@@ -174,54 +143,6 @@ func (n *fastNode) numberValue(s *fastScan) bool {
 	return n.number(d)
 }
 
-// object reads an object member by member. Declared (and required) keys
-// are found by index, a bit each, which also catches them repeated; other
-// keys are compared with each other for the same reason.
-func (n *fastNode) object(s *fastScan) bool {
-	if !n.indexed {
-		return false
-	}
-	empty, ok := s.r.Open()
-	if !ok {
-		return false
-	}
-	var k keyTracker
-	for more := !empty; more; {
-		sub, ok := n.nextMember(s, &k)
-		if !ok || !scanOrSkip(s, sub) {
-			return false
-		}
-		if more, ok = s.r.NextMember(); !ok {
-			return false
-		}
-	}
-	return k.seen&n.requiredMask == n.requiredMask &&
-		(n.minProps < 0 || k.count >= n.minProps) && (n.maxProps < 0 || k.count <= n.maxProps)
-}
-
-// nextMember reads a member's key and returns the schema its value must
-// match, as member does. The key after the last one found is the
-// likeliest (see keyFrom): it is tried first by its literal, which reads
-// it without scanning it as a string or comparing it again.
-func (n *fastNode) nextMember(s *fastScan, k *keyTracker) (sub *fastNode, ok bool) {
-	if h := k.next; h < len(n.keys) && s.r.KeyIs(n.keys[h].quoted) {
-		sub, denied, ok := n.admitIndex(h, k)
-		return sub, ok && !denied
-	}
-	key, escaped, ok := s.r.Key()
-	if !ok {
-		return nil, false
-	}
-	if escaped {
-		// "\u0061" and "a" are one key. An earlier key's bytes stay
-		// put when keys grows: append copies, it never moves them.
-		mark := len(s.keys)
-		s.keys = jsonparse.AppendUnescaped(s.keys, key)
-		key = s.keys[mark:]
-	}
-	return n.member(key, k)
-}
-
 // keyTracker is what object remembers of the keys it has read.
 type keyTracker struct {
 	seen     uint64 // bits of n.keys
@@ -229,6 +150,13 @@ type keyTracker struct {
 	next     int // the index after the last key found: the likeliest next
 	extraBuf [maxExtraKeys][]byte
 	extra    int
+}
+
+// fits reports whether the keys k found satisfy n's required,
+// minProperties and maxProperties.
+func (k *keyTracker) fits(n *fastNode) bool {
+	return k.seen&n.requiredMask == n.requiredMask &&
+		(n.minProps < 0 || k.count >= n.minProps) && (n.maxProps < 0 || k.count <= n.maxProps)
 }
 
 // member records key and returns the schema its value must match (nil:
@@ -283,15 +211,6 @@ func (n *fastNode) additional() (sub *fastNode, denied, ok bool) {
 	return nil, false, true
 }
 
-// scanOrSkip reads a value against sub, or just reads it when any value
-// will do.
-func scanOrSkip(s *fastScan, sub *fastNode) bool {
-	if sub == nil {
-		return s.r.Skip()
-	}
-	return sub.scan(s)
-}
-
 // keyFrom is keyIndex trying n.keys[hint] first. Senders mostly write
 // members in the order the schema lists them, and n.keys keeps that order
 // as far as the compiled schema still knows it (fastBuilder.object), so
@@ -322,55 +241,29 @@ func (n *fastNode) keyIndex(key []byte) int {
 	return -1
 }
 
-func (n *fastNode) array(s *fastScan) bool {
-	empty, ok := s.r.Open()
-	if !ok {
-		return false
-	}
-	var seen stringSet
-	count := 0
-	for more := !empty; more; {
-		if n.unique && !seen.addNext(s) {
-			return false
-		}
-		if !scanOrSkip(s, n.items) {
-			return false
-		}
-		count++
-		if more, ok = s.r.NextElement(); !ok {
-			return false
-		}
-	}
-	return (n.minItems < 0 || count >= n.minItems) && (n.maxItems < 0 || count <= n.maxItems)
-}
-
 // stringSet holds the elements of an array with uniqueItems read so far.
 type stringSet struct {
 	buf [maxUniqueFast][]byte
 	n   int
 }
 
-// addNext peeks at the next element, which must be a string without
+// addAt reads the element at d[i], which must be a string without
 // escapes that the set does not hold yet, and adds it; any other element
 // type is compared by value, which is the authority's job.
-func (u *stringSet) addNext(s *fastScan) bool {
-	j, ok := u.indexNext(s)
+func (u *stringSet) addAt(d []byte, i int) bool {
+	j, ok := u.indexAt(d, i)
 	return ok && j < 0
 }
 
-// indexNext is addNext for a reader that goes on past an element equal to
-// an earlier one: it returns that one's index (-1 when there is none, and
-// the element was added), and ok false where addNext is unsure.
-func (u *stringSet) indexNext(s *fastScan) (equal int, ok bool) {
-	if s.r.Peek() != jsonparse.String || u.n == maxUniqueFast {
+// indexAt is addAt for a reader that goes on past an element equal to an
+// earlier one: it returns that one's index (-1 when there is none, and
+// the element was added), and ok false where addAt is unsure.
+func (u *stringSet) indexAt(d []byte, i int) (equal int, ok bool) {
+	end, escaped := jsonparse.StringAt(d, i)
+	if end < 0 || escaped || u.n == maxUniqueFast {
 		return -1, false
 	}
-	mark := s.r.Mark()
-	raw, escaped, ok := s.r.String()
-	s.r.Reset(mark)
-	if !ok || escaped {
-		return -1, false
-	}
+	raw := d[i+1 : end-1]
 	for j, prev := range u.buf[:u.n] {
 		if bytes.Equal(prev, raw) {
 			return j, true

@@ -6,8 +6,6 @@ import (
 	"strconv"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
-
-	"github.com/schemagate/schemagate/internal/jsonparse"
 )
 
 // maxCompareKeys is how many keys an object schema may know for a key to
@@ -119,7 +117,7 @@ func (b *fastBuilder) object(n *fastNode, s *jsonschema.Schema) {
 		if _, ok := index[name]; !ok {
 			index[name] = len(n.keys)
 			// nil for a required name that is not a property
-			n.keys = append(n.keys, namedNode{name, b.node(s.Properties[name]), jsonparse.QuotedKey(name)})
+			n.keys = append(n.keys, namedNode{name, b.node(s.Properties[name]), newKeyLiteral(name)})
 		}
 	}
 	for _, r := range s.Required {

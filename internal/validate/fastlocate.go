@@ -173,7 +173,7 @@ func (l *locator) array(n *fastNode) bool {
 	dup := -1
 	for more := !empty; ok && more; count++ {
 		if n.unique && dup < 0 {
-			j, sure := seen.indexNext(&l.fastScan)
+			j, sure := seen.indexAt(l.r.Input(), l.r.Mark().Pos())
 			if !sure {
 				return false
 			}

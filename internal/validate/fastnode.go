@@ -63,9 +63,9 @@ type fastNode struct {
 type namedNode struct {
 	name string
 	node *fastNode
-	// quoted is a key's literal for jsonparse.Reader.KeyIs ("" for an
-	// applied schema, or a key a sender must escape).
-	quoted string
+	// lit is a key's literal for the checker's likeliest next key (none
+	// for an applied schema, or a key a sender must escape).
+	lit keyLiteral
 }
 
 type addlKind uint8

@@ -4,7 +4,7 @@ import "github.com/schemagate/schemagate/internal/jsonparse"
 
 // decimal is a JSON number in plain notation (no exponent) whose integer
 // part fits int64: enough to compare it exactly with an integer bound.
-// The fast path has the reader read it (jsonparse.Reader.Decimal).
+// The checker reads it with its text (jsonparse.DecimalAt).
 type decimal jsonparse.Decimal
 
 // parseDecimal reads s, which the parser has already checked is a JSON
