@@ -92,13 +92,19 @@ func (n *fastNode) inEnumString(b []byte) bool {
 }
 
 func (n *fastNode) str(s []byte) bool {
-	if !n.lengthFits(s) {
+	switch p := n.simple; {
+	case !n.lengthFits(s):
 		return false
+	case p == nil:
+		return n.pattern == nil || n.pattern.Match(s)
+	case p.fixed != nil:
+		// match would try this first; called here, it is a call less
+		// for most patterns and strings.
+		if ok, sure := p.matchASCII(s); sure {
+			return ok
+		}
 	}
-	if n.simple != nil {
-		return n.simple.match(s)
-	}
-	return n.pattern == nil || n.pattern.Match(s)
+	return n.simple.match(s)
 }
 
 // lengthFits checks minLength and maxLength, which count characters. A
@@ -117,30 +123,18 @@ func (n *fastNode) lengthFits(s []byte) bool {
 // its text (jsonparse.DecimalAt).
 func (n *fastNode) numberAt(d []byte, i int) int {
 	v, end, plain := jsonparse.DecimalAt(d, i)
-	if end < 0 || !n.numberFits(v, plain) {
+	switch integerOnly := n.types != 0 && n.types&tNumber == 0; {
+	case end < 0 || n.hasEnum || n.formatAll:
+		return -1 // numbers compare by value: the authority's job
+	case !integerOnly && !n.numeric():
+		return end
+	case !plain || integerOnly && (n.types&tInteger == 0 || v.Frac):
+		// "1.0" and "1e2" are integers too; only plain digits are decided here.
+		return -1
+	case !n.number(decimal(v)):
 		return -1
 	}
 	return end
-}
-
-// numberFits checks a number whose value, when plain, is v.
-func (n *fastNode) numberFits(v jsonparse.Decimal, plain bool) bool {
-	if n.hasEnum || n.formatAll {
-		return false // numbers compare by value: the authority's job
-	}
-	integerOnly := n.types != 0 && n.types&tNumber == 0
-	if !integerOnly && !n.numeric() {
-		return true
-	}
-	if !plain {
-		return false
-	}
-	d := decimal(v)
-	if integerOnly && (n.types&tInteger == 0 || d.Frac) {
-		// "1.0" and "1e2" are integers too; only plain digits are decided here.
-		return false
-	}
-	return n.number(d)
 }
 
 // keyTracker is what object remembers of the keys it has read.

@@ -28,7 +28,26 @@ func buildFast(s *jsonschema.Schema) *fastNode {
 	if b.unsupported {
 		return nil
 	}
+	for _, m := range b.seen {
+		m.direct = directOf(m, len(b.seen))
+	}
 	return n
+}
+
+// directOf follows n's bare $refs to the node that checks n's value by its
+// own keywords alone, so that the checker goes there at once; nil when
+// there is none, or the chain is a loop (longer than the nodes there are).
+func directOf(n *fastNode, nodes int) *fastNode {
+	for range nodes {
+		switch {
+		case len(n.applied) == 0:
+			return n
+		case n.own || len(n.applied) > 1:
+			return nil
+		}
+		n = n.applied[0].node
+	}
+	return nil
 }
 
 func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {

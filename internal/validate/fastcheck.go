@@ -18,7 +18,7 @@ func (n *fastNode) check(s *fastScan, d []byte, i, depth int) int {
 		return n.checkOwn(s, d, i, depth)
 	}
 	if !n.own && len(n.applied) == 1 {
-		return n.applied[0].node.check(s, d, i, depth) // a bare $ref, the usual case
+		return s.valueAt(n.applied[0].node, d, i, depth) // a bare $ref, the usual case
 	}
 	end := n.checkOwn(s, d, i, depth)
 	for _, a := range n.applied {
@@ -80,11 +80,12 @@ func (s *fastScan) skip(i, depth int) int {
 
 // valueAt reads a member or element against sub, or just reads it when
 // any value will do (sub nil). A schema that applies none by $ref or
-// allOf, the usual member's, goes straight to checkOwn, inline: a call
+// allOf, or only one bare $ref after another (the usual member's), goes
+// straight to the checkOwn that decides (fastNode.direct), inline: calls
 // less on a path of nanoseconds.
 func (s *fastScan) valueAt(sub *fastNode, d []byte, i, depth int) int {
-	if sub != nil && len(sub.applied) == 0 {
-		return sub.checkOwn(s, d, i, depth)
+	if sub != nil && sub.direct != nil {
+		return sub.direct.checkOwn(s, d, i, depth)
 	}
 	return s.appliedAt(sub, d, i, depth)
 }
@@ -152,18 +153,18 @@ func (n *fastNode) object(s *fastScan, d []byte, i, depth int) int {
 // literal, which reads it without scanning it as a string or comparing
 // it again.
 func (n *fastNode) memberAt(s *fastScan, d []byte, i int, k *keyTracker) (sub *fastNode, value int) {
-	h := k.next
-	if h >= len(n.keys) {
-		return n.anyMember(s, d, i, k)
-	}
-	j, lit := -1, &n.keys[h].lit
-	if len(d)-i >= 16 && lit.masks[0] != 0 {
-		j = lit.matchWords(d, i)
-	} else {
-		j = lit.matchShort(d, i)
+	h, j := k.next, -1
+	if h < len(n.keys) {
+		if lit := &n.keys[h].lit; len(d)-i >= 16 && lit.masks[0] != 0 {
+			j = lit.matchWords(d, i)
+		} else {
+			j = lit.matchShort(d, i)
+		}
 	}
 	if j < 0 {
-		return n.anyMember(s, d, i, k)
+		if h, j = n.otherKey(d, i); j < 0 {
+			return n.anyMember(s, d, i, k)
+		}
 	}
 	sub, denied, ok := n.admitIndex(h, k)
 	switch {
@@ -173,6 +174,24 @@ func (n *fastNode) memberAt(s *fastScan, d []byte, i int, k *keyTracker) (sub *f
 		return sub, space(d, j+1) // the usual: no space before ':'
 	}
 	return sub, colonAt(d, j)
+}
+
+// otherKey is memberAt's literal match for a key other than the
+// likeliest: senders skip optional keys and order the rest as they like,
+// and trying each of a few literals costs less than scanning the key and
+// comparing it as a string. It returns the key's index and the offset
+// just past it, or -1 for none.
+func (n *fastNode) otherKey(d []byte, i int) (h, end int) {
+	if n.keyMap != nil || len(d)-i < 16 {
+		return -1, -1 // too many keys to try, or near the end of d
+	}
+	a, b := wordsAt(d, i)
+	for h := range n.keys {
+		if l := &n.keys[h].lit; l.masks[0] != 0 && l.is(a, b) {
+			return h, i + len(l.quoted)
+		}
+	}
+	return -1, -1
 }
 
 // anyMember is memberAt for a key that is not the likeliest one.

@@ -35,12 +35,23 @@ func newKeyLiteral(name string) keyLiteral {
 // and then nothing is read. It needs 16 bytes left in d and a key of at
 // most 16 bytes (masks[0] set); matchShort does the rest.
 func (l *keyLiteral) matchWords(d []byte, i int) int {
-	d = d[i : i+16]
-	a, b := binary.LittleEndian.Uint64(d), binary.LittleEndian.Uint64(d[8:])
-	if (a^l.words[0])&l.masks[0]|(b^l.words[1])&l.masks[1] != 0 {
+	if !l.is(wordsAt(d, i)) {
 		return -1
 	}
 	return i + len(l.quoted)
+}
+
+// wordsAt reads the 16 bytes at d[i], which must be there, as words for
+// keyLiteral.is.
+func wordsAt(d []byte, i int) (a, b uint64) {
+	w := d[i : i+16]
+	return binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:])
+}
+
+// is reports whether l's key (of at most 16 bytes: masks[0] set) starts
+// the 16 bytes that wordsAt read as a and b.
+func (l *keyLiteral) is(a, b uint64) bool {
+	return (a^l.words[0])&l.masks[0]|(b^l.words[1])&l.masks[1] == 0
 }
 
 // matchShort is matchWords near the end of d, or for a key of more than

@@ -19,8 +19,12 @@ type fastNode struct {
 	always  *bool
 	applied []namedNode // $ref and allOf/i: schemas the same value must also match
 	own     bool        // whether n has keywords of its own besides those
-	types   uint8       // bit set of json types allowed; 0: any
-	enum    []any       // strings, booleans and nulls only
+	// direct is the node whose own keywords are n's whole check: n when
+	// it applies no other schema, the end of a chain of bare $refs, nil
+	// when n applies schemas besides keywords of its own (see check).
+	direct  *fastNode
+	types   uint8 // bit set of json types allowed; 0: any
+	enum    []any // strings, booleans and nulls only
 	hasEnum bool
 	format  func(any) bool    // for strings
 	quick   func([]byte) bool // format's plain cases, when it has them
