@@ -9,6 +9,7 @@ import (
 )
 
 func newServeCmd(s streams) *cobra.Command {
+	var cpuProfile string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the gateway",
@@ -24,9 +25,19 @@ func newServeCmd(s streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return gateway.New(cfg, gateway.Options{Stderr: s.err, Reload: &o}).Run(cmd.Context())
+			stop, err := startCPUProfile(cpuProfile)
+			if err != nil {
+				return err
+			}
+			err = gateway.New(cfg, gateway.Options{Stderr: s.err, Reload: &o}).Run(cmd.Context())
+			if serr := stop(); err == nil {
+				err = serr // the run's own error, with its exit code, comes first
+			}
+			return err
 		},
 	}
 	configFlags(cmd.Flags())
+	cmd.Flags().StringVar(&cpuProfile, "cpu-profile", "",
+		"write a CPU profile (pprof) of the whole run to this file, for scripts/pgo.sh")
 	return cmd
 }
