@@ -75,7 +75,22 @@ func (b *fastBuilder) node(s *jsonschema.Schema) *fastNode {
 	n.own = hasOwn(n)
 	n.anyObject = len(n.keys) == 0 && n.addl == addlAllow && n.minProps < 0 && n.maxProps < 0
 	n.anyArray = n.items == nil && !n.unique && n.minItems < 0 && n.maxItems < 0
+	n.only = onlyType(n)
 	return n
+}
+
+// onlyType is fastNode.only for n: checkOwn refuses every other type,
+// as stringAt and numberAt do (TestOnlyIsCheckOwn).
+func onlyType(n *fastNode) uint8 {
+	switch {
+	case n.always != nil:
+		return 0
+	case n.types == tString:
+		return tString
+	case n.types != 0 && n.types&^(tNumber|tInteger) == 0:
+		return tNumber
+	}
+	return 0
 }
 
 // hasOwn says whether n checks anything itself, besides the schemas it

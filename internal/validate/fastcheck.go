@@ -126,7 +126,14 @@ func (n *fastNode) object(s *fastScan, d []byte, i, depth int) int {
 			return -1
 		}
 		if sub != nil && sub.direct != nil { // the usual: see appliedAt
-			i = sub.direct.checkOwn(s, d, j, depth+1)
+			switch v := sub.direct; v.only { // most members are scalars: a call less
+			case tString:
+				i = v.stringAt(s, d, j)
+			case tNumber:
+				i = v.numberAt(d, j)
+			default:
+				i = v.checkOwn(s, d, j, depth+1)
+			}
 		} else {
 			i = s.appliedAt(sub, d, j, depth+1)
 		}

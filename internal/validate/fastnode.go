@@ -22,7 +22,12 @@ type fastNode struct {
 	// direct is the node whose own keywords are n's whole check: n when
 	// it applies no other schema, the end of a chain of bare $refs, nil
 	// when n applies schemas besides keywords of its own (see check).
-	direct  *fastNode
+	direct *fastNode
+	// only is tString or tNumber for a node that allows that type alone
+	// (numbers: integer, number or both) and is not always-true or
+	// always-false: its checkOwn of any value is exactly stringAt or
+	// numberAt, which object calls at once.
+	only    uint8
 	types   uint8 // bit set of json types allowed; 0: any
 	enum    []any // strings, booleans and nulls only
 	hasEnum bool

@@ -142,3 +142,40 @@ func manyKeys(n int, extra string) string {
 	}
 	return "{" + strings.Join(members, ",") + extra + "}"
 }
+
+// TestOnlyIsCheckOwn holds fastNode.only to what object relies on: for a
+// node that allows strings alone, or numbers alone, stringAt or numberAt
+// decides every value exactly as checkOwn does, whatever its type.
+func TestOnlyIsCheckOwn(t *testing.T) {
+	schemas := map[string]string{
+		"s/v1.json":  `{"type":"string"}`,
+		"se/v1.json": `{"type":"string","enum":["a","b"],"maxLength":1}`,
+		"sf/v1.json": `{"type":"string","format":"uuid"}`,
+		"i/v1.json":  `{"type":"integer","minimum":1,"maximum":9}`,
+		"n/v1.json":  `{"type":"number","multipleOf":0.01}`,
+		"in/v1.json": `{"type":["integer","number"]}`,
+		"nf/v1.json": `{"type":"number","format":"ipv4"}`,
+	}
+	reg := mustLoad(t, writeTree(t, schemas))
+	values := []string{`"a"`, `"\u0061"`, `"ab"`, `"0ec6eb6b-4cef-47fa-b767-6965a46929f7"`, `""`, `"`, `1`, `0`,
+		`-3`, `1.5`, `2.00`, `1e2`, `01`, `-`, `1.`, `true`, `false`, `null`, `nul`, `{}`, `[]`, `{"a":1}`, `x`, ``}
+	for name := range schemas {
+		typ := strings.TrimSuffix(name, "/v1.json")
+		s, ok := reg.Lookup(event.Key{Type: typ, Version: 1})
+		if !ok || s.fast == nil || s.fast.only == 0 {
+			t.Fatalf("%s: no fast path, or only not set", typ)
+		}
+		n := s.fast
+		for _, v := range values {
+			d := []byte(v)
+			var a, b fastScan
+			want, got := n.checkOwn(&a, d, 0, 0), n.numberAt(d, 0)
+			if n.only == tString {
+				got = n.stringAt(&b, d, 0)
+			}
+			if got != want {
+				t.Errorf("%s %s: only gives %d, checkOwn %d", typ, v, got, want)
+			}
+		}
+	}
+}
