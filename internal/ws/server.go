@@ -131,9 +131,10 @@ type Server struct {
 	// writeBufs shares gorilla's write buffers between connections: a
 	// buffer is held only while a message is being written.
 	writeBufs *sync.Pool
-	// batches shares the buffers writers batch replies in, held only while
-	// a batch is written, so idle connections hold none.
-	batches *sync.Pool
+	// batches shares the buffers writers batch replies in, and the state
+	// of a raw write, each held only while a batch is written, so idle
+	// connections hold neither.
+	batches *wsio.Pools
 	// scratch shares the buffers frames are read into before being copied
 	// to their exact size.
 	scratch *sync.Pool
@@ -151,7 +152,7 @@ func New(p Pipeline, o Options) *Server {
 		o.Metrics = nopMetrics{}
 	}
 	s := &Server{p: p, o: o, conns: make(map[*conn]struct{}), writeBufs: &sync.Pool{},
-		batches: wsio.NewBufferPool(8 << 10), scratch: newScratchPool(), readers: newReaderPool()}
+		batches: wsio.NewPools(8 << 10), scratch: newScratchPool(), readers: newReaderPool()}
 	s.base, s.cancelBase = context.WithCancel(context.Background())
 	return s
 }

@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -28,7 +29,7 @@ import (
 type BatchConn struct {
 	net.Conn
 	flushAt int
-	pool    *sync.Pool // of *[]byte; nil keeps the buffer between bursts
+	pools   *Pools     // nil keeps the buffer between bursts
 	mu      sync.Mutex // other goroutines may write control frames
 	holding bool
 	ended   bool    // WriteLast has written
@@ -37,9 +38,10 @@ type BatchConn struct {
 	// wdl is the write deadline last set through b, in unix nanoseconds
 	// (noDeadline for none); 0 until one is.
 	wdl int64
-	// raw writes to the socket beneath without waking the runtime's
+	// raw is the socket beneath, written without waking the runtime's
 	// monitor thread (rawio_linux.go); nil: through the net.Conn.
-	raw *rawWriter
+	raw syscall.RawConn
+	own *rawWriter // without pools, the state of b's raw writes
 }
 
 // noDeadline stands for the zero time in BatchConn.wdl.
@@ -48,18 +50,41 @@ const noDeadline = math.MinInt64
 // maxPooled keeps a buffer that one huge burst grew out of the pool.
 const maxPooled = 256 << 10
 
-// NewBatchConn wraps c; pool (see NewBufferPool), when not nil, lends the
-// buffer only while something is buffered, so an idle connection holds none.
-func NewBatchConn(c net.Conn, flushAt int, pool *sync.Pool) *BatchConn {
-	return &BatchConn{Conn: c, flushAt: flushAt, pool: pool, raw: newRawWriter(c)}
+// NewBatchConn wraps c; pools, when not nil, lend the buffer only while
+// something is buffered and a raw write's state only while it writes, so
+// an idle connection holds neither.
+func NewBatchConn(c net.Conn, flushAt int, pools *Pools) *BatchConn {
+	return &BatchConn{Conn: c, flushAt: flushAt, pools: pools, raw: rawConnOf(c)}
+}
+
+// Pools are what BatchConns borrow while they write: buffers for bursts,
+// and the state of a raw write, which RawConn.Write's callback needs
+// beside it. Many connections share one Pools.
+type Pools struct {
+	buffers *sync.Pool // of *[]byte
+	writers sync.Pool  // of *rawWriter
+}
+
+// NewPools returns Pools whose buffers start at bufferSize bytes.
+func NewPools(bufferSize int) *Pools {
+	return &Pools{buffers: NewBufferPool(bufferSize), writers: sync.Pool{New: func() any { return newRawWriter() }}}
 }
 
 // send writes p to the connection beneath.
 func (b *BatchConn) send(p []byte) (int, error) {
-	if b.raw != nil {
-		return b.raw.write(p)
+	if b.raw == nil {
+		return b.Conn.Write(p)
 	}
-	return b.Conn.Write(p)
+	if b.pools == nil {
+		if b.own == nil {
+			b.own = newRawWriter()
+		}
+		return b.own.write(b.raw, p)
+	}
+	w := b.pools.writers.Get().(*rawWriter)
+	n, err := w.write(b.raw, p)
+	b.pools.writers.Put(w)
+	return n, err
 }
 
 // NewBufferPool returns a pool of write buffers of size bytes to start with.
@@ -210,8 +235,8 @@ func (b *BatchConn) buffered() int {
 
 func (b *BatchConn) keep(p []byte) {
 	if b.buf == nil {
-		if b.pool != nil {
-			b.buf = b.pool.Get().(*[]byte)
+		if b.pools != nil {
+			b.buf = b.pools.buffers.Get().(*[]byte)
 		} else {
 			b.buf = new([]byte)
 		}
@@ -229,9 +254,9 @@ func (b *BatchConn) flushLocked() error {
 		return err
 	}
 	*b.buf = (*b.buf)[:0]
-	if b.pool != nil {
+	if b.pools != nil {
 		if cap(*b.buf) <= maxPooled {
-			b.pool.Put(b.buf)
+			b.pools.buffers.Put(b.buf)
 		}
 		b.buf = nil
 	}

@@ -40,7 +40,7 @@ func (c *countingConn) sent() string {
 
 func TestBatchConnCoalescesOnlyInsideAHold(t *testing.T) {
 	under := &countingConn{room: -1}
-	b := NewBatchConn(under, 64<<10, NewBufferPool(8<<10))
+	b := NewBatchConn(under, 64<<10, NewPools(8<<10))
 	_, _ = b.Write([]byte("handshake"))
 	b.Hold()
 	for _, m := range []string{"one", "two", "three"} {
@@ -90,7 +90,7 @@ func TestBatchConnFlushesEarlyWhenFull(t *testing.T) {
 // whole and in order.
 func TestBatchConnKeepsWhatATimeoutLeft(t *testing.T) {
 	under := &countingConn{room: 10}
-	b := NewBatchConn(under, 16, NewBufferPool(64))
+	b := NewBatchConn(under, 16, NewPools(64))
 	b.Hold()
 	if _, err := b.Write([]byte(strings.Repeat("a", 20))); err != nil {
 		t.Fatalf("a write inside a hold failed: %v", err)
@@ -187,7 +187,7 @@ func TestBatchConnDeadlineStillExpires(t *testing.T) {
 // write fails and nothing more is sent.
 func TestBatchConnWritesAPairAndALastWrite(t *testing.T) {
 	under := &countingConn{room: -1}
-	b := NewBatchConn(under, 64<<10, NewBufferPool(64))
+	b := NewBatchConn(under, 64<<10, NewPools(64))
 	if err := b.WritePair([]byte("head"), []byte("body")); err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +221,7 @@ func TestBatchConnWritesAPairAndALastWrite(t *testing.T) {
 // goes out with Flush once the peer reads again.
 func TestBatchConnFlushesALastWriteThatTimedOut(t *testing.T) {
 	under := &countingConn{room: 2}
-	b := NewBatchConn(under, 64<<10, NewBufferPool(64))
+	b := NewBatchConn(under, 64<<10, NewPools(64))
 	if _, err := b.WriteLast([]byte("close")); !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("WriteLast = %v, want the timeout", err)
 	}

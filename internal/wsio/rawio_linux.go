@@ -39,21 +39,27 @@ func ReadNow(fd uintptr, p []byte) (int, syscall.Errno) {
 	return int(n), e
 }
 
-// rawWriter writes to a socket through RawConn.Write, which waits for
-// room (honouring the write deadline) whenever the socket is full. Its
-// callback is bound once and its state kept in fields, so that a write
-// allocates nothing; BatchConn's lock serialises writes.
+// rawWriter is the state of one write through RawConn.Write, which waits
+// for room (honouring the write deadline) whenever the socket is full.
+// Its callback is bound once and the state kept in fields, so that a
+// write allocates nothing; a BatchConn borrows one only while it writes
+// (Pools), so an idle connection holds none.
 type rawWriter struct {
-	raw  syscall.RawConn
 	fill func(fd uintptr) bool
 	p    []byte
 	n    int
 	err  error
 }
 
-// newRawWriter returns a writer for c's socket, or nil when c is not a
-// socket of the runtime's poller (a TLS connection, a pipe in a test).
-func newRawWriter(c net.Conn) *rawWriter {
+func newRawWriter() *rawWriter {
+	w := &rawWriter{}
+	w.fill = w.writeNow
+	return w
+}
+
+// rawConnOf returns c's socket, or nil when c is not a socket of the
+// runtime's poller (a TLS connection, a pipe in a test).
+func rawConnOf(c net.Conn) syscall.RawConn {
 	sc, ok := c.(syscall.Conn)
 	if !ok {
 		return nil
@@ -62,16 +68,14 @@ func newRawWriter(c net.Conn) *rawWriter {
 	if err != nil {
 		return nil
 	}
-	w := &rawWriter{raw: raw}
-	w.fill = w.writeNow
-	return w
+	return raw
 }
 
-// write is net.Conn's Write: all of p, or the bytes written before an
-// error (a deadline passed, the peer gone).
-func (w *rawWriter) write(p []byte) (int, error) {
+// write is net.Conn's Write on raw: all of p, or the bytes written before
+// an error (a deadline passed, the peer gone).
+func (w *rawWriter) write(raw syscall.RawConn, p []byte) (int, error) {
 	w.p, w.n, w.err = p, 0, nil
-	err := w.raw.Write(w.fill)
+	err := raw.Write(w.fill)
 	n := w.n
 	if err == nil {
 		err = w.err

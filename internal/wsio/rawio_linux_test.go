@@ -12,7 +12,7 @@ import (
 
 // tcpPair is a connected pair of loopback sockets: the near end is
 // wrapped in a BatchConn, which must take the raw path on a real socket.
-func tcpPair(t *testing.T) (*BatchConn, net.Conn) {
+func tcpPair(t *testing.T, pools *Pools) (*BatchConn, net.Conn) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -33,7 +33,7 @@ func tcpPair(t *testing.T) (*BatchConn, net.Conn) {
 		t.Fatal("accept failed")
 	}
 	t.Cleanup(func() { near.Close(); far.Close() })
-	b := NewBatchConn(near, 64<<10, nil)
+	b := NewBatchConn(near, 64<<10, pools)
 	if b.raw == nil {
 		t.Fatal("a BatchConn over TCP does not write raw")
 	}
@@ -50,7 +50,13 @@ func pattern(n int) []byte {
 }
 
 func TestRawWritesWaitForRoomAndSendEverything(t *testing.T) {
-	b, far := tcpPair(t)
+	for _, pools := range []*Pools{nil, NewPools(64)} {
+		rawWritesSendEverything(t, pools)
+	}
+}
+
+func rawWritesSendEverything(t *testing.T, pools *Pools) {
+	b, far := tcpPair(t, pools)
 	want := pattern(16 << 20) // far beyond both socket buffers: the writer must wait
 	got := make(chan []byte, 1)
 	go func() {
@@ -67,7 +73,7 @@ func TestRawWritesWaitForRoomAndSendEverything(t *testing.T) {
 }
 
 func TestRawWriteStopsAtTheDeadlineAndKeepsTheRest(t *testing.T) {
-	b, _ := tcpPair(t) // the peer never reads
+	b, _ := tcpPair(t, NewPools(64)) // the peer never reads
 	want := pattern(16 << 20)
 	if err := b.SetWriteDeadline(time.Now().Add(100 * time.Millisecond)); err != nil {
 		t.Fatal(err)
@@ -86,7 +92,7 @@ func TestRawWriteStopsAtTheDeadlineAndKeepsTheRest(t *testing.T) {
 }
 
 func TestRawWriteToAGonePeerFails(t *testing.T) {
-	b, far := tcpPair(t)
+	b, far := tcpPair(t, nil)
 	far.(*net.TCPConn).SetLinger(0) // the close resets: later writes fail at once
 	far.Close()
 	chunk := pattern(64 << 10)
@@ -100,8 +106,10 @@ func TestRawWriteToAGonePeerFails(t *testing.T) {
 	}
 }
 
+// TestRawWriteAllocatesNothing: a write borrows its state and gives it
+// back, so with pools an idle connection holds none.
 func TestRawWriteAllocatesNothing(t *testing.T) {
-	b, far := tcpPair(t)
+	b, far := tcpPair(t, NewPools(64))
 	go func() { _, _ = io.Copy(io.Discard, far) }()
 	frame := pattern(200)
 	if allocs := testing.AllocsPerRun(200, func() {
@@ -110,5 +118,8 @@ func TestRawWriteAllocatesNothing(t *testing.T) {
 		}
 	}); allocs != 0 {
 		t.Fatalf("a raw write allocates %v times", allocs)
+	}
+	if b.own != nil || b.Buffered() != 0 {
+		t.Fatal("an idle BatchConn with pools keeps a raw write's state or a buffer")
 	}
 }

@@ -2,12 +2,19 @@
 
 package wsio
 
-import "net"
+import (
+	"net"
+	"syscall"
+)
 
 // rawWriter is Linux's (rawio_linux.go); elsewhere writes go through
-// net.Conn.
+// net.Conn, since rawConnOf finds no socket to write raw.
 type rawWriter struct{}
 
-func newRawWriter(net.Conn) *rawWriter { return nil }
+func newRawWriter() *rawWriter { return &rawWriter{} }
 
-func (*rawWriter) write([]byte) (int, error) { panic("wsio: no raw writes on this platform") }
+func rawConnOf(net.Conn) syscall.RawConn { return nil }
+
+func (*rawWriter) write(syscall.RawConn, []byte) (int, error) {
+	panic("wsio: no raw writes on this platform")
+}
