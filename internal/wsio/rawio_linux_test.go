@@ -72,22 +72,56 @@ func rawWritesSendEverything(t *testing.T, pools *Pools) {
 	}
 }
 
+// TestRawWriteStopsAtTheDeadlineAndKeepsTheRest: a write that times out
+// while it waits for room keeps what it did not send, and a later flush
+// sends that, so the peer reads every byte once and in order. The deadline
+// is set only once a byte has reached the peer, so the write has certainly
+// begun however slow the machine: a deadline set before it could pass
+// before the first byte went out.
 func TestRawWriteStopsAtTheDeadlineAndKeepsTheRest(t *testing.T) {
-	b, _ := tcpPair(t, NewPools(64)) // the peer never reads
-	want := pattern(16 << 20)
-	if err := b.SetWriteDeadline(time.Now().Add(100 * time.Millisecond)); err != nil {
+	b, far := tcpPair(t, NewPools(64))
+	want := pattern(16 << 20) // far beyond both socket buffers: the write must wait
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		n, err := b.Write(want)
+		done <- result{n, err}
+	}()
+	got := make([]byte, 1, len(want))
+	if _, err := io.ReadFull(far, got); err != nil {
 		t.Fatal(err)
 	}
-	n, err := b.Write(want)
+	// Past the BatchConn, whose lock the waiting write holds.
+	if err := b.Conn.SetWriteDeadline(time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
 	var ne net.Error
-	if !errors.As(err, &ne) || !ne.Timeout() {
-		t.Fatalf("Write = %d, %v; want a timeout", n, err)
+	if !errors.As(r.err, &ne) || !ne.Timeout() {
+		t.Fatalf("Write = %d, %v; want a timeout", r.n, r.err)
 	}
-	if n <= 0 || n >= len(want) {
-		t.Fatalf("Write sent %d of %d bytes before its deadline", n, len(want))
+	if r.n <= 0 || r.n >= len(want) {
+		t.Fatalf("Write sent %d of %d bytes before its deadline", r.n, len(want))
 	}
-	if kept := b.Buffered(); kept != len(want)-n {
-		t.Fatalf("kept %d bytes after the timeout, want the %d unsent", kept, len(want)-n)
+	if kept := b.Buffered(); kept != len(want)-r.n {
+		t.Fatalf("kept %d bytes after the timeout, want the %d unsent", kept, len(want)-r.n)
+	}
+	rest := make(chan []byte, 1)
+	go func() {
+		all, _ := io.ReadAll(io.LimitReader(far, int64(len(want)-1)))
+		rest <- all
+	}()
+	if err := b.SetWriteDeadline(time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Flush(); err != nil {
+		t.Fatalf("Flush after the timeout: %v", err)
+	}
+	if got = append(got, <-rest...); !bytes.Equal(got, want) {
+		t.Fatalf("the peer read %d bytes, not exactly the %d written", len(got), len(want))
 	}
 }
 
