@@ -8,7 +8,7 @@ import (
 	"github.com/schemagate/schemagate/internal/event"
 )
 
-func mustLoad(t *testing.T, dir string) *Registry {
+func mustLoad(t testing.TB, dir string) *Registry {
 	t.Helper()
 	r, err := Load(Options{Dir: dir, AssertFormat: true})
 	if err != nil {
