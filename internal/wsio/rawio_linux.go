@@ -4,7 +4,6 @@ import (
 	"net"
 	"os"
 	"syscall"
-	"unsafe"
 )
 
 // This file makes a socket's reads and writes without telling the Go
@@ -28,6 +27,14 @@ import (
 // that waits for the monitor's next wake-up (an ordinary system call, such
 // as gorilla's own reads of a busy connection, or a timer), while the
 // other P's work stealing runs what is queued behind it.
+//
+// The calls themselves are in sysRead and sysWrite (rawsys_*.go): a race
+// build makes them through syscall.Read and syscall.Write instead, whose
+// annotations tell the race detector what a raw call cannot. The kernel
+// writes the read buffer and reads the written one, which -race checks
+// against every other access (the buffers are pooled and lent out), and
+// what one goroutine did before writing to a socket happens before what
+// another does after reading it, as through any net.Conn.
 
 // ReadNow makes one read of the non-blocking socket fd into p: n bytes,
 // or the errno (EAGAIN when nothing is there yet).
@@ -35,8 +42,7 @@ func ReadNow(fd uintptr, p []byte) (int, syscall.Errno) {
 	if len(p) == 0 {
 		return 0, 0
 	}
-	n, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-	return int(n), e
+	return sysRead(fd, p)
 }
 
 // rawWriter is the state of one write through RawConn.Write, which waits
@@ -88,10 +94,10 @@ func (w *rawWriter) write(raw syscall.RawConn, p []byte) (int, error) {
 // socket is full) makes Write wait for room and call again.
 func (w *rawWriter) writeNow(fd uintptr) bool {
 	for w.n < len(w.p) {
-		n, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&w.p[w.n])), uintptr(len(w.p)-w.n))
+		n, e := sysWrite(fd, w.p[w.n:])
 		switch e {
 		case 0:
-			w.n += int(n)
+			w.n += n
 		case syscall.EINTR:
 		case syscall.EAGAIN:
 			return false

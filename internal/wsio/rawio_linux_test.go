@@ -157,3 +157,39 @@ func TestRawWriteAllocatesNothing(t *testing.T) {
 		t.Fatal("an idle BatchConn with pools keeps a raw write's state or a buffer")
 	}
 }
+
+// TestRawCallsOrderForTheRaceDetector: under -race, what a goroutine did
+// before a raw write happens before what the peer's reader does after
+// reading it, and what the peer did before writing happens before what
+// follows a ReadNow, as through net.Conn. Raw system calls tell the race
+// detector none of it, and this test then fails with a data race on
+// written (rawsys_race.go).
+func TestRawCallsOrderForTheRaceDetector(t *testing.T) {
+	b, far := tcpPair(t, nil)
+	var written int
+	go func() {
+		written = 1
+		_, _ = b.Write([]byte("w"))
+	}()
+	if _, err := io.ReadFull(far, make([]byte, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if written != 1 {
+		t.Fatal("the write's byte came before the write")
+	}
+	go func() {
+		written = 2
+		_, _ = far.Write([]byte("r"))
+	}()
+	var n int
+	var errno syscall.Errno
+	if err := b.raw.Read(func(fd uintptr) bool {
+		n, errno = ReadNow(fd, make([]byte, 1))
+		return errno != syscall.EAGAIN
+	}); err != nil || n != 1 || errno != 0 {
+		t.Fatalf("ReadNow = %d, %v (%v)", n, errno, err)
+	}
+	if written != 2 {
+		t.Fatal("the read's byte came before the write")
+	}
+}
