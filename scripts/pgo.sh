@@ -18,7 +18,7 @@ if [ ! -d "$shared/bench/workloads" ]; then
 	echo "pgo.sh: no workloads in $shared/bench (set SHARED)" >&2
 	exit 1
 fi
-ulimit -n "$(ulimit -Hn)"
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true # 64 connections: any limit will do
 
 tmp=$(mktemp -d)
 srv=
@@ -27,15 +27,27 @@ trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$tmp"' EXIT
 # inlining.
 go build -pgo=off -o "$tmp/schemagate" ./cmd/schemagate
 
-ws=127.0.0.1:18431
-grpc=127.0.0.1:18432
-"$tmp/schemagate" serve --config configs/bench.yaml --schemas "$shared/bench/schemas" \
-	--listen "$ws" --grpc-listen "$grpc" --cpu-profile "$tmp/cpu.pprof" &
+# Ports the kernel picks, read back from the server's log: a fixed port
+# held by anyone else on the machine would have the loads measure them.
+SCHEMAGATE_LOG_LEVEL=info "$tmp/schemagate" serve --config configs/bench.yaml \
+	--schemas "$shared/bench/schemas" --listen 127.0.0.1:0 --grpc-listen 127.0.0.1:0 \
+	--cpu-profile "$tmp/cpu.pprof" 2>"$tmp/serve.log" &
 srv=$!
+addr() { # the address the log line with msg $1 names
+	sed -n 's/.*"msg":"'"$1"'","addr":"\([^"]*\)".*/\1/p' "$tmp/serve.log" | head -n 1
+}
+ws= grpc=
 for _ in $(seq 100); do
-	"$tmp/schemagate" probe "http://$ws/healthz" >/dev/null 2>&1 && break
+	ws=$(addr listening) grpc=$(addr "grpc listening")
+	[ -n "$ws" ] && [ -n "$grpc" ] && break
+	kill -0 "$srv" 2>/dev/null || { cat "$tmp/serve.log" >&2; exit 1; }
 	sleep 0.1
 done
+if [ -z "$ws" ] || [ -z "$grpc" ]; then
+	echo "pgo.sh: the server did not say where it listens" >&2
+	cat "$tmp/serve.log" >&2
+	exit 1
+fi
 
 load() { # url workload conns in-flight seconds
 	"$tmp/schemagate" bench --url "$1" --workload "$shared/bench/workloads/$2.ndjson" \
