@@ -157,7 +157,7 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return bc, brw, nil // gorilla refuses such a client
 	}
 	h.tap = &tap{BatchConn: bc}
-	h.tap.br, h.tap.rw = h.s.readers.get(h.tap), h.tap.newReadWait(c)
+	h.tap.br, h.tap.rw = h.s.readers.get(h.tap), h.tap.newReadWait(bc.Raw())
 	return h.tap, bufio.NewReadWriter(h.tap.br, brw.Writer), nil
 }
 

@@ -2,7 +2,6 @@ package ws
 
 import (
 	"errors"
-	"net"
 	"syscall"
 
 	"github.com/schemagate/schemagate/internal/wsio"
@@ -22,13 +21,10 @@ type readWait struct {
 	ready func(fd uintptr) bool
 }
 
-func (t *tap) newReadWait(c net.Conn) readWait {
-	sc, ok := c.(syscall.Conn)
-	if !ok {
-		return readWait{}
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
+// newReadWait waits on raw, the socket beneath the tap's BatchConn (nil:
+// none, and gorilla's read waits).
+func (t *tap) newReadWait(raw syscall.RawConn) readWait {
+	if raw == nil {
 		return readWait{}
 	}
 	return readWait{raw: raw, ready: t.fillNow}

@@ -2,13 +2,13 @@
 
 package ws
 
-import "net"
+import "syscall"
 
 // readWait is the shallow wait of readwait_linux.go; elsewhere the reader
 // waits in gorilla's read, which only costs a larger stack.
 type readWait struct{}
 
-func (t *tap) newReadWait(net.Conn) readWait { return readWait{} }
+func (t *tap) newReadWait(syscall.RawConn) readWait { return readWait{} }
 
 func (t *tap) wait() {}
 

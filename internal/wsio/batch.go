@@ -70,6 +70,10 @@ func NewPools(bufferSize int) *Pools {
 	return &Pools{buffers: NewBufferPool(bufferSize), writers: sync.Pool{New: func() any { return newRawWriter() }}}
 }
 
+// Raw is the socket beneath b, for a caller that waits on it too (nil:
+// not a socket of the runtime's poller, or not on Linux).
+func (b *BatchConn) Raw() syscall.RawConn { return b.raw }
+
 // send writes p to the connection beneath.
 func (b *BatchConn) send(p []byte) (int, error) {
 	if b.raw == nil {
