@@ -219,6 +219,9 @@ func (w *WebSocket) check(p *problems) {
 	if w.IdleTimeout < 0 || w.MaxLifetime < 0 {
 		p.add("websocket", "idle_timeout and max_lifetime must be >= 0 (0 is off)")
 	}
+	if w.BusyPoll < 0 || w.BusyPoll > MaxBusyPoll {
+		p.add("websocket.busy_poll", "must be between 0 (off) and %s", MaxBusyPoll)
+	}
 	if w.RateLimit.PerSecond < 0 || (w.RateLimit.PerSecond > 0 && w.RateLimit.Burst < 1) {
 		p.add("websocket.rate_limit", "per_second must be >= 0, and burst >= 1 when it is on")
 	}

@@ -139,6 +139,9 @@ func TestEveryCheck(t *testing.T) {
 			[]string{"websocket.ping_interval: must be > 0", "websocket.pong_timeout: must be > 0"}},
 		{"idle negative", func(c *Config) { c.WebSocket.IdleTimeout = -1 }, []string{"websocket: idle_timeout and max_lifetime must be >= 0 (0 is off)"}},
 		{"max_lifetime negative", func(c *Config) { c.WebSocket.MaxLifetime = -1 }, []string{"websocket: idle_timeout and max_lifetime must be >= 0 (0 is off)"}},
+		{"busy poll negative", func(c *Config) { c.WebSocket.BusyPoll = -1 }, []string{"websocket.busy_poll: must be between 0 (off) and 1ms"}},
+		{"busy poll too long", func(c *Config) { c.WebSocket.BusyPoll = 2 * time.Millisecond }, []string{"websocket.busy_poll: must be between 0 (off) and 1ms"}},
+		{"busy poll off", func(c *Config) { c.WebSocket.BusyPoll = 0 }, nil},
 		{"rate without burst", func(c *Config) { c.WebSocket.RateLimit.PerSecond = 5 }, []string{"websocket.rate_limit: per_second must be >= 0, and burst >= 1 when it is on"}},
 		{"rate negative", func(c *Config) { c.WebSocket.RateLimit.PerSecond = -1 }, []string{"websocket.rate_limit: per_second must be >= 0, and burst >= 1 when it is on"}},
 		{"bare path twice", func(c *Config) {

@@ -197,6 +197,7 @@ type WebSocket struct {
 	IdleTimeout      time.Duration `mapstructure:"idle_timeout"`
 	MaxLifetime      time.Duration `mapstructure:"max_lifetime"`
 	MaxConnections   int           `mapstructure:"max_connections"`
+	BusyPoll         time.Duration `mapstructure:"busy_poll"`
 	AllowedOrigins   []string      `mapstructure:"allowed_origins"`
 	RateLimit        RateLimit     `mapstructure:"rate_limit"`
 	Bare             []Bare        `mapstructure:"bare"`
@@ -326,7 +327,7 @@ func Default() Config {
 		WebSocket: WebSocket{
 			Path: "/ws", ReadLimit: 1 << 20, SendQueueBytes: 4 << 20, MaxInflightBytes: 256 << 20,
 			WriteTimeout: 10 * time.Second, PongTimeout: 60 * time.Second, PingInterval: 50 * time.Second,
-			HandshakeTimeout: 10 * time.Second, MaxConnections: 10000,
+			HandshakeTimeout: 10 * time.Second, MaxConnections: 10000, BusyPoll: DefaultBusyPoll,
 			RateLimit: RateLimit{MaxViolations: 100},
 		},
 		HTTP: HTTP{MaxBody: DefaultHTTPMaxBody, MaxBatch: DefaultHTTPMaxBatch, ReadHeaderTimeout: 10 * time.Second,

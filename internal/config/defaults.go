@@ -42,6 +42,15 @@ const (
 	// short enough that the client's frame still gets its answer soon.
 	DefaultWebhookBackoff = 100 * time.Millisecond
 
+	// DefaultBusyPoll is how long a reader may poll a quick client's
+	// socket after a reply instead of parking: about twice such a
+	// client's answer time on the test machine, so that most of its
+	// frames are caught and a poll that misses costs little.
+	DefaultBusyPoll = 50 * time.Microsecond
+	// MaxBusyPoll bounds it: past a millisecond a poll costs more CPU
+	// than the wake-up it saves.
+	MaxBusyPoll = time.Millisecond
+
 	// DefaultHeapFloor is the heap a busy gateway may grow to before it
 	// collects: at GOGC=100 its few live megabytes would mean a collection
 	// every 2-5 MB allocated, 3-7% of its CPU; a quiet gateway gives it

@@ -227,7 +227,7 @@ func wsOptions(c config.WebSocket, a *auth.Checker, m ws.Metrics, l *slog.Logger
 	o := ws.Options{
 		ReadLimit: c.ReadLimit, SendQueueBytes: c.SendQueueBytes, MaxInflightBytes: c.MaxInflightBytes, WriteTimeout: c.WriteTimeout,
 		PongTimeout: c.PongTimeout, PingInterval: c.PingInterval, HandshakeTimeout: c.HandshakeTimeout,
-		IdleTimeout: c.IdleTimeout, MaxLifetime: c.MaxLifetime, MaxConnections: c.MaxConnections,
+		IdleTimeout: c.IdleTimeout, MaxLifetime: c.MaxLifetime, MaxConnections: c.MaxConnections, BusyPoll: c.BusyPoll,
 		AllowedOrigins: c.AllowedOrigins,
 		RateLimit:      ratelimit.Config{PerSecond: c.RateLimit.PerSecond, Burst: c.RateLimit.Burst, MaxViolations: c.RateLimit.MaxViolations},
 		Metrics:        m, Logger: l,

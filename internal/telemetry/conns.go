@@ -74,6 +74,17 @@ func (m *Metrics) ConnClosed(reason string) {
 	m.closed.inc(reason)
 }
 
+// BusyPolled counts a WebSocket reader's poll of its socket
+// (websocket.busy_poll): caught when the client's frame came while it
+// polled (a wake-up saved), parked when it had to park after all.
+func (m *Metrics) BusyPolled(caught bool) {
+	if caught {
+		m.polls.caught.Inc()
+	} else {
+		m.polls.parked.Inc()
+	}
+}
+
 // UpgradeRejected counts an upgrade refused before a connection existed;
 // reason is one of the Reject* constants.
 func (m *Metrics) UpgradeRejected(reason string) { m.rejected.inc(reason) }

@@ -37,6 +37,7 @@ type Metrics struct {
 	conns      prometheus.Gauge
 	closed     reasons
 	rejected   reasons
+	polls      struct{ caught, parked prometheus.Counter }
 	webhooks   *Webhooks
 	http       httpMetrics
 	rollout    *Rollout
@@ -66,6 +67,10 @@ func New(keys []event.Key) *Metrics {
 			"WebSocket upgrade requests refused, by reason.", upgradeReasons()),
 		http: newHTTPMetrics(reg),
 	}
+	polls := newCounterVec(reg, "schemagate_ws_busy_polls_total",
+		"Polls of a WebSocket socket after a reply (websocket.busy_poll), by outcome: caught (the client's frame came while polling, a wake-up saved) or parked (it did not: CPU spent for nothing).",
+		"outcome")
+	m.polls.caught, m.polls.parked = polls.WithLabelValues("caught"), polls.WithLabelValues("parked")
 	m.keyList = keys
 	m.transports = map[string]*Frames{}
 	for _, t := range transports() {

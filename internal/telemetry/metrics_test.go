@@ -133,14 +133,20 @@ func TestConnections(t *testing.T) {
 	m.ConnClosed(telemetry.CloseTooBig)
 	m.UpgradeRejected(telemetry.RejectOrigin)
 	m.UpgradeRejected("something-from-a-typo")
+	m.BusyPolled(true)
+	m.BusyPolled(true)
+	m.BusyPolled(false)
 
-	g := checkLines(t, m, []string{"schemagate_connections", "schemagate_connections_closed_total", "schemagate_upgrades_rejected_total"},
+	g := checkLines(t, m, []string{"schemagate_connections", "schemagate_connections_closed_total", "schemagate_upgrades_rejected_total",
+		"schemagate_ws_busy_polls_total"},
 		"schemagate_connections 1",
 		`schemagate_connections_closed_total{reason="normal"} 1`,
 		`schemagate_connections_closed_total{reason="too_big"} 1`,
 		`schemagate_connections_closed_total{reason="idle"} 0`,
 		`schemagate_upgrades_rejected_total{reason="origin"} 1`,
 		`schemagate_upgrades_rejected_total{reason="other"} 1`,
+		`schemagate_ws_busy_polls_total{outcome="caught"} 2`,
+		`schemagate_ws_busy_polls_total{outcome="parked"} 1`,
 	)
 	if strings.Contains(g, "typo") {
 		t.Errorf("an unknown reason became a label:\n%s", g)

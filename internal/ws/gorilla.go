@@ -172,6 +172,7 @@ type tap struct {
 	s  *Server
 	br *bufio.Reader // gorilla's, by adoption; it reads from the tap
 	rw readWait      // readwait_*.go
+	ps pollState     // busypoll.go
 	// polling: reads go to the socket pollFD without blocking (wait)
 	pollFD  int32
 	polling bool

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +34,7 @@ func testOptions() Options {
 		// their own.
 		PongTimeout: time.Minute, PingInterval: 30 * time.Second, HandshakeTimeout: 2 * time.Second,
 		MaxConnections: 100,
+		BusyPoll:       50 * time.Microsecond, // as shipped: every test's quick client is polled for
 	}
 }
 
@@ -134,14 +136,22 @@ func serverWith(t *testing.T, tune func(*Options)) *testServer {
 	return newTestServer(t, o)
 }
 
-// recMetrics records why connections closed.
+// recMetrics records why connections closed, and counts busy polls.
 type recMetrics struct {
-	mu     sync.Mutex
-	closed []string
+	mu             sync.Mutex
+	closed         []string
+	caught, parked atomic.Int64
 }
 
 func (m *recMetrics) ConnOpened()            {}
 func (m *recMetrics) UpgradeRejected(string) {}
+func (m *recMetrics) BusyPolled(caught bool) {
+	if caught {
+		m.caught.Add(1)
+	} else {
+		m.parked.Add(1)
+	}
+}
 func (m *recMetrics) ConnClosed(reason string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

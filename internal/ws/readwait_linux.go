@@ -2,6 +2,7 @@ package ws
 
 import (
 	"errors"
+	"runtime"
 	"syscall"
 
 	"github.com/schemagate/schemagate/internal/wsio"
@@ -64,12 +65,46 @@ func (t *tap) fillNow(fd uintptr) bool {
 	}
 	t.pollFD, t.polling = int32(fd), true
 	_, err := t.br.Peek(1) // reads through t.Read into the buffer
+	if t.s.poll.budget > 0 {
+		err = t.pollAWhile(err)
+	}
 	t.polling = false
 	if err == errWouldBlock {
 		t.park()
 		return false
 	}
 	return true
+}
+
+// pollAWhile keeps reading a socket that had nothing, within busyPoller's
+// bounds, and returns the last read's error: errWouldBlock when the
+// reader must park after all. Each turn lets the other goroutines of the
+// process run first, then the other threads of the machine.
+func (t *tap) pollAWhile(err error) error {
+	p := &t.s.poll
+	if err != errWouldBlock {
+		t.ps.arrived(p)
+		return err
+	}
+	if t.ps.waitFrom == 0 {
+		t.ps.waitFrom = p.since()
+	}
+	if !t.ps.quick || !p.take() {
+		return err
+	}
+	defer p.release()
+	until := t.ps.waitFrom + int64(p.budget)
+	for err == errWouldBlock && p.quiet() && p.since() < until {
+		runtime.Gosched()
+		_, _, _ = syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
+		_, err = t.br.Peek(1)
+	}
+	caught := err != errWouldBlock
+	if caught {
+		t.ps.waitFrom = 0 // came in time: still quick
+	}
+	t.s.o.Metrics.BusyPolled(caught)
+	return err
 }
 
 // readSocket is tap.Read while fillNow runs: one read of the socket that

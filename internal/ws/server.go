@@ -39,6 +39,11 @@
 //     sends on a protocol error or an oversized frame. Its writes are whole frames under its own lock,
 //     each one write to the tap beneath it, which ends the writing with
 //     gorilla's close so that no reply follows it.
+//   - Between frames the reader waits for the socket holding no read
+//     buffer (readwait_linux.go); right after a reply, a quick client's
+//     reader may first poll the socket a little while (busypoll.go),
+//     one connection at a time and only while the server is otherwise
+//     quiet.
 //   - The ping timer marks a ping due and, when no one holds the writer's
 //     role, takes it for that one write on its own goroutine (an idle
 //     connection's ping starts no writer goroutine); the idle and lifetime
@@ -88,6 +93,10 @@ type Options struct {
 	MaxConnections   int           // upgrades beyond it get 503
 	AllowedOrigins   []string      // besides same-origin; "*" allows any
 	RateLimit        ratelimit.Config
+	// BusyPoll is how long a reader that answered may keep reading its
+	// socket before it parks, while the server is otherwise quiet and the
+	// client answers quickly (busypoll.go); 0: it parks at once.
+	BusyPoll time.Duration
 	// Authorize, when set, must accept the upgrade request (401 if not).
 	Authorize func(r *http.Request) error
 	// Subprotocols the server may select, e.g. auth.Subprotocol.
@@ -102,6 +111,10 @@ type Metrics interface {
 	ConnOpened()
 	ConnClosed(reason string)
 	UpgradeRejected(reason string)
+	// BusyPolled counts a reader's poll of its socket (Options.BusyPoll):
+	// caught, the client's frame came while it polled; otherwise it
+	// parked after all, its polling spent for nothing.
+	BusyPolled(caught bool)
 }
 
 // Pipeline is what connections ask of the pipeline: a *pipeline.Pipeline,
@@ -138,6 +151,8 @@ type Server struct {
 	// scratch shares the buffers frames are read into before being copied
 	// to their exact size.
 	scratch *sync.Pool
+	// poll lets one reader at a time poll instead of parking.
+	poll busyPoller
 	// readers lends read buffers to connections that have something to
 	// read; a waiting connection parks its buffer here (see readWaiter).
 	readers readerPool
@@ -154,6 +169,7 @@ func New(p Pipeline, o Options) *Server {
 	s := &Server{p: p, o: o, conns: make(map[*conn]struct{}), writeBufs: &sync.Pool{},
 		batches: wsio.NewPools(8 << 10), scratch: newScratchPool(), readers: newReaderPool()}
 	s.base, s.cancelBase = context.WithCancel(context.Background())
+	s.poll.budget, s.poll.epoch, s.poll.inflight = o.BusyPoll, time.Now(), &s.inflight
 	return s
 }
 
@@ -220,3 +236,4 @@ type nopMetrics struct{}
 func (nopMetrics) ConnOpened()            {}
 func (nopMetrics) ConnClosed(string)      {}
 func (nopMetrics) UpgradeRejected(string) {}
+func (nopMetrics) BusyPolled(bool)        {}

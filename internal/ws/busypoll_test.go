@@ -1,0 +1,97 @@
+package ws
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// pollingServer is a test server whose readers poll for budget, counting
+// the polls in the returned metrics.
+func pollingServer(t *testing.T, budget time.Duration) (*testServer, *recMetrics) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("only Linux readers poll (readwait_linux.go)")
+	}
+	m := &recMetrics{}
+	return serverWith(t, func(o *Options) { o.BusyPoll, o.Metrics = budget, m }), m
+}
+
+// A client that answers at once has its next frame caught by the poll:
+// with a budget far longer than any round trip, every frame after the
+// first (which shows the client is quick) is.
+func TestBusyPollCatchesAQuickClient(t *testing.T) {
+	ts, m := pollingServer(t, 2*time.Second)
+	c := ts.dial(t, "/ws", nil)
+	const frames = 20
+	for i := range frames {
+		id := fmt.Sprint(i)
+		if r, raw := roundTrip(t, c, `{"id":"`+id+`","type":"echo","version":1,"data":1}`); !r.OK || r.ID == nil || *r.ID != id {
+			t.Fatalf("frame %d: %s", i, raw)
+		}
+	}
+	if got := m.caught.Load(); got < 1 {
+		t.Errorf("caught %d polls of %d quick frames (parked %d), want some", got, frames, m.parked.Load())
+	}
+}
+
+// A client that thinks between frames is polled for once, in vain, and
+// then not at all: its frames still get their replies.
+func TestBusyPollStopsForASlowClient(t *testing.T) {
+	ts, m := pollingServer(t, 2*time.Millisecond) // quick: within 8 ms
+	c := ts.dial(t, "/ws", nil)
+	for i := range 4 {
+		if i > 0 {
+			time.Sleep(200 * time.Millisecond) // far slower than quick
+		}
+		if r, raw := roundTrip(t, c, `{"id":"s","type":"echo","version":1,"data":1}`); !r.OK {
+			t.Fatalf("frame %d: %s", i, raw)
+		}
+	}
+	// The first frame may or may not have come quickly enough after the
+	// upgrade to make the next wait poll; none after a slow one does.
+	if caught, parked := m.caught.Load(), m.parked.Load(); caught != 0 || parked > 1 {
+		t.Errorf("polls caught %d, parked %d; want at most the one after the first frame, parked", caught, parked)
+	}
+}
+
+func TestBusyPollerTakesOnlyWhenQuietAndFree(t *testing.T) {
+	var inflight atomic.Int64
+	p := &busyPoller{budget: time.Millisecond, epoch: time.Now(), inflight: &inflight}
+	inflight.Store(10)
+	if p.take() {
+		t.Fatal("took the poll while a frame was in flight")
+	}
+	inflight.Store(0)
+	if !p.take() {
+		t.Fatal("could not take the poll of a quiet server")
+	}
+	if p.take() {
+		t.Fatal("a second connection took the poll while the first held it")
+	}
+	p.release()
+	if !p.take() {
+		t.Fatal("the released poll could not be taken again")
+	}
+}
+
+func TestPollStateQuickWithinFourBudgets(t *testing.T) {
+	p := &busyPoller{budget: time.Millisecond, epoch: time.Now().Add(-time.Hour)}
+	for _, tc := range []struct {
+		waited time.Duration
+		quick  bool
+	}{{0, true}, {3 * time.Millisecond, true}, {time.Second, false}} {
+		s := pollState{waitFrom: p.since() - int64(tc.waited)}
+		s.arrived(p)
+		if s.quick != tc.quick || s.waitFrom != 0 {
+			t.Errorf("after %v: quick %v waitFrom %d, want quick %v and not waiting", tc.waited, s.quick, s.waitFrom, tc.quick)
+		}
+	}
+	s := pollState{quick: true}
+	s.arrived(p) // bytes were there at once: nothing was waited for
+	if !s.quick {
+		t.Error("a frame found without waiting made the connection slow")
+	}
+}
