@@ -18,15 +18,18 @@ func benchConfig(t *testing.T) string {
 
 func TestBenchCleanRun(t *testing.T) {
 	addr, _, grpcAddr := startGRPCServe(t, benchConfig(t))
-	t.Run("ws", func(t *testing.T) { checkCleanBench(t, "ws://"+addr+"/ws") })
-	t.Run("grpc", func(t *testing.T) { checkCleanBench(t, "grpc://"+grpcAddr) })
+	t.Run("ws", func(t *testing.T) { checkCleanBench(t, "ws://"+addr+"/ws", "8") })
+	// One frame in flight runs each connection in lockstep on one goroutine.
+	t.Run("ws 1 in flight", func(t *testing.T) { checkCleanBench(t, "ws://"+addr+"/ws", "1") })
+	t.Run("grpc", func(t *testing.T) { checkCleanBench(t, "grpc://"+grpcAddr, "8") })
 }
 
-// checkCleanBench runs the mixed workload against url: every frame
-// answered once and as the workload says.
-func checkCleanBench(t *testing.T, url string) {
+// checkCleanBench runs the mixed workload against url with inFlight
+// frames in flight per connection: every frame answered once and as the
+// workload says.
+func checkCleanBench(t *testing.T, url, inFlight string) {
 	r, progress := runBenchJSON(t, "--url", url, "--workload", "../../internal/bench/testdata/mixed.ndjson",
-		"-c", "4", "-n", "8", "--count", "2000", "--warmup", "100ms")
+		"-c", "4", "-n", inFlight, "--count", "2000", "--warmup", "100ms")
 	if !r.OK || r.Lost+r.Duplicated+r.Mismatched != 0 || r.Acked == 0 || r.Rejected == 0 || r.Acked+r.Rejected != r.Sent {
 		t.Fatalf("run not clean: %+v", r)
 	}

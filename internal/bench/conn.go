@@ -25,7 +25,8 @@ type slot struct {
 }
 
 // conn drives one WebSocket: a writer keeps up to InFlight frames
-// unanswered, a reader matches replies back to their slots.
+// unanswered, a reader matches replies back to their slots. With one frame
+// in flight a single goroutine does both in turn (lockstep.go).
 //
 // A frame's id is "<conn>-<seq>" with seq = generation*InFlight + slot, so
 // the reader finds the slot with one division and knows a reply is stale or
@@ -37,7 +38,7 @@ type conn struct {
 	g      *grpcLink // set instead of ws in gRPC mode
 	prefix []byte    // "<conn>-"
 
-	free    chan int // free slot indices; its capacity is the window
+	free    chan int // free slot indices; its capacity is the window; nil in lockstep
 	slots   []slot
 	dead    chan struct{} // closed when the reader has stopped
 	done    chan struct{} // closed when both goroutines have stopped
@@ -68,15 +69,17 @@ func newConn(run *shared, index int, d dialed) *conn {
 		bc:     d.bc,
 		prefix: strconv.AppendInt(nil, int64(index), 10),
 		next:   index * 7919 % len(run.wl.lines), // spread conns over the workload
-		free:   make(chan int, w),
 		slots:  make([]slot, w),
 		gen:    make([]uint64, w),
 		dead:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
 	c.prefix = append(c.prefix, '-')
-	for i := range w {
-		c.free <- i
+	if !lockstepOf(d, w) {
+		c.free = make(chan int, w)
+		for i := range w {
+			c.free <- i
+		}
 	}
 	if c.ws != nil {
 		c.ws.SetReadLimit(maxReply)
@@ -86,6 +89,10 @@ func newConn(run *shared, index int, d dialed) *conn {
 
 // start runs the writer and the reader; done closes when both have stopped.
 func (c *conn) start() {
+	if c.free == nil {
+		go c.lockstep()
+		return
+	}
 	read, write, finish := c.readLoop, c.writeLoop, c.finish
 	if c.g != nil {
 		read, write, finish = c.readGRPC, c.writeGRPC, c.finishGRPC
@@ -231,11 +238,8 @@ func (c *conn) readLoop() {
 	defer close(c.dead)
 	buf := make([]byte, 0, 4096)
 	for {
-		_, r, err := c.ws.NextReader()
-		if err == nil {
-			buf, err = wsio.ReadAll(r, buf[:0])
-		}
-		if err != nil {
+		var err error
+		if buf, err = c.readMessage(buf); err != nil {
 			if !c.closing.Load() {
 				c.rErr = err
 			}
@@ -243,6 +247,15 @@ func (c *conn) readLoop() {
 		}
 		c.handle(buf)
 	}
+}
+
+// readMessage reads the next message into buf, reusing its capacity.
+func (c *conn) readMessage(buf []byte) ([]byte, error) {
+	_, r, err := c.ws.NextReader()
+	if err != nil {
+		return buf[:0], err
+	}
+	return wsio.ReadAll(r, buf[:0])
 }
 
 // handle matches one reply to its slot, frees the slot and scores the reply.
@@ -271,7 +284,9 @@ func (c *conn) match(r reply, msg func() []byte) {
 	sl := &c.slots[s]
 	li, sent, measured := sl.line, sl.sent, sl.measured
 	sl.seq.Store(0)
-	c.free <- s // never blocks: the slot came out of free
+	if c.free != nil { // in lockstep the one goroutine sees seq 0 instead
+		c.free <- s // never blocks: the slot came out of free
+	}
 	c.seen.Add(1)
 	if measured {
 		now := c.run.now()

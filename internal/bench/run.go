@@ -131,6 +131,10 @@ func (sh *shared) schedule(ctx context.Context, next <-chan time.Time, conns []*
 			sh.stopSending(true)
 		case <-stop:
 			stop, watchdog = nil, newTimer(sh.o.DrainTimeout+closeGrace)
+			drainBy := time.Now().Add(sh.o.DrainTimeout)
+			for _, c := range conns {
+				c.bound(drainBy)
+			}
 		case <-watchdog:
 			forceClose(conns)
 		case <-done:

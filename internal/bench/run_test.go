@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -36,34 +38,43 @@ func TestRunCountsEveryFault(t *testing.T) {
 	extra := func(b string) func([]byte, [][]byte) [][]byte {
 		return func(_ []byte, r [][]byte) [][]byte { return append(r, []byte(b)) }
 	}
+	keep := func(_ []byte, r [][]byte) [][]byte { return r }
 	tests := []struct {
-		name  string
-		reply replyFunc
-		want  counts
+		name   string
+		change func(frame []byte, replies [][]byte) [][]byte // of the first n replies
+		want   counts
 	}{
-		{"clean", acceptAll, counts{Sent: 400, Acked: 400}},
-		{"dropped replies are lost", firstN(n, acceptAll, drop), counts{Sent: 400, Acked: 400 - n, Lost: n}},
-		{"repeated replies are duplicated", firstN(n, acceptAll, twice), counts{Sent: 400, Acked: 400, Duplicated: n}},
-		{"wrong verdicts are mismatched", firstN(n, acceptAll, reject), counts{Sent: 400, Acked: 400 - n, Rejected: n, Mismatched: n}},
-		{"null ids count as duplicated", firstN(n, acceptAll, extra(`{"id":null,"ok":false,"error":{"code":3}}`)), counts{Sent: 400, Acked: 400, Duplicated: n}},
-		{"ids never sent count as duplicated", firstN(n, acceptAll, extra(`{"id":"0-99999","ok":true}`)), counts{Sent: 400, Acked: 400, Duplicated: n}},
-		{"garbage counts as malformed", firstN(n, acceptAll, extra(`not json`)), counts{Sent: 400, Acked: 400, Malformed: n}},
+		{"clean", keep, counts{Sent: 400, Acked: 400}},
+		{"dropped replies are lost", drop, counts{Sent: 400, Acked: 400 - n, Lost: n}},
+		{"repeated replies are duplicated", twice, counts{Sent: 400, Acked: 400, Duplicated: n}},
+		{"wrong verdicts are mismatched", reject, counts{Sent: 400, Acked: 400 - n, Rejected: n, Mismatched: n}},
+		{"null ids count as duplicated", extra(`{"id":null,"ok":false,"error":{"code":3}}`), counts{Sent: 400, Acked: 400, Duplicated: n}},
+		{"ids never sent count as duplicated", extra(`{"id":"0-99999","ok":true}`), counts{Sent: 400, Acked: 400, Duplicated: n}},
+		{"garbage counts as malformed", extra(`not json`), counts{Sent: 400, Acked: 400, Malformed: n}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			url := (&testServer{reply: tt.reply}).start(t)
-			r, err := Run(runCtx(t), Options{URL: url, Workload: "testdata/valid.ndjson",
-				Conns: 4, InFlight: 4, Count: 400, DrainTimeout: 300 * time.Millisecond})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := countsOf(r); got != tt.want {
-				t.Errorf("counts = %+v, want %+v", got, tt.want)
-			}
-			if r.OK() != (tt.want == counts{Sent: 400, Acked: 400}) {
-				t.Errorf("OK() = %v", r.OK())
-			}
-		})
+	// At one frame in flight a connection runs in lockstep (lockstep.go):
+	// one whose reply was dropped waits for it until the others have sent
+	// the Count, and the drain gives up on it without failing it.
+	for _, window := range []int{4, 1} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s/in-flight %d", tt.name, window), func(t *testing.T) {
+				url := (&testServer{reply: firstN(n, acceptAll, tt.change)}).start(t)
+				r, err := Run(runCtx(t), Options{URL: url, Workload: "testdata/valid.ndjson",
+					Conns: 4, InFlight: window, Count: 400, DrainTimeout: 300 * time.Millisecond})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := countsOf(r); got != tt.want {
+					t.Errorf("counts = %+v, want %+v", got, tt.want)
+				}
+				if r.ConnErrors != 0 {
+					t.Errorf("conn errors %d %q, want none", r.ConnErrors, r.Errors)
+				}
+				if r.OK() != (tt.want == counts{Sent: 400, Acked: 400}) {
+					t.Errorf("OK() = %v", r.OK())
+				}
+			})
+		}
 	}
 }
 
@@ -83,24 +94,26 @@ func TestRunChecksVerdicts(t *testing.T) {
 		// 10 invalid frames accepted, and 4 echo frames answered without result
 		{"accepts everything", acceptAll, counts{Sent: 20, Acked: 20, Mismatched: 14}, nil},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			url := (&testServer{reply: tt.reply}).start(t)
-			r, err := Run(runCtx(t), Options{URL: url, Workload: "testdata/mixed.ndjson",
-				Conns: 1, InFlight: 3, Count: 20})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := countsOf(r); got != tt.want {
-				t.Errorf("counts = %+v, want %+v; samples %q", got, tt.want, r.Samples)
-			}
-			if !mapsEqual(r.Codes, tt.codes) {
-				t.Errorf("codes = %v, want %v", r.Codes, tt.codes)
-			}
-			if tt.want.Mismatched > 0 && len(r.Samples) == 0 {
-				t.Error("no sample of a wrong reply")
-			}
-		})
+	for _, window := range []int{3, 1} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s/in-flight %d", tt.name, window), func(t *testing.T) {
+				url := (&testServer{reply: tt.reply}).start(t)
+				r, err := Run(runCtx(t), Options{URL: url, Workload: "testdata/mixed.ndjson",
+					Conns: 1, InFlight: window, Count: 20})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := countsOf(r); got != tt.want {
+					t.Errorf("counts = %+v, want %+v; samples %q", got, tt.want, r.Samples)
+				}
+				if !mapsEqual(r.Codes, tt.codes) {
+					t.Errorf("codes = %v, want %v", r.Codes, tt.codes)
+				}
+				if tt.want.Mismatched > 0 && len(r.Samples) == 0 {
+					t.Error("no sample of a wrong reply")
+				}
+			})
+		}
 	}
 }
 
@@ -117,11 +130,17 @@ func mapsEqual(a, b map[int]int64) bool {
 }
 
 func TestRunDurationWithWarmup(t *testing.T) {
+	for _, window := range []int{4, 1} {
+		t.Run(fmt.Sprintf("in-flight %d", window), func(t *testing.T) { testRunDurationWithWarmup(t, window) })
+	}
+}
+
+func testRunDurationWithWarmup(t *testing.T, window int) {
 	url := (&testServer{reply: acceptAll}).start(t)
 	var progress bytes.Buffer
 	const warmup = 600 * time.Millisecond
 	start := time.Now()
-	r, err := Run(runCtx(t), Options{URL: url, Workload: "testdata/valid.ndjson", Conns: 2, InFlight: 4,
+	r, err := Run(runCtx(t), Options{URL: url, Workload: "testdata/valid.ndjson", Conns: 2, InFlight: window,
 		Warmup: warmup, Duration: 700 * time.Millisecond, WriteBatch: 1, Progress: &progress})
 	wall := time.Since(start)
 	if err != nil {
@@ -145,11 +164,17 @@ func TestRunDurationWithWarmup(t *testing.T) {
 }
 
 func TestRunStopsOnContext(t *testing.T) {
+	for _, window := range []int{16, 1} {
+		t.Run(fmt.Sprintf("in-flight %d", window), func(t *testing.T) { testRunStopsOnContext(t, window) })
+	}
+}
+
+func testRunStopsOnContext(t *testing.T, window int) {
 	url := (&testServer{reply: acceptAll}).start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	r, err := Run(ctx, Options{URL: url, Workload: "testdata/valid.ndjson", Conns: 2, Duration: time.Minute})
+	r, err := Run(ctx, Options{URL: url, Workload: "testdata/valid.ndjson", Conns: 2, InFlight: window, Duration: time.Minute})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want deadline exceeded", err)
 	}
@@ -164,8 +189,14 @@ func TestRunStopsOnContext(t *testing.T) {
 // A server that hangs up mid-run fails those connections: the run still
 // ends, and what was outstanding on them is lost.
 func TestRunSurvivesHangUp(t *testing.T) {
+	for _, window := range []int{8, 1} {
+		t.Run(fmt.Sprintf("in-flight %d", window), func(t *testing.T) { testRunSurvivesHangUp(t, window) })
+	}
+}
+
+func testRunSurvivesHangUp(t *testing.T, window int) {
 	url := (&testServer{reply: acceptAll, hangUp: 50}).start(t)
-	r, err := Run(runCtx(t), Options{URL: url, Workload: "testdata/valid.ndjson", Conns: 2, InFlight: 8,
+	r, err := Run(runCtx(t), Options{URL: url, Workload: "testdata/valid.ndjson", Conns: 2, InFlight: window,
 		Count: 10000, DrainTimeout: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -279,5 +310,52 @@ func TestResultWriters(t *testing.T) {
 	}
 	if codes, _ := got["codes"].(map[string]any); codes["3"] != 1.0 {
 		t.Errorf("codes = %v", got["codes"])
+	}
+}
+
+// A reply the server still owes when sending stops is waited for, within
+// the drain timeout, also by a connection in lockstep, whose one goroutine
+// is then inside a read: a slow reply is scored, and one that never comes
+// is lost without failing the connection.
+func TestRunDrainsInLockstep(t *testing.T) {
+	slow := func(frame []byte) [][]byte {
+		time.Sleep(20 * time.Millisecond)
+		return acceptAll(frame)
+	}
+	var n atomic.Int64
+	dropFifth := func(frame []byte) [][]byte {
+		if n.Add(1) == 5 {
+			return nil
+		}
+		return acceptAll(frame)
+	}
+	tests := []struct {
+		name  string
+		reply replyFunc
+		drain time.Duration
+		want  counts
+	}{
+		{"a slow reply is scored", slow, 5 * time.Second, counts{}},
+		{"a reply never sent is lost", dropFifth, 300 * time.Millisecond, counts{Sent: 5, Acked: 4, Lost: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			url := (&testServer{reply: tt.reply}).start(t)
+			r, err := Run(runCtx(t), Options{URL: url, Workload: "testdata/valid.ndjson", Conns: 1, InFlight: 1,
+				Duration: 300 * time.Millisecond, DrainTimeout: tt.drain})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tt.want
+			if want == (counts{}) { // as many as the duration allowed, all acked
+				want = counts{Sent: r.Sent, Acked: r.Sent}
+			}
+			if got := countsOf(r); got != want || r.Sent == 0 {
+				t.Errorf("counts %+v, want %+v", got, want)
+			}
+			if r.ConnErrors != 0 {
+				t.Errorf("conn errors %d %q, want none", r.ConnErrors, r.Errors)
+			}
+		})
 	}
 }
