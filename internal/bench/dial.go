@@ -77,7 +77,9 @@ func closeDialed(ds []dialed, deadline time.Time) {
 	}
 }
 
-// dial opens one connection whose writes go through a batchConn. readBuf and
+// dial opens one connection whose writes go through a batchConn and whose
+// reads, like its writes, do not wake the runtime's monitor thread (at one
+// frame in flight that wake-up was a context switch per frame). readBuf and
 // writeBuf size gorilla's buffers: large for load, small for idle conns.
 func (o Options) dial(ctx context.Context, readBuf, writeBuf int) (*websocket.Conn, *wsio.BatchConn, error) {
 	var bc *wsio.BatchConn
@@ -91,7 +93,7 @@ func (o Options) dial(ctx context.Context, readBuf, writeBuf int) (*websocket.Co
 				return nil, err
 			}
 			bc = wsio.NewBatchConn(c, 64<<10, nil)
-			return bc, nil
+			return bc.WithRawReads(), nil
 		},
 	}
 	h := o.Header.Clone()

@@ -74,6 +74,17 @@ func NewPools(bufferSize int) *Pools {
 // not a socket of the runtime's poller, or not on Linux).
 func (b *BatchConn) Raw() syscall.RawConn { return b.raw }
 
+// WithRawReads returns b as a net.Conn whose reads, too, go to the socket
+// without waking the runtime's monitor thread (rawio_linux.go says why),
+// for a connection read by one goroutine at a time, as gorilla reads; b
+// itself when there is no socket to read raw.
+func (b *BatchConn) WithRawReads() net.Conn {
+	if b.raw == nil {
+		return b
+	}
+	return newRawReadConn(b)
+}
+
 // send writes p to the connection beneath.
 func (b *BatchConn) send(p []byte) (int, error) {
 	if b.raw == nil {

@@ -1,6 +1,7 @@
 package wsio
 
 import (
+	"io"
 	"net"
 	"os"
 	"syscall"
@@ -107,4 +108,64 @@ func (w *rawWriter) writeNow(fd uintptr) bool {
 		}
 	}
 	return true
+}
+
+// rawReadConn is a BatchConn whose reads are made raw too
+// (BatchConn.WithRawReads); r is the state of its one reader's read.
+type rawReadConn struct {
+	*BatchConn
+	r rawReader
+}
+
+func newRawReadConn(b *BatchConn) *rawReadConn {
+	c := &rawReadConn{BatchConn: b}
+	c.r.fill = c.r.readNow
+	return c
+}
+
+// Read is net.Conn's Read through RawConn.Read, which waits for bytes
+// (honouring the read deadline) whenever the socket has none.
+func (c *rawReadConn) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	r := &c.r
+	r.p, r.n, r.err = p, 0, nil
+	err := c.raw.Read(r.fill)
+	n := r.n
+	if err == nil {
+		err = r.err
+	}
+	r.p, r.err = nil, nil
+	return n, err
+}
+
+// rawReader is rawWriter's twin for reads: one bound callback and its
+// state in fields, so that a read allocates nothing.
+type rawReader struct {
+	fill func(fd uintptr) bool
+	p    []byte
+	n    int
+	err  error
+}
+
+// readNow is RawConn.Read's callback: one read of what is there; false
+// (nothing yet) makes Read wait for the socket and call again.
+func (r *rawReader) readNow(fd uintptr) bool {
+	for {
+		n, e := ReadNow(fd, r.p)
+		switch {
+		case e == syscall.EINTR:
+			continue
+		case e == syscall.EAGAIN:
+			return false
+		case e != 0:
+			r.err = &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", e)}
+		case n == 0:
+			r.err = io.EOF
+		default:
+			r.n = n
+		}
+		return true
+	}
 }

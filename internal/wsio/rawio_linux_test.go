@@ -193,3 +193,53 @@ func TestRawCallsOrderForTheRaceDetector(t *testing.T) {
 		t.Fatal("the read's byte came before the write")
 	}
 }
+
+// TestRawReadsReadEverythingThenTheEnd: a BatchConn WithRawReads reads
+// what the peer sent, in order, waiting when nothing is there yet, then
+// io.EOF once the peer has closed; a read deadline still ends a wait.
+func TestRawReadsReadEverythingThenTheEnd(t *testing.T) {
+	b, far := tcpPair(t, nil)
+	c := b.WithRawReads()
+	if c == net.Conn(b) {
+		t.Fatal("WithRawReads on a TCP socket does not read raw")
+	}
+	if err := c.SetReadDeadline(time.Now().Add(10 * time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	var ne net.Error
+	if n, err := c.Read(make([]byte, 8)); !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("Read with nothing sent = %d, %v; want a timeout", n, err)
+	}
+	if err := c.SetReadDeadline(time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	want := pattern(4 << 20) // more than a socket buffer: the reader must wait
+	go func() {
+		_, _ = far.Write(want)
+		far.Close()
+	}()
+	got, err := io.ReadAll(c)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("read %d bytes (%v), not exactly the %d written", len(got), err, len(want))
+	}
+	if n, err := c.Read(make([]byte, 8)); n != 0 || err != io.EOF {
+		t.Fatalf("Read after the end = %d, %v; want io.EOF", n, err)
+	}
+}
+
+// TestRawReadAllocatesNothing: the read's callback is bound once.
+func TestRawReadAllocatesNothing(t *testing.T) {
+	b, far := tcpPair(t, nil)
+	c := b.WithRawReads()
+	p := make([]byte, 1)
+	if allocs := testing.AllocsPerRun(200, func() {
+		if _, err := far.Write(p); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, p); err != nil {
+			t.Fatal(err)
+		}
+	}); allocs != 0 {
+		t.Fatalf("a raw read allocates %v times", allocs)
+	}
+}

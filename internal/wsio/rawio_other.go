@@ -18,3 +18,9 @@ func rawConnOf(net.Conn) syscall.RawConn { return nil }
 func (*rawWriter) write(syscall.RawConn, []byte) (int, error) {
 	panic("wsio: no raw writes on this platform")
 }
+
+type rawReadConn struct{ *BatchConn }
+
+func newRawReadConn(*BatchConn) *rawReadConn {
+	panic("wsio: no raw reads on this platform")
+}
