@@ -22,6 +22,7 @@ func TestBenchCleanRun(t *testing.T) {
 	// One frame in flight runs each connection in lockstep on one goroutine.
 	t.Run("ws 1 in flight", func(t *testing.T) { checkCleanBench(t, "ws://"+addr+"/ws", "1") })
 	t.Run("grpc", func(t *testing.T) { checkCleanBench(t, "grpc://"+grpcAddr, "8") })
+	t.Run("grpc 1 in flight", func(t *testing.T) { checkCleanBench(t, "grpc://"+grpcAddr, "1") })
 }
 
 // checkCleanBench runs the mixed workload against url with inFlight
@@ -79,15 +80,18 @@ func TestBenchNeedsWorkload(t *testing.T) {
 
 // The gRPC mode writes HTTP/2 frames itself: events larger than a frame
 // and than the server's initial windows go out split and paced by flow
-// control, and each is answered once.
+// control, and each is answered once. At one frame in flight the one
+// goroutine of the connection reads the window's updates itself.
 func TestBenchGRPCLargeEvents(t *testing.T) {
 	_, _, grpcAddr := startGRPCServe(t, benchConfig(t))
 	wl := filepath.Join(t.TempDir(), "large.ndjson")
 	big := strings.Repeat("x", 200<<10)
 	testkit.WriteFile(t, wl, []byte(`{"valid":true,"frame":{"type":"echo","version":1,"data":"`+big+`"}}`+"\n"+
 		`{"valid":true,"frame":{"type":"echo","version":1,"data":1}}`+"\n"))
-	r, _ := runBenchJSON(t, "--url", "grpc://"+grpcAddr, "--workload", wl, "-c", "2", "-n", "8", "--count", "200", "--warmup", "0")
-	if !r.OK || r.Acked != r.Sent || r.Sent == 0 {
-		t.Fatalf("run not clean: %+v", r)
+	for _, inFlight := range []string{"8", "1"} {
+		r, _ := runBenchJSON(t, "--url", "grpc://"+grpcAddr, "--workload", wl, "-c", "2", "-n", inFlight, "--count", "200", "--warmup", "0")
+		if !r.OK || r.Acked != r.Sent || r.Sent == 0 {
+			t.Fatalf("-n %s: run not clean: %+v", inFlight, r)
+		}
 	}
 }

@@ -45,6 +45,7 @@ type conn struct {
 	closing atomic.Bool   // the writer is closing: read errors are expected
 
 	// Owned by the writer until done; sentAll is read live by the progress line.
+	out      []byte   // the next frame, reused
 	next     int      // next workload line to send
 	gen      []uint64 // per slot
 	sentAll  atomic.Int64
@@ -55,6 +56,7 @@ type conn struct {
 	_ [64]byte // keeps the writer's and the reader's counters off one cache line
 
 	// Owned by the reader until done; seen is read live by the progress line.
+	in   []byte // the last message read, reused
 	seen atomic.Int64
 	st   connStats
 	rErr error
@@ -71,11 +73,13 @@ func newConn(run *shared, index int, d dialed) *conn {
 		next:   index * 7919 % len(run.wl.lines), // spread conns over the workload
 		slots:  make([]slot, w),
 		gen:    make([]uint64, w),
+		out:    make([]byte, 0, 4096),
+		in:     make([]byte, 0, 4096),
 		dead:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
 	c.prefix = append(c.prefix, '-')
-	if !lockstepOf(d, w) {
+	if w > 1 { // one frame in flight runs in lockstep (lockstep.go)
 		c.free = make(chan int, w)
 		for i := range w {
 			c.free <- i
@@ -109,13 +113,15 @@ func (c *conn) start() {
 // writeLoop sends frames while the window has room, until the run stops
 // sending or the connection fails.
 func (c *conn) writeLoop() {
-	buf := make([]byte, 0, 4096)
-	if err := c.sendEach(func(s int, measured bool) error {
-		buf = c.frame(buf, s, measured)
-		return c.ws.WriteMessage(websocket.TextMessage, buf)
-	}); err != nil {
+	if err := c.sendEach(c.sendFrame); err != nil {
 		c.wErr = err
 	}
+}
+
+// sendFrame publishes slot s as outstanding and writes its frame.
+func (c *conn) sendFrame(s int, measured bool) error {
+	c.out = c.frame(c.out, s, measured)
+	return c.ws.WriteMessage(websocket.TextMessage, c.out)
 }
 
 // sendEach is the writer of either door: it holds writes in bursts and
@@ -236,26 +242,27 @@ func (c *conn) drain() {
 // readLoop scores replies until the connection ends.
 func (c *conn) readLoop() {
 	defer close(c.dead)
-	buf := make([]byte, 0, 4096)
 	for {
-		var err error
-		if buf, err = c.readMessage(buf); err != nil {
+		if err := c.readMessage(); err != nil {
 			if !c.closing.Load() {
 				c.rErr = err
 			}
 			return
 		}
-		c.handle(buf)
 	}
 }
 
-// readMessage reads the next message into buf, reusing its capacity.
-func (c *conn) readMessage(buf []byte) ([]byte, error) {
+// readMessage reads the next message and scores it.
+func (c *conn) readMessage() error {
 	_, r, err := c.ws.NextReader()
-	if err != nil {
-		return buf[:0], err
+	if err == nil {
+		c.in, err = wsio.ReadAll(r, c.in[:0])
 	}
-	return wsio.ReadAll(r, buf[:0])
+	if err != nil {
+		return err
+	}
+	c.handle(c.in)
+	return nil
 }
 
 // handle matches one reply to its slot, frees the slot and scores the reply.

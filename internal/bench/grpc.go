@@ -63,6 +63,11 @@ type grpcLink struct {
 	more     chan struct{} // a window grew
 	msg      []byte        // the writer's next message, reused
 	consumed int           // the reader's bytes not yet given back
+	// The reader's state between frames: a message's start, when a DATA
+	// frame ended in it, and the reply being scanned.
+	pending []byte
+	rep     wireReply
+	repMsg  func() []byte // rep.json, bound once
 }
 
 // dialGRPC opens one connection and stream per conn, sequentially: the
@@ -99,6 +104,7 @@ func openStream(ctx context.Context, o Options, host string) (*grpcLink, *wsio.B
 	}
 	bc := wsio.NewBatchConn(nc, 64<<10, nil)
 	g := &grpcLink{nc: nc, conn: 65535, stream: 65535, initial: 65535, maxFrame: 16384, more: make(chan struct{}, 1)}
+	g.repMsg = g.rep.json
 	g.fr = http2.NewFramer(bc, bufio.NewReaderSize(nc, readBufSize))
 	g.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
 	g.fr.SetReuseFrames() // a frame is done with before the next is read
@@ -134,15 +140,17 @@ func openStream(ctx context.Context, o Options, host string) (*grpcLink, *wsio.B
 // sending or the stream fails: a burst goes out with one write, as
 // writeLoop's.
 func (c *conn) writeGRPC() {
-	id := make([]byte, 0, 32)
-	err := c.sendEach(func(s int, measured bool) error {
-		li, seq := c.publish(s, measured)
-		id = strconv.AppendUint(append(id[:0], c.prefix...), seq, 10)
-		return c.sendEvent(id, c.run.wl.lines[li].event)
-	})
+	err := c.sendEach(c.sendSlotEvent)
 	if err != nil && !errors.Is(err, errReaderGone) { // the reader's error says why
 		c.wErr = err
 	}
+}
+
+// sendSlotEvent publishes slot s as outstanding and sends its event.
+func (c *conn) sendSlotEvent(s int, measured bool) error {
+	li, seq := c.publish(s, measured)
+	c.out = strconv.AppendUint(append(c.out[:0], c.prefix...), seq, 10)
+	return c.sendEvent(c.out, c.run.wl.lines[li].event)
 }
 
 // sendEvent writes one length-prefixed Event in DATA frames within the
@@ -187,6 +195,12 @@ func (c *conn) reserve(want int) (int, error) {
 		if err := c.bc.Release(); err != nil {
 			return 0, err
 		}
+		if c.free == nil { // in lockstep, what this goroutine reads opens the window
+			if err := c.readFrame(); err != nil {
+				return 0, err
+			}
+			continue
+		}
 		select {
 		case <-g.more:
 		case <-c.dead:
@@ -209,10 +223,7 @@ func (c *conn) finishGRPC() {
 	}
 	c.drain()
 	c.closing.Store(true)
-	_ = c.g.nc.SetWriteDeadline(time.Now().Add(closeGrace))
-	c.g.wmu.Lock()
-	_ = c.g.fr.WriteData(streamID, true, nil)
-	c.g.wmu.Unlock()
+	c.endStream()
 	select {
 	case <-c.dead:
 	case <-time.After(closeGrace):
@@ -220,11 +231,30 @@ func (c *conn) finishGRPC() {
 	c.g.nc.Close()
 }
 
+// endStream ends the client's side of the stream, within closeGrace.
+func (c *conn) endStream() {
+	_ = c.g.nc.SetWriteDeadline(time.Now().Add(closeGrace))
+	c.g.wmu.Lock()
+	_ = c.g.fr.WriteData(streamID, true, nil)
+	c.g.wmu.Unlock()
+}
+
 // readGRPC scores replies until the stream ends.
 func (c *conn) readGRPC() {
 	defer close(c.dead)
-	err := c.readFrames()
-	if errors.Is(err, errStreamDone) {
+	for {
+		if err := c.readFrame(); err != nil {
+			c.streamEnded(err)
+			return
+		}
+	}
+}
+
+// streamEnded records err, which ended the reading of the stream, as the
+// reader's failure unless it is how a stream ends once the writer closes
+// it, or a read deadline (only a lockstep drain sets one) passing.
+func (c *conn) streamEnded(err error) {
+	if errors.Is(err, errStreamDone) || isTimeout(err) {
 		return
 	}
 	if !c.closing.Load() || !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
@@ -235,54 +265,47 @@ func (c *conn) readGRPC() {
 // errStreamDone is the server's OK once the client has ended its side.
 var errStreamDone = errors.New("bench: stream done")
 
-// readFrames handles frames until the stream ends or fails.
-func (c *conn) readFrames() error {
+// readFrame reads and handles one frame; an error ends the stream.
+func (c *conn) readFrame() error {
 	g := c.g
-	var pending []byte // a message's start, when a DATA frame ended in it
-	var rep wireReply
-	msg := rep.json
-	for {
-		f, err := g.fr.ReadFrame()
-		if err != nil {
-			return err
+	f, err := g.fr.ReadFrame()
+	if err != nil {
+		return err
+	}
+	switch f := f.(type) {
+	case *http2.DataFrame:
+		data := f.Data()
+		if len(g.pending) > 0 {
+			data = append(g.pending, data...)
 		}
-		switch f := f.(type) {
-		case *http2.DataFrame:
-			data := f.Data()
-			if len(pending) > 0 {
-				data = append(pending, data...)
-			}
-			var rest []byte
-			if rest, err = c.replies(data, &rep, msg); err == nil {
-				pending = append(pending[:0], rest...) // memmove: rest may lie in pending
-				err = g.giveBack(int(f.Length))
-			}
-			if err == nil && f.StreamEnded() {
-				err = errors.New("bench: stream ended without trailers")
-			}
-		case *http2.MetaHeadersFrame:
-			err = c.headers(f)
-		case *http2.SettingsFrame:
-			err = g.settings(f)
-		case *http2.WindowUpdateFrame:
-			g.grow(f.StreamID, int64(f.Increment))
-		case *http2.PingFrame:
-			if !f.IsAck() {
-				g.wmu.Lock()
-				err = g.fr.WritePing(true, f.Data)
-				g.wmu.Unlock()
-			}
-		case *http2.RSTStreamFrame:
-			err = fmt.Errorf("bench: stream reset: %v", f.ErrCode)
-		case *http2.GoAwayFrame:
-			if f.LastStreamID < streamID || f.ErrCode != http2.ErrCodeNo {
-				err = fmt.Errorf("bench: GOAWAY %v %q", f.ErrCode, f.DebugData())
-			}
+		var rest []byte
+		if rest, err = c.replies(data, &g.rep, g.repMsg); err == nil {
+			g.pending = append(g.pending[:0], rest...) // memmove: rest may lie in pending
+			err = g.giveBack(int(f.Length))
 		}
-		if err != nil {
-			return err
+		if err == nil && f.StreamEnded() {
+			err = errors.New("bench: stream ended without trailers")
+		}
+	case *http2.MetaHeadersFrame:
+		err = c.headers(f)
+	case *http2.SettingsFrame:
+		err = g.settings(f)
+	case *http2.WindowUpdateFrame:
+		g.grow(f.StreamID, int64(f.Increment))
+	case *http2.PingFrame:
+		if !f.IsAck() {
+			g.wmu.Lock()
+			err = g.fr.WritePing(true, f.Data)
+			g.wmu.Unlock()
+		}
+	case *http2.RSTStreamFrame:
+		err = fmt.Errorf("bench: stream reset: %v", f.ErrCode)
+	case *http2.GoAwayFrame:
+		if f.LastStreamID < streamID || f.ErrCode != http2.ErrCodeNo {
+			err = fmt.Errorf("bench: GOAWAY %v %q", f.ErrCode, f.DebugData())
 		}
 	}
+	return err
 }
 
 // replies scores each whole message in b and returns the rest of b, the

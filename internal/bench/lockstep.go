@@ -4,77 +4,87 @@ import (
 	"errors"
 	"net"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
-// A WebSocket connection with one frame in flight runs in lockstep on one
-// goroutine: write a frame, read until its reply is in, score it, write
-// the next. With a writer and a reader, every reply would be handed from
-// one goroutine to the other through the free channel, and at one frame
-// in flight that hand-off woke a second thread for every frame: the
+// A connection with one frame in flight runs in lockstep on one goroutine:
+// write a frame, read until its reply is in, score it, write the next.
+// With a writer and a reader, every reply would be handed from one
+// goroutine to the other through the free channel, and at one frame in
+// flight that hand-off woke a second thread for every frame: the
 // generator spent more CPU per frame than the servers it measured, and
 // added that wake-up's delay and noise to every latency it reported.
 //
-// Everything else is the two goroutines' own code: admit, frame and
-// publish on the way out; readMessage, handle and match on the way in.
-// Only the waits differ: the slot is known free when its seq is 0 again,
-// and the drain's bound is the socket's read deadline, which the schedule
-// sets when sending stops (bound), since the one goroutine is then inside
-// a read that nothing else would end.
-
-// lockstepOf says whether a connection over d with a window of w runs in
-// lockstep. The gRPC door keeps its two goroutines: its reader also
-// answers pings and settings and opens the writer's flow-control window.
-func lockstepOf(d dialed, w int) bool {
-	return d.ws != nil && w == 1
-}
+// Everything else is the two goroutines' own code: admit and the door's
+// send (sendFrame, sendSlotEvent) on the way out, the door's read
+// (readMessage, readFrame: handle, match) on the way in. Only the waits
+// differ. The slot is known free when its seq is 0 again (free is nil in
+// lockstep, so match leaves the channel alone). The drain's bound is the
+// socket's read deadline, which the schedule sets when sending stops
+// (bound), since the one goroutine is then inside a read that nothing else
+// would end. A gRPC send that waits for the flow-control window reads
+// frames meanwhile (reserve): the window opens by what it reads.
 
 // lockstep sends and scores frames until the run stops sending or the
-// connection fails, then drains and closes as finish does; done closes
-// once it has.
+// connection fails, then ends the connection as finish or finishGRPC
+// does; done closes once it has.
 func (c *conn) lockstep() {
 	defer close(c.done)
-	out := make([]byte, 0, 4096)
-	in := make([]byte, 0, 4096)
-	var err error
+	if c.g == nil {
+		err := c.inStep(c.sendFrame, c.readMessage)
+		if err != nil && !isTimeout(err) { // a timeout is the drain's end: the frame is lost
+			c.rErr = err
+		}
+		c.closing.Store(true)
+		closeDialed([]dialed{{c.ws, c.bc}}, time.Now().Add(closeGrace))
+		return
+	}
+	err := c.inStep(c.sendSlotEvent, c.readFrame)
+	if err != nil {
+		c.streamEnded(err)
+	}
+	c.closing.Store(true)
+	c.endStream()
+	if err == nil { // the server's trailers, within closeGrace
+		_ = c.bc.SetReadDeadline(time.Now().Add(closeGrace))
+		for err == nil {
+			err = c.readFrame()
+		}
+		c.streamEnded(err)
+	}
+	c.g.nc.Close()
+}
+
+// inStep runs the connection's one slot with the door's send and read:
+// nil once the run stops sending, or the read error that ended it. After
+// a failed send it still waits (bounded) for the reply, as drain does.
+func (c *conn) inStep(send func(slot int, measured bool) error, read func() error) error {
 	for {
 		measured, ok := c.run.admit()
 		if !ok {
-			break
+			return nil
 		}
-		out = c.frame(out, 0, measured)
-		if err = c.ws.WriteMessage(websocket.TextMessage, out); err != nil {
+		if err := send(0, measured); err != nil {
 			c.wErr = err
 			break
 		}
-		if in, err = c.await(in); err != nil {
-			break
+		if err := c.await(read); err != nil {
+			return err
 		}
 	}
-	if c.wErr != nil { // finish's drain: the reply may still come
-		_ = c.bc.SetReadDeadline(time.Now().Add(c.run.o.DrainTimeout))
-		_, err = c.await(in)
-	}
-	if err != nil && !isTimeout(err) { // a timeout is the drain's end: the frame is lost
-		c.rErr = err
-	}
-	c.closing.Store(true)
-	closeDialed([]dialed{{c.ws, c.bc}}, time.Now().Add(closeGrace))
+	_ = c.bc.SetReadDeadline(time.Now().Add(c.run.o.DrainTimeout))
+	return c.await(read)
 }
 
 // await reads and scores replies until the outstanding frame's is in.
 // Stray replies on the way (duplicates, garbage) are scored as the
 // reader scores them.
-func (c *conn) await(buf []byte) ([]byte, error) {
+func (c *conn) await(read func() error) error {
 	for c.slots[0].seq.Load() != 0 {
-		var err error
-		if buf, err = c.readMessage(buf); err != nil {
-			return buf, err
+		if err := read(); err != nil {
+			return err
 		}
-		c.handle(buf)
 	}
-	return buf, nil
+	return nil
 }
 
 // bound ends a lockstep connection's wait for its last reply at t, the
