@@ -35,7 +35,8 @@ import (
 // and a write syscall per event, CPU taken from the server under test on
 // a shared box. Here the writer sends a burst of events with one write
 // (the WebSocket writer's BatchConn and acquire), the reader scans replies
-// where they lie, and both honour HTTP/2 flow control.
+// where they lie, and both honour HTTP/2 flow control. Reads, like the
+// WebSocket side's, do not wake the runtime's monitor (dial).
 
 // isGRPC says whether the URL names a gRPC server (grpc://host:port).
 func isGRPC(raw string) bool { return strings.HasPrefix(raw, "grpc://") }
@@ -105,7 +106,7 @@ func openStream(ctx context.Context, o Options, host string) (*grpcLink, *wsio.B
 	bc := wsio.NewBatchConn(nc, 64<<10, nil)
 	g := &grpcLink{nc: nc, conn: 65535, stream: 65535, initial: 65535, maxFrame: 16384, more: make(chan struct{}, 1)}
 	g.repMsg = g.rep.json
-	g.fr = http2.NewFramer(bc, bufio.NewReaderSize(nc, readBufSize))
+	g.fr = http2.NewFramer(bc, bufio.NewReaderSize(bc.WithRawReads(), readBufSize))
 	g.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
 	g.fr.SetReuseFrames() // a frame is done with before the next is read
 	var hb bytes.Buffer
