@@ -26,7 +26,9 @@ import (
 // (a client that thinks, or is idle, is not polled for); for at most
 // budget; and each turn first yields to the process's other goroutines
 // and the machine's other threads, so a poll uses a core nothing else
-// wants.
+// wants. With a single P (GOMAXPROCS=1) no other thread watches the
+// runtime's poller meanwhile, so another connection's first frame may
+// wait up to budget to be read.
 type busyPoller struct {
 	budget   time.Duration // Options.BusyPoll; 0: never poll
 	epoch    time.Time     // since's origin, read on the monotonic clock
