@@ -58,8 +58,9 @@ func (p *busyPoller) quiet() bool { return p.inflight.Load() == 0 }
 
 // pollState is a connection's part in busy polling, kept by its reader.
 type pollState struct {
-	waitFrom int64 // busyPoller.since when its wait found no bytes; 0: not waiting
-	quick    bool  // its last frame came within quickGap of its wait beginning
+	waitFrom int64        // busyPoller.since when its wait found no bytes; 0: not waiting
+	quick    bool         // its last frame came within quickGap of its wait beginning
+	over     *atomic.Bool // the connection's close is decided (lifecycle.over)
 }
 
 // arrived notes that bytes came (or the socket ended) after a wait.

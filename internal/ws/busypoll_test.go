@@ -1,11 +1,16 @@
 package ws
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // pollingServer is a test server whose readers poll for budget, counting
@@ -93,5 +98,28 @@ func TestPollStateQuickWithinFourBudgets(t *testing.T) {
 	s.arrived(p) // bytes were there at once: nothing was waited for
 	if !s.quick {
 		t.Error("a frame found without waiting made the connection slow")
+	}
+}
+
+// A close decided while a reader polls (here Shutdown's 1001) ends the
+// poll: deciding a close expires the read deadline so that a waiting
+// reader returns at once (the package doc), and the runtime does not
+// look at that deadline while RawConn.Read's callback runs. The budget
+// is far beyond any test, so only that can end the poll in time.
+func TestBusyPollEndsWhenACloseIsDecided(t *testing.T) {
+	ts, _ := pollingServer(t, time.Hour)
+	c := ts.dial(t, "/ws", nil)
+	if r, raw := roundTrip(t, c, `{"id":"q","type":"echo","version":1,"data":1}`); !r.OK {
+		t.Fatalf("reply: %s", raw)
+	}
+	// The frame came at once after the upgrade: the reader now polls.
+	testkit.WaitFor(t, 5*time.Second, "the reader to poll", ts.ws.poll.taken.Load)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = ts.ws.Shutdown(ctx)
+	}()
+	if code, _ := expectClose(t, c); code != websocket.CloseGoingAway {
+		t.Fatalf("closed with %d, want 1001", code)
 	}
 }

@@ -35,8 +35,11 @@ const (
 type lifecycle struct {
 	mu    sync.Mutex
 	phase phase
-	msg   *closeMsg // the close in force; nil while open (a pointer: every connection holds a lifecycle, few a close)
-	nc    interface{ SetReadDeadline(time.Time) error }
+	// over is set as phase leaves open: a reader busy polling
+	// (busypoll.go) is not woken by the expired deadline and looks here.
+	over atomic.Bool
+	msg  *closeMsg // the close in force; nil while open (a pointer: every connection holds a lifecycle, few a close)
+	nc   interface{ SetReadDeadline(time.Time) error }
 	// origin is a clock reading with a monotonic part, taken when the
 	// connection started (its lifetime counts from it too); until is the read deadline extend last set, as
 	// time since origin (0: none yet, origin being past).
@@ -59,6 +62,7 @@ func (l *lifecycle) decide(m closeMsg) closeMsg {
 	defer l.mu.Unlock()
 	if l.phase == phaseOpen {
 		l.phase, l.msg = phaseClosing, &m
+		l.over.Store(true)
 		_ = l.nc.SetReadDeadline(time.Now())
 	}
 	return *l.msg
@@ -114,6 +118,7 @@ func (l *lifecycle) fail() {
 		l.msg = &closeMsg{reason: telemetry.CloseError}
 	}
 	l.phase = phaseClosed
+	l.over.Store(true)
 	_ = l.nc.SetReadDeadline(time.Now())
 }
 

@@ -48,6 +48,7 @@ func newConn(s *Server, w *websocket.Conn, t *tap, h handleFunc, r refuseFunc) *
 		send: newReplyQueue(&s.inflight), clock: newFrameClock(now)}
 	c.ctx, c.cancel = context.WithCancel(s.base)
 	c.life.nc, c.life.origin = t.BatchConn, now
+	t.ps.over = &c.life.over
 	c.lastFrame.Store(now.UnixNano())
 	c.limit = ratelimit.New(s.o.RateLimit)
 	return c

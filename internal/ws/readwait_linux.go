@@ -94,7 +94,10 @@ func (t *tap) pollAWhile(err error) error {
 	}
 	defer p.release()
 	until := t.ps.waitFrom + int64(p.budget)
-	for err == errWouldBlock && p.quiet() && p.since() < until {
+	// The runtime does not look at the read deadline while this callback
+	// runs: a close decided meanwhile (which expires it so that the reader
+	// returns at once) ends the poll through over.
+	for err == errWouldBlock && p.quiet() && p.since() < until && !t.ps.over.Load() {
 		runtime.Gosched()
 		_, _, _ = syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
 		_, err = t.br.Peek(1)
