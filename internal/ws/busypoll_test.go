@@ -2,15 +2,12 @@ package ws
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"github.com/schemagate/schemagate/internal/testkit"
 )
 
 // pollingServer is a test server whose readers poll for budget, counting
@@ -24,21 +21,41 @@ func pollingServer(t *testing.T, budget time.Duration) (*testServer, *recMetrics
 	return serverWith(t, func(o *Options) { o.BusyPoll, o.Metrics = budget, m }), m
 }
 
-// A client that answers at once has its next frame caught by the poll:
-// with a budget far longer than any round trip, every frame after the
-// first (which shows the client is quick) is.
+// A client that answers at once has its next frame caught by the poll.
 func TestBusyPollCatchesAQuickClient(t *testing.T) {
-	ts, m := pollingServer(t, 2*time.Second)
+	ts, m := pollingServer(t, time.Hour)
 	c := ts.dial(t, "/ws", nil)
-	const frames = 20
-	for i := range frames {
-		id := fmt.Sprint(i)
-		if r, raw := roundTrip(t, c, `{"id":"`+id+`","type":"echo","version":1,"data":1}`); !r.OK || r.ID == nil || *r.ID != id {
+	awaitPoll(t, ts, c)
+	if r, raw := roundTrip(t, c, `{"id":"c","type":"echo","version":1,"data":1}`); !r.OK || r.ID == nil || *r.ID != "c" {
+		t.Fatalf("reply: %s", raw)
+	}
+	// The poll counts its catch before the reader answers the frame.
+	if got := m.caught.Load(); got < 1 {
+		t.Errorf("caught %d polls (parked %d), want the one that read this frame", got, m.parked.Load())
+	}
+}
+
+// awaitPoll sends frames until c's reader polls after a reply. Only a
+// frame that came after its reader found the socket empty shows the
+// client is quick: on a busy machine the client's next frame can be in
+// the socket before the reader looks, every time, and then the reader
+// has no wake-up to save. The pause while this looks for the poll lets
+// the reader find it empty.
+func awaitPoll(t *testing.T, ts *testServer, c *websocket.Conn) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for i := 0; ; i++ {
+		if r, raw := roundTrip(t, c, `{"id":"q","type":"echo","version":1,"data":1}`); !r.OK {
 			t.Fatalf("frame %d: %s", i, raw)
 		}
-	}
-	if got := m.caught.Load(); got < 1 {
-		t.Errorf("caught %d polls of %d quick frames (parked %d), want some", got, frames, m.parked.Load())
+		for wait := time.Now().Add(20 * time.Millisecond); time.Now().Before(wait); time.Sleep(time.Millisecond) {
+			if ts.ws.poll.taken.Load() {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the reader did not poll after %d quick frames", i+1)
+		}
 	}
 }
 
@@ -109,11 +126,7 @@ func TestPollStateQuickWithinFourBudgets(t *testing.T) {
 func TestBusyPollEndsWhenACloseIsDecided(t *testing.T) {
 	ts, _ := pollingServer(t, time.Hour)
 	c := ts.dial(t, "/ws", nil)
-	if r, raw := roundTrip(t, c, `{"id":"q","type":"echo","version":1,"data":1}`); !r.OK {
-		t.Fatalf("reply: %s", raw)
-	}
-	// The frame came at once after the upgrade: the reader now polls.
-	testkit.WaitFor(t, 5*time.Second, "the reader to poll", ts.ws.poll.taken.Load)
+	awaitPoll(t, ts, c)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
