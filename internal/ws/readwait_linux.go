@@ -94,12 +94,17 @@ func (t *tap) pollAWhile(err error) error {
 	}
 	defer p.release()
 	until := t.ps.waitFrom + int64(p.budget)
-	// The runtime does not look at the read deadline while this callback
-	// runs: a close decided meanwhile (which expires it so that the reader
-	// returns at once) ends the poll through over.
-	for err == errWouldBlock && p.quiet() && p.since() < until && !t.ps.over.Load() {
+	for err == errWouldBlock {
 		runtime.Gosched()
 		_, _, _ = syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
+		// The bounds are read after the yields, which can last long on a
+		// busy machine: a read past them would poll beyond the budget. The
+		// runtime does not look at the read deadline while this callback
+		// runs: a close decided meanwhile (which expires it so that the
+		// reader returns at once) ends the poll through over.
+		if !p.quiet() || p.since() >= until || t.ps.over.Load() {
+			break
+		}
 		_, err = t.br.Peek(1)
 	}
 	caught := err != errWouldBlock
