@@ -21,14 +21,17 @@ import (
 //
 // What bounds its cost: at most one connection of the server polls at a
 // time; only while no other frame or reply is in flight anywhere in the
-// server (a loaded server never polls: its readers have work); only a
+// server (a loaded server never polls: its readers have work; the HTTP
+// and gRPC doors' requests are not counted, and do not stop it); only a
 // connection whose last frame came within quickGap of its wait beginning
 // (a client that thinks, or is idle, is not polled for); for at most
 // budget; and each turn first yields to the process's other goroutines
 // and the machine's other threads, so a poll uses a core nothing else
-// wants. With a single P (GOMAXPROCS=1) no other thread watches the
-// runtime's poller meanwhile, so another connection's first frame may
-// wait up to budget to be read.
+// wants. With a single P (GOMAXPROCS=1, as Go sets it under a one-CPU
+// container limit) no other thread watches the runtime's poller meanwhile
+// and Gosched finds the poller's goroutine before the network: whatever
+// the network would wake in the process (another connection's frame, an
+// HTTP or gRPC request) waits up to budget.
 type busyPoller struct {
 	budget   time.Duration // Options.BusyPoll; 0: never poll
 	epoch    time.Time     // since's origin, read on the monotonic clock
