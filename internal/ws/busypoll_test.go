@@ -17,6 +17,10 @@ func pollingServer(t *testing.T, budget time.Duration) (*testServer, *recMetrics
 	if runtime.GOOS != "linux" {
 		t.Skip("only Linux readers poll (readwait_linux.go)")
 	}
+	if runtime.GOMAXPROCS(0) < 2 { // a one-CPU machine: readers poll only with two Ps
+		prev := runtime.GOMAXPROCS(2)
+		t.Cleanup(func() { runtime.GOMAXPROCS(prev) })
+	}
 	m := &recMetrics{}
 	return serverWith(t, func(o *Options) { o.BusyPoll, o.Metrics = budget, m }), m
 }
@@ -80,6 +84,9 @@ func TestBusyPollStopsForASlowClient(t *testing.T) {
 }
 
 func TestBusyPollerTakesOnlyWhenQuietAndFree(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
 	var inflight atomic.Int64
 	p := &busyPoller{budget: time.Millisecond, epoch: time.Now(), inflight: &inflight}
 	inflight.Store(10)
@@ -134,5 +141,23 @@ func TestBusyPollEndsWhenACloseIsDecided(t *testing.T) {
 	}()
 	if code, _ := expectClose(t, c); code != websocket.CloseGoingAway {
 		t.Fatalf("closed with %d, want 1001", code)
+	}
+}
+
+// With a single P no thread watches the network while a reader polls, so
+// the poll cannot see other connections' frames coming (quiet stays true)
+// and would hold them all up to its budget: it does not poll at all.
+func TestBusyPollNeedsTwoPs(t *testing.T) {
+	ts, m := pollingServer(t, time.Second)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	c := ts.dial(t, "/ws", nil)
+	for i := range 5 {
+		time.Sleep(time.Millisecond) // the reader finds the socket empty: the client is quick
+		if r, raw := roundTrip(t, c, `{"id":"p","type":"echo","version":1,"data":1}`); !r.OK {
+			t.Fatalf("frame %d: %s", i, raw)
+		}
+	}
+	if caught, parked := m.caught.Load(), m.parked.Load(); caught != 0 || parked != 0 {
+		t.Errorf("polls caught %d, parked %d with one P; want none", caught, parked)
 	}
 }
