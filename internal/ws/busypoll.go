@@ -8,8 +8,9 @@ import (
 
 // busyPoller lets the reader of a connection that answers quickly keep
 // reading its socket for a short while after a reply, instead of parking
-// at once (Options.BusyPoll). Only Linux polls (readwait_linux.go);
-// elsewhere the reader waits in gorilla's read.
+// at once (Options.BusyPoll). Only Linux polls (readwait_linux.go), and
+// only a socket the tap reads raw: over the server's own TLS (a *tls.Conn
+// offers no syscall.Conn) and elsewhere the reader waits in gorilla's read.
 //
 // Why: a parked reader is woken by the kernel, and on a virtual machine a
 // core with nothing to run sleeps; waking it goes through the hypervisor
