@@ -75,8 +75,9 @@ func (m *Metrics) ConnClosed(reason string) {
 }
 
 // BusyPolled counts a WebSocket reader's poll of its socket
-// (websocket.busy_poll): caught when the client's frame came while it
-// polled (a wake-up saved), parked when it had to park after all.
+// (websocket.busy_poll): caught when bytes came while it polled (almost
+// always the client's next frame: a wake-up saved), parked when it ended
+// with none and the reader parked after all.
 func (m *Metrics) BusyPolled(caught bool) {
 	if caught {
 		m.polls.caught.Inc()

@@ -68,7 +68,7 @@ func New(keys []event.Key) *Metrics {
 		http: newHTTPMetrics(reg),
 	}
 	polls := newCounterVec(reg, "schemagate_ws_busy_polls_total",
-		"Polls of a WebSocket socket after a reply (websocket.busy_poll), by outcome: caught (the client's frame came while polling, a wake-up saved) or parked (it did not: CPU spent for nothing).",
+		"Polls of a WebSocket socket after a reply (websocket.busy_poll), by outcome: caught (bytes came while polling, almost always the client's next frame: a wake-up saved) or parked (none came: the budget ran out, the server got busy or the connection is closing, and the reader parked after all).",
 		"outcome")
 	m.polls.caught, m.polls.parked = polls.WithLabelValues("caught"), polls.WithLabelValues("parked")
 	m.keyList = keys

@@ -28,8 +28,8 @@ import (
 // connection whose last frame came within quickGap of its wait beginning
 // (a client that thinks, or is idle, is not polled for); for at most
 // budget; and each turn first yields to the process's other goroutines
-// and the machine's other threads, so a poll uses a core nothing else
-// wants. Only with two Ps or more: with a single P (GOMAXPROCS=1, as Go
+// (Gosched) and to the threads waiting for its core (sched_yield), so a
+// poll uses a core nothing else wants. Only with two Ps or more: with a single P (GOMAXPROCS=1, as Go
 // sets it under a one-CPU container limit) no other thread watches the
 // runtime's poller meanwhile, and Gosched finds the polling goroutine
 // before the network, so the poll could not see other connections'

@@ -79,7 +79,7 @@ func (t *tap) fillNow(fd uintptr) bool {
 // pollAWhile keeps reading a socket that had nothing, within busyPoller's
 // bounds, and returns the last read's error: errWouldBlock when the
 // reader must park after all. Each turn lets the other goroutines of the
-// process run first, then the other threads of the machine.
+// process run first, then the threads waiting for its core.
 func (t *tap) pollAWhile(err error) error {
 	p := &t.s.poll
 	if err != errWouldBlock {

@@ -112,8 +112,9 @@ type Metrics interface {
 	ConnClosed(reason string)
 	UpgradeRejected(reason string)
 	// BusyPolled counts a reader's poll of its socket (Options.BusyPoll):
-	// caught, the client's frame came while it polled; otherwise it
-	// parked after all, its polling spent for nothing.
+	// caught, bytes came while it polled (a frame, or the socket's end);
+	// otherwise it ended with none (its budget spent, the server busy, a
+	// close decided) and the reader parked after all.
 	BusyPolled(caught bool)
 }
 
