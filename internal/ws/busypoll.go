@@ -23,20 +23,20 @@ import (
 //
 // What bounds its cost: at most one connection of the server polls at a
 // time; only while no other frame or reply is in flight anywhere in the
-// server (a loaded server never polls: its readers have work; the HTTP
-// and gRPC doors' requests are not counted, and do not stop it); only a
+// server (a loaded server never polls: its readers have work; the HTTP and
+// gRPC doors' requests are not counted, and do not stop it); only a
 // connection whose last frame came within quickGap of its wait beginning
 // (a client that thinks, or is idle, is not polled for); for at most
 // budget; and each turn first yields to the process's other goroutines
 // (Gosched) and to the threads waiting for its core (sched_yield), so a
-// poll uses a core nothing else wants. Only with two Ps or more: with a single P (GOMAXPROCS=1, as Go
-// sets it under a one-CPU container limit) no other thread watches the
-// runtime's poller meanwhile, and Gosched finds the polling goroutine
-// before the network, so the poll could not see other connections'
-// frames coming (quiet would stay true) and whatever the network would
-// wake in the process (their frames, an HTTP or gRPC request) would wait
-// up to budget: four clients at one frame in flight each took about
-// twice as long per frame with a 50 µs poll.
+// poll uses a core nothing else wants. Only with two Ps or more: with a
+// single P (GOMAXPROCS=1, as Go sets it under a one-CPU container limit)
+// no other thread watches the runtime's poller meanwhile, and Gosched
+// finds the polling goroutine before the network, so the poll could not
+// see other connections' frames coming (quiet would stay true) and
+// whatever the network would wake in the process (their frames, an HTTP or
+// gRPC request) would wait up to budget: four clients at one frame in
+// flight each took about twice as long per frame with a 50 µs poll.
 type busyPoller struct {
 	budget   time.Duration // Options.BusyPoll; 0: never poll
 	epoch    time.Time     // since's origin, read on the monotonic clock
