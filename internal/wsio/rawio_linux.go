@@ -46,17 +46,33 @@ func ReadNow(fd uintptr, p []byte) (int, syscall.Errno) {
 	return sysRead(fd, p)
 }
 
-// rawWriter is the state of one write through RawConn.Write, which waits
-// for room (honouring the write deadline) whenever the socket is full.
-// Its callback is bound once and the state kept in fields, so that a
-// write allocates nothing; a BatchConn borrows one only while it writes
-// (Pools), so an idle connection holds none.
-type rawWriter struct {
+// rawCall is the state of one read or write through RawConn, which waits
+// on the poller (honouring the deadline) whenever the socket is not
+// ready. Its callback is bound once and the state kept in fields, so that
+// a call allocates nothing.
+type rawCall struct {
 	fill func(fd uintptr) bool
 	p    []byte
 	n    int
 	err  error
 }
+
+func (c *rawCall) start(p []byte) { c.p, c.n, c.err = p, 0, nil }
+
+// finish is the call's result, given what RawConn.Read or Write
+// returned: the bytes moved, and its error or the callback's.
+func (c *rawCall) finish(err error) (int, error) {
+	n := c.n
+	if err == nil {
+		err = c.err
+	}
+	c.p, c.err = nil, nil
+	return n, err
+}
+
+// rawWriter writes through RawConn.Write; a BatchConn borrows one only
+// while it writes (Pools), so an idle connection holds none.
+type rawWriter struct{ rawCall }
 
 func newRawWriter() *rawWriter {
 	w := &rawWriter{}
@@ -81,14 +97,8 @@ func rawConnOf(c net.Conn) syscall.RawConn {
 // write is net.Conn's Write on raw: all of p, or the bytes written before
 // an error (a deadline passed, the peer gone).
 func (w *rawWriter) write(raw syscall.RawConn, p []byte) (int, error) {
-	w.p, w.n, w.err = p, 0, nil
-	err := raw.Write(w.fill)
-	n := w.n
-	if err == nil {
-		err = w.err
-	}
-	w.p, w.err = nil, nil
-	return n, err
+	w.start(p)
+	return w.finish(raw.Write(w.fill))
 }
 
 // writeNow is RawConn.Write's callback: it writes what it can; false (the
@@ -129,25 +139,12 @@ func (c *rawReadConn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	r := &c.r
-	r.p, r.n, r.err = p, 0, nil
-	err := c.raw.Read(r.fill)
-	n := r.n
-	if err == nil {
-		err = r.err
-	}
-	r.p, r.err = nil, nil
-	return n, err
+	c.r.start(p)
+	return c.r.finish(c.raw.Read(c.r.fill))
 }
 
-// rawReader is rawWriter's twin for reads: one bound callback and its
-// state in fields, so that a read allocates nothing.
-type rawReader struct {
-	fill func(fd uintptr) bool
-	p    []byte
-	n    int
-	err  error
-}
+// rawReader reads through RawConn.Read.
+type rawReader struct{ rawCall }
 
 // readNow is RawConn.Read's callback: one read of what is there; false
 // (nothing yet) makes Read wait for the socket and call again.
