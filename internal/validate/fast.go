@@ -104,7 +104,7 @@ func (n *fastNode) str(s []byte) bool {
 			return ok
 		}
 	}
-	return n.simple.match(s)
+	return n.simple.matchRunes(s) // not match: matchASCII has had its say
 }
 
 // lengthFits checks minLength and maxLength, which count characters. A

@@ -154,6 +154,12 @@ func (p *simplePattern) match(s []byte) bool {
 			return ok
 		}
 	}
+	return p.matchRunes(s)
+}
+
+// matchRunes is match character by character, for a string matchASCII is
+// not sure of, or a pattern it cannot take (fixed nil).
+func (p *simplePattern) matchRunes(s []byte) bool {
 	i := 0
 	for k := range p.parts {
 		n, size := p.parts[k].run(s[i:])
