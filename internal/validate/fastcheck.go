@@ -14,11 +14,8 @@ import "github.com/schemagate/schemagate/internal/jsonparse"
 // check reads one value and checks it against n and every schema n
 // applies by $ref and allOf, each of which reads it again from i.
 func (n *fastNode) check(s *fastScan, d []byte, i, depth int) int {
-	if len(n.applied) == 0 {
-		return n.checkOwn(s, d, i, depth)
-	}
-	if !n.own && len(n.applied) == 1 {
-		return n.applied[0].node.check(s, d, i, depth) // a bare $ref
+	if v := n.direct; v != nil {
+		return v.checkOwn(s, d, i, depth) // n itself, or a bare $ref's end
 	}
 	end := n.checkOwn(s, d, i, depth)
 	for _, a := range n.applied {
