@@ -68,7 +68,6 @@ type grpcLink struct {
 	// frame ended in it, and the reply being scanned.
 	pending []byte
 	rep     wireReply
-	repMsg  func() []byte // rep.json, bound once
 }
 
 // dialGRPC opens one connection and stream per conn, sequentially: the
@@ -105,7 +104,6 @@ func openStream(ctx context.Context, o Options, host string) (*grpcLink, *wsio.B
 	}
 	bc := wsio.NewBatchConn(nc, 64<<10, nil)
 	g := &grpcLink{nc: nc, conn: 65535, stream: 65535, initial: 65535, maxFrame: 16384, more: make(chan struct{}, 1)}
-	g.repMsg = g.rep.json
 	g.fr = http2.NewFramer(bc, bufio.NewReaderSize(bc.WithRawReads(), readBufSize))
 	g.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
 	g.fr.SetReuseFrames() // a frame is done with before the next is read
@@ -280,7 +278,7 @@ func (c *conn) readFrame() error {
 			data = append(g.pending, data...)
 		}
 		var rest []byte
-		if rest, err = c.replies(data, &g.rep, g.repMsg); err == nil {
+		if rest, err = c.replies(data, &g.rep, g.rep.json); err == nil {
 			g.pending = append(g.pending[:0], rest...) // memmove: rest may lie in pending
 			err = g.giveBack(int(f.Length))
 		}
