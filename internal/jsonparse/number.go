@@ -130,9 +130,7 @@ func DecimalAt(d []byte, i int) (v Decimal, end int, plain bool) {
 	}
 	if i < len(d) && d[i] == '.' {
 		fraction := i + 1
-		for i = fraction; i < len(d) && isDigit(d[i]); i++ {
-		}
-		if i == fraction {
+		if i = skipDigits(d, fraction); i == fraction {
 			return Decimal{}, -1, false
 		}
 		// Up to the last nonzero digit: d[fraction-1], the '.', ends the walk back.
